@@ -1,0 +1,69 @@
+"""Jo et al., J. Electrochem. Soc. (2024): NBR content in sulfide composite electrodes.
+
+Cells (from the paper, via ``shared/docs/domain.md``):
+
+* cathode: NCM811 : Li6PS5Cl : Super C : NBR = 70 : 28.5 : 1.5 : x (x = 0.5 ... 2.5 wt%,
+  wet slurry), 11 mg/cm2 NCM811, 1C = 2.0 mA/cm2 (182 mAh/g); void fraction 3.0 %
+  (image analysis). The reported 100 um thickness is inconsistent with 11 mg/cm2 at 3 %
+  voids (that gives ~52 um); we keep the measured loading and porosity.
+* anode: Si-graphite : Li6PS5Cl : NBR = 70 : 30 : x, 30 um, 2.5 mg/cm2,
+  1C = 2.8 mA/cm2 (1120 mAh/g). The Si fraction of the active material is not stated:
+  23.3 wt% Si makes the theoretical capacity equal the 1C definition
+  (0.767 * 372 + 0.233 * 3579 = 1120 mAh/g). The void fraction follows from 30 um.
+* Li-In counter electrodes, 75 MPa, 30 C. Windows (not in our notes of the paper):
+  cathode 3.0-4.3 V vs Li/Li+, anode 0.01-1.5 V vs Li/Li+, full cell 2.5-4.25 V.
+* SE separator layer 500 um of Li6PS5Cl (assumed, typical pellet).
+
+OCPs, diffusivities and exchange currents: ``materials`` (PyBaMM Chen2020 and
+Chen2020_composite sets, Ai 2020, Mark 2016).
+"""
+
+from .components import LI_IN_POTENTIAL_VS_LI, CompositeRecipe, full_cell, half_cell
+from .materials import GRAPHITE, LPSCL, NCM811, SILICON
+
+TEMPERATURE_C = 30.0
+SEPARATOR_THICKNESS_M = 500e-6
+AREA_CM2 = 1.0
+CATHODE_1C_MAH_G = 2.0 / 11.0 * 1e3  # 2.0 mA/cm2 over 11 mg/cm2
+ANODE_1C_MAH_G = 2.8 / 2.5 * 1e3  # 2.8 mA/cm2 over 2.5 mg/cm2
+SI_MASS_FRACTION = (ANODE_1C_MAH_G - GRAPHITE.specific_capacity_mAh_g) / (
+    SILICON.specific_capacity_mAh_g - GRAPHITE.specific_capacity_mAh_g
+)
+
+CATHODE = CompositeRecipe(
+    phases=(NCM811,), phase_mass_fractions=(1.0,),
+    am_wt=70.0, se_wt=28.5, carbon_wt=1.5, binder_wt=0.5, binder="NBR", process="wet",
+    se=LPSCL, active_loading_mg_cm2=11.0, void_fraction=0.03, initial_stoichiometry=(0.98,),
+)
+
+ANODE = CompositeRecipe(
+    phases=(GRAPHITE, SILICON), phase_mass_fractions=(1 - SI_MASS_FRACTION, SI_MASS_FRACTION),
+    am_wt=70.0, se_wt=30.0, carbon_wt=0.0, binder_wt=0.5, binder="NBR", process="wet",
+    se=LPSCL, active_loading_mg_cm2=2.5, void_fraction=None, thickness_m=30e-6,
+    initial_stoichiometry=(0.002, 0.002), carbon_network_conductivity_S_m=100.0,
+)
+
+
+def get_parameter_values(binder_wt: float = 0.5, process: str = "wet"):
+    """NCM811 composite | Li6PS5Cl | Li-In half cell of Jo 2024 (the default system)."""
+    return half_cell(
+        CATHODE.with_binder(binder_wt, process), LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2,
+        CATHODE_1C_MAH_G, 3.0, 4.3, TEMPERATURE_C, LI_IN_POTENTIAL_VS_LI,
+    ) | {"citations": ["Jo2024", "Chen2020", "Ai2022"]}
+
+
+def get_anode_half_cell_parameter_values(binder_wt: float = 0.5, process: str = "wet"):
+    """Si-graphite composite | Li6PS5Cl | Li-In half cell (the composite is PyBaMM's
+    positive electrode)."""
+    return half_cell(
+        ANODE.with_binder(binder_wt, process), LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2,
+        ANODE_1C_MAH_G, 0.01, 1.5, TEMPERATURE_C, LI_IN_POTENTIAL_VS_LI,
+    ) | {"citations": ["Jo2024", "Chen2020", "Ai2022"]}
+
+
+def get_full_cell_parameter_values(binder_wt: float = 0.5, process: str = "wet"):
+    """NCM811 composite | Li6PS5Cl | Si-graphite composite full cell."""
+    return full_cell(
+        CATHODE.with_binder(binder_wt, process), ANODE.with_binder(binder_wt, process),
+        LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, CATHODE_1C_MAH_G, 2.5, 4.25, TEMPERATURE_C,
+    ) | {"citations": ["Jo2024", "Chen2020", "Ai2022"]}

@@ -1,0 +1,145 @@
+"""Material records shared by the cell systems: active materials and sulfide SEs.
+
+Every number names its source. Where the four papers (Kwon 2022, Jo 2024, Emley 2023,
+Choi 2025) do not give a value, it comes from PyBaMM's own parameter sets or the cited
+literature. The maximum Li concentration is computed from the theoretical specific
+capacity and the crystal density, c_max = q_th * rho / F, so that capacities per gram
+of active material are physical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pybamm
+
+F = 96485.33212  # [C.mol-1]
+R = 8.314462618  # [J.mol-1.K-1]
+T_REF = 298.15  # [K]
+
+
+def _arrhenius(activation_energy, T):
+    return pybamm.exp(activation_energy / R * (1 / T_REF - 1 / T))
+
+
+# --- open-circuit potentials (functions of stoichiometry, return V vs Li/Li+) --------
+
+
+def ncm811_ocp_Chen2020(sto):
+    """NMC811 OCP vs Li/Li+ [V]: the fit of Chen et al., J. Electrochem. Soc. 167
+    (2020) 080534, as in PyBaMM's ``Chen2020`` set. Also used for NCM711 and NMC83."""
+    return (
+        -0.8090 * sto
+        + 4.4875
+        - 0.0428 * pybamm.tanh(18.5138 * (sto - 0.5542))
+        - 17.7326 * pybamm.tanh(15.7890 * (sto - 0.3117))
+        + 17.5842 * pybamm.tanh(15.9308 * (sto - 0.3120))
+    )
+
+
+def graphite_ocp_Ai2020(sto):
+    """Graphite OCP vs Li/Li+ [V] (Enertech cell), Ai et al., J. Electrochem. Soc. 167
+    (2020) 013512, via PyBaMM's ``Chen2020_composite`` set."""
+    from pybamm.input.parameters.lithium_ion.Chen2020_composite import (
+        graphite_ocp_Enertech_Ai2020,
+    )
+
+    return graphite_ocp_Enertech_Ai2020(sto)
+
+
+def silicon_ocp_Mark2016(sto):
+    """Silicon OCP vs Li/Li+ [V], mean of lithiation and delithiation branches, Verbrugge
+    et al. (Mark 2016), via PyBaMM's ``Chen2020_composite`` set."""
+    from pybamm.input.parameters.lithium_ion.Chen2020_composite import (
+        silicon_ocp_average_Mark2016,
+    )
+
+    return silicon_ocp_average_Mark2016(sto)
+
+
+def lto_ocp(sto):
+    """Li4Ti5O12 OCP vs Li/Li+ [V]: the two-phase plateau at 1.55 V (Ohzuku et al.,
+    J. Electrochem. Soc. 142 (1995) 1431) with ideal-solution end members,
+    U = 1.55 + (R T_ref / F) ln((1 - x) / x), x the lithiation fraction of
+    Li4+3xTi5O12."""
+    return 1.55 + (R * T_REF / F) * pybamm.log((1 - sto) / sto)
+
+
+# --- records ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActiveMaterial:
+    """An intercalation material. Units in field names; sources in the instances."""
+
+    name: str
+    ocp: Callable
+    specific_capacity_mAh_g: float  # theoretical, 1 Li per formula unit
+    density_kg_m3: float
+    particle_radius_m: float
+    diffusivity_m2_s: float
+    exchange_current_rate_constant: float  # k in j0 = k sqrt(c_e c_s (c_max - c_s)) [A.m-2.(m3.mol-1)^1.5]
+    diffusivity_activation_energy_J_mol: float = 3.0e4
+    exchange_current_activation_energy_J_mol: float = 3.0e4
+    delithiated: bool = False  # True: pristine material holds no Li (anodes, LTO)
+
+    @property
+    def max_concentration_mol_m3(self) -> float:
+        """c_max = q_th * rho / F [mol.m-3]."""
+        return self.specific_capacity_mAh_g * 3600.0 * self.density_kg_m3 / F  # mAh/g = Ah/kg
+
+    def diffusivity(self, sto, T):
+        return self.diffusivity_m2_s * _arrhenius(self.diffusivity_activation_energy_J_mol, T)
+
+    def exchange_current_density(self, c_e, c_s_surf, c_s_max, T):
+        return (
+            self.exchange_current_rate_constant
+            * _arrhenius(self.exchange_current_activation_energy_J_mol, T)
+            * c_e**0.5
+            * c_s_surf**0.5
+            * (c_s_max - c_s_surf) ** 0.5
+        )
+
+
+@dataclass(frozen=True)
+class SolidElectrolyte:
+    """A sulfide solid electrolyte, a single-ion (t+ = 1) Li+ conductor."""
+
+    name: str
+    conductivity_S_m_at_30C: float
+    activation_energy_J_mol: float
+    density_kg_m3: float
+
+    def conductivity(self, T):
+        """sigma(T) = sigma_30C exp(-Ea/R (1/T - 1/303.15)) [S.m-1]."""
+        return self.conductivity_S_m_at_30C * pybamm.exp(
+            -self.activation_energy_J_mol / R * (1 / T - 1 / 303.15)
+        )
+
+
+# Chen2020 NMC811 kinetics and diffusion (PyBaMM ``Chen2020``): k = 3.42e-6, D = 4e-15.
+# Theoretical capacities: 1 Li per formula unit (275-278 mAh/g); crystal densities ~4.75.
+NCM811 = ActiveMaterial("NCM811", ncm811_ocp_Chen2020, 275.5, 4750.0, 5.0e-6, 4.0e-15, 3.42e-6)
+NCM711 = ActiveMaterial("NCM711", ncm811_ocp_Chen2020, 277.0, 4700.0, 5.0e-6, 4.0e-15, 3.42e-6)
+#: Single-crystal NMC83 (Emley 2023): d50 ~ 3.5 um.
+NMC83 = ActiveMaterial("NMC83", ncm811_ocp_Chen2020, 275.0, 4750.0, 1.75e-6, 4.0e-15, 3.42e-6)
+#: Graphite: 372 mAh/g (LiC6), 2260 kg/m3; kinetics and D from Chen2020 (k = 6.48e-7).
+GRAPHITE = ActiveMaterial(
+    "graphite", graphite_ocp_Ai2020, 372.0, 2260.0, 5.86e-6, 3.3e-14, 6.48e-7, delithiated=True
+)
+#: Silicon: 3579 mAh/g (Li15Si4), 2330 kg/m3; D and k from Chen2020_composite.
+SILICON = ActiveMaterial(
+    "Si", silicon_ocp_Mark2016, 3579.0, 2330.0, 1.52e-6, 1.67e-14, 6.48e-7, delithiated=True
+)
+#: LTO: 175 mAh/g, 3480 kg/m3, R ~ 0.5 um, D ~ 1e-15 (Stewart et al., JES 2008).
+LTO = ActiveMaterial("LTO", lto_ocp, 175.0, 3480.0, 0.5e-6, 1.0e-15, 1.0e-6, delithiated=True)
+
+#: Li6PS5Cl0.5Br0.5, 5.9 mS/cm at 30 C (Kwon 2022); Ea ~ 0.3 eV (argyrodites).
+LPSCLBR = SolidElectrolyte("Li6PS5Cl0.5Br0.5", 0.59, 2.9e4, 1640.0)
+#: Li6PS5Cl, ~3 mS/cm at 30 C and Ea ~ 0.33 eV (Kraft et al., JACS 139 (2017) 10909).
+LPSCL = SolidElectrolyte("Li6PS5Cl", 0.30, 3.2e4, 1640.0)
+
+#: Densities of the other solids [kg.m-3].
+CARBON_DENSITY = 2000.0  # C65 / Super C / VGCF
+BINDER_DENSITY = {"BR": 910.0, "NBR": 1000.0, "PTFE": 2200.0, "none": 1000.0}
