@@ -5,3 +5,11 @@ if __name__ != "ssbsim.parameter_sets":  # imported as a bare top-level name fro
         "'parameter_sets' is part of the ssbsim package: install it (pip install .) and "
         "import ssbsim.parameter_sets instead of parameter_sets"
     )
+
+#: PyBaMM parameter-set names (entry points) -> module names.
+PARAMETER_SETS = {
+    "Kwon2022": "kwon2022",
+    "Jo2024": "jo2024",
+    "Emley2023": "emley2023",
+    "Choi2025": "choi2025",
+}

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pybamm
-
 from ssbsim.models import binder_coverage as bc
 
-from .materials import BINDER_DENSITY, CARBON_DENSITY, F, ActiveMaterial, SolidElectrolyte
+from .materials import BINDER_DENSITY, CARBON_DENSITY, ActiveMaterial, SolidElectrolyte
 
 #: Exponent b of the SE network's effective conductivity, sigma_eff = sigma eps^b, from
 #: Emley 2023's binder-free 70 wt% NMC composite (1.7e-4 S/cm with Li6PS5Cl at
@@ -60,7 +58,7 @@ class CompositeRecipe:
     active_loading_mg_cm2: float
     void_fraction: float | None = 0.03
     thickness_m: float | None = None
-    initial_stoichiometry: tuple[float, ...] = field(default=(0.98,))
+    initial_stoichiometry: tuple[float, ...] = field(default=(0.999,))
     bruggeman_exponent: float = SE_NETWORK_BRUGGEMAN_EXPONENT
     carbon_network_conductivity_S_m: float = 10.0
 
@@ -281,13 +279,8 @@ def full_cell(
     return p
 
 
-def faraday_capacity_mAh(c_mol_m3: float, volume_m3: float) -> float:
-    """Charge of ``c`` mol/m3 of Li in ``volume`` m3, in mAh."""
-    return c_mol_m3 * volume_m3 * F / 3.6
-
-
 __all__ = [
     "CompositeRecipe", "half_cell", "full_cell", "solid_electrolyte_parameters",
     "li_counter_electrode_parameters", "cell_parameters", "LI_IN_POTENTIAL_VS_LI",
-    "SE_NETWORK_BRUGGEMAN_EXPONENT", "pybamm",
+    "SE_NETWORK_BRUGGEMAN_EXPONENT",
 ]

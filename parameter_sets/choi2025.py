@@ -1,0 +1,46 @@
+"""Choi et al., J. Energy Chem. (2025): NBR binder solvent in natural-graphite/Si anodes.
+
+Cell (from the paper, via ``shared/docs/domain.md``): natural graphite : Si
+nanoparticles = 90 : 10; AM : Li6PS5Cl (3 um) : NBR = 70 : 26 : 4 (wet, NBR dissolved in
+anisole, toluene or p-xylene); 3.1 mg/cm2 AM (0.15C = 0.31 mA/cm2, i.e. 1C = 667 mAh/g);
+Li metal counter electrode; 0.01-2 V vs Li; 60 C; 80 / 48 / 16 MPa. At 3 % voids the
+electrode is 23 um thick, as measured (22 um pristine). Graphite R = 7.5 um (natural
+graphite d50 ~15 um) and Si R = 50 nm (nanoparticles) are typical, not measured values.
+
+The solvents change the binder's chain conformation and so its cohesion / adhesion
+(``BINDER_PROPERTIES``), used by the contact-mechanics models.
+"""
+
+from dataclasses import replace
+
+from .components import CompositeRecipe, half_cell
+from .materials import GRAPHITE, LPSCL, SILICON
+
+TEMPERATURE_C = 60.0
+SEPARATOR_THICKNESS_M = 500e-6
+AREA_CM2 = 1.0
+ONE_C_MAH_G = 0.31 / 0.15 / 3.1 * 1e3
+
+#: SAICAS cohesion / adhesion strengths [N/m] (shared/data/calibration_points.csv).
+BINDER_PROPERTIES = {
+    "nbr-anisole": {"cohesion_N_m": 187.0, "adhesion_N_m": 245.0},
+    "nbr-toluene": {"cohesion_N_m": 93.0, "adhesion_N_m": 214.0},
+    "nbr-xylene": {"cohesion_N_m": 65.0, "adhesion_N_m": 197.0},
+}
+
+ANODE = CompositeRecipe(
+    phases=(replace(GRAPHITE, particle_radius_m=7.5e-6), replace(SILICON, particle_radius_m=50e-9)),
+    phase_mass_fractions=(0.9, 0.1),
+    am_wt=70.0, se_wt=26.0, carbon_wt=0.0, binder_wt=4.0, binder="NBR", process="wet",
+    se=LPSCL, active_loading_mg_cm2=3.1, void_fraction=0.03,
+    initial_stoichiometry=(0.002, 0.002), carbon_network_conductivity_S_m=100.0,
+)
+
+
+def get_parameter_values(binder_wt: float = 4.0, process: str = "wet"):
+    """NG-Si composite | Li6PS5Cl | Li half cell (the composite is PyBaMM's positive
+    electrode)."""
+    return half_cell(
+        ANODE.with_binder(binder_wt, process), LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2,
+        ONE_C_MAH_G, 0.01, 2.0, TEMPERATURE_C, 0.0,
+    ) | {"citations": ["Choi2025", "Chen2020", "Ai2022"]}

@@ -1,0 +1,36 @@
+"""Emley et al., Mater. Futures (2023): wet (NBR) vs dry (PTFE) processed cathodes.
+
+Cell (from the paper, via ``shared/docs/domain.md``): single-crystal NMC83 :
+Li6PS5Cl (d50 5 um) : VGCF = 70 : 27 : 3 plus 0.5 wt% binder (wet NBR or dry PTFE
+fibrils), 60 um, ~2.4 mAh/cm2 (C/10 = 0.24 mA/cm2); Li metal counter electrode; 7 MPa;
+60 C; 2.5-4.25 V. The active loading follows from 60 um at 3 % voids (12.3 mg/cm2, i.e.
+1C = 195 mAh/g gives the quoted 2.4 mAh/cm2). The SE separator thickness (500 um) is
+assumed. Measured composite conductivities (ionic 3.3e-6 / 6.9e-5 / 1.7e-4 S/cm wet /
+dry / binder-free; electronic 3.0e-3 / 4.6e-2 S/cm) calibrate ``models.binder_coverage``.
+"""
+
+from .components import CompositeRecipe, half_cell
+from .materials import LPSCL, NMC83
+
+TEMPERATURE_C = 60.0
+SEPARATOR_THICKNESS_M = 500e-6
+AREA_CM2 = 1.0
+ONE_C_MAH_G = 195.0
+BINDER_BY_PROCESS = {"wet": "NBR", "dry": "PTFE", "none": "none"}
+
+CATHODE = CompositeRecipe(
+    phases=(NMC83,), phase_mass_fractions=(1.0,),
+    am_wt=70.0, se_wt=27.0, carbon_wt=3.0, binder_wt=0.5, binder="NBR", process="wet",
+    se=LPSCL, active_loading_mg_cm2=12.3, void_fraction=0.03,
+    # binder-free VGCF network: 4.6e-2 S/cm (dry) / f_dry(0.5 wt%) = 0.406
+    carbon_network_conductivity_S_m=11.3,
+)
+
+
+def get_parameter_values(binder_wt: float = 0.5, process: str = "wet"):
+    """NMC83 composite | Li6PS5Cl | Li half cell; ``process`` "wet", "dry" or "none"."""
+    recipe = CATHODE.with_binder(binder_wt, process, BINDER_BY_PROCESS[process])
+    return half_cell(
+        recipe, LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, 2.5, 4.25,
+        TEMPERATURE_C, 0.0,
+    ) | {"citations": ["Emley2023", "Chen2020"]}

@@ -1,0 +1,68 @@
+"""Kwon et al., Energy Storage Mater. (2022): vulcanized butadiene-rubber binders.
+
+Cells (from the paper, via ``shared/docs/domain.md``):
+
+* NCM711 (LiNbO3-coated) : Li6PS5Cl0.5Br0.5 : C65 : BR = 70 : 27.5 : 1 : 1.5, wet
+  slurry, ~8 mg/cm2 electrode (5.6 mg/cm2 NCM711), void fraction 3 % (as measured for
+  pressed composites by Jo 2024); LPSX 5.9 mS/cm at 30 C; ~600 um SE pellet;
+  Li-In counter electrode; 1.3 cm2; 3.0-4.3 V vs Li/Li+; 0.1C; 30 C; 70 / 7 / 2 MPa.
+* Pouch full cell NCM711 | LPSX | LTO, 4.2 mg/cm2 NCM711, 1.43-2.75 V, no external
+  pressure. LTO composite not in our notes: LTO : LPSX : C65 : BR = 60 : 35 : 3.5 : 1.5
+  (assumed), N/P = 1.2 (NCM at 1C capacity, LTO theoretical).
+
+Binders: pristine BR and BR vulcanized in situ with sulfur (S1, S2, S3). Their
+coverage is that of a wet-processed rubber; they differ by their mechanical
+properties (``BINDER_PROPERTIES``, used by the contact-mechanics models).
+1C = 200 mAh/g (not stated in our notes; common for NCM711 sulfide half cells).
+OCPs, diffusivities, exchange currents: ``materials``.
+"""
+
+from .components import LI_IN_POTENTIAL_VS_LI, CompositeRecipe, full_cell, half_cell
+from .materials import LPSCLBR, LTO, NCM711
+
+TEMPERATURE_C = 30.0
+SEPARATOR_THICKNESS_M = 600e-6
+AREA_CM2 = 1.3
+ONE_C_MAH_G = 200.0
+
+#: Measured binder properties (Kwon 2022; shared/data/calibration_points.csv).
+BINDER_PROPERTIES = {
+    "pristine": {"toughness_kJ_m3": 19.0, "electrode_compressive_strength_MPa": 10.1},
+    "vulcanized": {"toughness_kJ_m3": 220.0, "electrode_compressive_strength_MPa": 34.8},
+}
+
+CATHODE = CompositeRecipe(
+    phases=(NCM711,), phase_mass_fractions=(1.0,),
+    am_wt=70.0, se_wt=27.5, carbon_wt=1.0, binder_wt=1.5, binder="BR", process="wet",
+    se=LPSCLBR, active_loading_mg_cm2=5.6, void_fraction=0.03,
+)
+
+POUCH_CATHODE = CompositeRecipe(
+    phases=(NCM711,), phase_mass_fractions=(1.0,),
+    am_wt=70.0, se_wt=27.5, carbon_wt=1.0, binder_wt=1.5, binder="BR", process="wet",
+    se=LPSCLBR, active_loading_mg_cm2=4.2, void_fraction=0.03,
+)
+
+_N_P = 1.2
+POUCH_ANODE = CompositeRecipe(
+    phases=(LTO,), phase_mass_fractions=(1.0,),
+    am_wt=60.0, se_wt=35.0, carbon_wt=3.5, binder_wt=1.5, binder="BR", process="wet",
+    se=LPSCLBR, void_fraction=0.03, initial_stoichiometry=(0.01,),
+    active_loading_mg_cm2=_N_P * 4.2 * ONE_C_MAH_G / LTO.specific_capacity_mAh_g,
+)
+
+
+def get_parameter_values(binder_wt: float = 1.5, process: str = "wet"):
+    """NCM711 composite | LPSX | Li-In half cell of Kwon 2022 (the default system)."""
+    return half_cell(
+        CATHODE.with_binder(binder_wt, process), LPSCLBR, SEPARATOR_THICKNESS_M, AREA_CM2,
+        ONE_C_MAH_G, 3.0, 4.3, TEMPERATURE_C, LI_IN_POTENTIAL_VS_LI,
+    ) | {"citations": ["Kwon2022", "Chen2020"]}
+
+
+def get_pouch_parameter_values(binder_wt: float = 1.5, process: str = "wet"):
+    """NCM711 composite | LPSX | LTO composite pouch full cell (1.43-2.75 V)."""
+    return full_cell(
+        POUCH_CATHODE.with_binder(binder_wt, process), POUCH_ANODE.with_binder(binder_wt, process),
+        LPSCLBR, 100e-6, AREA_CM2, ONE_C_MAH_G, 1.43, 2.75, TEMPERATURE_C,
+    ) | {"citations": ["Kwon2022", "Chen2020"]}

@@ -1,0 +1,112 @@
+"""Presets: the cells of the four papers, with their binders, protocols and windows."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ssbsim.parameter_sets import choi2025, emley2023, jo2024, kwon2022
+
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class Binder:
+    """A binder choice of a preset: its process and default content [wt%]."""
+
+    process: str
+    content_wt_pct: float
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A cell of one of the papers, ready to simulate.
+
+    ``working`` is ``"cathode"`` or ``"anode"``: the electrode whose active-material mass
+    normalises capacities and whose "charging" half-cycle (delithiation of a cathode,
+    lithiation of an anode) comes first, as CC-CV.
+    """
+
+    name: str
+    parameter_set: str
+    parameters: Callable[..., dict]  # (binder_wt, process) -> PyBaMM parameter dict
+    cell: str
+    working: str
+    binders: dict[str, Binder]
+    default_binder: str
+    c_rate: float
+    temperature_C: float
+    pressure_MPa: float
+    positive_phases: int = 1
+    negative_phases: int = 1
+    temperature_range_C: tuple[float, float] = (-20.0, 80.0)
+    description: str = ""
+    counter_electrode: str = "Li-In"
+    processes: tuple[str, ...] = field(default=("wet", "dry", "none"))
+
+    def binder(self, name: str | None) -> tuple[str, Binder]:
+        name = self.default_binder if name is None else name
+        if name not in self.binders:
+            raise InputError(
+                f"binder={name!r} is not a binder of preset {self.name!r}; allowed: "
+                f"{', '.join(self.binders)}{_did_you_mean(name, self.binders)}"
+            )
+        return name, self.binders[name]
+
+
+def _did_you_mean(value, allowed) -> str:
+    hint = difflib.get_close_matches(str(value), list(allowed), n=1)
+    return f" (did you mean {hint[0]!r}?)" if hint else ""
+
+
+_KWON_BINDERS = {
+    "pristine": Binder("wet", 1.5, "butadiene rubber, linear chains"),
+    "vulcanized": Binder("wet", 1.5, "BR vulcanized in situ, S2 (2/2 phr S/MBT)"),
+    "vulcanized-s1": Binder("wet", 1.5, "BR vulcanized, S1 (1/3 phr S/MBT)"),
+    "vulcanized-s3": Binder("wet", 1.5, "BR vulcanized, S3 (3/1 phr S/MBT)"),
+}
+_JO_BINDERS = {"nbr": Binder("wet", 0.5, "nitrile butadiene rubber (25 % nitrile)")}
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in [
+        Preset("kwon2022", "Kwon2022", kwon2022.get_parameter_values, "half", "cathode",
+               _KWON_BINDERS, "pristine", 0.1, 30.0, 70.0,
+               description="NCM711 | LPSX | Li-In half cell, 3.0-4.3 V vs Li/Li+"),
+        Preset("kwon2022-pouch", "Kwon2022", kwon2022.get_pouch_parameter_values, "full", "cathode",
+               _KWON_BINDERS, "pristine", 0.1, 30.0, 0.0, counter_electrode="LTO",
+               description="NCM711 | LPSX | LTO pouch full cell, 1.43-2.75 V"),
+        Preset("jo2024-cathode", "Jo2024", jo2024.get_parameter_values, "half", "cathode",
+               _JO_BINDERS, "nbr", 0.05, 30.0, 75.0,
+               description="NCM811 | Li6PS5Cl | Li-In half cell, 3.0-4.3 V vs Li/Li+"),
+        Preset("jo2024-anode", "Jo2024", jo2024.get_anode_half_cell_parameter_values, "half", "anode",
+               _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, positive_phases=2,
+               description="Si-graphite | Li6PS5Cl | Li-In half cell, 0.01-1.5 V vs Li/Li+"),
+        Preset("jo2024-full", "Jo2024", jo2024.get_full_cell_parameter_values, "full", "cathode",
+               _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, negative_phases=2, counter_electrode="Si-graphite",
+               description="NCM811 | Li6PS5Cl | Si-graphite full cell, 2.5-4.25 V"),
+        Preset("emley2023", "Emley2023", emley2023.get_parameter_values, "half", "cathode",
+               {"nbr": Binder("wet", 0.5, "NBR slurry (coats particles)"),
+                "ptfe": Binder("dry", 0.5, "PTFE fibrils (dry process)")},
+               "nbr", 0.1, 60.0, 7.0, counter_electrode="Li",
+               description="NMC83 | Li6PS5Cl | Li half cell, 2.5-4.25 V vs Li/Li+"),
+        Preset("choi2025", "Choi2025", choi2025.get_parameter_values, "half", "anode",
+               {"nbr-anisole": Binder("wet", 4.0, "NBR dissolved in anisole (extended chains)"),
+                "nbr-toluene": Binder("wet", 4.0, "NBR dissolved in toluene (coiled)"),
+                "nbr-xylene": Binder("wet", 4.0, "NBR dissolved in p-xylene (coiled)")},
+               "nbr-anisole", 0.15, 60.0, 48.0, positive_phases=2, counter_electrode="Li",
+               description="NG-Si | Li6PS5Cl | Li half cell, 0.01-2 V vs Li/Li+"),
+    ]
+}
+
+
+def get_preset(name: str) -> Preset:
+    """The preset called ``name``; InputError listing the presets otherwise."""
+    if name not in PRESETS:
+        raise InputError(
+            f"preset={name!r} is not a known preset; allowed: {', '.join(PRESETS)}"
+            f"{_did_you_mean(name, PRESETS)}"
+        )
+    return PRESETS[name]

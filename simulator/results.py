@@ -1,0 +1,125 @@
+"""The result of one simulation: per-cycle capacities, voltages and time series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class CycleMetrics:
+    """Capacities per gram of working-electrode active material, one cycle."""
+
+    charge_capacity_mAh_g: float
+    discharge_capacity_mAh_g: float
+    coulombic_efficiency: float
+    average_discharge_voltage_V: float
+    average_discharge_voltage_vs_counter_V: float
+
+
+def cycle_metrics(cycle, mass_g: float, working: str) -> CycleMetrics:
+    """Metrics of one ``pybamm.Solution`` cycle.
+
+    A step whose "Discharge capacity [A.h]" rises is a discharge (positive current in
+    PyBaMM), one whose capacity falls a charge. Coulombic efficiency is the second
+    half-cycle over the first: discharge/charge for cathodes and full cells,
+    charge (delithiation) / discharge (lithiation) for anode half cells. Average
+    discharge voltage is energy over charge during discharge steps.
+    """
+    charge = discharge = energy = energy_ce = 0.0
+    for step in cycle.steps:
+        t = step["Time [s]"].entries
+        q = step["Discharge capacity [A.h]"].entries
+        dq = q[-1] - q[0]
+        if dq >= 0:
+            discharge += dq
+            i = step["Current [A]"].entries
+            energy += np.trapezoid(i * step["Voltage [V]"].entries, t) / 3600
+            energy_ce += np.trapezoid(i * step["Voltage vs counter electrode [V]"].entries, t) / 3600
+        else:
+            charge -= dq
+    first, second = (discharge, charge) if working == "anode" else (charge, discharge)
+    mAh_g = 1e3 / mass_g
+    return CycleMetrics(
+        charge_capacity_mAh_g=charge * mAh_g,
+        discharge_capacity_mAh_g=discharge * mAh_g,
+        coulombic_efficiency=second / first if first > 0 else float("nan"),
+        average_discharge_voltage_V=energy / discharge if discharge > 0 else float("nan"),
+        average_discharge_voltage_vs_counter_V=energy_ce / discharge if discharge > 0 else float("nan"),
+    )
+
+
+@dataclass
+class SimulationResult:
+    """What :func:`ssbsim.simulate` returns.
+
+    Attributes
+    ----------
+    conditions : dict
+        Preset, model, binder, process, binder content [wt%], pressure [MPa],
+        C-rate, temperature [C], cycles.
+    cycles : list of CycleMetrics
+    electrode : dict
+        Binder coverage, relative active area and effective conductivities [S/cm].
+    time_s, current_A, voltage_V, voltage_vs_counter_V : numpy arrays
+        Time series of the whole run (PyBaMM sign: current > 0 on discharge).
+    solution : pybamm.Solution
+        The full PyBaMM solution, for any other variable.
+    """
+
+    conditions: dict
+    cycles: list[CycleMetrics]
+    electrode: dict
+    time_s: np.ndarray
+    current_A: np.ndarray
+    voltage_V: np.ndarray
+    voltage_vs_counter_V: np.ndarray
+    voltage_reference: str
+    solution: object = field(repr=False, default=None)
+    notes: list[str] = field(default_factory=list)
+
+    def __getattr__(self, name):
+        # first-cycle metrics as attributes: result.discharge_capacity_mAh_g
+        if name in CycleMetrics.__dataclass_fields__ and self.__dict__.get("cycles"):
+            return getattr(self.cycles[0], name)
+        raise AttributeError(name)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready summary: first-cycle metrics, per-cycle lists if cycles > 1."""
+        d = dict(self.conditions)
+        d.update(vars(self.cycles[0]))
+        d["voltage_reference"] = self.voltage_reference
+        d.update(self.electrode)
+        if len(self.cycles) > 1:
+            d["per_cycle"] = {
+                k: [getattr(c, k) for c in self.cycles] for k in CycleMetrics.__dataclass_fields__
+            }
+        d["notes"] = list(self.notes)
+        return {k: _plain(v) for k, v in d.items()}
+
+    def summary(self) -> str:
+        """A short human-readable summary."""
+        c = self.conditions
+        lines = [
+            f"{c['preset']} ({c['model']}), binder {c['binder']} {c['binder_content_wt_pct']:g} wt% "
+            f"({c['process']}), {c['pressure_MPa']:g} MPa, {c['c_rate']:g}C, {c['temperature_C']:g} C",
+        ]
+        for k, cyc in enumerate(self.cycles, 1):
+            lines.append(
+                f"  cycle {k}: charge {cyc.charge_capacity_mAh_g:.1f} mAh/g, discharge "
+                f"{cyc.discharge_capacity_mAh_g:.1f} mAh/g, CE {100 * cyc.coulombic_efficiency:.1f} %, "
+                f"mean discharge voltage {cyc.average_discharge_voltage_V:.3f} V ({self.voltage_reference})"
+            )
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def _plain(v):
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, np.generic):
+        return v.item()
+    return v

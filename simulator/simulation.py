@@ -1,0 +1,158 @@
+"""``ssbsim.simulate``: one preset cell under given conditions, the paper's protocol."""
+
+from __future__ import annotations
+
+import functools
+
+import pybamm
+
+from ssbsim.models import binder_coverage as bc
+from ssbsim.models import composite_cell_model
+from ssbsim.models.options import check_option
+
+from .errors import InputError, SimulationError, check_range
+from .presets import get_preset
+from .protocol import experiment
+from .results import SimulationResult, cycle_metrics
+
+PRESSURE_RANGE_MPA = (0.0, 500.0)
+C_RATE_RANGE = (1e-3, 10.0)
+CYCLES_RANGE = (1, 1000)
+
+
+@functools.lru_cache(maxsize=16)
+def _model(model: str, cell: str, positive_phases: int, negative_phases: int):
+    """Built (not discretised) models are reused: PyBaMM copies them on processing."""
+    return composite_cell_model(model, cell, positive_phases, negative_phases)
+
+
+def resolve_conditions(preset: str, *, binder=None, process=None, binder_content=None,
+                       pressure=None, c_rate=None, cycles=1, temperature=None, model="DFN") -> dict:
+    """Validate and complete the user's conditions with the preset's defaults.
+
+    Raises :class:`InputError` naming the parameter, its value and what is allowed.
+    """
+    p = get_preset(preset)
+    if process is not None and process not in bc.PROCESSES:
+        raise InputError(f"process={process!r} is not one of {', '.join(bc.PROCESSES)}")
+    if binder is None and process is not None:
+        # the preset's binder made by that process, if it has one (emley2023: dry -> ptfe)
+        binder = next((n for n, b in p.binders.items() if b.process == process), None)
+    binder, choice = p.binder(binder)
+    process = process or choice.process
+    if binder_content is None:
+        binder_content = 0.0 if process == "none" else choice.content_wt_pct
+    lo, hi = bc.BINDER_CONTENT_RANGE_WT_PCT
+    binder_content = check_range("binder content", binder_content, lo, hi, "wt%")
+    if process == "none" and binder_content != 0:
+        raise InputError(f"binder content={binder_content:g} wt% must be 0 with process 'none'")
+    try:
+        model = check_option("model", model)
+    except ValueError as e:
+        raise InputError(str(e)) from None
+    if isinstance(cycles, bool) or not isinstance(cycles, int):
+        raise InputError(f"cycles={cycles!r} is not a whole number; allowed: 1 to {CYCLES_RANGE[1]}")
+    return {
+        "preset": p.name,
+        "parameter_set": p.parameter_set,
+        "model": model,
+        "binder": binder,
+        "process": process,
+        "binder_content_wt_pct": binder_content,
+        "pressure_MPa": check_range("pressure", p.pressure_MPa if pressure is None else pressure,
+                                    *PRESSURE_RANGE_MPA, "MPa"),
+        "c_rate": check_range("C-rate", p.c_rate if c_rate is None else c_rate, *C_RATE_RANGE, "C"),
+        "temperature_C": check_range(
+            "temperature", p.temperature_C if temperature is None else temperature,
+            *p.temperature_range_C, "C", where=f"of parameter set {p.parameter_set}"),
+        "cycles": int(check_range("cycles", cycles, *CYCLES_RANGE)),
+    }
+
+
+def parameter_values(conditions: dict) -> pybamm.ParameterValues:
+    """The PyBaMM parameter values of a resolved set of conditions."""
+    p = get_preset(conditions["preset"])
+    values = p.parameters(conditions["binder_content_wt_pct"], conditions["process"])
+    T = 273.15 + conditions["temperature_C"]
+    values.update({"Ambient temperature [K]": T, "Initial temperature [K]": T})
+    return pybamm.ParameterValues(values)
+
+
+def simulate(preset: str, *, binder=None, process=None, binder_content=None, pressure=None,
+             c_rate=None, cycles=1, temperature=None, model="DFN", solver=None) -> SimulationResult:
+    """Simulate a preset cell with the paper's protocol.
+
+    Parameters
+    ----------
+    preset : str
+        One of ``ssbsim.simulator.presets.PRESETS`` (e.g. ``"kwon2022"``).
+    binder : str, optional
+        A binder of the preset (default: the preset's first).
+    process : {"wet", "dry", "none"}, optional
+        Electrode process; ``none`` is binder-free. Default: the binder's.
+    binder_content : float, optional
+        Binder content [wt%], 0 ... 10. Default: the paper's.
+    pressure : float, optional
+        Stack pressure [MPa], 0 ... 500. Recorded; the contact-mechanics coupling is
+        not part of this model yet (see ``notes`` in the result).
+    c_rate : float, optional
+        C-rate of the CC steps (1C as defined in the paper). Default: the paper's.
+    cycles : int
+        Number of cycles, 1 ... 1000.
+    temperature : float, optional
+        Temperature [C], within the parameter set's range (-20 ... 80 C).
+    model : {"DFN", "SPMe", "SPM"}
+    solver : pybamm solver, optional
+        Default ``pybamm.IDAKLUSolver()``.
+
+    Returns
+    -------
+    SimulationResult
+    """
+    cond = resolve_conditions(preset, binder=binder, process=process, binder_content=binder_content,
+                              pressure=pressure, c_rate=c_rate, cycles=cycles,
+                              temperature=temperature, model=model)
+    p = get_preset(preset)
+    pv = parameter_values(cond)
+    m = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases)
+    exp = experiment(p.working, cond["c_rate"], pv["Lower voltage cut-off [V]"],
+                     pv["Upper voltage cut-off [V]"], cond["cycles"])
+    sim = pybamm.Simulation(m, parameter_values=pv, experiment=exp,
+                            solver=solver or pybamm.IDAKLUSolver())
+    try:
+        sol = sim.solve()
+    except pybamm.SolverError as e:
+        raise SimulationError(f"solve failed for {cond}: {e}") from e
+    if sol is None or not sol.cycles:
+        raise SimulationError(f"no cycle completed for {cond}")
+
+    domain = "Positive" if p.working == "cathode" or p.cell == "half" else "Negative"
+    area_m2 = pv["Electrode height [m]"] * pv["Electrode width [m]"]
+    mass_g = pv[f"{domain} electrode active material mass loading [kg.m-2]"] * area_m2 * 1e3
+    cycles_done = [c for c in sol.cycles if c is not None]
+    metrics = [cycle_metrics(c, mass_g, p.working) for c in cycles_done]
+    eps = pv[f"{domain} electrode porosity"]
+    tau = pv[f"{domain} electrode tortuosity factor (electrolyte)"]
+    sigma_se = pv["Electrolyte conductivity [S.m-1]"](1000.0, 303.15).evaluate().item()
+    theta = pv[f"{domain} electrode binder coverage"]
+    notes = []
+    if len(metrics) < cond["cycles"]:
+        notes.append(f"only {len(metrics)} of {cond['cycles']} cycles completed ({sol.termination})")
+    notes.append("stack pressure is recorded but not yet coupled to contact mechanics")
+    return SimulationResult(
+        conditions=cond,
+        cycles=metrics,
+        electrode={
+            "binder_coverage": theta,
+            "active_area_fraction": 1.0 - theta,
+            "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / tau / 100.0,
+            "effective_electronic_conductivity_S_cm": pv[f"{domain} electrode conductivity [S.m-1]"] / 100.0,
+        },
+        time_s=sol["Time [s]"].entries,
+        current_A=sol["Current [A]"].entries,
+        voltage_V=sol["Voltage [V]"].entries,
+        voltage_vs_counter_V=sol["Voltage vs counter electrode [V]"].entries,
+        voltage_reference="Li/Li+" if p.cell == "half" else "cell",
+        solution=sol,
+        notes=notes,
+    )
