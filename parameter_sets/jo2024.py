@@ -21,7 +21,7 @@ Chen2020_composite sets, Ai 2020, Mark 2016).
 """
 
 from .components import LI_IN_POTENTIAL_VS_LI, CompositeRecipe, full_cell, half_cell
-from .materials import GRAPHITE, LPSCL, NCM811, SILICON
+from .materials import GRAPHITE, LPSCL, NCM811, PRISTINE_SI_GRAPHITE_STO, SILICON
 
 TEMPERATURE_C = 30.0
 SEPARATOR_THICKNESS_M = 500e-6
@@ -42,7 +42,7 @@ ANODE = CompositeRecipe(
     phases=(GRAPHITE, SILICON), phase_mass_fractions=(1 - SI_MASS_FRACTION, SI_MASS_FRACTION),
     am_wt=70.0, se_wt=30.0, carbon_wt=0.0, binder_wt=0.5, binder="NBR", process="wet",
     se=LPSCL, active_loading_mg_cm2=2.5, void_fraction=0.03,
-    initial_stoichiometry=(0.002, 0.002), carbon_network_conductivity_S_m=100.0,
+    initial_stoichiometry=PRISTINE_SI_GRAPHITE_STO, carbon_network_conductivity_S_m=100.0,
 )
 
 

@@ -160,3 +160,9 @@ LPSCL = SolidElectrolyte("Li6PS5Cl", 0.30, 3.2e4, 1640.0)
 #: Densities of the other solids [kg.m-3].
 CARBON_DENSITY = 2000.0  # C65 / Super C / VGCF
 BINDER_DENSITY = {"BR": 910.0, "NBR": 1000.0, "PTFE": 2200.0, "none": 1000.0}
+
+#: Pristine (graphite, Si) stoichiometries. Graphite's OCP at 1e-3 is 1.52 V, above the
+#: 1.5 V delithiation cut-off, so the first delithiation cannot extract Li the first
+#: lithiation did not insert (CE <= 1); Si's at 5e-4 is 1.03 V (emptier Si makes the
+#: steep OCP stall IDA). No SEI is modelled, so the anodes' first-cycle CE is ~1.
+PRISTINE_SI_GRAPHITE_STO = (1e-3, 5e-4)

@@ -123,13 +123,18 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
         sol = sim.solve()
     except pybamm.SolverError as e:
         raise SimulationError(f"solve failed for {cond}: {e}") from e
-    if sol is None or not sol.cycles:
-        raise SimulationError(f"no cycle completed for {cond}")
+    # PyBaMM's Experiment logs a failed step and returns what it solved: a cycle with
+    # fewer steps than the protocol is incomplete and must not be reported as a result.
+    n_steps = len(exp.cycles[0])
+    cycles_done = [c for c in (sol.cycles if sol is not None else []) if c is not None
+                   and len(c.steps) == n_steps]
+    if not cycles_done:
+        raise SimulationError(f"the first cycle did not complete for {cond}: "
+                              f"{getattr(sol, 'termination', 'no solution')}")
 
     domain = "Positive" if p.working == "cathode" or p.cell == "half" else "Negative"
     area_m2 = pv["Electrode height [m]"] * pv["Electrode width [m]"]
     mass_g = pv[f"{domain} electrode active material mass loading [kg.m-2]"] * area_m2 * 1e3
-    cycles_done = [c for c in sol.cycles if c is not None]
     metrics = [cycle_metrics(c, mass_g, p.working) for c in cycles_done]
     eps = pv[f"{domain} electrode porosity"]
     tau = pv[f"{domain} electrode tortuosity factor (electrolyte)"]
@@ -138,6 +143,7 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     notes = []
     if len(metrics) < cond["cycles"]:
         notes.append(f"only {len(metrics)} of {cond['cycles']} cycles completed ({sol.termination})")
+        cond["cycles_completed"] = len(metrics)
     notes.append("stack pressure is recorded but not yet coupled to contact mechanics")
     return SimulationResult(
         conditions=cond,

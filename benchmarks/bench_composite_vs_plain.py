@@ -1,0 +1,222 @@
+"""Warm-solve cost of ssbsim's composite-cathode DFN half cell vs PyBaMM's plain DFN.
+
+What is measured
+----------------
+One 0.1C constant-current discharge of the Kwon 2022 NCM711 composite | LPSX | Li-In
+half cell (``ssbsim.parameter_sets.kwon2022``), solved with two models:
+
+* composite: ``ssbsim.models.composite_cell_model("DFN", "half")`` -- PyBaMM's DFN with
+  ``{"working electrode": "positive", "transport efficiency": "tortuosity factor"}`` and
+  the positive interface utilisation replaced by ``BinderCoveredContact``;
+* plain: ``pybamm.lithium_ion.DFN({"working electrode": "positive"})`` (Bruggeman
+  transport, full utilisation).
+
+Both get the same parameter values (initial positive concentration set to 0.3 c_max so
+the cell starts part-delithiated and can be discharged; current = 0.1 x nominal
+capacity), the same mesh (``VAR_PTS``, PyBaMM's default 20 points per domain), the same
+solver (``pybamm.IDAKLUSolver`` with default tolerances, one instance per model), the
+same ``t_eval = [0, 36000]`` s and the same ``t_interp``. The 3.0 V cut-off event ends
+both runs at ~32 ks.
+
+For each model the script times once "first solve" = model construction + parameter
+processing + discretisation + solver set-up + first solve (reported separately), then
+does ``--warmup`` untimed warm solves, then ``--repeats`` timed ``sim.solve([0, 36000])``
+calls of the already built ``pybamm.Simulation`` (composite and plain interleaved, the
+order alternating, a ``gc.collect()`` before each). It checks that the warm solves do not
+rebuild: the built model object is unchanged and the solver's per-solve set-up time
+stays far below that of the first solve.
+
+Goal: median warm solve time composite / plain <= 1.2.
+
+Run from the repository root::
+
+    python benchmarks/bench_composite_vs_plain.py            # table + JSON line
+    python benchmarks/bench_composite_vs_plain.py --json     # JSON only
+    python benchmarks/bench_composite_vs_plain.py --repeats 15
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import sys
+import time
+
+import numpy as np
+import pybamm
+
+from ssbsim.models import composite_cell_model
+from ssbsim.parameter_sets import kwon2022
+
+#: Mesh used for both models (PyBaMM's defaults, stated explicitly).
+VAR_PTS = {"x_n": 20, "x_s": 20, "x_p": 20, "r_n": 20, "r_p": 20}
+T_EVAL = [0.0, 36000.0]
+T_INTERP = np.linspace(0.0, 36000.0, 361)
+C_RATE = 0.1
+INITIAL_STOICHIOMETRY = 0.3
+GOAL_RATIO = 1.2
+
+
+def parameter_values() -> pybamm.ParameterValues:
+    """Kwon 2022 half cell, set up for a 0.1C discharge from x = 0.3."""
+    pv = pybamm.ParameterValues(kwon2022.get_parameter_values())
+    c_max = pv["Maximum concentration in positive electrode [mol.m-3]"]
+    pv["Initial concentration in positive electrode [mol.m-3]"] = INITIAL_STOICHIOMETRY * c_max
+    pv["Current function [A]"] = C_RATE * pv["Nominal cell capacity [A.h]"]
+    return pv
+
+
+MODELS = {
+    "composite": lambda: composite_cell_model("DFN", "half"),
+    "plain": lambda: pybamm.lithium_ion.DFN({"working electrode": "positive"}),
+}
+
+
+class Case:
+    """One model's simulation, its first-solve timing and its warm timings."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.warm_s: list[float] = []
+        self.warm_setup_s: list[float] = []
+
+    def first_solve(self):
+        t0 = time.perf_counter()
+        model = MODELS[self.name]()
+        t1 = time.perf_counter()
+        self.sim = pybamm.Simulation(
+            model, parameter_values=parameter_values(), var_pts=dict(VAR_PTS),
+            solver=pybamm.IDAKLUSolver(),
+        )
+        self.sim.build()  # parameter processing + discretisation
+        t2 = time.perf_counter()
+        sol = self.sim.solve(T_EVAL, t_interp=T_INTERP)  # solver set-up + first solve
+        t3 = time.perf_counter()
+        self.model_s, self.build_s, self.solve1_s = t1 - t0, t2 - t1, t3 - t2
+        self.first_solve_s = t3 - t0
+        self.first_setup_s = float(sol.set_up_time.value)
+        self.built_model = self.sim.built_model
+        self.n_states = int(self.built_model.concatenated_initial_conditions.shape[0])
+        self._record(sol)
+
+    def warm_solve(self, timed: bool = True):
+        gc.collect()
+        t0 = time.perf_counter()
+        sol = self.sim.solve(T_EVAL, t_interp=T_INTERP)
+        dt = time.perf_counter() - t0
+        if self.sim.built_model is not self.built_model:
+            raise RuntimeError(f"{self.name}: sim.solve rebuilt the model")
+        if timed:
+            self.warm_s.append(dt)
+            self.warm_setup_s.append(float(sol.set_up_time.value))
+        self._record(sol)
+
+    def _record(self, sol):
+        self.capacity_mAh = float(sol["Discharge capacity [A.h]"].entries[-1]) * 1e3
+        self.t_end_s = float(sol.t[-1])
+        self.termination = sol.termination
+        st = sol.solver_statistics
+        self.steps = int(st.number_of_steps)
+        self.newton_iters = int(st.number_of_nonlinear_solver_iterations)
+        self.lin_setups = int(st.number_of_linear_solver_setups)
+
+    @property
+    def median(self):
+        return statistics.median(self.warm_s)
+
+
+def run(repeats: int, warmup: int) -> dict:
+    # Composite first: any one-off, process-wide first-use cost lands on the composite's
+    # first-solve time, i.e. the comparison of first solves is not biased in its favour.
+    cases = {name: Case(name) for name in ("composite", "plain")}
+    for case in cases.values():
+        case.first_solve()
+    for _ in range(warmup):
+        for case in cases.values():
+            case.warm_solve(timed=False)
+    order = list(cases.values())
+    for i in range(repeats):
+        for case in order if i % 2 == 0 else order[::-1]:
+            case.warm_solve()
+
+    # No-rebuild check: warm solves must not redo the solver set-up of the first solve.
+    for c in cases.values():
+        if max(c.warm_setup_s) > 0.5 * c.first_setup_s or c.median > c.first_solve_s:
+            raise RuntimeError(f"{c.name}: warm solves look like rebuilds ({c.warm_setup_s})")
+
+    comp, plain = cases["composite"], cases["plain"]
+    return {
+        "composite_warm_median_s": comp.median,
+        "plain_warm_median_s": plain.median,
+        "ratio_composite_over_plain": comp.median / plain.median,
+        "composite_first_solve_s": comp.first_solve_s,
+        "plain_first_solve_s": plain.first_solve_s,
+        "n_repeats": repeats,
+        "var_pts": VAR_PTS,
+        "pybamm_version": pybamm.__version__,
+        "composite_capacity_mAh": comp.capacity_mAh,
+        "plain_capacity_mAh": plain.capacity_mAh,
+        "composite_warm_min_s": min(comp.warm_s),
+        "composite_warm_max_s": max(comp.warm_s),
+        "plain_warm_min_s": min(plain.warm_s),
+        "plain_warm_max_s": max(plain.warm_s),
+        "composite_solver_steps": comp.steps,
+        "plain_solver_steps": plain.steps,
+        "goal_ratio": GOAL_RATIO,
+        "goal_met": comp.median / plain.median <= GOAL_RATIO,
+        "_cases": cases,
+    }
+
+
+def print_table(res: dict) -> None:
+    cases = res["_cases"]
+    ms = 1e3
+    rows = [
+        ("states (ODE+DAE)", lambda c: f"{c.n_states}"),
+        ("model construction [ms]", lambda c: f"{c.model_s * ms:.1f}"),
+        ("param + discretise [ms]", lambda c: f"{c.build_s * ms:.1f}"),
+        ("solver set-up + 1st solve [ms]", lambda c: f"{c.solve1_s * ms:.1f}"),
+        ("first solve, total [ms]", lambda c: f"{c.first_solve_s * ms:.1f}"),
+        ("warm median [ms]", lambda c: f"{c.median * ms:.2f}"),
+        ("warm min [ms]", lambda c: f"{min(c.warm_s) * ms:.2f}"),
+        ("warm max [ms]", lambda c: f"{max(c.warm_s) * ms:.2f}"),
+        ("warm solver set-up, max [ms]", lambda c: f"{max(c.warm_setup_s) * ms:.2f}"),
+        ("IDAS steps", lambda c: f"{c.steps}"),
+        ("Newton iterations", lambda c: f"{c.newton_iters}"),
+        ("Jacobian/linear set-ups", lambda c: f"{c.lin_setups}"),
+        ("end time [s]", lambda c: f"{c.t_end_s:.0f}"),
+        ("discharged capacity [mAh]", lambda c: f"{c.capacity_mAh:.4f}"),
+        ("termination", lambda c: c.termination),
+    ]
+    w0 = max(len(r[0]) for r in rows)
+    print(f"0.1C discharge, Kwon 2022 half cell, var_pts={VAR_PTS}, "
+          f"PyBaMM {res['pybamm_version']}, {res['n_repeats']} warm repeats")
+    print(f"{'':<{w0}}  {'composite':>24}  {'plain':>24}")
+    for label, f in rows:
+        print(f"{label:<{w0}}  {f(cases['composite']):>24}  {f(cases['plain']):>24}")
+    ratio = res["ratio_composite_over_plain"]
+    verdict = "met" if res["goal_met"] else "NOT met"
+    print(f"ratio composite/plain (warm median) = {ratio:.3f}  (goal <= {GOAL_RATIO}: {verdict})")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=7, help="timed warm solves (default 7)")
+    parser.add_argument("--warmup", type=int, default=1,
+                        help="untimed warm solves after the first solve (default 1)")
+    parser.add_argument("--json", action="store_true", help="print only the JSON line")
+    args = parser.parse_args(argv)
+    if args.repeats < 1 or args.warmup < 0:
+        parser.error("--repeats must be >= 1 and --warmup >= 0")
+
+    res = run(args.repeats, args.warmup)
+    if not args.json:
+        print_table(res)
+    print(json.dumps({k: v for k, v in res.items() if not k.startswith("_")}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

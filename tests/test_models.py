@@ -1,0 +1,84 @@
+"""Well-posedness of every option combination, and the binder-free / dry limits."""
+
+import itertools
+
+import numpy as np
+import pybamm
+import pytest
+
+from ssbsim.models import composite_cell_model
+from ssbsim.models.options import check_option
+from ssbsim.simulator.presets import PRESETS
+from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+
+# (cell, positive phases, negative phases) -> a preset that has that cell
+CELLS = {
+    ("half", 1, 1): "kwon2022",
+    ("half", 2, 1): "jo2024-anode",
+    ("full", 1, 1): "kwon2022-pouch",
+    ("full", 1, 2): "jo2024-full",
+}
+
+
+@pytest.mark.parametrize("model, cell", itertools.product(["DFN", "SPMe", "SPM"], CELLS),
+                         ids=lambda x: str(x))
+def test_every_option_combination_is_well_posed_and_solves(model, cell):
+    kind, n_pos, n_neg = cell
+    m = composite_cell_model(model, kind, n_pos, n_neg)
+    m.check_well_posedness()
+    pv = parameter_values(resolve_conditions(CELLS[cell], model=model))
+    # pristine cells are discharged: charge them (PyBaMM: I < 0), or lithiate an anode
+    # half cell (a cell discharge, I > 0)
+    sign = 1 if PRESETS[CELLS[cell]].working == "anode" else -1
+    pv["Current function [A]"] = sign * 0.1 * pv["Nominal cell capacity [A.h]"]
+    sol = pybamm.Simulation(m, parameter_values=pv, solver=pybamm.IDAKLUSolver()).solve([0, 600])
+    assert sol.t[-1] == pytest.approx(600)
+    V = sol["Voltage [V]"].entries
+    assert np.all(np.isfinite(V))
+    assert sol["Voltage vs counter electrode [V]"].entries[0] == pytest.approx(
+        V[0] - pv["Counter electrode potential vs Li/Li+ [V]"])
+
+
+def test_option_typo_suggests_nearest():
+    with pytest.raises(ValueError, match=r"model='DNF' is not one of DFN, SPMe, SPM \(did you mean 'DFN'\?\)"):
+        check_option("model", "DNF")
+
+
+def test_utilisation_is_uncovered_times_contact():
+    m = composite_cell_model("SPM", "half")
+    pv = parameter_values(resolve_conditions("jo2024-cathode", binder_content=2.5))
+    pv.update({"Positive electrode contact fraction": 0.7})
+    sol = pybamm.Simulation(m, parameter_values=pv).solve([0, 10])
+    u = sol["X-averaged positive electrode interface utilisation"].entries[0]
+    assert u == pytest.approx((1 - pv["Positive electrode binder coverage"]) * 0.7)
+
+
+@pytest.mark.parametrize("process", ["none", "dry"])
+def test_binder_free_and_dry_reduce_to_uncovered_pybamm_model(process):
+    """With theta = 0 the composite model is PyBaMM's own DFN with full utilisation."""
+    cond = resolve_conditions("emley2023", process=process, model="DFN")
+    pv = parameter_values(cond)
+    assert pv["Positive electrode binder coverage"] == 0.0
+    pv["Current function [A]"] = 0.2 * pv["Nominal cell capacity [A.h]"]
+    pv["Initial concentration in positive electrode [mol.m-3]"] = 0.4 * pv[
+        "Maximum concentration in positive electrode [mol.m-3]"]
+    ours = composite_cell_model("DFN", "half")
+    plain = pybamm.lithium_ion.DFN({"working electrode": "positive", "transport efficiency": "tortuosity factor"})
+    sols = [pybamm.Simulation(m, parameter_values=pv, solver=pybamm.IDAKLUSolver()).solve(
+        [0, 3600], t_interp=np.linspace(0, 3600, 50)) for m in (ours, plain)]
+    np.testing.assert_allclose(sols[0]["Voltage [V]"].entries, sols[1]["Voltage [V]"].entries, rtol=1e-6)
+
+
+def test_wet_binder_lowers_capacity_at_rate():
+    """More wet binder -> less active area and blocked SE necks -> less capacity at 0.2C."""
+    caps = []
+    for w in (0.5, 2.5):
+        pv = parameter_values(resolve_conditions("jo2024-cathode", binder_content=w))
+        pv["Current function [A]"] = 0.2 * pv["Nominal cell capacity [A.h]"]
+        pv["Initial concentration in positive electrode [mol.m-3]"] = 0.3 * pv[
+            "Maximum concentration in positive electrode [mol.m-3]"]
+        sol = pybamm.Simulation(composite_cell_model("SPMe", "half"), parameter_values=pv,
+                                solver=pybamm.IDAKLUSolver()).solve([0, 30000])
+        assert "Minimum voltage" in sol.termination  # discharged to the cut-off
+        caps.append(sol["Discharge capacity [A.h]"].entries[-1])
+    assert caps[1] < caps[0]

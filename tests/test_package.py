@@ -1,0 +1,51 @@
+"""The package as a user installs it: import paths, entry points, console script."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pybamm
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("name", ["models", "simulator", "parameter_sets"])
+def test_bare_import_from_repo_root_fails_with_hint(name):
+    out = subprocess.run([sys.executable, "-c", f"import {name}"], cwd=REPO,
+                         capture_output=True, text=True)
+    assert out.returncode != 0
+    assert f"import ssbsim.{name}" in out.stderr
+
+
+def test_subpackages_import_as_ssbsim():
+    import ssbsim
+    import ssbsim.models
+    import ssbsim.parameter_sets
+    import ssbsim.simulator
+
+    assert callable(ssbsim.simulate)
+    assert ssbsim.models.composite_cell_model is not None
+
+
+@pytest.mark.parametrize("name", ["Kwon2022", "Jo2024", "Emley2023", "Choi2025"])
+def test_parameter_sets_registered_with_pybamm(name):
+    pv = pybamm.ParameterValues(name)
+    assert pv["Cation transference number"] == 1.0  # single-ion conductor
+    assert 0 < pv["Positive electrode porosity"] < 1  # the SE volume fraction
+
+
+def test_console_script_installed():
+    exe = shutil.which("ssbsim")
+    assert exe, "the ssbsim console script is not on PATH"
+    out = subprocess.run([exe, "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "simulate" in out.stdout
+
+
+def test_calibration_copy_matches_shared_data():
+    from conftest import DATA, SHARED_DATA
+
+    if not SHARED_DATA.exists():
+        pytest.skip(f"{SHARED_DATA} not beside this clone; the copy in tests/data is used")
+    assert DATA.read_text() == SHARED_DATA.read_text(), "tests/data is stale: copy shared/data again"
