@@ -269,10 +269,17 @@ def half_cell(
 def full_cell(
     cathode: CompositeRecipe, anode: CompositeRecipe, se: SolidElectrolyte,
     separator_thickness_m: float, area_cm2: float, one_c_mAh_g: float,
-    v_min: float, v_max: float, T_C: float,
+    v_min: float, v_max: float, T_C: float, pristine_v_min: float | None = None,
 ) -> dict:
-    """All entries for a composite cathode | SE layer | composite anode full cell."""
-    p = cell_parameters(area_cm2, nominal_capacity_Ah(cathode, one_c_mAh_g, area_cm2), v_min, v_max, T_C)
+    """All entries for a composite cathode | SE layer | composite anode full cell.
+
+    A pristine full cell (lithiated cathode, empty anode) can rest below the cycling
+    window (NCM | empty graphite ~ 2.0 V); ``pristine_v_min`` then lowers PyBaMM's
+    safety cut-off so the first charge can start. The protocol keeps its own window.
+    """
+    p = cell_parameters(area_cm2, nominal_capacity_Ah(cathode, one_c_mAh_g, area_cm2),
+                        v_min if pristine_v_min is None else pristine_v_min, v_max, T_C,
+                        ocv_min=v_min)
     p.update(solid_electrolyte_parameters(se, separator_thickness_m))
     p.update(cathode.parameters("positive"))
     p.update(anode.parameters("negative"))

@@ -68,4 +68,5 @@ def get_full_cell_parameter_values(binder_wt: float = 0.5, process: str = "wet")
     return full_cell(
         CATHODE.with_binder(binder_wt, process), ANODE.with_binder(binder_wt, process),
         LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, CATHODE_1C_MAH_G, 2.5, 4.25, TEMPERATURE_C,
+        pristine_v_min=1.0,
     ) | {"citations": ["Jo2024", "Chen2020", "Ai2022"]}

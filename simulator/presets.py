@@ -39,6 +39,7 @@ class Preset:
     c_rate: float
     temperature_C: float
     pressure_MPa: float
+    window_V: tuple[float, float]  # cycling window (vs Li/Li+ in half cells)
     positive_phases: int = 1
     negative_phases: int = 1
     temperature_range_C: tuple[float, float] = (-20.0, 80.0)
@@ -73,30 +74,30 @@ PRESETS: dict[str, Preset] = {
     p.name: p
     for p in [
         Preset("kwon2022", "Kwon2022", kwon2022.get_parameter_values, "half", "cathode",
-               _KWON_BINDERS, "pristine", 0.1, 30.0, 70.0,
+               _KWON_BINDERS, "pristine", 0.1, 30.0, 70.0, (3.0, 4.3),
                description="NCM711 | LPSX | Li-In half cell, 3.0-4.3 V vs Li/Li+"),
         Preset("kwon2022-pouch", "Kwon2022", kwon2022.get_pouch_parameter_values, "full", "cathode",
-               _KWON_BINDERS, "pristine", 0.1, 30.0, 0.0, counter_electrode="LTO",
+               _KWON_BINDERS, "pristine", 0.1, 30.0, 0.0, (1.43, 2.75), counter_electrode="LTO",
                description="NCM711 | LPSX | LTO pouch full cell, 1.43-2.75 V"),
         Preset("jo2024-cathode", "Jo2024", jo2024.get_parameter_values, "half", "cathode",
-               _JO_BINDERS, "nbr", 0.05, 30.0, 75.0,
+               _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, (3.0, 4.3),
                description="NCM811 | Li6PS5Cl | Li-In half cell, 3.0-4.3 V vs Li/Li+"),
         Preset("jo2024-anode", "Jo2024", jo2024.get_anode_half_cell_parameter_values, "half", "anode",
-               _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, positive_phases=2,
+               _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, (0.01, 1.5), positive_phases=2,
                description="Si-graphite | Li6PS5Cl | Li-In half cell, 0.01-1.5 V vs Li/Li+"),
         Preset("jo2024-full", "Jo2024", jo2024.get_full_cell_parameter_values, "full", "cathode",
-               _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, negative_phases=2, counter_electrode="Si-graphite",
+               _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, (2.5, 4.25), negative_phases=2, counter_electrode="Si-graphite",
                description="NCM811 | Li6PS5Cl | Si-graphite full cell, 2.5-4.25 V"),
         Preset("emley2023", "Emley2023", emley2023.get_parameter_values, "half", "cathode",
                {"nbr": Binder("wet", 0.5, "NBR slurry (coats particles)"),
                 "ptfe": Binder("dry", 0.5, "PTFE fibrils (dry process)")},
-               "nbr", 0.1, 60.0, 7.0, counter_electrode="Li",
+               "nbr", 0.1, 60.0, 7.0, (2.5, 4.25), counter_electrode="Li",
                description="NMC83 | Li6PS5Cl | Li half cell, 2.5-4.25 V vs Li/Li+"),
         Preset("choi2025", "Choi2025", choi2025.get_parameter_values, "half", "anode",
                {"nbr-anisole": Binder("wet", 4.0, "NBR dissolved in anisole (extended chains)"),
                 "nbr-toluene": Binder("wet", 4.0, "NBR dissolved in toluene (coiled)"),
                 "nbr-xylene": Binder("wet", 4.0, "NBR dissolved in p-xylene (coiled)")},
-               "nbr-anisole", 0.15, 60.0, 48.0, positive_phases=2, counter_electrode="Li",
+               "nbr-anisole", 0.15, 60.0, 48.0, (0.01, 2.0), positive_phases=2, counter_electrode="Li",
                description="NG-Si | Li6PS5Cl | Li half cell, 0.01-2 V vs Li/Li+"),
     ]
 }

@@ -115,8 +115,7 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     p = get_preset(preset)
     pv = parameter_values(cond)
     m = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases)
-    exp = experiment(p.working, cond["c_rate"], pv["Lower voltage cut-off [V]"],
-                     pv["Upper voltage cut-off [V]"], cond["cycles"])
+    exp = experiment(p.working, cond["c_rate"], *p.window_V, cond["cycles"])
     sim = pybamm.Simulation(m, parameter_values=pv, experiment=exp,
                             solver=solver or pybamm.IDAKLUSolver())
     try:

@@ -1,0 +1,66 @@
+"""The ssbsim command line as a user runs it."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+
+from ssbsim.simulator.cli import main
+
+REQUIRED = ("charge_capacity_mAh_g", "discharge_capacity_mAh_g", "coulombic_efficiency",
+            "average_discharge_voltage_V")
+
+
+def test_simulate_json_has_documented_keys():
+    res = CliRunner().invoke(main, ["simulate", "--preset", "emley2023", "--model", "SPM", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    for key in REQUIRED:
+        assert d[key] > 0
+    assert d["preset"] == "emley2023" and d["binder"] == "nbr"
+    assert "per_cycle" not in d
+
+
+def test_simulate_json_per_cycle_lists():
+    res = CliRunner().invoke(main, ["simulate", "--preset", "emley2023", "--model", "SPM",
+                                    "--cycles", "2", "--process", "dry", "--json"])
+    d = json.loads(res.stdout)
+    assert d["process"] == "dry" and d["binder"] == "ptfe"
+    assert all(len(d["per_cycle"][k]) == 2 for k in REQUIRED)
+
+
+def test_plain_output_is_a_short_summary():
+    res = CliRunner().invoke(main, ["simulate", "--preset", "kwon2022", "--model", "SPM",
+                                    "--binder", "vulcanized", "--pressure", "2"])
+    assert res.exit_code == 0
+    assert "discharge" in res.output and "mAh/g" in res.output and "2 MPa" in res.output
+    assert len(res.output.splitlines()) <= 5
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--preset", "nope"], ["preset='nope'", "allowed:", "kwon2022"]),
+    (["--preset", "kwon2022", "--binder", "epoxy"], ["binder='epoxy'", "pristine"]),
+    (["--preset", "kwon2022", "--pressure", "-5"], ["pressure=-5 MPa", "0 to 500 MPa"]),
+    (["--preset", "kwon2022", "--c-rate", "-1"], ["C-rate=-1 C", "outside"]),
+    (["--preset", "kwon2022", "--binder-content", "15"], ["binder content=15 wt%", "0 to 10 wt%"]),
+    (["--preset", "kwon2022", "--temperature", "200"], ["temperature=200 C", "Kwon2022", "-20 to 80 C"]),
+    (["--preset", "kwon2022", "--process", "spray"], ["process='spray'", "wet, dry, none"]),
+])
+def test_bad_input_exits_with_one_line_error(args, words):
+    exe = shutil.which("ssbsim")
+    out = subprocess.run([exe, "simulate", *args], capture_output=True, text=True)
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    for w in words:
+        assert w in lines[0]
+
+
+def test_presets_command_lists_every_preset():
+    from ssbsim.simulator.presets import PRESETS
+
+    res = CliRunner().invoke(main, ["presets"])
+    assert all(name in res.output for name in PRESETS)

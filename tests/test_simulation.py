@@ -1,0 +1,107 @@
+"""First-cycle simulations against Jo 2024, conservation, windows and model agreement."""
+
+import numpy as np
+import pytest
+from conftest import calibration_rows
+
+import ssbsim
+from ssbsim.simulator.errors import InputError
+from ssbsim.simulator.presets import PRESETS
+from ssbsim.simulator.simulation import parameter_values
+
+JO = {r["electrode"] + r["binder_wt_pct"]: float(r["value"])
+      for r in calibration_rows("Jo2024", "discharge_capacity")}
+
+
+def test_jo2024_ncm811_first_discharge(simulate_cached):
+    """0.05C, 0.5 wt% NBR, 75 MPa: 191-194 mAh/g measured (the range over 0.5-2.5 wt%)."""
+    r = simulate_cached("jo2024-cathode", binder_content=0.5)
+    lo, hi = sorted((JO["cathode0.5"], JO["cathode2.5"]))
+    assert lo - 8 <= r.discharge_capacity_mAh_g <= hi + 8
+    assert r.charge_capacity_mAh_g > r.discharge_capacity_mAh_g  # first-cycle loss
+
+
+def test_jo2024_si_graphite_first_lithiation(simulate_cached):
+    """0.05C, Si-graphite half cell: 1050-1062 mAh/g measured."""
+    r = simulate_cached("jo2024-anode", binder_content=0.5)
+    lo, hi = sorted((JO["anode0.5"], JO["anode2.5"]))
+    assert lo - 50 <= r.discharge_capacity_mAh_g <= hi + 50
+    assert r.coulombic_efficiency <= 1.0 + 1e-9
+
+
+@pytest.mark.parametrize("preset", ["jo2024-cathode", "jo2024-anode", "jo2024-full"])
+def test_charge_is_conserved(simulate_cached, preset):
+    """Integrated current equals the capacity counter, and the Li that left the working
+    electrode's particles equals the charge passed."""
+    r = simulate_cached(preset)
+    sol = r.solution
+    t, current = sol["Time [s]"].entries, sol["Current [A]"].entries
+    q_counter = sol["Discharge capacity [A.h]"].entries
+    for step in sol.cycles[0].steps:  # trapezoid within steps (current jumps between them)
+        ts, Is = step["Time [s]"].entries, step["Current [A]"].entries
+        dq = step["Discharge capacity [A.h]"].entries
+        assert np.trapezoid(Is, ts) / 3600 == pytest.approx(dq[-1] - dq[0], rel=1e-3, abs=1e-9)
+    domain = "negative" if preset == "jo2024-full" else "positive"
+    li = sol[f"Total lithium in {domain} electrode [mol]"].entries
+    sign = -1 if domain == "negative" else 1
+    dli_Ah = sign * (li[-1] - li[0]) * 96485.33212 / 3600
+    assert dli_Ah == pytest.approx(q_counter[-1] - q_counter[0], rel=1e-3, abs=1e-8)
+    assert len(t) == len(current)
+
+
+@pytest.mark.parametrize("preset", ["jo2024-cathode", "jo2024-anode", "kwon2022", "emley2023"])
+def test_half_cell_voltage_stays_in_window(simulate_cached, preset):
+    r = simulate_cached(preset)
+    pv = parameter_values(r.conditions)
+    vmin, vmax = PRESETS[preset].window_V
+    assert (vmin, vmax) == (pv["Lower voltage cut-off [V]"], pv["Upper voltage cut-off [V]"])
+    assert r.voltage_V.min() >= vmin - 1e-3 and r.voltage_V.max() <= vmax + 1e-3
+    assert r.voltage_reference == "Li/Li+"
+    offset = pv["Counter electrode potential vs Li/Li+ [V]"]
+    np.testing.assert_allclose(r.voltage_vs_counter_V, r.voltage_V - offset)
+    assert offset == {"Li-In": 0.62, "Li": 0.0}[PRESETS[preset].counter_electrode]
+
+
+def test_reduced_models_agree_with_dfn_at_low_rate(simulate_cached):
+    caps = {m: simulate_cached("emley2023", model=m).discharge_capacity_mAh_g for m in ("DFN", "SPMe", "SPM")}
+    assert caps["SPMe"] == pytest.approx(caps["DFN"], rel=0.02)
+    assert caps["SPM"] == pytest.approx(caps["DFN"], rel=0.03)
+
+
+def test_dry_process_beats_wet_emley2023(simulate_cached):
+    """Dry (PTFE) leaves more active area and SE necks open: more capacity, higher voltage."""
+    wet, dry = simulate_cached("emley2023", process="wet"), simulate_cached("emley2023", process="dry")
+    assert dry.conditions["binder"] == "ptfe"
+    assert dry.discharge_capacity_mAh_g >= wet.discharge_capacity_mAh_g
+    assert dry.average_discharge_voltage_V > wet.average_discharge_voltage_V
+
+
+def test_cycles_accumulate_and_report_per_cycle(simulate_cached):
+    r = simulate_cached("emley2023", cycles=2)
+    d = r.to_dict()
+    assert len(d["per_cycle"]["discharge_capacity_mAh_g"]) == 2
+    assert d["per_cycle"]["discharge_capacity_mAh_g"][0] == pytest.approx(d["discharge_capacity_mAh_g"])
+
+
+def test_every_preset_solves_with_finite_metrics(simulate_cached):
+    for name in PRESETS:
+        d = simulate_cached(name, model="SPM").to_dict()
+        for key in ("charge_capacity_mAh_g", "discharge_capacity_mAh_g", "coulombic_efficiency",
+                    "average_discharge_voltage_V"):
+            assert np.isfinite(d[key]) and d[key] > 0, (name, key, d[key])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"preset": "kwon2023"}, r"preset='kwon2023' is not a known preset.*did you mean 'kwon2022'"),
+    ({"preset": "kwon2022", "binder": "vulcanised"}, r"binder='vulcanised'.*allowed: pristine"),
+    ({"preset": "kwon2022", "pressure": -2}, r"pressure=-2 MPa is outside .* 0 to 500 MPa"),
+    ({"preset": "kwon2022", "pressure": float("inf")}, r"pressure=inf MPa is outside"),
+    ({"preset": "kwon2022", "c_rate": -0.1}, r"C-rate=-0.1 C is outside"),
+    ({"preset": "kwon2022", "binder_content": 11}, r"binder content=11 wt% is outside .* 0 to 10 wt%"),
+    ({"preset": "kwon2022", "temperature": 95}, r"temperature=95 C is outside .*Kwon2022: -20 to 80 C"),
+    ({"preset": "kwon2022", "cycles": 1.5}, r"cycles=1.5 is not a whole number"),
+    ({"preset": "kwon2022", "model": "SPMe2"}, r"model='SPMe2' is not one of DFN, SPMe, SPM"),
+])
+def test_bad_input_raises_input_error(kwargs, match):
+    with pytest.raises(InputError, match=match):
+        ssbsim.simulate(**kwargs)
