@@ -10,6 +10,12 @@ The composite electrode is PyBaMM's porous electrode with
   interfacial area is a_geom (1 - theta_binder) phi_contact;
 * two particle phases (``"particle phases"``) for Si-graphite.
 
+With ``mechanics=True`` each composite electrode's particle phases get
+:class:`ContactLossActiveMaterial` (contact states, isolation as loss of active
+material), the transport becomes :class:`ContactTortuosity` (voids and the
+electrode | SE-layer contact resistance) and the operando thickness / pressure outputs
+are added (``models.operando``).
+
 Half cells use PyBaMM's ``"working electrode": "positive"``: the composite (cathode or
 anode) is PyBaMM's positive electrode and the counter electrode is a Li metal interface;
 voltages are vs Li/Li+, and ``"Voltage vs counter electrode [V]"`` subtracts the counter
@@ -18,28 +24,39 @@ electrode's potential (0.62 V for Li-In).
 
 import pybamm
 
+from .contact_mechanics import DEFAULT_SIZE_CLASSES, ContactLossActiveMaterial
+from .contact_transport import ContactTortuosity
 from .interface_contact import BinderCoveredContact
+from .operando import operando_variables
 from .options import check_option
 
 _MODELS = {"DFN": pybamm.lithium_ion.DFN, "SPMe": pybamm.lithium_ion.SPMe, "SPM": pybamm.lithium_ion.SPM}
 
 
-def pybamm_options(cell: str, positive_phases: int = 1, negative_phases: int = 1) -> dict:
-    """PyBaMM options for a composite-electrode cell (the utilisation is swapped after)."""
+def pybamm_options(cell: str, positive_phases: int = 1, negative_phases: int = 1,
+                   mechanics: bool = False) -> dict:
+    """PyBaMM options for a composite-electrode cell (submodels are swapped after)."""
     check_option("cell", cell)
     options = {"transport efficiency": "tortuosity factor"}
+    lam = "reaction-driven"  # placeholder: replaced by ContactLossActiveMaterial
     if cell == "half":
         options["working electrode"] = "positive"
         if positive_phases == 2:
             options["particle phases"] = ("1", "2")
-    elif (positive_phases, negative_phases) != (1, 1):
-        options["particle phases"] = (str(negative_phases), str(positive_phases))
+        if mechanics:
+            options["loss of active material"] = ("none", (lam, lam) if positive_phases == 2 else lam)
+    else:
+        if (positive_phases, negative_phases) != (1, 1):
+            options["particle phases"] = (str(negative_phases), str(positive_phases))
+        if mechanics:
+            options["loss of active material"] = tuple(
+                (lam, lam) if n == 2 else lam for n in (negative_phases, positive_phases))
     return options
 
 
 def composite_cell_model(
     model: str = "DFN", cell: str = "half", positive_phases: int = 1, negative_phases: int = 1,
-    composite_domains: tuple = None,
+    mechanics: bool = False, size_classes: int = DEFAULT_SIZE_CLASSES,
 ):
     """A built PyBaMM model of a composite-electrode all-solid-state cell.
 
@@ -50,23 +67,31 @@ def composite_cell_model(
         ``half``: composite | SE layer | Li (or Li-In); ``full``: composite | SE | composite.
     positive_phases, negative_phases : {1, 2}
         Number of active-material particle phases (2 for Si-graphite, graphite primary).
-    composite_domains : tuple of str, optional
-        Electrodes whose utilisation is the binder-covered contact; default: every
-        porous electrode of the cell.
+    mechanics : bool
+        Add stack-pressure-dependent contact loss, voids, delamination and binder
+        mechanics (``models.contact_mechanics``).
+    size_classes : int
+        Lognormal size classes per particle phase in the contact law.
     """
     check_option("model", model)
-    options = pybamm_options(cell, positive_phases, negative_phases)
+    options = pybamm_options(cell, positive_phases, negative_phases, mechanics)
     m = _MODELS[model](options=options, build=False)
-    if composite_domains is None:
-        composite_domains = ("positive",) if cell == "half" else ("negative", "positive")
+    composite_domains = ("positive",) if cell == "half" else ("negative", "positive")
     for domain in composite_domains:
         m.submodels[f"{domain.capitalize()} interface utilisation"] = BinderCoveredContact(
-            m.param, domain, m.options
-        )
+            m.param, domain, m.options, mechanics=mechanics)
+        if mechanics:
+            for phase in m.options.phases[domain]:
+                m.submodels[f"{domain} {phase} active material"] = ContactLossActiveMaterial(
+                    m.param, domain, m.options, m.x_average, phase, size_classes)
+    if mechanics:
+        m.submodels["electrolyte transport efficiency"] = ContactTortuosity(
+            m.param, m.options, composite_domains)
     m.build_model()
-    m.name = f"ssbsim composite {cell} cell ({model})"
+    m.name = f"ssbsim composite {cell} cell ({model}{', mechanics' if mechanics else ''})"
     V = m.variables["Voltage [V]"]
     m.variables["Voltage vs counter electrode [V]"] = V - pybamm.Parameter(
-        "Counter electrode potential vs Li/Li+ [V]"
-    )
+        "Counter electrode potential vs Li/Li+ [V]")
+    if mechanics:
+        m.variables.update(operando_variables(m, composite_domains, cell == "half"))
     return m

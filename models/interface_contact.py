@@ -6,15 +6,16 @@ surface that carries charge transfer is
 .. math:: u = (1 - \\theta_{binder})\\, \\phi_{contact}
 
 * theta_binder [-]: the binder-covered fraction of the active surface
-  (``models.binder_coverage``; Jo et al., J. Electrochem. Soc. 2024).
-* phi_contact [-]: the fraction of the uncovered surface touching the solid
-  electrolyte. It is a parameter (1 = perfect contact) here; the contact-mechanics
-  submodels supply it as a state.
+  (``models.binder_coverage``; Jo et al., J. Electrochem. Soc. 2024), the parameter
+  ``"<Domain> electrode binder coverage"``.
+* phi_contact [-]: the fraction of the uncovered surface of connected particles that
+  touches the solid electrolyte. Without contact mechanics it is the parameter
+  ``"<Domain> electrode contact fraction"`` (1 = perfect contact); with them it is the
+  surface-area-weighted mean over particle phases of the states of
+  :class:`~ssbsim.models.contact_mechanics.ContactLossActiveMaterial`.
 
-Both enter as parameters ``"<Domain> electrode binder coverage"`` and
-``"<Domain> electrode contact fraction"``, so they can be ``"[input]"`` and swept without
-rebuilding. PyBaMM's kinetics multiply the interfacial current density by u, i.e. the
-specific interfacial area is a = a_geom u.
+PyBaMM's kinetics multiply the interfacial current density by u, i.e. the specific
+interfacial area is a = a_geom u.
 """
 
 import pybamm
@@ -28,19 +29,40 @@ class BinderCoveredContact(pybamm.interface_utilisation.BaseModel):
     param : pybamm.LithiumIonParameters
     domain : {"negative", "positive"}
     options : dict
+    mechanics : bool
+        Take phi_contact from the contact-mechanics states instead of a parameter.
     """
 
-    def get_fundamental_variables(self):
+    def __init__(self, param, domain, options, mechanics=False):
+        super().__init__(param, domain, options)
+        self.mechanics = mechanics
+
+    def _contact_fraction(self, variables):
+        domain, Domain = self.domain_Domain
+        if not self.mechanics:
+            return pybamm.Parameter(f"{Domain} electrode contact fraction")
+        phases = self.options.phases[domain]
+        names = [""] if len(phases) == 1 else [f"{p} " for p in phases]
+        prefixes = [""] if len(phases) == 1 else ["Primary: ", "Secondary: "]
+        # surface area per electrode volume of each phase's connected particles, 3 eps / R
+        areas = [variables[f"X-averaged {domain} electrode {n}active material volume fraction"]
+                 / pybamm.Parameter(f"{pre}{Domain} particle radius [m]")
+                 for n, pre in zip(names, prefixes)]
+        phis = [variables[f"{Domain} electrode {n}contact fraction"] for n in names]
+        return sum(a * phi for a, phi in zip(areas, phis)) / sum(areas)
+
+    def get_coupled_variables(self, variables):
         domain, Domain = self.domain_Domain
         theta = pybamm.Parameter(f"{Domain} electrode binder coverage")
-        phi = pybamm.Parameter(f"{Domain} electrode contact fraction")
+        phi = self._contact_fraction(variables)
         u_av = (1 - theta) * phi
-        u = pybamm.FullBroadcast(u_av, f"{domain} electrode", "current collector")
-        variables = self._get_standard_interface_utilisation_variables(u)
-        variables.update(
-            {
-                f"{Domain} electrode binder coverage": theta,
-                f"{Domain} electrode contact fraction": phi,
-            }
-        )
+        if self.mechanics:
+            u = pybamm.PrimaryBroadcast(u_av, f"{domain} electrode")
+        else:
+            u = pybamm.FullBroadcast(u_av, f"{domain} electrode", "current collector")
+        variables.update(self._get_standard_interface_utilisation_variables(u))
+        variables.update({
+            f"{Domain} electrode binder coverage": theta,
+            f"{Domain} electrode contact fraction": phi,
+        })
         return variables

@@ -15,17 +15,19 @@ from dataclasses import replace
 
 from .components import CompositeRecipe, half_cell
 from .materials import GRAPHITE, LPSCL, SILICON
+from .mechanics import BINDERS as _MEASURED
 
 TEMPERATURE_C = 60.0
 SEPARATOR_THICKNESS_M = 500e-6
 AREA_CM2 = 1.0
 ONE_C_MAH_G = 0.31 / 0.15 / 3.1 * 1e3
 
-#: SAICAS cohesion / adhesion strengths [N/m] (shared/data/calibration_points.csv).
-BINDER_PROPERTIES = {
-    "nbr-anisole": {"cohesion_N_m": 187.0, "adhesion_N_m": 245.0},
-    "nbr-toluene": {"cohesion_N_m": 93.0, "adhesion_N_m": 214.0},
-    "nbr-xylene": {"cohesion_N_m": 65.0, "adhesion_N_m": 197.0},
+STACK_PRESSURE_MPA = 48.0
+#: SAICAS cohesion / adhesion strengths (shared/data/calibration_points.csv).
+BINDERS = {
+    "nbr-anisole": _MEASURED["NBR-anisole"],
+    "nbr-toluene": _MEASURED["NBR-toluene"],
+    "nbr-xylene": _MEASURED["NBR-xylene"],
 }
 
 ANODE = CompositeRecipe(
@@ -39,10 +41,12 @@ ANODE = CompositeRecipe(
 )
 
 
-def get_parameter_values(binder_wt: float = 4.0, process: str = "wet"):
+def get_parameter_values(binder: str = "nbr-anisole", binder_wt: float = 4.0, process: str = "wet",
+                         stack_pressure_MPa: float = STACK_PRESSURE_MPA):
     """NG-Si composite | Li6PS5Cl | Li half cell (the composite is PyBaMM's positive
     electrode)."""
     return half_cell(
-        ANODE.with_binder(binder_wt, process), LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2,
-        ONE_C_MAH_G, 0.01, 2.0, TEMPERATURE_C, 0.0,
+        ANODE.with_binder(binder_wt, process, binder_props=BINDERS[binder]), LPSCL,
+        SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, 0.01, 2.0, TEMPERATURE_C, 0.0,
+        stack_pressure_MPa,
     ) | {"citations": ["Choi2025", "Chen2020", "Ai2022"]}

@@ -24,8 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ssbsim.models import binder_coverage as bc
+from ssbsim.models.binder_mechanics import BinderProperties
 
 from .materials import BINDER_DENSITY, CARBON_DENSITY, ActiveMaterial, SolidElectrolyte
+from .mechanics import binder_mechanics_parameters, contact_parameters
 
 #: Exponent b of the SE network's effective conductivity, sigma_eff = sigma eps^b, from
 #: Emley 2023's binder-free 70 wt% NMC composite (1.7e-4 S/cm with Li6PS5Cl at
@@ -61,13 +63,21 @@ class CompositeRecipe:
     initial_stoichiometry: tuple[float, ...] = field(default=(0.999,))
     bruggeman_exponent: float = SE_NETWORK_BRUGGEMAN_EXPONENT
     carbon_network_conductivity_S_m: float = 10.0
+    binder_props: BinderProperties | None = None  # measured mechanics of the binder
+    particle_size_log_std: float = 0.3  # lognormal sigma of the particle radii
 
-    def with_binder(self, binder_wt: float, process: str, binder: str | None = None):
-        """The same electrode with another binder content / process."""
+    def with_binder(self, binder_wt: float, process: str, binder: str | None = None,
+                    binder_props: BinderProperties | None = None):
+        """The same electrode with another binder content / process (and properties)."""
         from dataclasses import replace
 
         bc.check_binder(binder_wt, process)
-        return replace(self, binder_wt=binder_wt, process=process, binder=binder or self.binder)
+        return replace(self, binder_wt=binder_wt, process=process, binder=binder or self.binder,
+                       binder_props=binder_props or self.binder_props)
+
+    def contact_radius(self, phase: int = 0) -> float:
+        m = self.phases[phase]
+        return m.contact_radius_m or m.particle_radius_m
 
     # --- geometry --------------------------------------------------------------------
     def _solid_volumes(self):
@@ -139,7 +149,8 @@ class CompositeRecipe:
             f"{Domain} electrode binder coverage": bc.active_area_coverage(self.binder_wt, self.process),
             f"{Domain} electrode tortuosity factor (electrolyte)": eps ** (1 - self.bruggeman_exponent) / f,
             f"{Domain} electrode conductivity [S.m-1]": self.electronic_conductivity(),
-        }
+        } | binder_mechanics_parameters(domain, None if self.process == "none" else self.binder_props,
+                                        self.binder_wt, 2 * self.contact_radius())
 
     # --- PyBaMM entries ------------------------------------------------------------
     def parameters(self, domain: str) -> dict:
@@ -176,6 +187,9 @@ class CompositeRecipe:
                 f"{pre}{Domain} electrode exchange-current density [A.m-2]": mat.exchange_current_density,
                 f"{pre}{Domain} electrode density [kg.m-3]": mat.density_kg_m3,
                 f"{pre}{Domain} electrode OCP entropic change [V.K-1]": 0.0,
+                f"{pre}{Domain} electrode volumetric strain": mat.volumetric_strain,
+                f"{pre}{Domain} particle contact radius [m]": self.contact_radius(i),
+                f"{pre}{Domain} particle size log-standard deviation": self.particle_size_log_std,
             })
         return p
 
@@ -251,7 +265,7 @@ def nominal_capacity_Ah(recipe: CompositeRecipe, specific_capacity_mAh_g: float,
 def half_cell(
     recipe: CompositeRecipe, se: SolidElectrolyte, separator_thickness_m: float,
     area_cm2: float, one_c_mAh_g: float, v_min: float, v_max: float, T_C: float,
-    counter_potential_vs_li: float,
+    counter_potential_vs_li: float, stack_pressure_MPa: float,
 ) -> dict:
     """All entries for a composite working electrode | SE layer | Li or Li-In half cell.
 
@@ -260,6 +274,7 @@ def half_cell(
     """
     p = cell_parameters(area_cm2, nominal_capacity_Ah(recipe, one_c_mAh_g, area_cm2), v_min, v_max, T_C)
     p["Counter electrode potential vs Li/Li+ [V]"] = counter_potential_vs_li
+    p.update(contact_parameters(stack_pressure_MPa))
     p.update(solid_electrolyte_parameters(se, separator_thickness_m))
     p.update(li_counter_electrode_parameters())
     p.update(recipe.parameters("positive"))
@@ -269,7 +284,8 @@ def half_cell(
 def full_cell(
     cathode: CompositeRecipe, anode: CompositeRecipe, se: SolidElectrolyte,
     separator_thickness_m: float, area_cm2: float, one_c_mAh_g: float,
-    v_min: float, v_max: float, T_C: float, pristine_v_min: float | None = None,
+    v_min: float, v_max: float, T_C: float, stack_pressure_MPa: float,
+    pristine_v_min: float | None = None,
 ) -> dict:
     """All entries for a composite cathode | SE layer | composite anode full cell.
 
@@ -280,6 +296,7 @@ def full_cell(
     p = cell_parameters(area_cm2, nominal_capacity_Ah(cathode, one_c_mAh_g, area_cm2),
                         v_min if pristine_v_min is None else pristine_v_min, v_max, T_C,
                         ocv_min=v_min)
+    p.update(contact_parameters(stack_pressure_MPa))
     p.update(solid_electrolyte_parameters(se, separator_thickness_m))
     p.update(cathode.parameters("positive"))
     p.update(anode.parameters("negative"))

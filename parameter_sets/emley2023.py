@@ -11,12 +11,16 @@ dry / binder-free; electronic 3.0e-3 / 4.6e-2 S/cm) calibrate ``models.binder_co
 
 from .components import CompositeRecipe, half_cell
 from .materials import LPSCL, NMC83
+from .mechanics import BINDERS as _MEASURED
 
 TEMPERATURE_C = 60.0
 SEPARATOR_THICKNESS_M = 500e-6
 AREA_CM2 = 1.0
 ONE_C_MAH_G = 195.0
 BINDER_BY_PROCESS = {"wet": "NBR", "dry": "PTFE", "none": "none"}
+STACK_PRESSURE_MPA = 7.0
+#: NBR not tested mechanically: Choi 2025's NBR in toluene; PTFE: bulk toughness.
+BINDERS = {"nbr": _MEASURED["NBR-toluene"], "ptfe": _MEASURED["PTFE"]}
 
 CATHODE = CompositeRecipe(
     phases=(NMC83,), phase_mass_fractions=(1.0,),
@@ -27,10 +31,12 @@ CATHODE = CompositeRecipe(
 )
 
 
-def get_parameter_values(binder_wt: float = 0.5, process: str = "wet"):
+def get_parameter_values(binder: str = "nbr", binder_wt: float = 0.5, process: str = "wet",
+                         stack_pressure_MPa: float = STACK_PRESSURE_MPA):
     """NMC83 composite | Li6PS5Cl | Li half cell; ``process`` "wet", "dry" or "none"."""
-    recipe = CATHODE.with_binder(binder_wt, process, BINDER_BY_PROCESS[process])
+    recipe = CATHODE.with_binder(binder_wt, process, BINDER_BY_PROCESS[process],
+                                 binder_props=BINDERS[binder])
     return half_cell(
         recipe, LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, 2.5, 4.25,
-        TEMPERATURE_C, 0.0,
+        TEMPERATURE_C, 0.0, stack_pressure_MPa,
     ) | {"citations": ["Emley2023", "Chen2020"]}

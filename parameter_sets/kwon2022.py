@@ -19,17 +19,22 @@ OCPs, diffusivities, exchange currents: ``materials``.
 
 from .components import LI_IN_POTENTIAL_VS_LI, CompositeRecipe, full_cell, half_cell
 from .materials import LPSCLBR, LTO, NCM711
+from .mechanics import BINDERS as _MEASURED
 
 TEMPERATURE_C = 30.0
 SEPARATOR_THICKNESS_M = 600e-6
 AREA_CM2 = 1.3
 ONE_C_MAH_G = 200.0
 
-#: Measured binder properties (Kwon 2022; shared/data/calibration_points.csv).
-BINDER_PROPERTIES = {
-    "pristine": {"toughness_kJ_m3": 19.0, "electrode_compressive_strength_MPa": 10.1},
-    "vulcanized": {"toughness_kJ_m3": 220.0, "electrode_compressive_strength_MPa": 34.8},
+#: Binder name -> measured properties. Only S2 was tested mechanically: S1 and S3
+#: borrow S2's properties (so they behave as S2 here).
+BINDERS = {
+    "pristine": _MEASURED["BR-pristine"],
+    "vulcanized": _MEASURED["BR-vulcanized-S2"],
+    "vulcanized-s1": _MEASURED["BR-vulcanized-S2"],
+    "vulcanized-s3": _MEASURED["BR-vulcanized-S2"],
 }
+STACK_PRESSURE_MPA = 70.0
 
 CATHODE = CompositeRecipe(
     phases=(NCM711,), phase_mass_fractions=(1.0,),
@@ -52,17 +57,23 @@ POUCH_ANODE = CompositeRecipe(
 )
 
 
-def get_parameter_values(binder_wt: float = 1.5, process: str = "wet"):
+def get_parameter_values(binder: str = "pristine", binder_wt: float = 1.5, process: str = "wet",
+                         stack_pressure_MPa: float = STACK_PRESSURE_MPA):
     """NCM711 composite | LPSX | Li-In half cell of Kwon 2022 (the default system)."""
     return half_cell(
-        CATHODE.with_binder(binder_wt, process), LPSCLBR, SEPARATOR_THICKNESS_M, AREA_CM2,
-        ONE_C_MAH_G, 3.0, 4.3, TEMPERATURE_C, LI_IN_POTENTIAL_VS_LI,
+        CATHODE.with_binder(binder_wt, process, binder_props=BINDERS[binder]), LPSCLBR,
+        SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, 3.0, 4.3, TEMPERATURE_C,
+        LI_IN_POTENTIAL_VS_LI, stack_pressure_MPa,
     ) | {"citations": ["Kwon2022", "Chen2020"]}
 
 
-def get_pouch_parameter_values(binder_wt: float = 1.5, process: str = "wet"):
-    """NCM711 composite | LPSX | LTO composite pouch full cell (1.43-2.75 V)."""
+def get_pouch_parameter_values(binder: str = "pristine", binder_wt: float = 1.5, process: str = "wet",
+                               stack_pressure_MPa: float = 0.0):
+    """NCM711 composite | LPSX | LTO composite pouch full cell (1.43-2.75 V), no
+    external pressure by default."""
+    props = BINDERS[binder]
     return full_cell(
-        POUCH_CATHODE.with_binder(binder_wt, process), POUCH_ANODE.with_binder(binder_wt, process),
-        LPSCLBR, 100e-6, AREA_CM2, ONE_C_MAH_G, 1.43, 2.75, TEMPERATURE_C,
+        POUCH_CATHODE.with_binder(binder_wt, process, binder_props=props),
+        POUCH_ANODE.with_binder(binder_wt, process, binder_props=props),
+        LPSCLBR, 100e-6, AREA_CM2, ONE_C_MAH_G, 1.43, 2.75, TEMPERATURE_C, stack_pressure_MPa,
     ) | {"citations": ["Kwon2022", "Chen2020"]}

@@ -14,6 +14,8 @@ from typing import Callable
 
 import pybamm
 
+from ssbsim.models import strain
+
 F = 96485.33212  # [C.mol-1]
 R = 8.314462618  # [J.mol-1.K-1]
 T_REF = 298.15  # [K]
@@ -87,6 +89,8 @@ class ActiveMaterial:
     hindrance_decades: float = 0.0
     hindrance_onset_sto: float = 1.0
     hindrance_width_sto: float = 0.015
+    volumetric_strain: Callable = strain.zero_strain  # eps_v(x), ``models.strain``
+    contact_radius_m: float | None = None  # mechanical radius, default particle_radius_m
 
     @property
     def max_concentration_mol_m3(self) -> float:
@@ -137,17 +141,26 @@ class SolidElectrolyte:
 # Jo 2024 (194 mAh/g, 0.5 wt% NBR). Known limit: Chen2020's OCP reaches 4.3 V at
 # x ~ 0.27, so the first charge (~202 mAh/g) is below NCM811's measured ~225 mAh/g.
 _NCM = dict(hindrance_decades=2.0, hindrance_onset_sto=0.955)
-NCM811 = ActiveMaterial("NCM811", ncm811_ocp_Chen2020, 275.5, 4750.0, 5.0e-6, 4.0e-15, 3.42e-6, **_NCM)
-NCM711 = ActiveMaterial("NCM711", ncm811_ocp_Chen2020, 277.0, 4700.0, 5.0e-6, 4.0e-15, 3.42e-6, **_NCM)
+NCM811 = ActiveMaterial("NCM811", ncm811_ocp_Chen2020, 275.5, 4750.0, 5.0e-6, 4.0e-15, 3.42e-6,
+                        volumetric_strain=strain.ncm_strain("NCM811"), **_NCM)
+#: NCM711: its hindrance onset (x_h = 0.88, first-cycle CE ~85 %) is calibrated on Kwon
+#: 2022's 0.1C first discharge at 70 MPa, where contact is nearly complete.
+NCM711 = ActiveMaterial("NCM711", ncm811_ocp_Chen2020, 277.0, 4700.0, 5.0e-6, 4.0e-15, 3.42e-6,
+                        volumetric_strain=strain.ncm_strain("NCM711"),
+                        **(_NCM | {"hindrance_onset_sto": 0.88}))
 #: Single-crystal NMC83 (Emley 2023): d50 ~ 3.5 um.
-NMC83 = ActiveMaterial("NMC83", ncm811_ocp_Chen2020, 275.0, 4750.0, 1.75e-6, 4.0e-15, 3.42e-6, **_NCM)
+NMC83 = ActiveMaterial("NMC83", ncm811_ocp_Chen2020, 275.0, 4750.0, 1.75e-6, 4.0e-15, 3.42e-6,
+                       volumetric_strain=strain.ncm_strain("NMC83"), **_NCM)
 #: Graphite: 372 mAh/g (LiC6), 2260 kg/m3; kinetics and D from Chen2020 (k = 6.48e-7).
 GRAPHITE = ActiveMaterial(
-    "graphite", graphite_ocp_Ai2020, 372.0, 2260.0, 5.86e-6, 3.3e-14, 6.48e-7
+    "graphite", graphite_ocp_Ai2020, 372.0, 2260.0, 5.86e-6, 3.3e-14, 6.48e-7,
+    volumetric_strain=strain.graphite_strain,
 )
-#: Silicon: 3579 mAh/g (Li15Si4), 2330 kg/m3; D and k from Chen2020_composite.
+#: Silicon: 3579 mAh/g (Li15Si4), 2330 kg/m3; D and k from Chen2020_composite. In
+#: composites Si sits in ~1 um agglomerates: that is its mechanical (contact) radius.
 SILICON = ActiveMaterial(
-    "Si", silicon_ocp_Mark2016, 3579.0, 2330.0, 1.52e-6, 1.67e-14, 6.48e-7
+    "Si", silicon_ocp_Mark2016, 3579.0, 2330.0, 1.52e-6, 1.67e-14, 6.48e-7,
+    volumetric_strain=strain.silicon_strain, contact_radius_m=1.0e-6,
 )
 #: LTO: 175 mAh/g, 3480 kg/m3, R ~ 0.5 um, D ~ 1e-15 (Stewart et al., JES 2008).
 LTO = ActiveMaterial("LTO", lto_ocp, 175.0, 3480.0, 0.5e-6, 1.0e-15, 1.0e-6)

@@ -50,6 +50,35 @@ def cycle_metrics(cycle, mass_g: float, working: str) -> CycleMetrics:
     )
 
 
+def mechanics_summary(sol, pv, domain: str) -> dict:
+    """Final contact state and operando extremes of a solution with mechanics.
+
+    ``domain`` is the capitalised working electrode ("Positive"/"Negative"); the
+    isolated fraction is weighted by the phases' initial active-material volumes.
+    """
+    def last(name):
+        return float(np.ravel(sol[name].entries)[-1])
+
+    def extreme(name):
+        e = np.ravel(sol[name].entries)
+        return float(e[np.argmax(np.abs(e))])
+
+    phases = [""] if f"{domain} electrode isolated fraction" in sol.all_models[0].variables \
+        else ["primary ", "secondary "]
+    prefixes = [""] if phases == [""] else ["Primary: ", "Secondary: "]
+    eps0 = [pv[f"{pre}{domain} electrode active material volume fraction"] for pre in prefixes]
+    isolated = sum(e * last(f"{domain} electrode {ph}isolated fraction") for e, ph in zip(eps0, phases))
+    return {
+        "final_contact_fraction": last(f"{domain} electrode contact fraction"),
+        "final_isolated_fraction": isolated / sum(eps0),
+        "final_porosity": pv[f"{domain} electrode void fraction"]
+        + last(f"{domain} electrode porosity increase"),
+        "final_interface_contact_fraction": last(f"{domain} electrode|SE layer interface contact fraction"),
+        "max_stack_pressure_change_MPa": extreme("Stack pressure change at fixed displacement [Pa]") / 1e6,
+        "max_thickness_change_um": extreme("Cell thickness change at fixed pressure [m]") * 1e6,
+    }
+
+
 @dataclass
 class SimulationResult:
     """What :func:`ssbsim.simulate` returns.

@@ -13,17 +13,17 @@ from ssbsim.models.options import check_option
 from .errors import InputError, SimulationError, check_range
 from .presets import get_preset
 from .protocol import experiment
-from .results import SimulationResult, cycle_metrics
+from .results import SimulationResult, cycle_metrics, mechanics_summary
 
 PRESSURE_RANGE_MPA = (0.0, 500.0)
 C_RATE_RANGE = (1e-3, 10.0)
 CYCLES_RANGE = (1, 1000)
 
 
-@functools.lru_cache(maxsize=16)
-def _model(model: str, cell: str, positive_phases: int, negative_phases: int):
+@functools.lru_cache(maxsize=32)
+def _model(model: str, cell: str, positive_phases: int, negative_phases: int, mechanics: bool):
     """Built (not discretised) models are reused: PyBaMM copies them on processing."""
-    return composite_cell_model(model, cell, positive_phases, negative_phases)
+    return composite_cell_model(model, cell, positive_phases, negative_phases, mechanics=mechanics)
 
 
 def resolve_conditions(preset: str, *, binder=None, process=None, binder_content=None,
@@ -72,14 +72,16 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
 def parameter_values(conditions: dict) -> pybamm.ParameterValues:
     """The PyBaMM parameter values of a resolved set of conditions."""
     p = get_preset(conditions["preset"])
-    values = p.parameters(conditions["binder_content_wt_pct"], conditions["process"])
+    values = p.parameters(conditions["binder"], conditions["binder_content_wt_pct"],
+                          conditions["process"], conditions["pressure_MPa"])
     T = 273.15 + conditions["temperature_C"]
     values.update({"Ambient temperature [K]": T, "Initial temperature [K]": T})
     return pybamm.ParameterValues(values)
 
 
 def simulate(preset: str, *, binder=None, process=None, binder_content=None, pressure=None,
-             c_rate=None, cycles=1, temperature=None, model="DFN", solver=None) -> SimulationResult:
+             c_rate=None, cycles=1, temperature=None, model="DFN", mechanics=True,
+             solver=None) -> SimulationResult:
     """Simulate a preset cell with the paper's protocol.
 
     Parameters
@@ -93,8 +95,7 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     binder_content : float, optional
         Binder content [wt%], 0 ... 10. Default: the paper's.
     pressure : float, optional
-        Stack pressure [MPa], 0 ... 500. Recorded; the contact-mechanics coupling is
-        not part of this model yet (see ``notes`` in the result).
+        Stack pressure [MPa], 0 ... 500 (0: a pouch cell without external pressure).
     c_rate : float, optional
         C-rate of the CC steps (1C as defined in the paper). Default: the paper's.
     cycles : int
@@ -102,6 +103,9 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     temperature : float, optional
         Temperature [C], within the parameter set's range (-20 ... 80 C).
     model : {"DFN", "SPMe", "SPM"}
+    mechanics : bool
+        Contact loss, voids, delamination and binder mechanics (default); False gives
+        the composite model with perfect contact.
     solver : pybamm solver, optional
         Default ``pybamm.IDAKLUSolver()``.
 
@@ -114,7 +118,8 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
                               temperature=temperature, model=model)
     p = get_preset(preset)
     pv = parameter_values(cond)
-    m = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases)
+    cond["mechanics"] = bool(mechanics)
+    m = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"])
     exp = experiment(p.working, cond["c_rate"], *p.window_V, cond["cycles"])
     sim = pybamm.Simulation(m, parameter_values=pv, experiment=exp,
                             solver=solver or pybamm.IDAKLUSolver())
@@ -143,7 +148,8 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     if len(metrics) < cond["cycles"]:
         notes.append(f"only {len(metrics)} of {cond['cycles']} cycles completed ({sol.termination})")
         cond["cycles_completed"] = len(metrics)
-    notes.append("stack pressure is recorded but not yet coupled to contact mechanics")
+    if not cond["mechanics"]:
+        notes.append("contact mechanics off: perfect contact at any pressure")
     return SimulationResult(
         conditions=cond,
         cycles=metrics,
@@ -152,7 +158,7 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
             "active_area_fraction": 1.0 - theta,
             "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / tau / 100.0,
             "effective_electronic_conductivity_S_cm": pv[f"{domain} electrode conductivity [S.m-1]"] / 100.0,
-        },
+        } | (mechanics_summary(sol, pv, domain) if cond["mechanics"] else {}),
         time_s=sol["Time [s]"].entries,
         current_A=sol["Current [A]"].entries,
         voltage_V=sol["Voltage [V]"].entries,

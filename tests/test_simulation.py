@@ -32,7 +32,8 @@ def test_jo2024_si_graphite_first_lithiation(simulate_cached):
 @pytest.mark.parametrize("preset", ["jo2024-cathode", "jo2024-anode", "jo2024-full"])
 def test_charge_is_conserved(simulate_cached, preset):
     """Integrated current equals the capacity counter, and the Li that left the working
-    electrode's particles equals the charge passed."""
+    electrode's particles (connected ones, plus Li stranded in contact-isolated ones)
+    equals the charge passed."""
     r = simulate_cached(preset)
     sol = r.solution
     t, current = sol["Time [s]"].entries, sol["Current [A]"].entries
@@ -40,9 +41,16 @@ def test_charge_is_conserved(simulate_cached, preset):
     for step in sol.cycles[0].steps:  # trapezoid within steps (current jumps between them)
         ts, Is = step["Time [s]"].entries, step["Current [A]"].entries
         dq = step["Discharge capacity [A.h]"].entries
-        assert np.trapezoid(Is, ts) / 3600 == pytest.approx(dq[-1] - dq[0], rel=1e-3, abs=1e-9)
+        # trapezoid on the solver's output points: ~0.3 % on a CV hold's fast transient
+        assert np.trapezoid(Is, ts) / 3600 == pytest.approx(dq[-1] - dq[0], rel=5e-3, abs=1e-9)
     domain = "negative" if preset == "jo2024-full" else "positive"
     li = sol[f"Total lithium in {domain} electrode [mol]"].entries
+    stranded = [n for n in sol.all_models[0].variables
+                if n.startswith("Loss of lithium due to loss of") and n.endswith(f"in {domain} electrode [mol]")]
+    if any("primary" in n for n in stranded):  # two phases: PyBaMM also gives their total
+        stranded = [n for n in stranded if "primary" in n or "secondary" in n]
+    assert stranded, "mechanics on: isolated particles are loss of active material"
+    li = li + sum(sol[n].entries for n in stranded)
     sign = -1 if domain == "negative" else 1
     dli_Ah = sign * (li[-1] - li[0]) * 96485.33212 / 3600
     assert dli_Ah == pytest.approx(q_counter[-1] - q_counter[0], rel=1e-3, abs=1e-8)
@@ -63,9 +71,18 @@ def test_half_cell_voltage_stays_in_window(simulate_cached, preset):
 
 
 def test_reduced_models_agree_with_dfn_at_low_rate(simulate_cached):
-    caps = {m: simulate_cached("emley2023", model=m).discharge_capacity_mAh_g for m in ("DFN", "SPMe", "SPM")}
+    """Perfect contact: SPMe / SPM follow the DFN at 0.1C. (With contact mechanics the
+    Emley cell differs: the SPM charges uniformly and so shrinks its particles deeper.)"""
+    caps = {m: simulate_cached("emley2023", model=m, mechanics=False).discharge_capacity_mAh_g
+            for m in ("DFN", "SPMe", "SPM")}
     assert caps["SPMe"] == pytest.approx(caps["DFN"], rel=0.02)
     assert caps["SPM"] == pytest.approx(caps["DFN"], rel=0.03)
+
+
+def test_spme_with_mechanics_follows_dfn_for_kwon2022(simulate_cached):
+    """Kwon 2022 at 0.1C is not transport-limited: SPMe within 2 % of the DFN at 2 MPa."""
+    caps = [simulate_cached("kwon2022", pressure=2, model=m).discharge_capacity_mAh_g for m in ("DFN", "SPMe")]
+    assert caps[1] == pytest.approx(caps[0], rel=0.02)
 
 
 def test_dry_process_beats_wet_emley2023(simulate_cached):

@@ -1,0 +1,196 @@
+"""Speed of the numba contact kernel vs its NumPy reference (and a pure-Python loop).
+
+What is measured
+----------------
+One call that advances an ensemble of N particles over ``--steps`` (default 100)
+explicit-Euler steps of the particle contact law (dt = 10 s; an NCM-like shrink to
+s = -1.7 % and back; P_eff = 7 MPa, chi = 1; lognormal radii, median 5 um, sigma 0.3):
+
+* numpy:  ``ssbsim.models.contact_law.advance_ensemble_numpy`` (vectorised over N,
+  ~40 array operations per step);
+* numba:  ``ssbsim.models.contact_kernel.advance_ensemble``, warm (JIT-compiled and
+  cached before timing), with numba's thread count (``numba.get_num_threads()``; set
+  NUMBA_NUM_THREADS to change it) and again with 1 thread, which separates the gain of
+  the fused, vectorised kernel from that of threads;
+* python: a scalar loop over particles and steps calling ``math`` functions, at
+  N = 10^3 only, for reference.
+
+Sizes N = 10^3, 10^4, 10^5 (and 10^6 with ``--large``). Each timing is the median of
+``--repeats`` (default 5, at least 5) runs on fresh states, the implementations
+interleaved. The states of each numba run are checked against NumPy's (max relative
+difference, absolute below 1 nm / 1 for lengths / fractions). The goal is numba >= 20x
+NumPy at 10^5 particles (``goal_met``); ``numba_speedup_vs_numpy`` is that ratio.
+
+Run from the repository root::
+
+    python benchmarks/bench_contact_kernel.py            # table + JSON line (~15 s)
+    python benchmarks/bench_contact_kernel.py --json     # JSON only
+    python benchmarks/bench_contact_kernel.py --large    # adds N = 10^6 (~45 s)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import time
+
+import numba
+import numpy as np
+
+from ssbsim.models import contact_kernel, contact_law
+
+PARAMS = contact_law.ContactLawParameters(
+    creep_velocity_m_s=2e-11, creep_exponent=2.0, framework_modulus_Pa=5e9, roughness_m=2e-8,
+    percolation_threshold=0.1, isolation_rate_s=1e-3, void_coefficient=0.05,
+)
+DT = 10.0
+PRESSURE_PA = 7e6
+GOAL_SPEEDUP = 20.0
+GOAL_SIZE = 10**5
+FLOOR = (1e-9, 1e-9, 1e-9, 1.0)  # c, d, v [m]; z [-]: relative above, absolute below
+
+
+def drivers(steps):
+    h = steps // 2
+    s = np.concatenate([np.linspace(0.0, -0.017, h), np.linspace(-0.017, 0.0, steps - h)])
+    s_max, _ = contact_law.running_max_series(s, 0.0, DT, PARAMS)
+    return s, s_max, np.full(steps, PRESSURE_PA), np.ones(steps)
+
+
+def advance_python(R, c, d, v, z, s, s_max, P_eff, chi, dt, p):
+    """Scalar pure-Python loop: the reference's formulas, one particle and step at a time."""
+    h, g_s, k_y, k_max = p.smoothing_m, p.gap_regularisation_m, p.yield_rate_s, p.max_relaxation_rate_s
+
+    def relu_h(y, hh):
+        return 0.5 * (y + math.sqrt(y * y + hh * hh))
+
+    for i in range(len(R)):
+        Ri, ci, di, vi, zi = float(R[i]), float(c[i]), float(d[i]), float(v[i]), float(z[i])
+        for k in range(len(s)):
+            e = Ri * (s_max[k] - s[k])
+            open_gap, over, d_pos = relu_h(e - ci, h), relu_h(ci - e, h), relu_h(di, h)
+            g = open_gap + d_pos
+            v_cr = p.creep_velocity_m_s * (max(P_eff[k], 0.0) / 1e6) ** p.creep_exponent
+            push = k_y * over + Ri * k_max * max(s[k] - s_max[k], 0.0)
+            dv = p.void_coefficient * chi[k] * push
+            dc = v_cr * open_gap / (g + g_s) - k_y * over
+            dd = dv - v_cr * d_pos / (g + g_s)
+            phi = math.exp(-relu_h(g - Ri * P_eff[k] / p.framework_modulus_Pa, h) / p.roughness_m)
+            below = 1.0 / (1.0 + math.exp(-(p.percolation_threshold - phi) / p.threshold_width))
+            dz = p.isolation_rate_s * relu_h(below - zi, 1e-6)
+            ci, di, vi, zi = ci + dt * dc, di + dt * dd, vi + dt * dv, min(zi + dt * dz, 1.0)
+        c[i], d[i], v[i], z[i] = ci, di, vi, zi
+
+
+def timed(fn, R, drv, params):
+    """Seconds for one call on fresh zero states, and the final states."""
+    states = [np.zeros_like(R) for _ in range(4)]
+    t0 = time.perf_counter()
+    fn(R, *states, *drv, DT, params)
+    return time.perf_counter() - t0, states
+
+
+def max_rel_diff(ref, got):
+    return max(float(np.max(np.abs(a - b) / np.maximum(np.abs(a), f))) for a, b, f in zip(ref, got, FLOOR))
+
+
+def with_threads(n, fn, *args):
+    saved = numba.get_num_threads()
+    numba.set_num_threads(n)
+    try:
+        return fn(*args)
+    finally:
+        numba.set_num_threads(saved)
+
+
+def run(sizes, steps, repeats):
+    drv = drivers(steps)
+    threads = numba.get_num_threads()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    rng = np.random.default_rng(0)
+    t0 = time.perf_counter()
+    timed(contact_kernel.advance_ensemble, np.full(8, 5e-6), drv, PARAMS)  # JIT (or cache load)
+    res = {"benchmark": "contact_kernel", "steps": steps, "repeats": repeats, "dt_s": DT,
+           "pressure_Pa": PRESSURE_PA, "numba_threads": threads, "cpu_count": os.cpu_count(),
+           "load_average_1min_at_start": load, "numba_version": numba.__version__,
+           "numpy_version": np.__version__, "numba_first_call_s": time.perf_counter() - t0,
+           "sizes": {}}
+    for n in sizes:
+        R = 5e-6 * np.exp(0.3 * rng.standard_normal(n))
+        t_np, t_nb, t_nb1, diff = [], [], [], 0.0
+        for _ in range(repeats):
+            t, ref = timed(contact_law.advance_ensemble_numpy, R, drv, PARAMS)
+            t_np.append(t)
+            t, got = timed(contact_kernel.advance_ensemble, R, drv, PARAMS)
+            t_nb.append(t)
+            diff = max(diff, max_rel_diff(ref, got))
+            t, got = with_threads(1, timed, contact_kernel.advance_ensemble, R, drv, PARAMS)
+            t_nb1.append(t)
+            diff = max(diff, max_rel_diff(ref, got))
+        row = {"numpy_median_s": statistics.median(t_np), "numba_median_s": statistics.median(t_nb),
+               "numba_1thread_median_s": statistics.median(t_nb1), "max_rel_diff_vs_numpy": diff}
+        row["speedup_vs_numpy"] = row["numpy_median_s"] / row["numba_median_s"]
+        row["speedup_vs_numpy_1thread"] = row["numpy_median_s"] / row["numba_1thread_median_s"]
+        row["numpy_ns_per_particle_step"] = row["numpy_median_s"] / (n * steps) * 1e9
+        row["numba_ns_per_particle_step"] = row["numba_median_s"] / (n * steps) * 1e9
+        res["sizes"][str(n)] = row
+        if n == 1000:
+            t_py = []
+            for _ in range(repeats):
+                t, got = timed(advance_python, R, drv, PARAMS)
+                t_py.append(t)
+            res["python_loop_n"] = n
+            res["python_loop_median_s"] = statistics.median(t_py)
+            res["python_loop_max_rel_diff_vs_numpy"] = max_rel_diff(ref, got)
+            res["numba_speedup_vs_python"] = res["python_loop_median_s"] / row["numba_median_s"]
+            res["numpy_speedup_vs_python"] = res["python_loop_median_s"] / row["numpy_median_s"]
+    goal = res["sizes"].get(str(GOAL_SIZE))
+    res["numba_speedup_vs_numpy"] = goal["speedup_vs_numpy"] if goal else None
+    res["numba_speedup_vs_numpy_1thread"] = goal["speedup_vs_numpy_1thread"] if goal else None
+    res["goal"] = f"numba >= {GOAL_SPEEDUP:g}x NumPy at {GOAL_SIZE} particles"
+    res["goal_met"] = bool(goal and goal["speedup_vs_numpy"] >= GOAL_SPEEDUP)
+    return res
+
+
+def print_table(res):
+    print(f"Contact kernel: {res['steps']} steps, median of {res['repeats']} runs, numba "
+          f"{res['numba_threads']} thread(s) (cpu_count {res['cpu_count']}, "
+          f"1-min load at start {res['load_average_1min_at_start']})")
+    print(f"{'N':>9} {'numpy [s]':>11} {'numba [s]':>11} {'numba 1T [s]':>13} {'speedup':>8} "
+          f"{'1T speedup':>10} {'ns/part-step np | nb':>21} {'max rel diff':>13}")
+    for n, r in res["sizes"].items():
+        print(f"{int(n):>9} {r['numpy_median_s']:>11.5f} {r['numba_median_s']:>11.5f} "
+              f"{r['numba_1thread_median_s']:>13.5f} {r['speedup_vs_numpy']:>7.1f}x "
+              f"{r['speedup_vs_numpy_1thread']:>9.1f}x {r['numpy_ns_per_particle_step']:>10.2f} | "
+              f"{r['numba_ns_per_particle_step']:<8.2f} {r['max_rel_diff_vs_numpy']:>13.1e}")
+    if "python_loop_median_s" in res:
+        print(f"pure-Python loop, N = {res['python_loop_n']}: {res['python_loop_median_s']:.3f} s "
+              f"(numba {res['numba_speedup_vs_python']:.0f}x faster, NumPy "
+              f"{res['numpy_speedup_vs_python']:.0f}x faster)")
+    sp = res["numba_speedup_vs_numpy"]
+    print(f"goal: {res['goal']}: {'met' if res['goal_met'] else 'NOT met'}"
+          + (f" (measured {sp:.1f}x)" if sp is not None else ""))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print only the JSON line")
+    parser.add_argument("--large", action="store_true", help="also N = 10^6")
+    parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    if args.repeats < 5 or args.steps < 2:
+        parser.error("--repeats must be >= 5 and --steps >= 2")
+    sizes = [10**3, 10**4, 10**5] + ([10**6] if args.large else [])
+    res = run(sizes, args.steps, args.repeats)
+    if not args.json:
+        print_table(res)
+    print(json.dumps(res))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,169 @@
+"""Particle-scale contact law of a composite electrode: the reference NumPy form.
+
+Each active particle (radius R) sits in a cavity of the solid electrolyte (SE) that was
+pressed around it at fabrication. Its radial strain s = ((1 + eps_v(x)) / (1 + eps_v(x0)))^(1/3) - 1
+follows its lithiation (``models.strain``). The law, per particle, in SI units:
+
+* **Shrinkage gap.** The rigid SE does not follow a shrinking particle: relative to the
+  largest size seen so far, s_max, a radial opening e = R (s_max - s) appears (domain
+  notes: gap ~ (R/3)|eps_v|). Creep / plastic flow of the soft sulfide under the
+  effective pressure closes it by c:
+
+      dc/dt = v_cr * relu(e - c) / (g + g_s) - k_y * relu(c - e)
+
+  with the Norton creep velocity v_cr = v_0 (P_eff / 1 MPa)^n. When the particle
+  re-expands past the crept-in SE (c > e) it pushes the SE back (fast yield, rate k_y).
+* **Damage opening** d: pushing SE back, or expanding beyond the previous largest size
+  (s > s_max, as Si does), cracks the SE around the particle:
+
+      push = k_y relu(c - e) + R k_max relu(s - s_max)
+      dd/dt = kappa * chi * push - v_cr * relu(d) / (g + g_s)
+      dv/dt = kappa * chi * push          (irreversible void, only grows)
+
+  chi = exp(-Gamma_eff / Gamma_chi) is the binder's resistance to void nucleation
+  (``models.binder_mechanics``).
+* **Gap and contact.** g = relu(e - c) + relu(d). Rough surfaces (roughness lambda) touch where
+  the gap is closed elastically by the framework, delta_el = R P_eff / E_f
+  (Greenwood-Williamson-type exponential closure, Greenwood & Williamson 1966):
+
+      phi = exp(-relu(g - delta_el) / lambda)
+
+* **Isolation.** A particle whose contact falls below the percolation threshold phi_c is
+  cut off from the SE network. A size class holds many particles with scattered local
+  geometry, so its isolated fraction z relaxes towards the fraction below threshold,
+  sigmoid((phi_c - phi) / w_phi), and never decreases (a cut-off particle cannot
+  re-expand to reconnect):
+
+      dz/dt = r_iso relu(sigmoid((phi_c - phi) / w_phi) - z)
+
+The running maximum relaxes fast: ds_max/dt = k_max relu(s - s_max).
+
+relu is smoothed, relu_h(y) = (y + sqrt(y^2 + h^2)) / 2, so that the same law can be
+integrated by PyBaMM's DAE solver (``models.contact_mechanics``). Aggregates over an
+ensemble (volume weights w_V ~ R^3, area weights w_A ~ R^2): isolated fraction
+f_iso = sum w_V z; contact fraction of the connected surface
+phi_bar = sum w_A (1 - z) phi / sum w_A (1 - z); void added per AM volume
+sum w_V 3 (g + v) / R.
+
+This module is the plain-NumPy reference; ``models.contact_kernel`` is the numba twin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ContactLawParameters:
+    """Constants of the particle contact law (SI units)."""
+
+    creep_velocity_m_s: float  # v_0: SE creep closure velocity at 1 MPa
+    creep_exponent: float  # n: Norton stress exponent of the SE
+    framework_modulus_Pa: float  # E_f: elastic closure delta_el = R P / E_f
+    roughness_m: float  # lambda
+    percolation_threshold: float  # phi_c
+    isolation_rate_s: float  # r_iso [s-1]
+    void_coefficient: float  # kappa [-]
+    yield_rate_s: float = 1e-2  # k_y [s-1]: push-back of crept-in SE
+    max_relaxation_rate_s: float = 1e-1  # k_max [s-1]: running maximum of s
+    gap_regularisation_m: float = 1e-10  # g_s
+    smoothing_m: float = 1e-11  # h of relu_h (for lengths)
+    threshold_width: float = 0.05  # w_phi
+
+    def as_array(self) -> np.ndarray:
+        """Packed for the numba kernel, in field order."""
+        return np.array(astuple(self), dtype=np.float64)
+
+
+def relu_h(y, h):
+    """Smooth max(y, 0): (y + sqrt(y^2 + h^2)) / 2."""
+    return 0.5 * (y + np.sqrt(y * y + h * h))
+
+
+def creep_velocity(p: ContactLawParameters, pressure_Pa):
+    """v_cr = v_0 (P / 1 MPa)^n [m.s-1]; P >= 0."""
+    return p.creep_velocity_m_s * (np.maximum(pressure_Pa, 0.0) / 1e6) ** p.creep_exponent
+
+
+def running_max_series(s, s_max0, dt, p: ContactLawParameters):
+    """s_max at the start of each step: exact update ds_max/dt = k_max relu(s - s_max)
+    over steps of constant s (relu not smoothed: s_max is not a length)."""
+    out = np.empty_like(s)
+    decay = 1.0 - np.exp(-p.max_relaxation_rate_s * dt)
+    m = s_max0
+    for k in range(len(s)):
+        out[k] = m
+        m = m + decay * max(s[k] - m, 0.0)
+    return out, m
+
+
+def contact_rates(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters):
+    """Time derivatives (dc, dd, dv, dz) and the contact fraction phi of particles."""
+    h = p.smoothing_m
+    e = R * (s_max - s)
+    open_gap = relu_h(e - c, h)
+    over = relu_h(c - e, h)
+    d_pos = relu_h(d, h)
+    g = open_gap + d_pos
+    v_cr = creep_velocity(p, P_eff)
+    push = p.yield_rate_s * over + R * p.max_relaxation_rate_s * max(s - s_max, 0.0)
+    dc = v_cr * open_gap / (g + p.gap_regularisation_m) - p.yield_rate_s * over
+    dv = p.void_coefficient * chi * push
+    dd = dv - v_cr * d_pos / (g + p.gap_regularisation_m)
+    phi = np.exp(-relu_h(g - R * P_eff / p.framework_modulus_Pa, h) / p.roughness_m)
+    below = 1.0 / (1.0 + np.exp(-(p.percolation_threshold - phi) / p.threshold_width))
+    dz = p.isolation_rate_s * relu_h(below - z, 1e-6)
+    return dc, dd, dv, dz, phi, g
+
+
+def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLawParameters):
+    """Advance particle states over len(s) explicit-Euler steps of ``dt`` seconds.
+
+    Parameters
+    ----------
+    R : (N,) particle radii [m]
+    c, d, v, z : (N,) states (closure [m], damage opening [m], void [m], isolated [-]);
+        updated in place.
+    s, s_max, P_eff, chi : (M,) drivers per step: radial strain of connected particles,
+        its running maximum (``running_max_series``), effective pressure [Pa] and the
+        binder's void-nucleation factor.
+    dt : float, step [s]; explicit Euler needs dt * max(k_y, r_iso) <= 1.
+    (d is not clamped: relu(d) enters the law, so d >= 0 is kept by the law itself.)
+
+    Returns
+    -------
+    phi, g : (N,) contact fraction and gap [m] after the last step.
+    """
+    for k in range(len(s)):
+        dc, dd, dv, dz, _, _ = contact_rates(R, c, d, z, s[k], s_max[k], P_eff[k], chi[k], p)
+        c += dt * dc
+        d += dt * dd
+        v += dt * dv
+        z += dt * dz
+        np.minimum(z, 1.0, out=z)
+    k = len(s) - 1
+    _, _, _, _, phi, g = contact_rates(R, c, d, z, s[k], s_max[k], P_eff[k], chi[k], p)
+    return phi, g
+
+
+def aggregate(R, weights, z, phi, g, v):
+    """Electrode-level (phase-level) aggregates of an ensemble.
+
+    ``weights`` are number weights (a sampled ensemble has weights 1).
+
+    Returns
+    -------
+    dict with ``isolated_fraction`` (volume), ``contact_fraction`` (area-weighted over
+    connected particles), ``void_per_am_volume`` (sum w_V 3 (g + v) / R).
+    """
+    wV = weights * R**3
+    wA = weights * R**2
+    wV = wV / wV.sum()
+    conn_area = wA * (1.0 - z)
+    return {
+        "isolated_fraction": float(np.sum(wV * z)),
+        "contact_fraction": float(np.sum(conn_area * phi) / max(np.sum(conn_area), 1e-300)),
+        "void_per_am_volume": float(np.sum(wV * 3.0 * (g + v) / R)),
+    }

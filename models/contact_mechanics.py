@@ -1,0 +1,175 @@
+"""Contact loss of a composite electrode as a PyBaMM active-material submodel.
+
+The particle contact law of :mod:`ssbsim.models.contact_law` (equations there) is
+integrated for K lognormal size classes of each particle phase, driven by the
+x-averaged stoichiometry of the phase's connected particles and the effective pressure
+
+    P_eff = P_stack + P_b0 [r + (1 - r) exp(-t / tau_b)]      (binder traction)
+
+Isolated particles are lost active material: eps_AM = eps_AM0 (1 - f_iso), so their
+lithium is stranded (PyBaMM's loss-of-active-material accounting). The contact fraction
+of the connected surface multiplies the kinetics through :class:`BinderCoveredContact`.
+
+States per phase (current-collector domain): the running maximum radial strain s_max and,
+per size class k, closure c_k [m], damage opening d_k [m], void v_k [m], isolated
+fraction z_k [-]. Size classes: R_k = R_c exp(sigma xi_k), probabilists' Gauss-Hermite
+nodes xi_k with number weights w_k (Hermite-Gauss quadrature of the lognormal).
+
+Parameters (``<pre>`` is the phase prefix, e.g. ``"Secondary: "``):
+``<pre><Domain> electrode volumetric strain`` (function of stoichiometry),
+``<pre><Domain> particle contact radius [m]``, ``<pre><Domain> particle size
+log-standard deviation``, ``<Domain> electrode binder holding traction [Pa]``,
+``<Domain> electrode binder retained traction fraction``, ``<Domain> electrode binder
+relaxation time [s]``, ``<Domain> electrode void nucleation factor``,
+``Stack pressure [Pa]`` and the SE / composite constants named in ``_law``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pybamm
+
+from .strain import radial_strain
+
+DEFAULT_SIZE_CLASSES = 5
+
+
+def lognormal_classes(n: int):
+    """Nodes xi_k and normalised weights w_k of an n-point Hermite-Gauss quadrature."""
+    xi, w = np.polynomial.hermite_e.hermegauss(n)
+    return xi, w / w.sum()
+
+
+def relu_h(y, h):
+    return 0.5 * (y + pybamm.sqrt(y * y + h * h))
+
+
+def _law():
+    """Shared SE / composite constants of the contact law as PyBaMM parameters."""
+    P = pybamm.Parameter
+    return {
+        "v0": P("Solid electrolyte creep velocity at 1 MPa [m.s-1]"),
+        "n": P("Solid electrolyte creep stress exponent"),
+        "E_f": P("Composite framework modulus [Pa]"),
+        "lam": P("Active material surface roughness [m]"),
+        "phi_c": P("Contact percolation threshold"),
+        "r_iso": P("Contact isolation rate [s-1]"),
+        "kappa": P("Void nucleation coefficient"),
+        "k_y": pybamm.Scalar(1e-2),
+        "k_max": pybamm.Scalar(1e-1),
+        "g_s": pybamm.Scalar(1e-10),
+        "h": pybamm.Scalar(1e-11),
+        "w_phi": P("Contact percolation threshold width"),
+    }
+
+
+def effective_pressure(domain: str):
+    """P_eff(t) = P_stack + binder traction [Pa] of the ``domain`` electrode."""
+    Domain = domain.capitalize()
+    P = pybamm.Parameter
+    r = P(f"{Domain} electrode binder retained traction fraction")
+    tau = P(f"{Domain} electrode binder relaxation time [s]")
+    relax = r + (1 - r) * pybamm.exp(-pybamm.t / tau)
+    return P("Stack pressure [Pa]") + P(f"{Domain} electrode binder holding traction [Pa]") * relax
+
+
+class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
+    """Loss of active material by contact isolation, with the contact states.
+
+    Parameters
+    ----------
+    param, domain, options, x_average, phase : as PyBaMM's ``LossActiveMaterial``
+    size_classes : int
+        Number K of lognormal size classes.
+    """
+
+    def __init__(self, param, domain, options, x_average, phase, size_classes=DEFAULT_SIZE_CLASSES):
+        super().__init__(param, domain, options, x_average, phase)
+        self.size_classes = size_classes
+
+    def _var_prefix(self):
+        return f"{self.domain.capitalize()} electrode {self.phase_name}"
+
+    def get_fundamental_variables(self):
+        variables = super().get_fundamental_variables()
+        name = self._var_prefix()
+        states = {f"{name}running maximum radial strain": None}
+        for k in range(self.size_classes):
+            for q in ("closure [m]", "damage opening [m]", "void [m]", "isolated fraction"):
+                states[f"{name}size class {k} {q}"] = None
+        for key in states:
+            variables[key] = pybamm.Variable(key, domain="current collector")
+        return variables
+
+    def get_coupled_variables(self, variables):
+        domain, name, pp = self.domain, self._var_prefix(), self.phase_param
+        pre = pp.phase_prefactor
+        Domain = domain.capitalize()
+        law = _law()
+        c_rav = variables[f"R-averaged {domain} {self.phase_name}particle concentration [mol.m-3]"]
+        sto = pybamm.x_average(c_rav) / pp.c_max
+        sto0 = pp.sto_init_av
+        eps_v = lambda x: pybamm.FunctionParameter(  # noqa: E731
+            f"{pre}{Domain} electrode volumetric strain", {"Stoichiometry": x})
+        s = radial_strain(eps_v, sto, sto0)
+        s_max = variables[f"{name}running maximum radial strain"]
+        P_eff = effective_pressure(domain)
+        chi = pybamm.Parameter(f"{Domain} electrode void nucleation factor")
+        R_c = pybamm.Parameter(f"{pre}{Domain} particle contact radius [m]")
+        sigma = pybamm.Parameter(f"{pre}{Domain} particle size log-standard deviation")
+        v_cr = law["v0"] * (P_eff / 1e6) ** law["n"]
+        h, g_s = law["h"], law["g_s"]
+        expand = relu_h(s - s_max, 1e-9)
+        xi, w = lognormal_classes(self.size_classes)
+        R = [R_c * pybamm.exp(sigma * x) for x in xi]
+        wV = [wk * Rk**3 for wk, Rk in zip(w, R)]
+        wA = [wk * Rk**2 for wk, Rk in zip(w, R)]
+        sum_wV = sum(wV)
+        f_iso = dfiso = void = conn_area = phi_area = gap_area = 0
+        self._rates = {f"{name}running maximum radial strain": law["k_max"] * expand}
+        for k, Rk in enumerate(R):
+            c, d, v, z = (variables[f"{name}size class {k} {q}"] for q in
+                          ("closure [m]", "damage opening [m]", "void [m]", "isolated fraction"))
+            e = Rk * (s_max - s)
+            open_gap, over, d_pos = relu_h(e - c, h), relu_h(c - e, h), relu_h(d, h)
+            g = open_gap + d_pos
+            push = law["k_y"] * over + Rk * law["k_max"] * expand
+            dv = law["kappa"] * chi * push
+            phi = pybamm.exp(-relu_h(g - Rk * P_eff / law["E_f"], h) / law["lam"])
+            # logistic 1 / (1 + exp(-(phi_c - phi) / w)) = (1 + tanh((phi_c - phi) / 2w)) / 2
+            below = pybamm.sigmoid(phi, law["phi_c"], 1 / (2 * law["w_phi"]))
+            dz = law["r_iso"] * relu_h(below - z, 1e-6)
+            self._rates.update({
+                c: v_cr * open_gap / (g + g_s) - law["k_y"] * over,
+                d: dv - v_cr * d_pos / (g + g_s), v: dv, z: dz,
+            })
+            f_iso += wV[k] * z / sum_wV
+            dfiso += wV[k] * dz / sum_wV
+            void += wV[k] * 3 * (g + v) / Rk / sum_wV
+            conn_area += wA[k] * (1 - z)
+            phi_area += wA[k] * (1 - z) * phi
+            gap_area += wA[k] * g
+        eps0 = pybamm.x_average(pp.epsilon_s)
+        variables.update(self._get_standard_active_material_change_variables(-eps0 * dfiso))
+        variables.update({
+            f"{name}radial strain": s,
+            f"{name}contact fraction": phi_area / conn_area,
+            f"{name}isolated fraction": f_iso,
+            f"{name}mean gap [m]": gap_area / sum(wA),
+            f"{name}void fraction increase": eps0 * void,
+            f"{name}thickness strain": eps0 * ((1 + s) ** 3 - 1) + eps0 * void,
+            f"{Domain} electrode effective pressure [Pa]": P_eff,
+        })
+        return variables
+
+    def set_rhs(self, variables):
+        super().set_rhs(variables)
+        for key, rate in self._rates.items():
+            var = variables[key] if isinstance(key, str) else key
+            self.rhs[var] = rate
+
+    def set_initial_conditions(self, variables):
+        super().set_initial_conditions(variables)
+        for key, rate in self._rates.items():
+            var = variables[key] if isinstance(key, str) else key
+            self.initial_conditions[var] = pybamm.Scalar(0)

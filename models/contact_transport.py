@@ -1,0 +1,78 @@
+"""Ionic transport of a composite cell with contact loss and a contact resistance.
+
+A PyBaMM ``"tortuosity factor"`` transport-efficiency submodel (B = eps / tau) with
+two contact effects:
+
+* **Voids in the composite.** Gaps and voids replace SE paths; with the Bruggeman-type
+  exponent b of the SE network (``"<Domain> electrode Bruggeman coefficient
+  (electrolyte)"``) the composite's ionic transport efficiency becomes
+  B = (eps / tau) (1 - Delta eps_void / eps)^b.
+* **Electrode | SE-layer interface.** Its contact fraction psi follows the same rough
+  contact law as the particles, with the mean gap at the interface and the adhesion
+  traction P_adh instead of the bulk binder traction:
+  psi = exp(-relu(g_mean - R_c (P_stack + P_adh) / E_f) / lambda). The interface
+  resistance R_int / psi (R_int at full contact; R_int ~ 1 / A_c, Limon, Duffee, Ahmad
+  2025) is lumped into the SE separator layer: L / (sigma B_sep) = L / (sigma B_0) +
+  sum R_int / psi, so B_sep = 1 / (1 / B_0 + sigma sum(R_int / psi) / L).
+"""
+
+import pybamm
+
+from .contact_mechanics import relu_h
+
+
+def interface_contact(domain: str, variables, options):
+    """psi [-] of the ``domain`` electrode | SE-layer interface."""
+    Domain = domain.capitalize()
+    phases = options.phases[domain]
+    pre = "" if len(phases) == 1 else "Primary: "
+    name = f"{Domain} electrode {'' if len(phases) == 1 else 'primary '}"
+    P = pybamm.Parameter
+    closure = (P(f"{pre}{Domain} particle contact radius [m]")
+               * (P("Stack pressure [Pa]") + P(f"{Domain} electrode adhesion traction [Pa]"))
+               / P("Composite framework modulus [Pa]"))
+    gap = variables[f"{name}mean gap [m]"]
+    return pybamm.exp(-relu_h(gap - closure, 1e-11) / P("Active material surface roughness [m]"))
+
+
+class ContactTortuosity(pybamm.transport_efficiency.TortuosityFactor):
+    """Tortuosity-factor transport with void loss and interface contact resistance.
+
+    Parameters
+    ----------
+    param, options : as PyBaMM's ``TortuosityFactor`` (component "Electrolyte")
+    composite_domains : tuple of str
+        Electrodes with contact mechanics.
+    """
+
+    def __init__(self, param, options, composite_domains):
+        super().__init__(param, "Electrolyte", options)
+        self.composite_domains = composite_domains
+
+    def get_coupled_variables(self, variables):
+        tor = {}
+        r_int = 0
+        for domain in self.composite_domains:
+            Domain = domain.capitalize()
+            phases = self.options.phases[domain]
+            names = [""] if len(phases) == 1 else [f"{p} " for p in phases]
+            void = sum(variables[f"{Domain} electrode {n}void fraction increase"] for n in names)
+            eps = variables[f"{Domain} electrode porosity"]
+            dp = self.param.domain_params[domain]
+            tor[domain] = eps / dp.tau_e * relu_h(1 - void / eps, 1e-6) ** dp.b_e
+            psi = interface_contact(domain, variables, self.options)
+            variables[f"{Domain} electrode|SE layer interface contact fraction"] = psi
+            r_int = r_int + pybamm.Parameter("Electrode|SE interface resistance [Ohm.m2]") / psi
+        c_e = variables["Separator electrolyte concentration [mol.m-3]"]
+        T = variables["Separator temperature [K]"]
+        eps_s = variables["Separator porosity"]
+        b0 = eps_s / self.param.s.tau_e
+        tor["separator"] = 1 / (1 / b0 + self.param.kappa_e(c_e, T) * r_int / self.param.s.L)
+        for domain in self.options.whole_cell_domains:
+            key = domain.split()[0]
+            if key not in tor:  # a plain porous electrode (e.g. LTO without mechanics)
+                Domain = key.capitalize()
+                tor[key] = variables[f"{Domain} electrode porosity"] / self.param.domain_params[key].tau_e
+        tor_dict = {d: tor[d.split()[0]] for d in self.options.whole_cell_domains}
+        variables.update(self._get_standard_transport_efficiency_variables(tor_dict))
+        return variables
