@@ -1,13 +1,13 @@
 """Particle-scale contact law of a composite electrode: the numba twin.
 
 Advances the same per-particle states as ``models.contact_law.advance_ensemble_numpy``,
-which is the reference (equations, symbols and the explicit-Euler scheme are documented
+which is the reference (equations, symbols and the semi-implicit scheme are documented
 there): closure c [m], damage opening d [m], void v [m] and isolated fraction z [-] of N
 particles of radius R [m], driven per step by the radial strain s [-], its running
 maximum s_max [-], the effective pressure P_eff [Pa] and the void-nucleation factor chi
 [-]. The arithmetic is the reference's, operation by operation and in the same order
-(relu_h smoothing, plain max(s - s_max, 0) in the push term, z = min(z, 1) after each
-step, fastmath off): c, d, v come out bit for bit, phi, z to ~1e-15 (only exp differs).
+(relu_h = y+^2 / (y+ + h), plain max(s - s_max, 0) in the push term, z = min(z, 1)
+after each step, fastmath off): results agree to ~1e-15 (only exp differs).
 Keep it so: at the reference's step sizes the c-d-v recursion amplifies round-off.
 
 Particles are independent given the drivers, so the time loop is fused: an outer
@@ -49,32 +49,30 @@ def _exp(x):
 
 
 @numba.njit(inline="always", fastmath=False)
-def _rates(Ri, ci, di, zi, dsk, pk, vk, kck, posk, q):
-    """One particle's (dc, dd, dv, dz, phi, g): ``contact_law.contact_rates``."""
-    E_f, lam, phi_c, r_iso, k_y, k_max, g_s, hh, w_phi = q
+def _terms(Ri, ci, di, zi, dsk, pk, vk, kck, posk, q):
+    """One particle's (open gap, over, g, dv, dz, phi): ``contact_law._terms``."""
+    E_f, lam, phi_c, r_iso, k_y, k_max, g_s, h, w_phi = q
     y = Ri * dsk - ci  # e - c
-    rt = math.sqrt(y * y + hh)
-    open_gap = 0.5 * (y + rt)
-    over = 0.5 * (rt - y)  # relu_h(c - e): same sqrt, bit for bit
-    d_pos = 0.5 * (di + math.sqrt(di * di + hh))
-    g = open_gap + d_pos
+    yp, yn = max(y, 0.0), max(-y, 0.0)
+    open_gap = yp * yp / (yp + h)  # relu_h(e - c)
+    over = yn * yn / (yn + h)  # relu_h(c - e)
+    dp = max(di, 0.0)
+    g = open_gap + dp * dp / (dp + h)
     push = k_y * over + Ri * k_max * posk
-    dc = vk * open_gap / (g + g_s) - k_y * over
     dv = kck * push
-    dd = dv - vk * d_pos / (g + g_s)
-    y = g - Ri * pk / E_f
-    phi = _exp(-(0.5 * (y + math.sqrt(y * y + hh))) / lam)
+    y = max(g - Ri * pk / E_f, 0.0)
+    phi = _exp(-(y * y / (y + h)) / lam)
     below = 1.0 / (1.0 + _exp(-(phi_c - phi) / w_phi))
-    y = below - zi
-    dz = r_iso * (0.5 * (y + math.sqrt(y * y + 1e-6 * 1e-6)))  # relu_h(below - z, 1e-6)
-    return dc, dd, dv, dz, phi, g
+    y = max(below - zi, 0.0)
+    dz = r_iso * (y * y / (y + 1e-6))  # relu_h(below - z, 1e-6)
+    return open_gap, over, g, dv, dz, phi
 
 
 @numba.njit(parallel=True, fastmath=False, cache=True)
 def _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, dt, p):
     v0, n_cr, E_f, lam, phi_c, r_iso, kappa, k_y, k_max, g_s, h, w_phi = (
         p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11])
-    q = (E_f, lam, phi_c, r_iso, k_y, k_max, g_s, h * h, w_phi)
+    q = (E_f, lam, phi_c, r_iso, k_y, k_max, g_s, h, w_phi)
     n, m = R.shape[0], s.shape[0]
     ds, pos, vcr, kch = np.empty(m), np.empty(m), np.empty(m), np.empty(m)  # per-step terms
     for k in range(m):
@@ -89,15 +87,16 @@ def _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, dt, p):
         for k in range(m):
             dsk, pk, vk, kck, posk = ds[k], P_eff[k], vcr[k], kch[k], pos[k]
             for i in range(hi - lo):
-                dc, dd, dv, dz, _, _ = _rates(Rb[i], cb[i], db[i], zb[i], dsk, pk, vk, kck, posk, q)
-                cb[i] += dt * dc
-                db[i] += dt * dd
+                open_gap, over, g, dv, dz, _ = _terms(Rb[i], cb[i], db[i], zb[i], dsk, pk, vk, kck, posk, q)
+                f = dt * vk / (g + g_s)  # creep closure, implicit (see the reference)
+                cb[i] += open_gap * f / (1.0 + f) - dt * k_y * over
+                db[i] = (db[i] + dt * dv) / (1.0 + f)
                 vb[i] += dt * dv
                 zn = zb[i] + dt * dz
                 zb[i] = 1.0 if zn > 1.0 else zn  # np.minimum(z, 1.0)
         k = m - 1  # phi, g after the last step, with its drivers
         for i in range(hi - lo):
-            _, _, _, _, phi_out[lo + i], g_out[lo + i] = _rates(
+            _, _, g_out[lo + i], _, _, phi_out[lo + i] = _terms(
                 Rb[i], cb[i], db[i], zb[i], ds[k], P_eff[k], vcr[k], kch[k], pos[k], q)
     return phi_out, g_out
 

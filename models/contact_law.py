@@ -38,8 +38,10 @@ follows its lithiation (``models.strain``). The law, per particle, in SI units:
 
 The running maximum relaxes fast: ds_max/dt = k_max relu(s - s_max).
 
-relu is smoothed, relu_h(y) = (y + sqrt(y^2 + h^2)) / 2, so that the same law can be
-integrated by PyBaMM's DAE solver (``models.contact_mechanics``). Aggregates over an
+relu is smoothed, relu_h(y) = y+^2 / (y+ + h) with y+ = max(y, 0): exactly 0 for y <= 0
+(no spurious gap or drift at zero strain), y - h + O(h^2/y) for y >> h, and continuously
+differentiable, so that PyBaMM's DAE solver can integrate the same law
+(``models.contact_mechanics``). Aggregates over an
 ensemble (volume weights w_V ~ R^3, area weights w_A ~ R^2): isolated fraction
 f_iso = sum w_V z; contact fraction of the connected surface
 phi_bar = sum w_A (1 - z) phi / sum w_A (1 - z); void added per AM volume
@@ -78,8 +80,9 @@ class ContactLawParameters:
 
 
 def relu_h(y, h):
-    """Smooth max(y, 0): (y + sqrt(y^2 + h^2)) / 2."""
-    return 0.5 * (y + np.sqrt(y * y + h * h))
+    """C1-smooth max(y, 0): y+^2 / (y+ + h), exactly 0 for y <= 0."""
+    yp = np.maximum(y, 0.0)
+    return yp * yp / (yp + h)
 
 
 def creep_velocity(p: ContactLawParameters, pressure_Pa):
@@ -99,27 +102,42 @@ def running_max_series(s, s_max0, dt, p: ContactLawParameters):
     return out, m
 
 
-def contact_rates(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters):
-    """Time derivatives (dc, dd, dv, dz) and the contact fraction phi of particles."""
+def _terms(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters):
+    """Per-particle terms of the law: open gap, over-closure, gap, creep velocity,
+    void rate dv/dt, isolation rate dz/dt and contact fraction phi."""
     h = p.smoothing_m
     e = R * (s_max - s)
     open_gap = relu_h(e - c, h)
     over = relu_h(c - e, h)
-    d_pos = relu_h(d, h)
-    g = open_gap + d_pos
+    g = open_gap + relu_h(d, h)
     v_cr = creep_velocity(p, P_eff)
     push = p.yield_rate_s * over + R * p.max_relaxation_rate_s * max(s - s_max, 0.0)
-    dc = v_cr * open_gap / (g + p.gap_regularisation_m) - p.yield_rate_s * over
     dv = p.void_coefficient * chi * push
-    dd = dv - v_cr * d_pos / (g + p.gap_regularisation_m)
     phi = np.exp(-relu_h(g - R * P_eff / p.framework_modulus_Pa, h) / p.roughness_m)
     below = 1.0 / (1.0 + np.exp(-(p.percolation_threshold - phi) / p.threshold_width))
     dz = p.isolation_rate_s * relu_h(below - z, 1e-6)
+    return open_gap, over, g, v_cr, dv, dz, phi
+
+
+def contact_rates(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters):
+    """Continuous-time rates (dc, dd, dv, dz) and phi, g: the ODEs PyBaMM integrates."""
+    open_gap, over, g, v_cr, dv, dz, phi = _terms(R, c, d, z, s, s_max, P_eff, chi, p)
+    dc = v_cr * open_gap / (g + p.gap_regularisation_m) - p.yield_rate_s * over
+    dd = dv - v_cr * relu_h(d, p.smoothing_m) / (g + p.gap_regularisation_m)
     return dc, dd, dv, dz, phi, g
 
 
 def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLawParameters):
-    """Advance particle states over len(s) explicit-Euler steps of ``dt`` seconds.
+    """Advance particle states over len(s) steps of ``dt`` seconds.
+
+    Creep closure is taken implicitly (f = dt v_cr / (g + g_s); the open gap and the
+    damage opening shrink by 1 / (1 + f)), the rest explicitly:
+
+        c += open f / (1 + f) - dt k_y over;  d = (d + dt dv) / (1 + f)
+        v += dt dv;  z = min(z + dt dz, 1)
+
+    Unconditionally stable in the creep term, consistent with :func:`contact_rates`
+    as dt -> 0, and d stays >= 0. The explicit terms need dt k_y <= 1, dt r_iso <= 1.
 
     Parameters
     ----------
@@ -129,22 +147,22 @@ def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLa
     s, s_max, P_eff, chi : (M,) drivers per step: radial strain of connected particles,
         its running maximum (``running_max_series``), effective pressure [Pa] and the
         binder's void-nucleation factor.
-    dt : float, step [s]; explicit Euler needs dt * max(k_y, r_iso) <= 1.
-    (d is not clamped: relu(d) enters the law, so d >= 0 is kept by the law itself.)
+    dt : float, step [s].
 
     Returns
     -------
     phi, g : (N,) contact fraction and gap [m] after the last step.
     """
     for k in range(len(s)):
-        dc, dd, dv, dz, _, _ = contact_rates(R, c, d, z, s[k], s_max[k], P_eff[k], chi[k], p)
-        c += dt * dc
-        d += dt * dd
+        open_gap, over, g, v_cr, dv, dz, _ = _terms(R, c, d, z, s[k], s_max[k], P_eff[k], chi[k], p)
+        f = dt * v_cr / (g + p.gap_regularisation_m)
+        c += open_gap * f / (1.0 + f) - dt * p.yield_rate_s * over
+        d[:] = (d + dt * dv) / (1.0 + f)
         v += dt * dv
         z += dt * dz
         np.minimum(z, 1.0, out=z)
     k = len(s) - 1
-    _, _, _, _, phi, g = contact_rates(R, c, d, z, s[k], s_max[k], P_eff[k], chi[k], p)
+    _, _, g, _, _, _, phi = _terms(R, c, d, z, s[k], s_max[k], P_eff[k], chi[k], p)
     return phi, g
 
 

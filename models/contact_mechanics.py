@@ -41,7 +41,9 @@ def lognormal_classes(n: int):
 
 
 def relu_h(y, h):
-    return 0.5 * (y + pybamm.sqrt(y * y + h * h))
+    """C1-smooth max(y, 0) = y+^2 / (y+ + h), as in ``contact_law.relu_h``."""
+    yp = pybamm.maximum(y, 0)
+    return yp * yp / (yp + h)
 
 
 def _law():
