@@ -51,7 +51,7 @@ SE_CONTACT = {
     "Contact percolation threshold": 0.1,
     "Contact percolation threshold width": 0.05,
     "Contact isolation rate [s-1]": 1e-2,
-    "Void nucleation coefficient": 0.05,
+    "Void nucleation coefficient": 0.055,
     "Electrode|SE interface resistance [Ohm.m2]": 2e-4,
     "Stack stiffness [Pa.m-1]": 2e11,
 }
