@@ -32,6 +32,7 @@ import pybamm
 from .strain import radial_strain
 
 DEFAULT_SIZE_CLASSES = 5
+LENGTH_SCALE_M = 1e-8  # scale of the contact-state lengths for the solver
 
 
 def lognormal_classes(n: int):
@@ -95,12 +96,15 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
     def get_fundamental_variables(self):
         variables = super().get_fundamental_variables()
         name = self._var_prefix()
-        states = {f"{name}running maximum radial strain": None}
+        # Scales make IDA's absolute tolerance (1e-6 on scaled states) meaningful: the
+        # lengths are ~10 nm, the strains ~1e-2.
+        states = {f"{name}running maximum radial strain": 1e-2}
         for k in range(self.size_classes):
-            for q in ("closure [m]", "damage opening [m]", "void [m]", "isolated fraction"):
-                states[f"{name}size class {k} {q}"] = None
-        for key in states:
-            variables[key] = pybamm.Variable(key, domain="current collector")
+            for q, scale in (("closure [m]", LENGTH_SCALE_M), ("damage opening [m]", LENGTH_SCALE_M),
+                             ("void [m]", LENGTH_SCALE_M), ("isolated fraction", 1.0)):
+                states[f"{name}size class {k} {q}"] = scale
+        for key, scale in states.items():
+            variables[key] = pybamm.Variable(key, domain="current collector", scale=scale)
         return variables
 
     def get_coupled_variables(self, variables):

@@ -50,32 +50,43 @@ def cycle_metrics(cycle, mass_g: float, working: str) -> CycleMetrics:
     )
 
 
-def mechanics_summary(sol, pv, domain: str) -> dict:
-    """Final contact state and operando extremes of a solution with mechanics.
+def mechanics_series(sol, pv, domain: str) -> dict:
+    """Time series of the contact state and operando outputs (working electrode)."""
+    def get(name):
+        return np.ravel(sol[name].entries)
 
-    ``domain`` is the capitalised working electrode ("Positive"/"Negative"); the
-    isolated fraction is weighted by the phases' initial active-material volumes.
-    """
-    def last(name):
-        return float(np.ravel(sol[name].entries)[-1])
-
-    def extreme(name):
-        e = np.ravel(sol[name].entries)
-        return float(e[np.argmax(np.abs(e))])
-
-    phases = [""] if f"{domain} electrode isolated fraction" in sol.all_models[0].variables \
-        else ["primary ", "secondary "]
-    prefixes = [""] if phases == [""] else ["Primary: ", "Secondary: "]
-    eps0 = [pv[f"{pre}{domain} electrode active material volume fraction"] for pre in prefixes]
-    isolated = sum(e * last(f"{domain} electrode {ph}isolated fraction") for e, ph in zip(eps0, phases))
+    phases = _phases(sol, domain)
+    eps0 = [pv[f"{pre}{domain} electrode active material volume fraction"] for pre, _ in phases]
     return {
-        "final_contact_fraction": last(f"{domain} electrode contact fraction"),
-        "final_isolated_fraction": isolated / sum(eps0),
-        "final_porosity": pv[f"{domain} electrode void fraction"]
-        + last(f"{domain} electrode porosity increase"),
-        "final_interface_contact_fraction": last(f"{domain} electrode|SE layer interface contact fraction"),
-        "max_stack_pressure_change_MPa": extreme("Stack pressure change at fixed displacement [Pa]") / 1e6,
-        "max_thickness_change_um": extreme("Cell thickness change at fixed pressure [m]") * 1e6,
+        "contact_fraction": get(f"{domain} electrode contact fraction"),
+        "isolated_fraction": sum(e * get(f"{domain} electrode {ph}isolated fraction")
+                                 for e, (_, ph) in zip(eps0, phases)) / sum(eps0),
+        "porosity": pv[f"{domain} electrode void fraction"] + get(f"{domain} electrode porosity increase"),
+        "interface_contact_fraction": get(f"{domain} electrode|SE layer interface contact fraction"),
+        "stack_pressure_change_MPa": get("Stack pressure change at fixed displacement [Pa]") / 1e6,
+        "thickness_change_um": get("Cell thickness change at fixed pressure [m]") * 1e6,
+    }
+
+
+def _phases(sol, domain):
+    """(parameter prefix, variable infix) of the particle phases of ``domain``."""
+    if f"{domain} electrode isolated fraction" in sol.all_models[0].variables:
+        return [("", "")]
+    return [("Primary: ", "primary "), ("Secondary: ", "secondary ")]
+
+
+def mechanics_summary(series: dict) -> dict:
+    """Final contact state and operando extremes from :func:`mechanics_series`."""
+    def extreme(x):
+        return float(x[np.argmax(np.abs(x))])
+
+    return {
+        "final_contact_fraction": float(series["contact_fraction"][-1]),
+        "final_isolated_fraction": float(series["isolated_fraction"][-1]),
+        "final_porosity": float(series["porosity"][-1]),
+        "final_interface_contact_fraction": float(series["interface_contact_fraction"][-1]),
+        "max_stack_pressure_change_MPa": extreme(series["stack_pressure_change_MPa"]),
+        "max_thickness_change_um": extreme(series["thickness_change_um"]),
     }
 
 
@@ -93,6 +104,10 @@ class SimulationResult:
         Binder coverage, relative active area and effective conductivities [S/cm].
     time_s, current_A, voltage_V, voltage_vs_counter_V : numpy arrays
         Time series of the whole run (PyBaMM sign: current > 0 on discharge).
+    series : dict of numpy arrays
+        With contact mechanics: ``contact_fraction``, ``isolated_fraction``,
+        ``porosity``, ``interface_contact_fraction``, ``stack_pressure_change_MPa``
+        (at fixed displacement) and ``thickness_change_um`` (at fixed pressure).
     solution : pybamm.Solution
         The full PyBaMM solution, for any other variable.
     """
@@ -105,6 +120,7 @@ class SimulationResult:
     voltage_V: np.ndarray
     voltage_vs_counter_V: np.ndarray
     voltage_reference: str
+    series: dict = field(default_factory=dict)
     solution: object = field(repr=False, default=None)
     notes: list[str] = field(default_factory=list)
 

@@ -13,11 +13,12 @@ from ssbsim.models.options import check_option
 from .errors import InputError, SimulationError, check_range
 from .presets import get_preset
 from .protocol import experiment
-from .results import SimulationResult, cycle_metrics, mechanics_summary
+from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary
 
 PRESSURE_RANGE_MPA = (0.0, 500.0)
 C_RATE_RANGE = (1e-3, 10.0)
 CYCLES_RANGE = (1, 1000)
+RETRY_TOLERANCES = {"rtol": 1e-5, "atol": 1e-8}
 
 
 @functools.lru_cache(maxsize=32)
@@ -67,6 +68,21 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
             *p.temperature_range_C, "C", where=f"of parameter set {p.parameter_set}"),
         "cycles": int(check_range("cycles", cycles, *CYCLES_RANGE)),
     }
+
+
+def _solve(model, pv, exp, solver, cond, n_steps):
+    """Solve the experiment; return the solution and its complete cycles.
+
+    PyBaMM's Experiment logs a failed step and returns what it solved: a cycle with
+    fewer steps than the protocol is incomplete and is not reported as a result.
+    """
+    sim = pybamm.Simulation(model, parameter_values=pv, experiment=exp, solver=solver)
+    try:
+        sol = sim.solve()
+    except pybamm.SolverError as e:
+        raise SimulationError(f"solve failed for {cond}: {e}") from e
+    done = [c for c in (sol.cycles if sol is not None else []) if c is not None and len(c.steps) == n_steps]
+    return sol, done
 
 
 def parameter_values(conditions: dict) -> pybamm.ParameterValues:
@@ -121,17 +137,16 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     cond["mechanics"] = bool(mechanics)
     m = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"])
     exp = experiment(p.working, cond["c_rate"], *p.window_V, cond["cycles"])
-    sim = pybamm.Simulation(m, parameter_values=pv, experiment=exp,
-                            solver=solver or pybamm.IDAKLUSolver())
-    try:
-        sol = sim.solve()
-    except pybamm.SolverError as e:
-        raise SimulationError(f"solve failed for {cond}: {e}") from e
-    # PyBaMM's Experiment logs a failed step and returns what it solved: a cycle with
-    # fewer steps than the protocol is incomplete and must not be reported as a result.
+    notes = []
     n_steps = len(exp.cycles[0])
-    cycles_done = [c for c in (sol.cycles if sol is not None else []) if c is not None
-                   and len(c.steps) == n_steps]
+    sol, cycles_done = _solve(m, pv, exp, solver or pybamm.IDAKLUSolver(), cond, n_steps)
+    if len(cycles_done) < cond["cycles"] and solver is None:
+        # IDA can stall where particles empty under strong polarisation: one retry with
+        # tighter tolerances before reporting what completed.
+        sol2, done2 = _solve(m, pv, exp, pybamm.IDAKLUSolver(**RETRY_TOLERANCES), cond, n_steps)
+        if len(done2) > len(cycles_done):
+            sol, cycles_done = sol2, done2
+            notes.append(f"solved with tighter tolerances {RETRY_TOLERANCES} after a solver failure")
     if not cycles_done:
         raise SimulationError(f"the first cycle did not complete for {cond}: "
                               f"{getattr(sol, 'termination', 'no solution')}")
@@ -144,7 +159,7 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     tau = pv[f"{domain} electrode tortuosity factor (electrolyte)"]
     sigma_se = pv["Electrolyte conductivity [S.m-1]"](1000.0, 303.15).evaluate().item()
     theta = pv[f"{domain} electrode binder coverage"]
-    notes = []
+    series = mechanics_series(sol, pv, domain) if cond["mechanics"] else {}
     if len(metrics) < cond["cycles"]:
         notes.append(f"only {len(metrics)} of {cond['cycles']} cycles completed ({sol.termination})")
         cond["cycles_completed"] = len(metrics)
@@ -158,12 +173,13 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
             "active_area_fraction": 1.0 - theta,
             "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / tau / 100.0,
             "effective_electronic_conductivity_S_cm": pv[f"{domain} electrode conductivity [S.m-1]"] / 100.0,
-        } | (mechanics_summary(sol, pv, domain) if cond["mechanics"] else {}),
+        } | (mechanics_summary(series) if series else {}),
         time_s=sol["Time [s]"].entries,
         current_A=sol["Current [A]"].entries,
         voltage_V=sol["Voltage [V]"].entries,
         voltage_vs_counter_V=sol["Voltage vs counter electrode [V]"].entries,
         voltage_reference="Li/Li+" if p.cell == "half" else "cell",
+        series=series,
         solution=sol,
         notes=notes,
     )
