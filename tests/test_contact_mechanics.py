@@ -68,13 +68,15 @@ def test_zero_strain_recovers_model_without_mechanics():
         sim = pybamm.Simulation(composite_cell_model("SPM", "half", mechanics=mech),
                                 parameter_values=pv, experiment=exp, solver=pybamm.IDAKLUSolver())
         sol = sim.solve()
-        caps.append(sol.cycles[0].steps[2]["Discharge capacity [A.h]"].entries[[0, -1]])
+        q = sol.cycles[0].steps[2]["Discharge capacity [A.h]"].entries
+        caps.append(q[-1] - q[0])
         if mech:
             assert np.all(sol["Positive electrode contact fraction"].entries == 1.0)
             # only the tail of the smooth threshold, exp(-(1 - phi_c) / w) ~ 1.5e-8
             tail = np.exp(-(1 - pv["Contact percolation threshold"]) / pv["Contact percolation threshold width"])
             assert np.max(sol["Positive electrode isolated fraction"].entries) <= 1.01 * tail
-    np.testing.assert_allclose(caps[0], caps[1], rtol=1e-4)
+    # equal to the resolution of the CV-hold termination, which sets where discharge starts
+    assert caps[0] == pytest.approx(caps[1], rel=1e-3)
 
 
 @pytest.mark.parametrize("preset", ["kwon2022", "jo2024-anode", "kwon2022-pouch"])
