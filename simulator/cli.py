@@ -37,14 +37,17 @@ def main():
 @click.option("--cycles", type=int, default=1, show_default=True, help="Number of cycles.")
 @click.option("--temperature", type=float, default=None, help="Temperature [C].")
 @click.option("--model", default="DFN", show_default=True, help="DFN, SPMe or SPM.")
+@click.option("--mechanics/--no-mechanics", default=True, show_default=True,
+              help="Contact loss, voids, delamination and binder mechanics.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, temperature, model, as_json):
+def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, temperature, model,
+             mechanics, as_json):
     """Simulate a preset cell with its paper's protocol (CC-CV charge, CC discharge)."""
     from .simulation import simulate as run
 
     result = run(preset, binder=binder, process=process, binder_content=binder_content,
                  pressure=pressure, c_rate=c_rate, cycles=cycles, temperature=temperature,
-                 model=model)
+                 model=model, mechanics=mechanics)
     click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.summary())
 
 
@@ -57,3 +60,55 @@ def presets():
         click.echo(f"{p.name:16s} {p.description}")
         click.echo(f"{'':16s} binders: {', '.join(p.binders)}; default {p.c_rate:g}C, "
                    f"{p.temperature_C:g} C, {p.pressure_MPa:g} MPa")
+
+
+@main.command()
+@click.option("--preset", "presets", multiple=True, help="Preset(s); default: the seed study (kwon2022).")
+@click.option("--binder", "binders", multiple=True, help="Binder(s) of the preset(s).")
+@click.option("--process", "processes", multiple=True, help="Process(es): wet, dry, none.")
+@click.option("--binder-content", "binder_contents", multiple=True, type=float, help="Binder content(s) [wt%].")
+@click.option("--pressure", "pressures", multiple=True, type=float, help="Stack pressure(s) [MPa].")
+@click.option("--c-rate", "c_rates", multiple=True, type=float, help="C-rate(s).")
+@click.option("--temperature", "temperatures", multiple=True, type=float, help="Temperature(s) [C].")
+@click.option("--cycles", "cycles", multiple=True, type=int, help="Cycle count(s).")
+@click.option("--model", default="DFN", show_default=True, help="DFN, SPMe or SPM.")
+@click.option("--mechanics/--no-mechanics", default=True, show_default=True)
+@click.option("--out", default="results/sweep.h5", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--workers", type=int, default=None, help="Local processes (default: all cores).")
+@click.option("--scheduler", default=None, help="Dask scheduler address tcp://host:port (pip install ssbsim[dask]).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--overwrite", is_flag=True, help="Start again if --out holds a sweep of another grid.")
+@click.option("--figures/--no-figures", default=True, show_default=True)
+def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temperatures, cycles,
+          model, mechanics, out, workers, scheduler, progress, overwrite, figures):
+    """Run a grid of cases; with no grid options, the seed pressure sweep (Kwon 2022,
+    pristine vs vulcanized BR at 70 / 7 / 2 MPa, 0.1C). Re-running resumes."""
+    from .sweep import sweep as run
+
+    report = run(presets or None, binders or None, processes or None, binder_contents or None,
+                 pressures or None, c_rates or None, temperatures or None, cycles or None,
+                 model=model, mechanics=mechanics, out=out, workers=workers, scheduler=scheduler,
+                 progress=progress, overwrite=overwrite, figures=figures)
+    click.echo(f"{report.n_cases} cases in {report.path}: {report.n_run} run, "
+               f"{report.n_skipped} already done, {len(report.failures)} failed")
+    for path in report.figures:
+        click.echo(f"figure: {path}")
+    if report.failures:
+        for name, error in report.failures:
+            click.echo(f"failed: {name}: {error}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--out-dir", default=None, type=click.Path(file_okay=False), help="Default: beside PATH.")
+def plot(path, out_dir):
+    """Redraw the figures of a stored sweep."""
+    from .figures import plot_sweep
+
+    for p in plot_sweep(path, out_dir):
+        click.echo(f"figure: {p}")
+
+
+if __name__ == "__main__":
+    main()

@@ -150,6 +150,14 @@ class SimulationResult:
             f"{c['preset']} ({c['model']}), binder {c['binder']} {c['binder_content_wt_pct']:g} wt% "
             f"({c['process']}), {c['pressure_MPa']:g} MPa, {c['c_rate']:g}C, {c['temperature_C']:g} C",
         ]
+        e = self.electrode
+        if "final_contact_fraction" in e:
+            lines.append(
+                f"  contact {e['final_contact_fraction']:.3f}, isolated {100 * e['final_isolated_fraction']:.1f} %, "
+                f"porosity {100 * e['final_porosity']:.1f} %, interface contact "
+                f"{e['final_interface_contact_fraction']:.3f}; at fixed displacement the stack "
+                f"pressure changes by up to {e['max_stack_pressure_change_MPa']:+.2f} MPa"
+            )
         for k, cyc in enumerate(self.cycles, 1):
             lines.append(
                 f"  cycle {k}: charge {cyc.charge_capacity_mAh_g:.1f} mAh/g, discharge "

@@ -28,7 +28,8 @@ def _model(model: str, cell: str, positive_phases: int, negative_phases: int, me
 
 
 def resolve_conditions(preset: str, *, binder=None, process=None, binder_content=None,
-                       pressure=None, c_rate=None, cycles=1, temperature=None, model="DFN") -> dict:
+                       pressure=None, c_rate=None, cycles=1, temperature=None, model="DFN",
+                       mechanics=True) -> dict:
     """Validate and complete the user's conditions with the preset's defaults.
 
     Raises :class:`InputError` naming the parameter, its value and what is allowed.
@@ -67,22 +68,8 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
             "temperature", p.temperature_C if temperature is None else temperature,
             *p.temperature_range_C, "C", where=f"of parameter set {p.parameter_set}"),
         "cycles": int(check_range("cycles", cycles, *CYCLES_RANGE)),
+        "mechanics": bool(mechanics),
     }
-
-
-def _solve(model, pv, exp, solver, cond, n_steps):
-    """Solve the experiment; return the solution and its complete cycles.
-
-    PyBaMM's Experiment logs a failed step and returns what it solved: a cycle with
-    fewer steps than the protocol is incomplete and is not reported as a result.
-    """
-    sim = pybamm.Simulation(model, parameter_values=pv, experiment=exp, solver=solver)
-    try:
-        sol = sim.solve()
-    except pybamm.SolverError as e:
-        raise SimulationError(f"solve failed for {cond}: {e}") from e
-    done = [c for c in (sol.cycles if sol is not None else []) if c is not None and len(c.steps) == n_steps]
-    return sol, done
 
 
 def parameter_values(conditions: dict) -> pybamm.ParameterValues:
@@ -131,26 +118,79 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     """
     cond = resolve_conditions(preset, binder=binder, process=process, binder_content=binder_content,
                               pressure=pressure, c_rate=c_rate, cycles=cycles,
-                              temperature=temperature, model=model)
-    p = get_preset(preset)
-    pv = parameter_values(cond)
-    cond["mechanics"] = bool(mechanics)
-    m = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"])
-    exp = experiment(p.working, cond["c_rate"], *p.window_V, cond["cycles"])
-    notes = []
-    n_steps = len(exp.cycles[0])
-    sol, cycles_done = _solve(m, pv, exp, solver or pybamm.IDAKLUSolver(), cond, n_steps)
-    if len(cycles_done) < cond["cycles"] and solver is None:
-        # IDA can stall where particles empty under strong polarisation: one retry with
-        # tighter tolerances before reporting what completed.
-        sol2, done2 = _solve(m, pv, exp, pybamm.IDAKLUSolver(**RETRY_TOLERANCES), cond, n_steps)
-        if len(done2) > len(cycles_done):
-            sol, cycles_done = sol2, done2
-            notes.append(f"solved with tighter tolerances {RETRY_TOLERANCES} after a solver failure")
-    if not cycles_done:
-        raise SimulationError(f"the first cycle did not complete for {cond}: "
-                              f"{getattr(sol, 'termination', 'no solution')}")
+                              temperature=temperature, model=model, mechanics=mechanics)
+    return CellRunner(cond, solver=solver).run(cond)
 
+
+class CellRunner:
+    """One built ``pybamm.Simulation`` that solves any case of its group.
+
+    Cases of a group share geometry, model and protocol; the parameters named in
+    ``input_names`` (e.g. the stack pressure and the binder's mechanical properties)
+    become ``pybamm.InputParameter`` s, so that a sweep builds and discretises once.
+
+    Parameters
+    ----------
+    cond : dict
+        Resolved conditions (:func:`resolve_conditions`) of any case of the group.
+    input_names : iterable of str
+        Parameters that vary between the group's cases.
+    solver : pybamm solver, optional
+    """
+
+    def __init__(self, cond: dict, input_names=(), solver=None):
+        self.preset = get_preset(cond["preset"])
+        p = self.preset
+        self.input_names = tuple(sorted(input_names))
+        pv = parameter_values(cond)
+        pv.update({name: "[input]" for name in self.input_names})
+        self._pv = pv
+        self.model = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"])
+        self.experiment = experiment(p.working, cond["c_rate"], *p.window_V, cond["cycles"])
+        self.user_solver = solver
+        self._sims = {}
+
+    def _simulation(self, tolerances=None):
+        key = tuple(sorted((tolerances or {}).items()))
+        if key not in self._sims:
+            solver = self.user_solver if tolerances is None and self.user_solver else \
+                pybamm.IDAKLUSolver(**(tolerances or {}))
+            self._sims[key] = pybamm.Simulation(self.model, parameter_values=self._pv,
+                                                experiment=self.experiment, solver=solver)
+        return self._sims[key]
+
+    def _solve(self, cond, inputs, tolerances=None):
+        try:
+            sol = self._simulation(tolerances).solve(inputs=inputs)
+        except pybamm.SolverError as e:
+            raise SimulationError(f"solve failed for {cond}: {e}") from e
+        n_steps = len(self.experiment.cycles[0])
+        cycles = getattr(sol, "cycles", None) or []  # EmptySolution: infeasible first step
+        done = [c for c in cycles if c is not None and len(c.steps) == n_steps
+                and not any(isinstance(st, pybamm.EmptySolution) for st in c.steps)]  # skipped step
+        return sol, done
+
+    def run(self, cond: dict) -> SimulationResult:
+        """Solve the case ``cond`` (resolved conditions of this group)."""
+        pv = parameter_values(cond)
+        inputs = {name: pv[name] for name in self.input_names}
+        notes = []
+        sol, cycles_done = self._solve(cond, inputs)
+        if len(cycles_done) < cond["cycles"] and self.user_solver is None:
+            # IDA can stall where particles empty under strong polarisation: one retry
+            # with tighter tolerances before reporting what completed.
+            sol2, done2 = self._solve(cond, inputs, RETRY_TOLERANCES)
+            if len(done2) > len(cycles_done):
+                sol, cycles_done = sol2, done2
+                notes.append(f"solved with tighter tolerances {RETRY_TOLERANCES} after a solver failure")
+        if not cycles_done:
+            raise SimulationError(f"the first cycle did not complete for {cond}: "
+                                  f"{getattr(sol, 'termination', 'no solution')}")
+        return _result(self.preset, dict(cond), pv, sol, cycles_done, notes)
+
+
+def _result(p, cond, pv, sol, cycles_done, notes) -> SimulationResult:
+    """Metrics, electrode properties and series of a solved case."""
     domain = "Positive" if p.working == "cathode" or p.cell == "half" else "Negative"
     area_m2 = pv["Electrode height [m]"] * pv["Electrode width [m]"]
     mass_g = pv[f"{domain} electrode active material mass loading [kg.m-2]"] * area_m2 * 1e3
@@ -169,6 +209,7 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
         conditions=cond,
         cycles=metrics,
         electrode={
+            "active_mass_g": mass_g,
             "binder_coverage": theta,
             "active_area_fraction": 1.0 - theta,
             "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / tau / 100.0,

@@ -1,0 +1,159 @@
+"""Durable sweep results in HDF5 (h5py), plus ``summary.csv`` beside the file.
+
+Layout::
+
+    /                     attrs: format="ssbsim-sweep", format_version, ssbsim_version,
+                                 grid_hash (cases + parameter fingerprint), n_cases
+    /cases/<name>         attrs: the case's conditions (pressure_MPa, binder, c_rate, ...),
+                                 status ("ok" | "failed"), error, computed_at, key,
+                                 and the scalar results (discharge_capacity_mAh_g, ...)
+    /cases/<name>/<series>  1-D datasets: time_s, current_A, voltage_V,
+                                 voltage_vs_counter_V, capacity_mAh_g, and with mechanics
+                                 contact_fraction, isolated_fraction, porosity,
+                                 interface_contact_fraction, stack_pressure_change_MPa,
+                                 thickness_change_um
+
+Each finished case is written by opening, writing and closing the file, so a crash or
+Ctrl-C loses at most the cases in flight and never leaves a half-written file open.
+A file that is not an ssbsim sweep, or is unreadable, is never overwritten; a file made
+for another grid or parameter set is refused instead of being mixed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from .errors import SsbsimError
+
+FORMAT = "ssbsim-sweep"
+FORMAT_VERSION = 1
+SUMMARY_FIELDS = (
+    "charge_capacity_mAh_g", "discharge_capacity_mAh_g", "coulombic_efficiency",
+    "average_discharge_voltage_V", "final_contact_fraction", "final_isolated_fraction",
+    "final_porosity", "final_interface_contact_fraction", "max_stack_pressure_change_MPa",
+    "max_thickness_change_um",
+)
+
+
+class StoreError(SsbsimError):
+    """The results file cannot be used (foreign, corrupted, or for another grid)."""
+
+
+class SweepStore:
+    """A sweep's HDF5 file; creates it, or opens it to resume the same grid."""
+
+    def __init__(self, path, grid_hash: str, n_cases: int, version: str, overwrite: bool = False):
+        self.path = Path(path)
+        self.grid_hash = grid_hash
+        if self.path.exists() and not overwrite:
+            self._check_existing()
+        else:
+            if self.path.exists():
+                self._check_ours()  # --overwrite replaces only an ssbsim sweep file
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with h5py.File(self.path, "w") as f:
+                f.attrs.update({"format": FORMAT, "format_version": FORMAT_VERSION,
+                                "ssbsim_version": version, "grid_hash": grid_hash,
+                                "n_cases": n_cases})
+                f.create_group("cases")
+            self.summary_csv.unlink(missing_ok=True)
+
+    @property
+    def summary_csv(self) -> Path:
+        return self.path.with_name("summary.csv") if self.path.name == "sweep.h5" else \
+            self.path.with_suffix(".summary.csv")
+
+    def _open_read(self):
+        try:
+            return h5py.File(self.path, "r")
+        except OSError as e:
+            raise StoreError(f"{self.path} is not a readable HDF5 file ({e}); it was left untouched: "
+                             "choose another --out") from None
+
+    def _check_ours(self):
+        with self._open_read() as f:
+            if f.attrs.get("format") != FORMAT:
+                raise StoreError(f"{self.path} is an HDF5 file but not an ssbsim sweep; it was left "
+                                 "untouched: choose another --out")
+
+    def _check_existing(self):
+        self._check_ours()
+        with self._open_read() as f:
+            if f.attrs.get("grid_hash") != self.grid_hash:
+                raise StoreError(
+                    f"{self.path} holds a sweep of another grid or parameter set; resuming would "
+                    "mix them: use another --out, or --overwrite to start again")
+
+    def finished(self) -> set[str]:
+        """Names of the cases already stored as finished (ok)."""
+        with self._open_read() as f:
+            return {n for n, g in f["cases"].items() if g.attrs.get("status") == "ok"}
+
+    def write_case(self, name: str, record: dict):
+        """Store one case (``record`` from ``sweep.run_case``) and append it to the CSV."""
+        with h5py.File(self.path, "a") as f:
+            cases = f["cases"]
+            if name in cases:
+                del cases[name]  # a failed case being retried
+            g = cases.create_group(name)
+            g.attrs.update({k: _attr(v) for k, v in record["conditions"].items()})
+            g.attrs.update({"status": record["status"], "error": record.get("error", ""),
+                            "computed_at": time.time(), "key": record["key"]})
+            g.attrs.update({k: v for k, v in record.get("summary", {}).items()
+                            if isinstance(v, (int, float))})
+            g.attrs["notes"] = json.dumps(record.get("summary", {}).get("notes", []))
+            for k, v in record.get("series", {}).items():
+                g.create_dataset(k, data=np.asarray(v, dtype=float), compression="gzip")
+            f.flush()
+        self._write_csv()
+
+    def read(self) -> list[dict]:
+        """All cases: conditions and scalar results as dicts (series not loaded)."""
+        with self._open_read() as f:
+            return [dict(name=n, **{k: _plain(v) for k, v in g.attrs.items()})
+                    for n, g in sorted(f["cases"].items())]
+
+    def series(self, name: str) -> dict:
+        with self._open_read() as f:
+            return {k: d[()] for k, d in f["cases"][name].items()}
+
+    def _write_csv(self):
+        rows = self.read()
+        cond_keys = ["preset", "model", "binder", "process", "binder_content_wt_pct", "pressure_MPa",
+                     "c_rate", "temperature_C", "cycles", "mechanics"]
+        fields = ["name", *cond_keys, "status", *SUMMARY_FIELDS, "error"]
+        tmp = self.summary_csv.with_suffix(".tmp")
+        with open(tmp, "w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+            w.writeheader()
+            w.writerows(rows)
+        tmp.replace(self.summary_csv)
+
+
+def open_results(path) -> list[dict]:
+    """Read a sweep file written by ssbsim (clear error if it is not one)."""
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"{path} does not exist")
+    store = SweepStore.__new__(SweepStore)
+    store.path = path
+    store._check_ours()
+    return store
+
+
+def _attr(v):
+    return "" if v is None else v
+
+
+def _plain(v):
+    if isinstance(v, bytes):
+        return v.decode()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v

@@ -1,0 +1,254 @@
+"""Sweeps: a grid of conditions, run on local processes or a Dask cluster, stored in HDF5.
+
+Speed by design: cases that share geometry, model and protocol form a group; the
+parameters that differ inside a group (stack pressure, the binder's mechanical
+properties) become PyBaMM input parameters, so each worker builds and discretises one
+``pybamm.Simulation`` per group and solves its cases by changing inputs
+(:class:`~ssbsim.simulator.simulation.CellRunner`).
+
+Durability: every finished case is written to the HDF5 store as it completes
+(:mod:`~ssbsim.simulator.store`); re-running the same sweep skips finished cases; a
+failed case is stored with its error and the others go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import sys
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InputError, SsbsimError
+from .presets import get_preset
+from .simulation import CellRunner, parameter_values, resolve_conditions
+from .store import SweepStore
+
+#: The seed study: Kwon 2022, pristine vs vulcanized BR at 70 / 7 / 2 MPa, 0.1C, 1 cycle.
+SEED = {"presets": ("kwon2022",), "binders": ("pristine", "vulcanized"), "pressures": (70.0, 7.0, 2.0)}
+DEFAULT_OUT = Path("results") / "sweep.h5"
+_GROUP_FREE = ("binder", "pressure_MPa")  # what may vary inside a group (as inputs)
+_RUNNERS: dict = {}  # per-process cache of built simulations, by group
+
+
+@dataclass
+class SweepReport:
+    """What :func:`sweep` did: the file, counts, and the failed cases with their errors."""
+
+    path: Path
+    n_cases: int
+    n_run: int
+    n_skipped: int
+    failures: list = field(default_factory=list)
+    figures: list = field(default_factory=list)
+
+
+def build_grid(presets=None, binders=None, processes=None, binder_contents=None, pressures=None,
+               c_rates=None, temperatures=None, cycles=None, model="DFN", mechanics=True) -> list[dict]:
+    """All cases of the grid as resolved (validated) conditions.
+
+    ``None`` for a dimension means the preset's default; with every dimension ``None``
+    the grid is the seed study (:data:`SEED`). Binders that a preset does not have are
+    an error, so a typo never silently shrinks the grid.
+    """
+    if all(x is None for x in (presets, binders, processes, binder_contents, pressures,
+                               c_rates, temperatures, cycles)):
+        presets, binders, pressures = SEED["presets"], SEED["binders"], SEED["pressures"]
+    presets = presets or ("kwon2022",)
+    cases, seen = [], set()
+    for preset in presets:
+        get_preset(preset)
+        dims = [binders or [None], processes or [None], binder_contents or [None], pressures or [None],
+                c_rates or [None], temperatures or [None], cycles or [1]]
+        for b, proc, w, p, c, t, n in itertools.product(*dims):
+            cond = resolve_conditions(preset, binder=b, process=proc, binder_content=w, pressure=p,
+                                      c_rate=c, temperature=t, cycles=n, model=model, mechanics=mechanics)
+            key = case_key(cond)
+            if key not in seen:
+                seen.add(key)
+                cases.append(cond)
+    return cases
+
+
+def case_key(cond: dict) -> str:
+    return json.dumps(cond, sort_keys=True)
+
+
+def case_name(cond: dict) -> str:
+    """A readable, unique HDF5 group name for a case."""
+    digest = hashlib.sha1(case_key(cond).encode()).hexdigest()[:8]
+    return f"{cond['preset']}-{cond['binder']}-{cond['pressure_MPa']:g}MPa-{digest}"
+
+
+def group_key(cond: dict) -> str:
+    return json.dumps({k: v for k, v in cond.items() if k not in _GROUP_FREE}, sort_keys=True)
+
+
+def _fingerprint(value) -> str:
+    return getattr(value, "__qualname__", None) or repr(value)
+
+
+def swept_inputs(conds: list[dict]) -> tuple[str, ...]:
+    """Numeric parameters whose values differ between the cases of one group."""
+    values = [parameter_values(c) for c in conds]
+    names = []
+    for name in values[0].keys():
+        first = values[0][name]
+        if isinstance(first, (int, float)) and any(v[name] != first for v in values[1:]):
+            names.append(name)
+    return tuple(sorted(names))
+
+
+def grid_hash(conds: list[dict]) -> str:
+    """Hash of the cases and of every parameter value they use (and the version)."""
+    from ssbsim import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    for cond in sorted(conds, key=case_key):
+        h.update(case_key(cond).encode())
+        pv = parameter_values(cond)
+        for k in sorted(pv.keys()):
+            h.update(f"{k}={_fingerprint(pv[k])}".encode())
+    return h.hexdigest()
+
+
+def run_case(cond: dict, input_names: tuple) -> dict:
+    """Solve one case (in any process); never raises: a failure is recorded."""
+    record = {"key": case_key(cond), "conditions": cond}
+    try:
+        gk = (group_key(cond), input_names)
+        if gk not in _RUNNERS:
+            _RUNNERS[gk] = CellRunner(cond, input_names)
+        result = _RUNNERS[gk].run(cond)
+    except Exception as e:  # noqa: BLE001 - a failed case is data, the sweep goes on
+        msg = str(e) if isinstance(e, SsbsimError) else "".join(
+            traceback.format_exception_only(type(e), e)).strip()
+        return record | {"status": "failed", "error": msg}
+    summary = {k: v for k, v in result.to_dict().items() if k not in cond}
+    series = {"time_s": result.time_s, "current_A": result.current_A, "voltage_V": result.voltage_V,
+              "voltage_vs_counter_V": result.voltage_vs_counter_V,
+              "capacity_mAh_g": _capacity_mAh_g(result)}
+    series.update(result.series)
+    return record | {"status": "ok", "summary": summary,
+                     "series": {k: np.asarray(v, dtype=float) for k, v in series.items()}}
+
+
+def _capacity_mAh_g(result) -> np.ndarray:
+    """PyBaMM's discharge-capacity counter since the start, per gram of active material
+    (falls while charging, rises while discharging)."""
+    q = result.solution["Discharge capacity [A.h]"].entries
+    return (q - q[0]) * 1e3 / result.electrode["active_mass_g"]
+
+
+def sweep(presets=None, binders=None, processes=None, binder_contents=None, pressures=None,
+          c_rates=None, temperatures=None, cycles=None, model="DFN", mechanics=True,
+          out=DEFAULT_OUT, workers=None, scheduler=None, progress=None, overwrite=False,
+          figures=True) -> SweepReport:
+    """Run a grid of cases; see the module docstring. Returns a :class:`SweepReport`.
+
+    Parameters
+    ----------
+    presets, binders, processes, binder_contents, pressures, c_rates, temperatures, cycles :
+        sequences (``None``: preset defaults; all ``None``: the seed study).
+    out : path of the HDF5 file (``summary.csv`` and figures go beside it).
+    workers : local processes (default: all cores; 1 runs in this process).
+    scheduler : address of a Dask distributed scheduler (``tcp://host:port``), or a
+        ``distributed.Client``; needs ``pip install ssbsim[dask]``.
+    progress : show a progress bar (default: only on a terminal).
+    overwrite : start a new file even if ``out`` holds a sweep of another grid.
+    figures : draw the figures when done.
+    """
+    conds = build_grid(presets, binders, processes, binder_contents, pressures, c_rates,
+                       temperatures, cycles, model, mechanics)
+    groups: dict[str, list] = {}
+    for c in conds:
+        groups.setdefault(group_key(c), []).append(c)
+    inputs = {gk: swept_inputs(cs) if len(cs) > 1 else () for gk, cs in groups.items()}
+    from ssbsim import __version__
+
+    store = SweepStore(out, grid_hash(conds), len(conds), __version__, overwrite=overwrite)
+    done = store.finished()
+    todo = [(case_name(c), c, inputs[group_key(c)]) for c in conds if case_name(c) not in done]
+    report = SweepReport(Path(out), len(conds), len(todo), len(conds) - len(todo))
+    with _progress_bar(progress, len(conds), len(conds) - len(todo)) as advance:
+        for name, record in _execute(todo, workers, scheduler):
+            store.write_case(name, record)
+            if record["status"] != "ok":
+                report.failures.append((name, record["error"]))
+            advance()
+    if figures and any(r.get("status") == "ok" for r in store.read()):
+        from .figures import plot_sweep
+
+        report.figures = plot_sweep(store.path)
+    return report
+
+
+def _execute(todo, workers, scheduler):
+    """Yield (name, record) as cases finish, on Dask, local processes or in-process."""
+    if not todo:
+        return
+    if scheduler is not None:
+        yield from _execute_dask(todo, scheduler)
+        return
+    workers = workers or os.cpu_count() or 1
+    if workers < 1:
+        raise InputError(f"workers={workers} must be at least 1")
+    if workers == 1 or len(todo) == 1:
+        for name, cond, names in todo:
+            yield name, run_case(cond, names)
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")  # no fork of a threaded solver state
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx)
+    futures = {pool.submit(run_case, cond, names): name for name, cond, names in todo}
+    try:
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()
+    finally:  # Ctrl-C or an error: drop what has not started; finished cases are stored
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _execute_dask(todo, scheduler):
+    try:
+        from dask.distributed import Client, as_completed as dask_completed
+    except ImportError:
+        raise InputError("--scheduler needs Dask: pip install 'ssbsim[dask]'") from None
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        futures = {client.submit(run_case, cond, names, pure=False): name for name, cond, names in todo}
+        for fut in dask_completed(list(futures)):
+            yield futures[fut], fut.result()
+    finally:
+        if client is not scheduler:
+            client.close()
+
+
+class _progress_bar:
+    """A rich progress bar (done / total, ETA) on a terminal; silent otherwise."""
+
+    def __init__(self, enabled, total, completed):
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.total, self.completed = total, completed
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._p = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
+                           TimeRemainingColumn(), transient=False)
+        self._p.start()
+        task = self._p.add_task("cases", total=self.total, completed=self.completed)
+        return lambda: self._p.advance(task)
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self._p.stop()
+        return False

@@ -1,0 +1,136 @@
+"""Sweeps end to end: HDF5 store, resume after a kill, failures, bad files, Dask."""
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import h5py
+import numpy as np
+import pytest
+
+import ssbsim
+from ssbsim.simulator import sweep as sweep_mod
+from ssbsim.simulator.store import StoreError, open_results
+from ssbsim.simulator.sweep import build_grid, sweep
+
+SMALL = dict(presets=["kwon2022"], binders=["pristine"], pressures=[70.0, 2.0], model="SPM", figures=False)
+
+
+def test_seed_grid_is_the_papers_study():
+    cases = build_grid()
+    assert {(c["binder"], c["pressure_MPa"]) for c in cases} == {
+        (b, p) for b in ("pristine", "vulcanized") for p in (70.0, 7.0, 2.0)}
+    assert {c["c_rate"] for c in cases} == {0.1} and {c["cycles"] for c in cases} == {1}
+
+
+def test_small_sweep_end_to_end(tmp_path):
+    out = tmp_path / "sweep.h5"
+    report = sweep(**SMALL, out=out, workers=1)
+    assert report.n_cases == 2 and report.n_run == 2 and not report.failures
+    rows = open_results(out).read()
+    assert {r["pressure_MPa"] for r in rows} == {70.0, 2.0}
+    for r in rows:
+        assert r["status"] == "ok" and r["binder"] == "pristine" and r["c_rate"] == 0.1
+        direct = ssbsim.simulate("kwon2022", pressure=r["pressure_MPa"], model="SPM")
+        assert r["discharge_capacity_mAh_g"] == pytest.approx(direct.discharge_capacity_mAh_g, rel=1e-6)
+        series = open_results(out).series(r["name"])
+        for key in ("time_s", "current_A", "voltage_V", "capacity_mAh_g", "contact_fraction",
+                    "porosity", "stack_pressure_change_MPa"):
+            assert len(series[key]) == len(series["time_s"]) > 10
+    with open(tmp_path / "summary.csv") as fh:
+        assert len(list(csv.DictReader(fh))) == 2
+    assert sweep(**SMALL, out=out, workers=1).n_skipped == 2  # resumes: nothing to redo
+
+
+def test_failed_case_is_recorded_and_others_finish(tmp_path, monkeypatch):
+    real = sweep_mod.CellRunner.run
+
+    def flaky(self, cond):
+        if cond["pressure_MPa"] == 2.0:
+            raise ssbsim.simulator.SimulationError("solver failed at 2 MPa (simulated)")
+        return real(self, cond)
+
+    monkeypatch.setattr(sweep_mod.CellRunner, "run", flaky)
+    report = sweep(**SMALL, out=tmp_path / "s.h5", workers=1)
+    assert len(report.failures) == 1 and "simulated" in report.failures[0][1]
+    status = {r["pressure_MPa"]: (r["status"], r["error"]) for r in open_results(tmp_path / "s.h5").read()}
+    assert status[70.0] == ("ok", "") and status[2.0][0] == "failed"
+
+
+def test_cli_exits_non_zero_with_list_of_failures(tmp_path):
+    """A case whose first cycle cannot complete (10C on a wet, ionically blocked cathode:
+    the DFN's first step is infeasible) is listed; the other case finishes."""
+    out = subprocess.run(
+        [sys.executable, "-m", "ssbsim.simulator.cli", "sweep", "--preset", "jo2024-cathode",
+         "--c-rate", "10", "--c-rate", "1", "--model", "DFN", "--workers", "1", "--no-figures",
+         "--out", str(tmp_path / "s.h5")], capture_output=True, text=True)
+    assert out.returncode == 1, out.stderr
+    assert "failed: jo2024-cathode" in out.stderr and "1 failed" in out.stdout
+
+
+@pytest.mark.parametrize("content", [b"not an hdf5 file", None])
+def test_foreign_or_corrupted_file_is_refused_and_untouched(tmp_path, content):
+    path = tmp_path / "x.h5"
+    if content is None:
+        with h5py.File(path, "w") as f:
+            f["data"] = np.arange(3)
+    else:
+        path.write_bytes(content)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="left untouched"):
+        sweep(**SMALL, out=path, workers=1)
+    with pytest.raises(StoreError, match="left untouched"):
+        sweep(**SMALL, out=path, workers=1, overwrite=True)
+    assert path.read_bytes() == before
+
+
+def test_changed_grid_is_detected(tmp_path):
+    out = tmp_path / "s.h5"
+    sweep(**(SMALL | {"pressures": [70.0]}), out=out, workers=1)
+    with pytest.raises(StoreError, match="another grid or parameter set"):
+        sweep(**SMALL, out=out, workers=1)
+
+
+def test_resume_after_kill(tmp_path):
+    """Kill the sweep after its first finished case; the re-run stores every case once
+    and does not recompute the finished one."""
+    out = tmp_path / "sweep.h5"
+    cmd = [sys.executable, "-m", "ssbsim.simulator.cli", "sweep", "--preset", "kwon2022",
+           "--binder", "pristine", "--pressure", "70", "--pressure", "7", "--pressure", "2",
+           "--pressure", "1", "--model", "SPM", "--workers", "1", "--no-figures", "--out", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    csv_path = tmp_path / "summary.csv"
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        if csv_path.exists() and len(csv_path.read_text().splitlines()) >= 2:
+            break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    first = {r["name"]: r["computed_at"] for r in open_results(out).read()}
+    assert 1 <= len(first) < 4
+    subprocess.run(cmd, check=True, capture_output=True)
+    rows = open_results(out).read()
+    assert sorted(r["pressure_MPa"] for r in rows) == [1.0, 2.0, 7.0, 70.0]
+    for r in rows:
+        if r["name"] in first:
+            assert r["computed_at"] == first[r["name"]]  # not recomputed
+
+
+def test_dask_cluster_equals_local_run(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    local = sweep(**SMALL, out=tmp_path / "local.h5", workers=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        remote = sweep(**SMALL, out=tmp_path / "dask.h5", scheduler=client)
+    assert not local.failures and not remote.failures
+    a, b = open_results(local.path), open_results(remote.path)
+    for ra, rb in zip(a.read(), b.read()):
+        assert ra["name"] == rb["name"]
+        assert rb["discharge_capacity_mAh_g"] == pytest.approx(ra["discharge_capacity_mAh_g"], rel=1e-9, abs=1e-9)
+        sa, sb = a.series(ra["name"]), b.series(rb["name"])
+        for key in sa:
+            np.testing.assert_allclose(sb[key], sa[key], rtol=1e-9, atol=1e-9, err_msg=key)
