@@ -10,7 +10,8 @@ Isolated particles are lost active material: eps_AM = eps_AM0 (1 - f_iso), so th
 lithium is stranded (PyBaMM's loss-of-active-material accounting). The contact fraction
 of the connected surface multiplies the kinetics through :class:`BinderCoveredContact`.
 
-States per phase (current-collector domain): the running maximum radial strain s_max and,
+States per phase (current-collector domain): the mean stoichiometry of the connected
+particles (eps dx/dt = -a j / (F c_max)), the running maximum radial strain s_max and,
 per size class k, closure c_k [m], damage opening d_k [m], void v_k [m], isolated
 fraction z_k [-]. Size classes: R_k = R_c exp(sigma xi_k), probabilists' Gauss-Hermite
 nodes xi_k with number weights w_k (Hermite-Gauss quadrature of the lognormal).
@@ -33,6 +34,8 @@ from .strain import radial_strain
 
 DEFAULT_SIZE_CLASSES = 5
 LENGTH_SCALE_M = 1e-8  # scale of the contact-state lengths for the solver
+#: Algebraic aggregates of each phase and their scales.
+AGGREGATES = {"contact fraction": 1.0, "void fraction increase": 1e-2, "mean gap [m]": LENGTH_SCALE_M}
 
 
 def lognormal_classes(n: int):
@@ -98,13 +101,18 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         name = self._var_prefix()
         # Scales make IDA's absolute tolerance (1e-6 on scaled states) meaningful: the
         # lengths are ~10 nm, the strains ~1e-2.
-        states = {f"{name}running maximum radial strain": 1e-2}
+        states = {f"{name}running maximum radial strain": 1e-2,
+                  f"{name}mean stoichiometry of connected particles": 1.0}
         for k in range(self.size_classes):
             for q, scale in (("closure [m]", LENGTH_SCALE_M), ("damage opening [m]", LENGTH_SCALE_M),
                              ("void [m]", LENGTH_SCALE_M), ("isolated fraction", 1.0)):
                 states[f"{name}size class {k} {q}"] = scale
         for key, scale in states.items():
             variables[key] = pybamm.Variable(key, domain="current collector", scale=scale)
+        # Aggregates read by kinetics and transport are algebraic variables, so those
+        # rows depend on 3 variables, not on every size-class state (sparse Jacobian).
+        for key, scale in AGGREGATES.items():
+            variables[f"{name}{key}"] = pybamm.Variable(f"{name}{key}", domain="current collector", scale=scale)
         return variables
 
     def get_coupled_variables(self, variables):
@@ -112,8 +120,11 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         pre = pp.phase_prefactor
         Domain = domain.capitalize()
         law = _law()
-        c_rav = variables[f"R-averaged {domain} {self.phase_name}particle concentration [mol.m-3]"]
-        sto = pybamm.x_average(c_rav) / pp.c_max
+        # Mean stoichiometry of the connected particles as its own state: eps dx/dt =
+        # -a j / (F c_max) (isolated particles leave with the mean). Reading it from the
+        # particle concentrations instead would couple the law to every particle state
+        # and make the Jacobian dense (~6x slower DFN solves).
+        sto = variables[f"{name}mean stoichiometry of connected particles"]
         sto0 = pp.sto_init_av
         eps_v = lambda x: pybamm.FunctionParameter(  # noqa: E731
             f"{pre}{Domain} electrode volumetric strain", {"Stoichiometry": x})
@@ -133,6 +144,7 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         sum_wV = sum(wV)
         f_iso = dfiso = void = conn_area = phi_area = gap_area = 0
         self._rates = {f"{name}running maximum radial strain": law["k_max"] * expand}
+        self._initial = {f"{name}mean stoichiometry of connected particles": sto0}
         for k, Rk in enumerate(R):
             c, d, v, z = (variables[f"{name}size class {k} {q}"] for q in
                           ("closure [m]", "damage opening [m]", "void [m]", "isolated fraction"))
@@ -157,25 +169,53 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
             gap_area += wA[k] * g
         eps0 = pybamm.x_average(pp.epsilon_s)
         variables.update(self._get_standard_active_material_change_variables(-eps0 * dfiso))
+        self._aggregates = {
+            "contact fraction": phi_area / conn_area,
+            "void fraction increase": eps0 * void,
+            "mean gap [m]": gap_area / sum(wA),
+        }
         variables.update({
             f"{name}radial strain": s,
-            f"{name}contact fraction": phi_area / conn_area,
             f"{name}isolated fraction": f_iso,
-            f"{name}mean gap [m]": gap_area / sum(wA),
-            f"{name}void fraction increase": eps0 * void,
-            f"{name}thickness strain": eps0 * ((1 + s) ** 3 - 1) + eps0 * void,
+            f"{name}thickness strain": eps0 * ((1 + s) ** 3 - 1) + variables[f"{name}void fraction increase"],
             f"{Domain} electrode effective pressure [Pa]": P_eff,
         })
         return variables
+
+    def set_algebraic(self, variables):
+        name = self._var_prefix()
+        for key, expr in self._aggregates.items():
+            var = variables[f"{name}{key}"]
+            self.algebraic[var] = (var - expr) / AGGREGATES[key]
 
     def set_rhs(self, variables):
         super().set_rhs(variables)
         for key, rate in self._rates.items():
             var = variables[key] if isinstance(key, str) else key
             self.rhs[var] = rate
+        # the interfacial current depends on the contact fraction (kinetics), so its
+        # effect on the mean stoichiometry is set here, not in get_coupled_variables
+        domain, name, pp = self.domain, self._var_prefix(), self.phase_param
+        aj = variables[f"X-averaged {domain} electrode {self.phase_name}volumetric "
+                       "interfacial current density [A.m-3]"]
+        eps = variables[f"X-averaged {domain} electrode {self.phase_name}active material volume fraction"]
+        sto = variables[f"{name}mean stoichiometry of connected particles"]
+        self.rhs[sto] = -aj / (self.param.F * pp.c_max * eps)
+        # Li stranded in isolated particles: PyBaMM integrates c_rav deps/dt over every
+        # particle state; the connected particles' mean is the same number, cheaply.
+        lli = variables[f"Loss of lithium due to loss of {self.phase_name}active material "
+                        f"in {domain} electrode [mol]"]
+        deps = variables[f"X-averaged {domain} electrode {self.phase_name}active material "
+                         "volume fraction change [s-1]"]
+        self.rhs[lli] = -self.domain_param.L * self.param.A_cc * sto * pp.c_max * deps
 
     def set_initial_conditions(self, variables):
         super().set_initial_conditions(variables)
-        for key, rate in self._rates.items():
+        name = self._var_prefix()
+        keys = list(self._rates) + [f"{name}mean stoichiometry of connected particles"]
+        for key in keys:
             var = variables[key] if isinstance(key, str) else key
-            self.initial_conditions[var] = pybamm.Scalar(0)
+            self.initial_conditions[var] = self._initial.get(key, pybamm.Scalar(0))
+        for key in AGGREGATES:  # full contact, no void, no gap at fabrication
+            self.initial_conditions[variables[f"{name}{key}"]] = pybamm.Scalar(1.0 if key == "contact fraction" else 0.0)
+

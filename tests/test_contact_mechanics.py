@@ -85,6 +85,8 @@ def test_fractions_stay_in_unit_interval(simulate_cached, preset):
     for key in ("contact_fraction", "isolated_fraction", "interface_contact_fraction", "porosity"):
         x = r.series[key]
         assert np.all((x >= 0) & (x <= 1)), key
+    raw = r.solution["Positive electrode contact fraction"].entries  # within solver tolerance
+    assert np.all((raw >= -1e-3) & (raw <= 1 + 1e-3))
 
 
 def test_pouch_cell_without_pressure_reports_operando_outputs(simulate_cached):
