@@ -65,7 +65,8 @@ def advance_python(R, c, d, v, z, s, s_max, P_eff, chi, dt, p):
     h, g_s, k_y, k_max = p.smoothing_m, p.gap_regularisation_m, p.yield_rate_s, p.max_relaxation_rate_s
 
     def relu_h(y, hh):
-        return 0.5 * (y + math.sqrt(y * y + hh * hh))
+        yp = max(y, 0.0)
+        return yp * yp / (yp + hh)
 
     for i in range(len(R)):
         Ri, ci, di, vi, zi = float(R[i]), float(c[i]), float(d[i]), float(v[i]), float(z[i])
@@ -76,12 +77,13 @@ def advance_python(R, c, d, v, z, s, s_max, P_eff, chi, dt, p):
             v_cr = p.creep_velocity_m_s * (max(P_eff[k], 0.0) / 1e6) ** p.creep_exponent
             push = k_y * over + Ri * k_max * max(s[k] - s_max[k], 0.0)
             dv = p.void_coefficient * chi[k] * push
-            dc = v_cr * open_gap / (g + g_s) - k_y * over
-            dd = dv - v_cr * d_pos / (g + g_s)
             phi = math.exp(-relu_h(g - Ri * P_eff[k] / p.framework_modulus_Pa, h) / p.roughness_m)
             below = 1.0 / (1.0 + math.exp(-(p.percolation_threshold - phi) / p.threshold_width))
             dz = p.isolation_rate_s * relu_h(below - zi, 1e-6)
-            ci, di, vi, zi = ci + dt * dc, di + dt * dd, vi + dt * dv, min(zi + dt * dz, 1.0)
+            f = dt * v_cr / (g + g_s)  # implicit creep closure, as in the reference
+            ci = ci + open_gap * f / (1.0 + f) - dt * k_y * over
+            di = (di + dt * dv) / (1.0 + f)
+            vi, zi = vi + dt * dv, min(zi + dt * dz, 1.0)
         c[i], d[i], v[i], z[i] = ci, di, vi, zi
 
 
