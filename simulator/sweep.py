@@ -205,7 +205,10 @@ def _execute(todo, workers, scheduler):
         return
     import multiprocessing
 
-    ctx = multiprocessing.get_context("spawn")  # no fork of a threaded solver state
+    # fork inherits the imported modules (PyBaMM's import is ~2.5 s per worker); this
+    # process has not solved anything, so no solver threads are copied. Elsewhere: spawn.
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                      and sys.platform.startswith("linux") else "spawn")
     pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx)
     futures = {pool.submit(run_case, cond, names): name for name, cond, names in todo}
     try:
