@@ -196,8 +196,15 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         # the interfacial current depends on the contact fraction (kinetics), so its
         # effect on the mean stoichiometry is set here, not in get_coupled_variables
         domain, name, pp = self.domain, self._var_prefix(), self.phase_param
-        aj = variables[f"X-averaged {domain} electrode {self.phase_name}volumetric "
-                       "interfacial current density [A.m-3]"]
+        if len(self.options.phases[domain]) == 1:
+            # charge conservation: the mean reaction of a one-phase electrode carries the
+            # cell current, a j = -/+ i / L (positive / negative): one variable, not the
+            # x-average of every kinetics state
+            i = variables["Total current density [A.m-2]"]
+            aj = (-1 if domain == "positive" else 1) * i / self.domain_param.L
+        else:  # two phases: how the current splits between them is in the kinetics
+            aj = variables[f"X-averaged {domain} electrode {self.phase_name}volumetric "
+                           "interfacial current density [A.m-3]"]
         eps = variables[f"X-averaged {domain} electrode {self.phase_name}active material volume fraction"]
         sto = variables[f"{name}mean stoichiometry of connected particles"]
         self.rhs[sto] = -aj / (self.param.F * pp.c_max * eps)
