@@ -7,6 +7,7 @@ Layout::
     /cases/<name>         attrs: the case's conditions (pressure_MPa, binder, c_rate, ...),
                                  status ("ok" | "failed"), error, computed_at, key,
                                  and the scalar results (discharge_capacity_mAh_g, ...)
+    /summary              one row per case: conditions, status and scalar results
     /cases/<name>/<series>  1-D datasets: time_s, current_A, voltage_V,
                                  voltage_vs_counter_V, capacity_mAh_g, and with mechanics
                                  contact_fraction, isolated_fraction, porosity,
@@ -39,6 +40,11 @@ SUMMARY_FIELDS = (
     "final_porosity", "final_interface_contact_fraction", "max_stack_pressure_change_MPa",
     "max_thickness_change_um",
 )
+
+
+_CONDITION_FIELDS = ("preset", "model", "binder", "process", "binder_content_wt_pct", "pressure_MPa",
+                     "c_rate", "temperature_C", "cycles", "mechanics")
+_TEXT_FIELDS = {"name", "preset", "model", "binder", "process", "status", "error"}
 
 
 class StoreError(SsbsimError):
@@ -96,7 +102,7 @@ class SweepStore:
             return {n for n, g in f["cases"].items() if g.attrs.get("status") == "ok"}
 
     def write_case(self, name: str, record: dict):
-        """Store one case (``record`` from ``sweep.run_case``) and append it to the CSV."""
+        """Store one case (``record`` from ``sweep.run_case``) and refresh the summaries."""
         with h5py.File(self.path, "a") as f:
             cases = f["cases"]
             if name in cases:
@@ -123,11 +129,23 @@ class SweepStore:
         with self._open_read() as f:
             return {k: d[()] for k, d in f["cases"][name].items()}
 
+    def _write_summary(self, rows, fields):
+        """The summary table as a structured dataset ``/summary`` (one row per case)."""
+        dtype = [(f, h5py.string_dtype()) if f in _TEXT_FIELDS else (f, "f8") for f in fields]
+        table = np.zeros(len(rows), dtype=dtype)
+        for i, r in enumerate(rows):
+            for f in fields:
+                v = r.get(f, "" if f in _TEXT_FIELDS else np.nan)
+                table[f][i] = str(v) if f in _TEXT_FIELDS else (float(v) if v != "" else np.nan)
+        with h5py.File(self.path, "a") as f:
+            if "summary" in f:
+                del f["summary"]
+            f.create_dataset("summary", data=table)
+
     def _write_csv(self):
         rows = self.read()
-        cond_keys = ["preset", "model", "binder", "process", "binder_content_wt_pct", "pressure_MPa",
-                     "c_rate", "temperature_C", "cycles", "mechanics"]
-        fields = ["name", *cond_keys, "status", *SUMMARY_FIELDS, "error"]
+        fields = ["name", *_CONDITION_FIELDS, "status", *SUMMARY_FIELDS, "error"]
+        self._write_summary(rows, fields)
         tmp = self.summary_csv.with_suffix(".tmp")
         with open(tmp, "w", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")

@@ -42,6 +42,10 @@ def test_small_sweep_end_to_end(tmp_path):
             assert len(series[key]) == len(series["time_s"]) > 10
     with open(tmp_path / "summary.csv") as fh:
         assert len(list(csv.DictReader(fh))) == 2
+    with h5py.File(out, "r") as f:  # the same table inside the HDF5 file
+        table = f["summary"][()]
+        assert sorted(table["pressure_MPa"]) == [2.0, 70.0]
+        assert np.all(table["discharge_capacity_mAh_g"] > 100)
     assert sweep(**SMALL, out=out, workers=1).n_skipped == 2  # resumes: nothing to redo
 
 
