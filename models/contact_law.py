@@ -78,6 +78,20 @@ class ContactLawParameters:
         """Packed for the numba kernel, in field order."""
         return np.array(astuple(self), dtype=np.float64)
 
+    @classmethod
+    def from_parameters(cls, values) -> "ContactLawParameters":
+        """From a parameter mapping with ssbsim's PyBaMM names (e.g. ``pybamm.ParameterValues``)."""
+        return cls(
+            creep_velocity_m_s=values["Solid electrolyte creep velocity at 1 MPa [m.s-1]"],
+            creep_exponent=values["Solid electrolyte creep stress exponent"],
+            framework_modulus_Pa=values["Composite framework modulus [Pa]"],
+            roughness_m=values["Active material surface roughness [m]"],
+            percolation_threshold=values["Contact percolation threshold"],
+            isolation_rate_s=values["Contact isolation rate [s-1]"],
+            void_coefficient=values["Void nucleation coefficient"],
+            threshold_width=values["Contact percolation threshold width"],
+        )
+
 
 def relu_h(y, h):
     """C1-smooth max(y, 0): y+^2 / (y+ + h), exactly 0 for y <= 0."""

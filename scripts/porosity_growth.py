@@ -26,19 +26,6 @@ MEASURED = {0.5: 15.0, 1.5: 11.2, 2.5: 9.0}  # porosity [%] after 150 cycles
 DT = 10.0  # s
 
 
-def law_parameters(pv) -> ContactLawParameters:
-    return ContactLawParameters(
-        creep_velocity_m_s=pv["Solid electrolyte creep velocity at 1 MPa [m.s-1]"],
-        creep_exponent=pv["Solid electrolyte creep stress exponent"],
-        framework_modulus_Pa=pv["Composite framework modulus [Pa]"],
-        roughness_m=pv["Active material surface roughness [m]"],
-        percolation_threshold=pv["Contact percolation threshold"],
-        isolation_rate_s=pv["Contact isolation rate [s-1]"],
-        void_coefficient=pv["Void nucleation coefficient"],
-        threshold_width=pv["Contact percolation threshold width"],
-    )
-
-
 def cycle_drivers(sol, cycle: int):
     """Strain and effective pressure of one PyBaMM cycle on a uniform DT grid."""
     c = sol.cycles[cycle]
@@ -53,7 +40,7 @@ def porosity_history(binder_wt: float, cycles: int, n_particles: int, seed: int 
     cond = resolve_conditions("jo2024-cathode", binder_content=binder_wt, c_rate=0.5, cycles=2)
     pv = parameter_values(cond)
     res = simulate("jo2024-cathode", binder_content=binder_wt, c_rate=0.5, cycles=2, model="DFN")
-    law = law_parameters(pv)
+    law = ContactLawParameters.from_parameters(pv)
     chi = pv["Positive electrode void nucleation factor"]
     rng = np.random.default_rng(seed)
     R = pv["Positive particle contact radius [m]"] * np.exp(

@@ -144,15 +144,7 @@ def test_numba_ensemble_reproduces_pybamm_contact_states(simulate_cached):
     grid = np.arange(t[0], t[-1], dt)
     s = np.interp(grid, t, sol["Positive electrode radial strain"].entries)
     p_eff = np.interp(grid, t, sol["Positive electrode effective pressure [Pa]"].entries)
-    law = ContactLawParameters(
-        creep_velocity_m_s=pv["Solid electrolyte creep velocity at 1 MPa [m.s-1]"],
-        creep_exponent=pv["Solid electrolyte creep stress exponent"],
-        framework_modulus_Pa=pv["Composite framework modulus [Pa]"],
-        roughness_m=pv["Active material surface roughness [m]"],
-        percolation_threshold=pv["Contact percolation threshold"],
-        isolation_rate_s=pv["Contact isolation rate [s-1]"],
-        void_coefficient=pv["Void nucleation coefficient"],
-        threshold_width=pv["Contact percolation threshold width"])
+    law = ContactLawParameters.from_parameters(pv)
     xi, w = lognormal_classes(5)
     R = pv["Positive particle contact radius [m]"] * np.exp(pv["Positive particle size log-standard deviation"] * xi)
     c, d, v, z = (np.zeros(5) for _ in range(4))
