@@ -143,8 +143,7 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         wA = [wk * Rk**2 for wk, Rk in zip(w, R)]
         sum_wV = sum(wV)
         f_iso = dfiso = void = conn_area = phi_area = gap_area = 0
-        self._rates = {f"{name}running maximum radial strain": law["k_max"] * expand}
-        self._initial = {f"{name}mean stoichiometry of connected particles": sto0}
+        self._rates = {s_max: law["k_max"] * expand}  # state -> d/dt, all start at 0
         for k, Rk in enumerate(R):
             c, d, v, z = (variables[f"{name}size class {k} {q}"] for q in
                           ("closure [m]", "damage opening [m]", "void [m]", "isolated fraction"))
@@ -190,9 +189,7 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
 
     def set_rhs(self, variables):
         super().set_rhs(variables)
-        for key, rate in self._rates.items():
-            var = variables[key] if isinstance(key, str) else key
-            self.rhs[var] = rate
+        self.rhs.update(self._rates)
         # the interfacial current depends on the contact fraction (kinetics), so its
         # effect on the mean stoichiometry is set here, not in get_coupled_variables
         domain, name, pp = self.domain, self._var_prefix(), self.phase_param
@@ -219,10 +216,9 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
     def set_initial_conditions(self, variables):
         super().set_initial_conditions(variables)
         name = self._var_prefix()
-        keys = list(self._rates) + [f"{name}mean stoichiometry of connected particles"]
-        for key in keys:
-            var = variables[key] if isinstance(key, str) else key
-            self.initial_conditions[var] = self._initial.get(key, pybamm.Scalar(0))
+        self.initial_conditions.update({var: pybamm.Scalar(0) for var in self._rates})
+        self.initial_conditions[variables[f"{name}mean stoichiometry of connected particles"]] = (
+            self.phase_param.sto_init_av)
         for key in AGGREGATES:  # full contact, no void, no gap at fabrication
-            self.initial_conditions[variables[f"{name}{key}"]] = pybamm.Scalar(1.0 if key == "contact fraction" else 0.0)
-
+            self.initial_conditions[variables[f"{name}{key}"]] = pybamm.Scalar(
+                1.0 if key == "contact fraction" else 0.0)
