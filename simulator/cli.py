@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .errors import SsbsimError
+from .errors import InputError, SsbsimError
 
 
 class _Group(click.Group):
@@ -108,6 +108,39 @@ def plot(path, out_dir):
 
     for p in plot_sweep(path, out_dir):
         click.echo(f"figure: {p}")
+
+
+@main.command()
+@click.option("--quick", is_flag=True, help="SPM and DFN, IDAKLU, default mesh, 3 repeats (< 2 min).")
+@click.option("--models", default=None, help="Comma-separated, e.g. SPM,SPMe,DFN.")
+@click.option("--solvers", default=None, help="Comma-separated: IDAKLU,CasADi.")
+@click.option("--meshes", default=None, help="Comma-separated: coarse,default,fine.")
+@click.option("--reference-mesh", default="fine", show_default=True, help="Mesh of the DFN reference.")
+@click.option("--repeats", type=int, default=None, help="Warm solves per configuration (default 5; quick 3).")
+@click.option("--particles", type=int, default=100_000, show_default=True, help="Kernel benchmark size.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--plot", "plot_path", default=None, type=click.Path(dir_okay=False), help="Write time-vs-error PNG.")
+def bench(quick, models, solvers, meshes, reference_mesh, repeats, particles, as_json, plot_path):
+    """Speed and accuracy of model x solver x mesh x mechanics, and the numba kernel."""
+    from .bench import MESHES, SOLVERS, format_table, plot_bench, run_bench
+
+    def pick(value, default, allowed, name):
+        items = tuple(value.split(",")) if value else default
+        for item in items:
+            if item not in allowed:
+                raise InputError(f"{name}={item!r} is not one of {', '.join(allowed)}")
+        return items
+
+    quick_or = (lambda q, full: q if quick else full)
+    result = run_bench(
+        models=pick(models, quick_or(("SPM", "DFN"), ("SPM", "SPMe", "DFN")), ("SPM", "SPMe", "DFN"), "models"),
+        solvers=pick(solvers, quick_or(("IDAKLU",), ("IDAKLU", "CasADi")), tuple(SOLVERS), "solvers"),
+        meshes=pick(meshes, quick_or(("default",), ("coarse", "default")), tuple(MESHES), "meshes"),
+        repeats=repeats or quick_or(3, 5), particles=particles,
+        reference_mesh=pick(reference_mesh, (), tuple(MESHES), "reference mesh")[0])
+    if plot_path:
+        plot_bench(result, plot_path)
+    click.echo(json.dumps(result) if as_json else format_table(result))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,179 @@
+"""``ssbsim bench``: speed and accuracy of model x solver x mesh x mechanics, and kernels.
+
+For each configuration (model SPM/SPMe/DFN, solver IDAKLU/CasADi, mesh, mechanics on/off)
+on the Kwon 2022 half cell at 2 MPa (first cycle, 0.1C: CC charge, CV hold, CC discharge)
+it times separately
+
+* build: model construction + parameter processing + discretisation of the protocol;
+* first solve: solver set-up and the first integration;
+* warm solve: median, min and max of ``repeats`` further solves of the built simulation;
+
+and reports the error against a fine-mesh DFN reference with the same mechanics setting:
+discharge capacity error [%] and voltage RMSE [mV] on a common capacity grid. The kernel
+part times the numba contact kernel against its NumPy twin and a pure-Python loop.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pybamm
+
+from ssbsim.models import composite_cell_model
+from ssbsim.models.contact_law import ContactLawParameters, advance_ensemble_numpy, running_max_series
+
+from .protocol import experiment
+from .simulation import parameter_values, resolve_conditions
+
+MESHES = {"coarse": 10, "default": 20, "fine": 40}  # points per x-domain and particle
+SOLVERS = {"IDAKLU": lambda: pybamm.IDAKLUSolver(), "CasADi": lambda: pybamm.CasadiSolver(mode="safe")}
+
+
+@dataclass
+class Timing:
+    model: str
+    solver: str
+    mesh: str
+    mechanics: bool
+    build_s: float
+    first_solve_s: float
+    warm_median_s: float
+    warm_min_s: float
+    warm_max_s: float
+    discharge_capacity_mAh_g: float
+    capacity_error_pct: float = float("nan")
+    voltage_rmse_mV: float = float("nan")
+
+
+def _var_pts(n):
+    return {"x_n": n, "x_s": n, "x_p": n, "r_n": n, "r_p": n}
+
+
+def _discharge_curve(sol, mass_g):
+    st = sol.cycles[0].steps[-1]
+    q = st["Discharge capacity [A.h]"].entries
+    return (q - q[0]) * 1e3 / mass_g, st["Voltage [V]"].entries
+
+
+def time_configuration(model, solver, mesh, mechanics, repeats=5, pressure=2.0):
+    """Time one configuration; returns (Timing, discharge curve)."""
+    cond = resolve_conditions("kwon2022", pressure=pressure, model=model, mechanics=mechanics)
+    pv = parameter_values(cond)
+    mass_g = pv["Positive electrode active material mass loading [kg.m-2]"] * \
+        pv["Electrode height [m]"] * pv["Electrode width [m]"] * 1e3
+    t0 = time.perf_counter()
+    m = composite_cell_model(model, "half", mechanics=mechanics)
+    sim = pybamm.Simulation(m, parameter_values=pv, experiment=experiment("cathode", 0.1, 3.0, 4.3),
+                            solver=SOLVERS[solver](), var_pts=_var_pts(MESHES[mesh]))
+    sim.build_for_experiment()
+    t1 = time.perf_counter()
+    sol = sim.solve()
+    t2 = time.perf_counter()
+    warm = []
+    for _ in range(repeats):
+        ts = time.perf_counter()
+        sol = sim.solve()
+        warm.append(time.perf_counter() - ts)
+    q, v = _discharge_curve(sol, mass_g)
+    timing = Timing(model, solver, mesh, mechanics, t1 - t0, t2 - t1, statistics.median(warm),
+                    min(warm), max(warm), float(q[-1]))
+    return timing, (q, v)
+
+
+def compare(timing, curve, reference):
+    """Fill in the capacity error and voltage RMSE against a reference curve."""
+    q, v = curve
+    q_ref, v_ref = reference
+    timing.capacity_error_pct = 100 * (q[-1] - q_ref[-1]) / q_ref[-1]
+    grid = np.linspace(0, min(q[-1], q_ref[-1]), 200)
+    timing.voltage_rmse_mV = 1e3 * float(np.sqrt(np.mean((np.interp(grid, q, v) - np.interp(grid, q_ref, v_ref)) ** 2)))
+
+
+def kernel_speedups(n_particles=100_000, steps=50, repeats=3):
+    """Warm numba vs NumPy contact-kernel time at ``n_particles`` (and the thread count)."""
+    import numba
+
+    from ssbsim.models.contact_kernel import advance_ensemble
+
+    p = ContactLawParameters(1e-14, 2.0, 1e9, 4e-8, 0.1, 1e-2, 0.055)
+    rng = np.random.default_rng(0)
+    R = 5e-6 * np.exp(0.3 * rng.standard_normal(n_particles))
+    s = -0.012 * np.sin(np.linspace(0, np.pi, steps))
+    s_max, _ = running_max_series(s, 0.0, 10.0, p)
+    drivers = (s, s_max, np.full(steps, 2e6), np.full(steps, 0.8))
+
+    def run(fn):
+        states = [np.zeros(n_particles) for _ in range(4)]
+        t = time.perf_counter()
+        fn(R, *states, *drivers, 10.0, p)
+        return time.perf_counter() - t
+
+    run(advance_ensemble)  # JIT
+    t_numba = min(run(advance_ensemble) for _ in range(repeats))
+    t_numpy = min(run(advance_ensemble_numpy) for _ in range(repeats))
+    return {"numba_s": t_numba, "numpy_s": t_numpy, "numba_speedup_vs_numpy": t_numpy / t_numba,
+            "numba_threads": numba.get_num_threads(), "particles": n_particles, "steps": steps}
+
+
+def run_bench(models=("SPM", "SPMe", "DFN"), solvers=("IDAKLU", "CasADi"), meshes=("coarse", "default"),
+              mechanics=(False, True), repeats=5, particles=100_000, reference_mesh="fine"):
+    """Run the matrix and the kernel benchmark; returns a JSON-ready dict."""
+    rows, refs = [], {}
+    for mech in mechanics:
+        _, refs[mech] = time_configuration("DFN", "IDAKLU", reference_mesh, mech, repeats=1)
+    for mech in mechanics:
+        for model in models:
+            for solver in solvers:
+                for mesh in meshes:
+                    t, curve = time_configuration(model, solver, mesh, mech, repeats)
+                    compare(t, curve, refs[mech])
+                    rows.append(t)
+    out = {"configurations": [asdict(r) for r in rows], "reference": f"DFN, IDAKLU, {reference_mesh} mesh",
+           "pybamm_version": pybamm.__version__}
+    pairs = {(r.model, r.solver, r.mesh, r.mechanics): r for r in rows}
+    key = next(((m, s, me) for m in ("DFN", "SPMe", "SPM") for s in solvers for me in meshes
+                if (m, s, me, True) in pairs and (m, s, me, False) in pairs), None)
+    if key:
+        out["mechanics_overhead_ratio"] = pairs[(*key, True)].warm_median_s / pairs[(*key, False)].warm_median_s
+        out["mechanics_overhead_configuration"] = "/".join(key)
+    out.update(kernel_speedups(particles))
+    return out
+
+
+def format_table(result) -> str:
+    head = f"{'model':5} {'solver':7} {'mesh':8} {'mech':5} {'build s':>8} {'1st s':>7} " \
+           f"{'warm s (min-max)':>22} {'cap mAh/g':>10} {'cap err %':>9} {'V RMSE mV':>9}"
+    lines = [head, "-" * len(head)]
+    for r in result["configurations"]:
+        lines.append(
+            f"{r['model']:5} {r['solver']:7} {r['mesh']:8} {str(r['mechanics']):5} {r['build_s']:8.2f} "
+            f"{r['first_solve_s']:7.2f} {r['warm_median_s']:8.3f} ({r['warm_min_s']:.3f}-{r['warm_max_s']:.3f}) "
+            f"{r['discharge_capacity_mAh_g']:10.1f} {r['capacity_error_pct']:9.2f} {r['voltage_rmse_mV']:9.1f}")
+    lines.append(f"reference: {result['reference']}")
+    if "mechanics_overhead_ratio" in result:
+        lines.append(f"mechanics overhead ({result['mechanics_overhead_configuration']}): "
+                     f"{result['mechanics_overhead_ratio']:.2f}x (goal <= 1.3)")
+    lines.append(f"numba kernel vs NumPy at {result['particles']} particles: "
+                 f"{result['numba_speedup_vs_numpy']:.1f}x with {result['numba_threads']} threads (goal >= 20)")
+    return "\n".join(lines)
+
+
+def plot_bench(result, path):
+    """Warm solve time vs capacity error, one marker per configuration."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6, 4))
+    ax = fig.add_subplot()
+    for r in result["configurations"]:
+        ax.scatter(r["warm_median_s"], abs(r["capacity_error_pct"]) + 1e-4,
+                   marker="o" if r["mechanics"] else "s")
+        ax.annotate(f"{r['model']}/{r['solver']}/{r['mesh']}{'/mech' if r['mechanics'] else ''}",
+                    (r["warm_median_s"], abs(r["capacity_error_pct"]) + 1e-4), fontsize=6)
+    ax.set(xscale="log", yscale="log", xlabel="warm solve [s]",
+           ylabel="|capacity error| vs fine DFN [%]")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return path
