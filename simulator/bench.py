@@ -121,17 +121,23 @@ def kernel_speedups(n_particles=100_000, steps=50, repeats=3):
 def run_bench(models=("SPM", "SPMe", "DFN"), solvers=("IDAKLU", "CasADi"), meshes=("coarse", "default"),
               mechanics=(False, True), repeats=5, particles=100_000, reference_mesh="fine"):
     """Run the matrix and the kernel benchmark; returns a JSON-ready dict."""
-    rows, refs = [], {}
+    rows, refs, failures = [], {}, []
     for mech in mechanics:
         _, refs[mech] = time_configuration("DFN", "IDAKLU", reference_mesh, mech, repeats=1)
     for mech in mechanics:
         for model in models:
             for solver in solvers:
                 for mesh in meshes:
-                    t, curve = time_configuration(model, solver, mesh, mech, repeats)
+                    try:
+                        t, curve = time_configuration(model, solver, mesh, mech, repeats)
+                    except Exception as e:  # noqa: BLE001 - a failed configuration is a result
+                        failures.append({"model": model, "solver": solver, "mesh": mesh,
+                                         "mechanics": mech, "error": f"{type(e).__name__}: {e}"[:300]})
+                        continue
                     compare(t, curve, refs[mech])
                     rows.append(t)
-    out = {"configurations": [asdict(r) for r in rows], "reference": f"DFN, IDAKLU, {reference_mesh} mesh",
+    out = {"configurations": [asdict(r) for r in rows], "failures": failures,
+           "reference": f"DFN, IDAKLU, {reference_mesh} mesh",
            "pybamm_version": pybamm.__version__}
     pairs = {(r.model, r.solver, r.mesh, r.mechanics): r for r in rows}
     key = next(((m, s, me) for m in ("DFN", "SPMe", "SPM") for s in solvers for me in meshes
@@ -152,6 +158,8 @@ def format_table(result) -> str:
             f"{r['model']:5} {r['solver']:7} {r['mesh']:8} {str(r['mechanics']):5} {r['build_s']:8.2f} "
             f"{r['first_solve_s']:7.2f} {r['warm_median_s']:8.3f} ({r['warm_min_s']:.3f}-{r['warm_max_s']:.3f}) "
             f"{r['discharge_capacity_mAh_g']:10.1f} {r['capacity_error_pct']:9.2f} {r['voltage_rmse_mV']:9.1f}")
+    lines += [f"failed: {f['model']}/{f['solver']}/{f['mesh']}/mech={f['mechanics']}: {f['error']}"
+              for f in result.get("failures", [])]
     lines.append(f"reference: {result['reference']}")
     if "mechanics_overhead_ratio" in result:
         lines.append(f"mechanics overhead ({result['mechanics_overhead_configuration']}): "
