@@ -88,7 +88,9 @@ def compare(timing, curve, reference):
     q, v = curve
     q_ref, v_ref = reference
     timing.capacity_error_pct = 100 * (q[-1] - q_ref[-1]) / q_ref[-1]
-    grid = np.linspace(0, min(q[-1], q_ref[-1]), 200)
+    # up to 95 % of the shorter curve: at the end-of-discharge cliff a tiny capacity
+    # shift is a large voltage difference and would dominate the RMSE
+    grid = np.linspace(0, 0.95 * min(q[-1], q_ref[-1]), 200)
     timing.voltage_rmse_mV = 1e3 * float(np.sqrt(np.mean((np.interp(grid, q, v) - np.interp(grid, q_ref, v_ref)) ** 2)))
 
 
@@ -140,11 +142,15 @@ def run_bench(models=("SPM", "SPMe", "DFN"), solvers=("IDAKLU", "CasADi"), meshe
            "reference": f"DFN, IDAKLU, {reference_mesh} mesh",
            "pybamm_version": pybamm.__version__}
     pairs = {(r.model, r.solver, r.mesh, r.mechanics): r for r in rows}
-    key = next(((m, s, me) for m in ("DFN", "SPMe", "SPM") for s in solvers for me in meshes
-                if (m, s, me, True) in pairs and (m, s, me, False) in pairs), None)
+    ratios = {"/".join(k[:3]): pairs[(*k[:3], True)].warm_median_s / r.warm_median_s
+              for k, r in pairs.items() if not k[3] and (*k[:3], True) in pairs}
+    out["mechanics_overhead_ratios"] = ratios
+    # headline: the DFN (else the most detailed model run) on the finest mesh run
+    order = [(m, s, me) for m in ("DFN", "SPMe", "SPM") for me in reversed(list(MESHES)) for s in solvers]
+    key = next(("/".join(k) for k in order if "/".join(k) in ratios), None)
     if key:
-        out["mechanics_overhead_ratio"] = pairs[(*key, True)].warm_median_s / pairs[(*key, False)].warm_median_s
-        out["mechanics_overhead_configuration"] = "/".join(key)
+        out["mechanics_overhead_ratio"] = ratios[key]
+        out["mechanics_overhead_configuration"] = key
     out.update(kernel_speedups(particles))
     return out
 
