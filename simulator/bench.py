@@ -120,6 +120,56 @@ def kernel_speedups(n_particles=100_000, steps=50, repeats=3):
             "numba_threads": numba.get_num_threads(), "particles": n_particles, "steps": steps}
 
 
+def kernel_scaling(sizes=(1_000, 10_000, 100_000, 1_000_000), steps=50):
+    """numba vs NumPy at several ensemble sizes, and a pure-Python loop at 1e3."""
+    out = [kernel_speedups(n, steps) for n in sizes]
+    out.append({"particles": 1_000, "python_loop_s": _python_loop_time(1_000, steps)})
+    return out
+
+
+def _python_loop_time(n, steps):
+    """One pure-Python particle loop over ``steps`` (the scalar law, for reference)."""
+    import math
+
+    p = ContactLawParameters(1e-14, 2.0, 1e9, 4e-8, 0.1, 1e-2, 0.055)
+    R = 5e-6 * np.exp(0.3 * np.random.default_rng(0).standard_normal(n))
+    s = -0.012 * np.sin(np.linspace(0, np.pi, steps))
+    t = time.perf_counter()
+    for Ri in R:
+        c = d = 0.0
+        for k in range(steps):
+            y = Ri * (0.0 - s[k]) - c
+            yp, yn = max(y, 0.0), max(-y, 0.0)
+            open_gap, over = yp * yp / (yp + 1e-11), yn * yn / (yn + 1e-11)
+            g = open_gap + d
+            f = 10.0 * p.creep_velocity_m_s * 4.0 / (g + 1e-10)
+            c += open_gap * f / (1 + f) - 10.0 * 1e-2 * over
+            math.exp(-max(g - Ri * 2e6 / 1e9, 0.0) / 4e-8)
+    return time.perf_counter() - t
+
+
+def sweep_scaling(workers=(1, 2), model="SPM"):
+    """Wall time of a 12-case sweep from a fresh process per worker count, and efficiency."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    grid = ["--binder", "pristine", "--binder", "vulcanized",
+            *sum((["--pressure", p] for p in ("70", "20", "7", "5", "3", "2")), [])]
+    times = {}
+    for w in workers:
+        with tempfile.TemporaryDirectory() as d:
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "ssbsim.simulator.cli", "sweep", "--no-progress",
+                            "--no-figures", "--model", model, "--workers", str(w),
+                            "--out", os.path.join(d, "s.h5"), *grid], check=True, capture_output=True)
+            times[w] = time.perf_counter() - t
+    base = times[min(workers)] * min(workers)
+    return {"model": model, "wall_s": times,
+            "efficiency": {w: base / (w * t) for w, t in times.items()}}
+
+
 def run_bench(models=("SPM", "SPMe", "DFN"), solvers=("IDAKLU", "CasADi"), meshes=("coarse", "default"),
               mechanics=(False, True), repeats=5, particles=100_000, reference_mesh="fine"):
     """Run the matrix and the kernel benchmark; returns a JSON-ready dict."""
@@ -172,6 +222,16 @@ def format_table(result) -> str:
                      f"{result['mechanics_overhead_ratio']:.2f}x (goal <= 1.3)")
     lines.append(f"numba kernel vs NumPy at {result['particles']} particles: "
                  f"{result['numba_speedup_vs_numpy']:.1f}x with {result['numba_threads']} threads (goal >= 20)")
+    for k in result.get("kernel_scaling", []):
+        if "numba_s" in k:
+            lines.append(f"  kernel {k['particles']:>9} particles: numba {k['numba_s']:.4f} s, NumPy "
+                         f"{k['numpy_s']:.4f} s ({k['numba_speedup_vs_numpy']:.1f}x)")
+        else:
+            lines.append(f"  pure-Python loop, {k['particles']} particles: {k['python_loop_s']:.3f} s")
+    if "sweep_scaling" in result:
+        sc = result["sweep_scaling"]
+        lines.append("12-case sweep (" + sc["model"] + "): " + ", ".join(
+            f"{w} worker(s) {t:.1f} s (efficiency {100 * sc['efficiency'][w]:.0f} %)" for w, t in sc["wall_s"].items()))
     return "\n".join(lines)
 
 

@@ -120,7 +120,10 @@ def plot(path, out_dir):
 @click.option("--particles", type=int, default=100_000, show_default=True, help="Kernel benchmark size.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--plot", "plot_path", default=None, type=click.Path(dir_okay=False), help="Write time-vs-error PNG.")
-def bench(quick, models, solvers, meshes, reference_mesh, repeats, particles, as_json, plot_path):
+@click.option("--kernel-scaling", is_flag=True, help="Also numba/NumPy at 1e3...1e6 particles and a Python loop.")
+@click.option("--sweep-scaling", is_flag=True, help="Also a 12-case sweep with 1 and 2 workers.")
+def bench(quick, models, solvers, meshes, reference_mesh, repeats, particles, as_json, plot_path,
+          kernel_scaling, sweep_scaling):
     """Speed and accuracy of model x solver x mesh x mechanics, and the numba kernel."""
     from .bench import MESHES, SOLVERS, format_table, plot_bench, run_bench
 
@@ -138,6 +141,14 @@ def bench(quick, models, solvers, meshes, reference_mesh, repeats, particles, as
         meshes=pick(meshes, quick_or(("default",), ("coarse", "default")), tuple(MESHES), "meshes"),
         repeats=repeats or quick_or(3, 5), particles=particles,
         reference_mesh=pick(reference_mesh, (), tuple(MESHES), "reference mesh")[0])
+    if kernel_scaling:
+        from .bench import kernel_scaling as ks
+
+        result["kernel_scaling"] = ks()
+    if sweep_scaling:
+        from .bench import sweep_scaling as ss
+
+        result["sweep_scaling"] = ss()
     if plot_path:
         plot_bench(result, plot_path)
     click.echo(json.dumps(result) if as_json else format_table(result))
