@@ -70,6 +70,16 @@ class SweepStore:
                 f.create_group("cases")
             self.summary_csv.unlink(missing_ok=True)
 
+    @classmethod
+    def open(cls, path) -> "SweepStore":
+        """An existing sweep file, checked to be an ssbsim sweep, for reading."""
+        store = cls.__new__(cls)
+        store.path, store.grid_hash = Path(path), None
+        if not store.path.exists():
+            raise StoreError(f"{store.path} does not exist")
+        store._check_ours()
+        return store
+
     @property
     def summary_csv(self) -> Path:
         return self.path.with_name("summary.csv") if self.path.name == "sweep.h5" else \
@@ -154,15 +164,9 @@ class SweepStore:
         tmp.replace(self.summary_csv)
 
 
-def open_results(path) -> list[dict]:
-    """Read a sweep file written by ssbsim (clear error if it is not one)."""
-    path = Path(path)
-    if not path.exists():
-        raise StoreError(f"{path} does not exist")
-    store = SweepStore.__new__(SweepStore)
-    store.path = path
-    store._check_ours()
-    return store
+def open_results(path) -> "SweepStore":
+    """An existing sweep file for reading (clear error if it is not one)."""
+    return SweepStore.open(path)
 
 
 def _attr(v):

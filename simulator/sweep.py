@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import traceback
+from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,8 @@ from .store import SweepStore
 SEED = {"presets": ("kwon2022",), "binders": ("pristine", "vulcanized"), "pressures": (70.0, 7.0, 2.0)}
 DEFAULT_OUT = Path("results") / "sweep.h5"
 _GROUP_FREE = ("binder", "pressure_MPa")  # what may vary inside a group (as inputs)
-_RUNNERS: dict = {}  # per-process cache of built simulations, by group
+_RUNNERS: OrderedDict = OrderedDict()  # per-process cache of built simulations, by group
+_MAX_RUNNERS = 4  # a built DFN with mechanics holds three discretised models
 
 
 @dataclass
@@ -125,6 +127,9 @@ def run_case(cond: dict, input_names: tuple) -> dict:
         gk = (group_key(cond), input_names)
         if gk not in _RUNNERS:
             _RUNNERS[gk] = CellRunner(cond, input_names)
+            while len(_RUNNERS) > _MAX_RUNNERS:
+                _RUNNERS.popitem(last=False)
+        _RUNNERS.move_to_end(gk)
         result = _RUNNERS[gk].run(cond)
     except Exception as e:  # noqa: BLE001 - a failed case is data, the sweep goes on
         msg = str(e) if isinstance(e, SsbsimError) else "".join(
