@@ -21,6 +21,14 @@ class _Group(click.Group):
             sys.exit(2)
 
 
+def _params(path):
+    if path is None:
+        return None
+    from .params_file import load_parameters
+
+    return load_parameters(path)
+
+
 @click.group(cls=_Group)
 @click.version_option(package_name="ssbsim")
 def main():
@@ -39,15 +47,17 @@ def main():
 @click.option("--model", default="DFN", show_default=True, help="DFN, SPMe or SPM.")
 @click.option("--mechanics/--no-mechanics", default=True, show_default=True,
               help="Contact loss, voids, delamination and binder mechanics.")
+@click.option("--params", "params_path", default=None, type=click.Path(dir_okay=False),
+              help="JSON parameter file (e.g. from ssbsim fit).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, temperature, model,
-             mechanics, as_json):
+             mechanics, params_path, as_json):
     """Simulate a preset cell with its paper's protocol (CC-CV charge, CC discharge)."""
     from .simulation import simulate as run
 
     result = run(preset, binder=binder, process=process, binder_content=binder_content,
                  pressure=pressure, c_rate=c_rate, cycles=cycles, temperature=temperature,
-                 model=model, mechanics=mechanics)
+                 model=model, mechanics=mechanics, parameters=_params(params_path))
     click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.summary())
 
 
@@ -79,8 +89,10 @@ def presets():
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--overwrite", is_flag=True, help="Start again if --out holds a sweep of another grid.")
 @click.option("--figures/--no-figures", default=True, show_default=True)
+@click.option("--params", "params_path", default=None, type=click.Path(dir_okay=False),
+              help="JSON parameter file (e.g. from ssbsim fit).")
 def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temperatures, cycles,
-          model, mechanics, out, workers, scheduler, progress, overwrite, figures):
+          model, mechanics, out, workers, scheduler, progress, overwrite, figures, params_path):
     """Run a grid of cases; with no grid options, the seed pressure sweep (Kwon 2022,
     pristine vs vulcanized BR at 70 / 7 / 2 MPa, 0.1C). Re-running resumes."""
     from .sweep import sweep as run
@@ -88,7 +100,8 @@ def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temp
     report = run(presets or None, binders or None, processes or None, binder_contents or None,
                  pressures or None, c_rates or None, temperatures or None, cycles or None,
                  model=model, mechanics=mechanics, out=out, workers=workers, scheduler=scheduler,
-                 progress=progress, overwrite=overwrite, figures=figures)
+                 progress=progress, overwrite=overwrite, figures=figures,
+                 parameters=_params(params_path))
     click.echo(f"{report.n_cases} cases in {report.path}: {report.n_run} run, "
                f"{report.n_skipped} already done, {len(report.failures)} failed")
     for path in report.figures:

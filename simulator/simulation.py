@@ -11,6 +11,7 @@ from ssbsim.models import composite_cell_model
 from ssbsim.models.options import check_option
 
 from .errors import InputError, SimulationError, check_range
+from .params_file import check_overrides
 from .presets import get_preset
 from .protocol import experiment
 from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary
@@ -29,7 +30,7 @@ def _model(model: str, cell: str, positive_phases: int, negative_phases: int, me
 
 def resolve_conditions(preset: str, *, binder=None, process=None, binder_content=None,
                        pressure=None, c_rate=None, cycles=1, temperature=None, model="DFN",
-                       mechanics=True) -> dict:
+                       mechanics=True, parameters=None) -> dict:
     """Validate and complete the user's conditions with the preset's defaults.
 
     Raises :class:`InputError` naming the parameter, its value and what is allowed.
@@ -54,7 +55,7 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
         raise InputError(str(e)) from None
     if isinstance(cycles, bool) or not isinstance(cycles, int):
         raise InputError(f"cycles={cycles!r} is not a whole number; allowed: 1 to {CYCLES_RANGE[1]}")
-    return {
+    cond = {
         "preset": p.name,
         "parameter_set": p.parameter_set,
         "model": model,
@@ -69,7 +70,10 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
             *p.temperature_range_C, "C", where=f"of parameter set {p.parameter_set}"),
         "cycles": int(check_range("cycles", cycles, *CYCLES_RANGE)),
         "mechanics": bool(mechanics),
-    }
+    } | ({"parameters": check_overrides(parameters)} if parameters else {})
+    if parameters:
+        parameter_values(cond)  # unknown or function-valued names fail here, not mid-sweep
+    return cond
 
 
 def parameter_values(conditions: dict) -> pybamm.ParameterValues:
@@ -79,12 +83,19 @@ def parameter_values(conditions: dict) -> pybamm.ParameterValues:
                           conditions["process"], conditions["pressure_MPa"])
     T = 273.15 + conditions["temperature_C"]
     values.update({"Ambient temperature [K]": T, "Initial temperature [K]": T})
+    for name, value in conditions.get("parameters", {}).items():
+        if name not in values:
+            raise InputError(f"parameter {name!r} is not in parameter set {p.parameter_set}")
+        if callable(values[name]):
+            raise InputError(f"parameter {name!r} is a function in parameter set {p.parameter_set}; "
+                             "a parameter file can only set numbers")
+        values[name] = value
     return pybamm.ParameterValues(values)
 
 
 def simulate(preset: str, *, binder=None, process=None, binder_content=None, pressure=None,
              c_rate=None, cycles=1, temperature=None, model="DFN", mechanics=True,
-             solver=None) -> SimulationResult:
+             parameters=None, solver=None) -> SimulationResult:
     """Simulate a preset cell with the paper's protocol.
 
     Parameters
@@ -109,6 +120,8 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     mechanics : bool
         Contact loss, voids, delamination and binder mechanics (default); False gives
         the composite model with perfect contact.
+    parameters : dict, optional
+        Numeric PyBaMM parameters to set (e.g. fitted values; ``params_file``).
     solver : pybamm solver, optional
         Default ``pybamm.IDAKLUSolver()``.
 
@@ -118,7 +131,8 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     """
     cond = resolve_conditions(preset, binder=binder, process=process, binder_content=binder_content,
                               pressure=pressure, c_rate=c_rate, cycles=cycles,
-                              temperature=temperature, model=model, mechanics=mechanics)
+                              temperature=temperature, model=model, mechanics=mechanics,
+                              parameters=parameters)
     return CellRunner(cond, solver=solver).run(cond)
 
 

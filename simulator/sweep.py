@@ -52,7 +52,8 @@ class SweepReport:
 
 
 def build_grid(presets=None, binders=None, processes=None, binder_contents=None, pressures=None,
-               c_rates=None, temperatures=None, cycles=None, model="DFN", mechanics=True) -> list[dict]:
+               c_rates=None, temperatures=None, cycles=None, model="DFN", mechanics=True,
+               parameters=None) -> list[dict]:
     """All cases of the grid as resolved (validated) conditions.
 
     ``None`` for a dimension means the preset's default; with every dimension ``None``
@@ -70,7 +71,8 @@ def build_grid(presets=None, binders=None, processes=None, binder_contents=None,
                 c_rates or [None], temperatures or [None], cycles or [1]]
         for b, proc, w, p, c, t, n in itertools.product(*dims):
             cond = resolve_conditions(preset, binder=b, process=proc, binder_content=w, pressure=p,
-                                      c_rate=c, temperature=t, cycles=n, model=model, mechanics=mechanics)
+                                      c_rate=c, temperature=t, cycles=n, model=model, mechanics=mechanics,
+                                      parameters=parameters)
             key = case_key(cond)
             if key not in seen:
                 seen.add(key)
@@ -154,7 +156,7 @@ def _capacity_mAh_g(result) -> np.ndarray:
 def sweep(presets=None, binders=None, processes=None, binder_contents=None, pressures=None,
           c_rates=None, temperatures=None, cycles=None, model="DFN", mechanics=True,
           out=DEFAULT_OUT, workers=None, scheduler=None, progress=None, overwrite=False,
-          figures=True) -> SweepReport:
+          figures=True, parameters=None) -> SweepReport:
     """Run a grid of cases; see the module docstring. Returns a :class:`SweepReport`.
 
     Parameters
@@ -168,9 +170,10 @@ def sweep(presets=None, binders=None, processes=None, binder_contents=None, pres
     progress : show a progress bar (default: only on a terminal).
     overwrite : start a new file even if ``out`` holds a sweep of another grid.
     figures : draw the figures when done.
+    parameters : numeric PyBaMM parameters to set in every case (a parameter file's data).
     """
     conds = build_grid(presets, binders, processes, binder_contents, pressures, c_rates,
-                       temperatures, cycles, model, mechanics)
+                       temperatures, cycles, model, mechanics, parameters)
     groups: dict[str, list] = {}
     for c in conds:
         groups.setdefault(group_key(c), []).append(c)
