@@ -62,6 +62,48 @@ def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, 
 
 
 @main.command()
+@click.option("--preset", required=True, help="Preset whose parameters are fitted.")
+@click.option("--data", "data_path", required=True, type=click.Path(dir_okay=False),
+              help="CSV of measured points (layout of calibration_points.csv).")
+@click.option("--source", default=None, help="Use only rows of this source (e.g. Kwon2022).")
+@click.option("--param", "param_specs", multiple=True, required=True,
+              help='NAME:LOWER:UPPER[:log][:INITIAL], e.g. "Composite framework modulus [Pa]:1e8:1e10:log".')
+@click.option("--binder-alias", "aliases", multiple=True, help="DATA_NAME=PRESET_BINDER, e.g. 'BR (pristine)=pristine'.")
+@click.option("--model", default="SPM", show_default=True)
+@click.option("--starts", default=3, show_default=True, help="Multi-start: given start + Latin hypercube.")
+@click.option("--out", default="results/fit_parameters.json", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--figure", default=None, type=click.Path(dir_okay=False), help="Fit-vs-data PNG.")
+@click.option("--json", "as_json", is_flag=True)
+def fit(preset, data_path, source, param_specs, aliases, model, starts, out, figure, as_json):
+    """Fit parameters of a preset to measured points; writes a parameter file."""
+    from .fitting import FitParameter, fit as run_fit, load_points, plot_fit
+
+    alias_map = dict(a.split("=", 1) for a in aliases) | get_preset_aliases(preset)
+    points = load_points(data_path, source=source, binder_aliases=alias_map)
+    result = run_fit(preset, points, [FitParameter.parse(s) for s in param_specs], model=model, starts=starts)
+    result.save(out, preset)
+    if figure:
+        plot_fit(result, figure)
+    if as_json:
+        click.echo(json.dumps(result.to_dict()))
+        return
+    for name, value in result.parameters.items():
+        lo, hi = result.ci95[name]
+        click.echo(f"{name} = {value:.4g}  (95 % interval {lo:.4g} - {hi:.4g})")
+    for r in result.residuals:
+        click.echo(f"  {r['where']}: measured {r['measured']:.4g}, model {r['model']:.4g}, residual {r['residual']:+.3g}")
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    click.echo(f"parameters written to {out}")
+
+
+def get_preset_aliases(preset):
+    from .presets import get_preset
+
+    return get_preset(preset).binder_aliases
+
+
+@main.command()
 def presets():
     """List the presets and their binders."""
     from .presets import PRESETS

@@ -46,6 +46,7 @@ class Preset:
     description: str = ""
     counter_electrode: str = "Li-In"
     processes: tuple[str, ...] = field(default=("wet", "dry", "none"))
+    binder_aliases: dict = field(default_factory=dict)  # data-file binder names -> ours
 
     def binder(self, name: str | None) -> tuple[str, Binder]:
         name = self.default_binder if name is None else name
@@ -75,7 +76,8 @@ PRESETS: dict[str, Preset] = {
     for p in [
         Preset("kwon2022", "Kwon2022", kwon2022.get_parameter_values, "half", "cathode",
                _KWON_BINDERS, "pristine", 0.1, 30.0, 70.0, (3.0, 4.3),
-               description="NCM711 | LPSX | Li-In half cell, 3.0-4.3 V vs Li/Li+"),
+               description="NCM711 | LPSX | Li-In half cell, 3.0-4.3 V vs Li/Li+",
+               binder_aliases={"BR (pristine)": "pristine", "BR vulcanized S2": "vulcanized"}),
         Preset("kwon2022-pouch", "Kwon2022", kwon2022.get_pouch_parameter_values, "full", "cathode",
                _KWON_BINDERS, "pristine", 0.1, 30.0, 0.0, (1.43, 2.75), counter_electrode="LTO",
                description="NCM711 | LPSX | LTO pouch full cell, 1.43-2.75 V"),
@@ -98,6 +100,8 @@ PRESETS: dict[str, Preset] = {
                 "nbr-toluene": Binder("wet", 4.0, "NBR dissolved in toluene (coiled)"),
                 "nbr-xylene": Binder("wet", 4.0, "NBR dissolved in p-xylene (coiled)")},
                "nbr-anisole", 0.15, 60.0, 48.0, (0.01, 2.0), positive_phases=2, counter_electrode="Li",
+               binder_aliases={"NBR in anisole": "nbr-anisole", "NBR in toluene": "nbr-toluene",
+                               "NBR in p-xylene": "nbr-xylene"},
                description="NG-Si | Li6PS5Cl | Li half cell, 0.01-2 V vs Li/Li+"),
     ]
 }

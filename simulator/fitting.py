@@ -1,0 +1,266 @@
+"""``ssbsim.simulator.fitting``: fit named parameters of a preset to measured points.
+
+Scalar points (first-cycle capacities, coulombic efficiency, mean discharge voltage)
+in the layout of ``shared/data/calibration_points.csv`` are fitted jointly across their
+conditions with ``scipy.optimize.least_squares`` (trust-region reflective, bounds) on
+residuals (model - measured) / sigma, in log coordinates where asked, from several
+starts (the given one plus a Latin-hypercube sample of the bounds). The fitted
+parameters are PyBaMM inputs of one built simulation per geometry, so every
+evaluation only re-solves.
+
+Uncertainty: the covariance (J^T J)^-1 of the transformed parameters at the optimum
+(scaled by the reduced chi-square when it exceeds 1), 95 % intervals mapped back
+through the transform; a parameter whose interval spans more than a factor 10 (log) or
+more than its own value (linear), or a near-singular J^T J, gets a non-identifiability
+warning.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import least_squares
+from scipy.stats import qmc
+
+from .errors import InputError, SsbsimError
+from .presets import get_preset
+from .simulation import CellRunner, resolve_conditions
+from .sweep import group_key, swept_inputs
+
+#: quantity in the data file -> (result key, unit the data must use)
+QUANTITIES = {
+    "discharge_capacity": ("discharge_capacity_mAh_g", {"mAh/g", "mAh/g_NCM", "mAh/g_AM", "mAh/g_SiC"}),
+    "charge_capacity": ("charge_capacity_mAh_g", {"mAh/g", "mAh/g_NCM", "mAh/g_AM", "mAh/g_SiC"}),
+    "coulombic_efficiency": ("coulombic_efficiency", {"-", "1"}),
+    "average_discharge_voltage": ("average_discharge_voltage_V", {"V"}),
+}
+#: data-file column -> simulate() keyword
+CONDITION_COLUMNS = {"binder": "binder", "process": "process", "binder_wt_pct": "binder_content",
+                     "stack_pressure_MPa": "pressure", "c_rate": "c_rate", "temperature_C": "temperature"}
+
+
+@dataclass(frozen=True)
+class FitParameter:
+    """A numeric PyBaMM parameter to fit, within [lower, upper], optionally in log10."""
+
+    name: str
+    lower: float
+    upper: float
+    log: bool = False
+    initial: float | None = None
+
+    def __post_init__(self):
+        if not (math.isfinite(self.lower) and math.isfinite(self.upper) and self.lower < self.upper):
+            raise InputError(f"parameter {self.name!r}: bounds [{self.lower}, {self.upper}] are not increasing")
+        if self.log and self.lower <= 0:
+            raise InputError(f"parameter {self.name!r}: log scaling needs positive bounds, got {self.lower}")
+        if self.initial is not None and not self.lower <= self.initial <= self.upper:
+            raise InputError(f"parameter {self.name!r}: initial {self.initial} is outside "
+                             f"[{self.lower}, {self.upper}]")
+
+    def to_u(self, x):
+        return math.log10(x) if self.log else x
+
+    def from_u(self, u):
+        return 10.0 ** u if self.log else u
+
+    @classmethod
+    def parse(cls, spec: str) -> "FitParameter":
+        """``"NAME:LOWER:UPPER[:log][:INITIAL]"`` (the CLI's --param; NAME may contain ':')."""
+        parts, tail = spec.split(":"), []
+        while parts and len(tail) < 4 and (_is_number(parts[-1]) or parts[-1] == "log"):
+            tail.insert(0, parts.pop())
+        log = "log" in tail
+        numbers = [float(t) for t in tail if t != "log"]
+        if not parts or len(numbers) not in (2, 3) or (log and tail.index("log") != 2):
+            raise InputError(f"--param {spec!r} must be NAME:LOWER:UPPER[:log][:INITIAL]")
+        return cls(":".join(parts), numbers[0], numbers[1], log, numbers[2] if len(numbers) == 3 else None)
+
+
+def _is_number(s):
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class DataPoint:
+    conditions: dict  # simulate() keywords
+    quantity: str
+    value: float
+    sigma: float
+    where: str  # "file, line N"
+
+
+def load_points(path, source: str | None = None, binder_aliases: dict | None = None) -> list[DataPoint]:
+    """Scalar points from a CSV in the calibration-points layout.
+
+    Required columns: ``quantity``, ``value``, ``unit``; optional: ``uncertainty``
+    (default 1 in the data's unit), ``source`` (filtered by ``source``) and the
+    condition columns (:data:`CONDITION_COLUMNS`). Rows of other quantities are skipped.
+    Errors name the file, line and column.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"data file {path} does not exist")
+    aliases = binder_aliases or {}
+    with open(path, newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in ("quantity", "value", "unit") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(f"{path}: missing column(s) {', '.join(missing)} (needed: quantity, value, unit)")
+        points = []
+        for line, row in enumerate(reader, start=2):
+            if source and row.get("source") != source or row["quantity"] not in QUANTITIES:
+                continue
+            where = f"{path}, line {line}"
+            _, units = QUANTITIES[row["quantity"]]
+            if row["unit"] not in units:
+                raise InputError(f"{where}, column 'unit': {row['unit']!r} for {row['quantity']} "
+                                 f"(expected one of {', '.join(sorted(units))})")
+            value = _number(row["value"], where, "value")
+            sigma = _number(row.get("uncertainty") or "1", where, "uncertainty")
+            if sigma <= 0:
+                raise InputError(f"{where}, column 'uncertainty': {sigma} must be positive")
+            cond = {}
+            for col, kw in CONDITION_COLUMNS.items():
+                if row.get(col):
+                    cond[kw] = aliases.get(row[col], row[col]) if col in ("binder",) else (
+                        row[col] if col == "process" else _number(row[col], where, col))
+            points.append(DataPoint(cond, row["quantity"], value, sigma, where))
+    if not points:
+        raise InputError(f"{path}: no rows with a supported quantity ({', '.join(QUANTITIES)})"
+                         + (f" for source {source!r}" if source else ""))
+    return points
+
+
+def _number(text, where, column):
+    try:
+        x = float(text)
+    except (TypeError, ValueError):
+        raise InputError(f"{where}, column {column!r}: {text!r} is not a number") from None
+    if not math.isfinite(x):
+        raise InputError(f"{where}, column {column!r}: {text!r} is not finite")
+    return x
+
+
+@dataclass
+class FitResult:
+    parameters: dict
+    ci95: dict
+    residuals: list
+    cost: float
+    n_evaluations: int
+    warnings: list = field(default_factory=list)
+
+    def to_dict(self):
+        return {"parameters": self.parameters, "ci95": self.ci95, "residuals": self.residuals,
+                "cost": self.cost, "n_evaluations": self.n_evaluations, "warnings": self.warnings}
+
+    def save(self, path, preset: str):
+        """A parameter file (``params_file``) with the fit's intervals and residuals as meta."""
+        from .params_file import save_parameters
+
+        return save_parameters(path, self.parameters, {"preset": preset, "fit": self.to_dict()})
+
+
+class _Problem:
+    """Residuals of all points as a function of the transformed parameters u."""
+
+    def __init__(self, preset, points, params, model, mechanics):
+        self.points, self.params = points, params
+        names = {p.name for p in params}
+        self.conds = [resolve_conditions(preset, model=model, mechanics=mechanics, **pt.conditions)
+                      for pt in points]
+        groups = {}
+        for c in self.conds:
+            groups.setdefault(group_key(c), []).append(c)
+        self.runners = {gk: CellRunner(cs[0], tuple(sorted(set(swept_inputs(cs) if len(cs) > 1 else ()) | names)))
+                        for gk, cs in groups.items()}
+        self.n_evaluations = 0
+
+    def model_values(self, u):
+        theta = {p.name: p.from_u(ui) for p, ui in zip(self.params, u)}
+        out = []
+        for pt, cond in zip(self.points, self.conds):
+            try:
+                res = self.runners[group_key(cond)].run(cond | {"parameters": theta})
+                out.append(res.to_dict()[QUANTITIES[pt.quantity][0]])
+            except SsbsimError:
+                out.append(np.nan)
+        self.n_evaluations += 1
+        return np.array(out)
+
+    def residuals(self, u):
+        r = (self.model_values(u) - [p.value for p in self.points]) / [p.sigma for p in self.points]
+        return np.where(np.isfinite(r), r, 1e3)  # a failed solve pushes the optimiser away
+
+
+def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], model="SPM",
+        mechanics=True, starts=3, seed=0) -> FitResult:
+    """Fit ``parameters`` of ``preset`` to ``points``; see the module docstring."""
+    get_preset(preset)
+    prob = _Problem(preset, points, parameters, model, mechanics)
+    lo = np.array([p.to_u(p.lower) for p in parameters])
+    hi = np.array([p.to_u(p.upper) for p in parameters])
+    first = np.array([p.to_u(p.initial) if p.initial is not None else 0.5 * (p.to_u(p.lower) + p.to_u(p.upper))
+                      for p in parameters])
+    sample = qmc.LatinHypercube(d=len(parameters), seed=seed).random(max(starts - 1, 0))
+    best = None
+    for u0 in [first, *(lo + sample * (hi - lo))]:
+        sol = least_squares(prob.residuals, u0, bounds=(lo, hi), x_scale=hi - lo,
+                            diff_step=1e-2, max_nfev=60)
+        if best is None or sol.cost < best.cost:
+            best = sol
+    return _result(prob, parameters, best)
+
+
+def _result(prob, parameters, sol) -> FitResult:
+    J, r = sol.jac, sol.fun
+    m, n = J.shape
+    dof = max(m - n, 1)
+    chi2_red = 2 * sol.cost / dof
+    warnings, ci = [], {}
+    jtj = J.T @ J
+    if np.linalg.cond(jtj) > 1e12:
+        warnings.append("J^T J is near-singular: the data do not determine all parameters together")
+    cov = np.linalg.pinv(jtj) * max(chi2_red, 1.0)
+    values = {}
+    for k, p in enumerate(parameters):
+        u, half = sol.x[k], 1.96 * math.sqrt(max(cov[k, k], 0.0))
+        values[p.name] = float(p.from_u(u))
+        ci[p.name] = [float(p.from_u(u - half)), float(p.from_u(u + half))]
+        wide = half > 1.0 if p.log else half > abs(values[p.name])
+        if wide or cov[k, k] == 0:
+            warnings.append(f"{p.name!r} is not identifiable from these data (95 % interval "
+                            f"{ci[p.name][0]:.3g} - {ci[p.name][1]:.3g})")
+    model = prob.model_values(sol.x)
+    residuals = [{"where": pt.where, "conditions": pt.conditions, "quantity": pt.quantity,
+                  "measured": pt.value, "model": float(mv), "residual": float(mv - pt.value)}
+                 for pt, mv in zip(prob.points, model)]
+    return FitResult(values, ci, residuals, float(sol.cost), prob.n_evaluations, warnings)
+
+
+def plot_fit(result: FitResult, path):
+    """Model vs measured, one marker per point, with the 1:1 line."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4.5, 4))
+    ax = fig.add_subplot()
+    meas = [r["measured"] for r in result.residuals]
+    mod = [r["model"] for r in result.residuals]
+    ax.plot(meas, mod, "o")
+    lim = [min(meas + mod) * 0.98, max(meas + mod) * 1.02]
+    ax.plot(lim, lim, "k--", lw=0.8)
+    for r in result.residuals:
+        ax.annotate(", ".join(f"{v}" for v in r["conditions"].values()), (r["measured"], r["model"]), fontsize=6)
+    ax.set(xlabel="measured", ylabel="model", title="fit vs data")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return path
