@@ -222,7 +222,7 @@ def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], mo
 
 
 def _result(prob, parameters, sol) -> FitResult:
-    J, r = sol.jac, sol.fun
+    J = sol.jac
     m, n = J.shape
     dof = max(m - n, 1)
     chi2_red = 2 * sol.cost / dof
