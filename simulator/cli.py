@@ -63,8 +63,17 @@ def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, 
 
 @main.command()
 @click.option("--preset", required=True, help="Preset whose parameters are fitted.")
-@click.option("--data", "data_path", required=True, type=click.Path(dir_okay=False),
+@click.option("--data", "data_path", default=None, type=click.Path(dir_okay=False),
               help="CSV of measured points (layout of calibration_points.csv).")
+@click.option("--cycler", "cycler_path", default=None, type=click.Path(dir_okay=False),
+              help="Cycler CSV (time, current, voltage) of a pristine cell, fitted as a voltage curve.")
+@click.option("--cycler-columns", default="time,current,voltage", show_default=True,
+              help="Column names for time, current, voltage.")
+@click.option("--cycler-units", default="s,A,V", show_default=True, help="Units: s|min|h, A|mA, V|mV.")
+@click.option("--charge-positive", is_flag=True, help="The cycler counts charge current as positive.")
+@click.option("--voltage-sigma", default=0.005, show_default=True, help="Voltage uncertainty [V].")
+@click.option("--cycler-pressure", default=None, type=float, help="Stack pressure of the cycler run [MPa].")
+@click.option("--cycler-binder", default=None, help="Binder of the cycler run.")
 @click.option("--source", default=None, help="Use only rows of this source (e.g. Kwon2022).")
 @click.option("--param", "param_specs", multiple=True, required=True,
               help='NAME:LOWER:UPPER[:log][:INITIAL], e.g. "Composite framework modulus [Pa]:1e8:1e10:log".')
@@ -74,13 +83,25 @@ def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, 
 @click.option("--out", default="results/fit_parameters.json", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--figure", default=None, type=click.Path(dir_okay=False), help="Fit-vs-data PNG.")
 @click.option("--json", "as_json", is_flag=True)
-def fit(preset, data_path, source, param_specs, aliases, model, starts, out, figure, as_json):
-    """Fit parameters of a preset to measured points; writes a parameter file."""
+def fit(preset, data_path, cycler_path, cycler_columns, cycler_units, charge_positive, voltage_sigma,
+        cycler_pressure, cycler_binder, source, param_specs, aliases, model, starts, out, figure, as_json):
+    """Fit parameters of a preset to measured points and/or a cycler curve; writes a
+    parameter file."""
+    from .cycler import load_cycler_csv
     from .fitting import FitParameter, fit as run_fit, load_points, plot_fit
 
+    if not data_path and not cycler_path:
+        raise InputError("give --data (measured points) and/or --cycler (a voltage curve)")
     alias_map = dict(a.split("=", 1) for a in aliases) | get_preset_aliases(preset)
-    points = load_points(data_path, source=source, binder_aliases=alias_map)
-    result = run_fit(preset, points, [FitParameter.parse(s) for s in param_specs], model=model, starts=starts)
+    points = load_points(data_path, source=source, binder_aliases=alias_map) if data_path else []
+    series = []
+    if cycler_path:
+        (tc, ic, vc), (tu, iu, vu) = cycler_columns.split(","), cycler_units.split(",")
+        ts = load_cycler_csv(cycler_path, tc, ic, vc, tu, iu, vu, charge_positive=charge_positive)
+        cond = {k: v for k, v in (("pressure", cycler_pressure), ("binder", cycler_binder)) if v is not None}
+        series.append((cond, ts, voltage_sigma))
+    result = run_fit(preset, points, [FitParameter.parse(s) for s in param_specs], model=model,
+                     starts=starts, series=series)
     result.save(out, preset)
     if figure:
         plot_fit(result, figure)

@@ -28,7 +28,8 @@ from scipy.stats import qmc
 
 from .errors import InputError, SsbsimError
 from .presets import get_preset
-from .simulation import CellRunner, resolve_conditions
+from .cycler import TimeSeries, current_driven_simulation, model_voltage
+from .simulation import CellRunner, _model, parameter_values, resolve_conditions
 from .sweep import group_key, swept_inputs
 
 #: quantity in the data file -> (result key, unit the data must use)
@@ -171,11 +172,21 @@ class FitResult:
 
 
 class _Problem:
-    """Residuals of all points as a function of the transformed parameters u."""
+    """Residuals of all points (and time series) as a function of the transformed
+    parameters u."""
 
-    def __init__(self, preset, points, params, model, mechanics):
+    def __init__(self, preset, points, params, model, mechanics, series=()):
         self.points, self.params = points, params
         names = {p.name for p in params}
+        self.series = []
+        for cond_kw, ts, sigma_V in series:
+            cond = resolve_conditions(preset, model=model, mechanics=mechanics, **cond_kw)
+            p = get_preset(preset)
+            idx = np.unique(np.linspace(0, len(ts.time_s) - 1, min(len(ts.time_s), 100)).astype(int))
+            sub = TimeSeries(ts.time_s[idx], ts.current_A[idx], ts.voltage_V[idx], ts.source)
+            m = _model(model, p.cell, p.positive_phases, p.negative_phases, mechanics)
+            sim = current_driven_simulation(m, parameter_values(cond), ts, tuple(sorted(names)))
+            self.series.append((sim, sub, sigma_V))
         self.conds = [resolve_conditions(preset, model=model, mechanics=mechanics, **pt.conditions)
                       for pt in points]
         groups = {}
@@ -188,6 +199,9 @@ class _Problem:
     def model_values(self, u):
         theta = {p.name: p.from_u(ui) for p, ui in zip(self.params, u)}
         out = []
+        if not self.points:
+            self.n_evaluations += 1
+            return np.array(out)
         for pt, cond in zip(self.points, self.conds):
             try:
                 res = self.runners[group_key(cond)].run(cond | {"parameters": theta})
@@ -197,16 +211,34 @@ class _Problem:
         self.n_evaluations += 1
         return np.array(out)
 
+    def series_values(self, u):
+        theta = {p.name: p.from_u(ui) for p, ui in zip(self.params, u)}
+        out = []
+        for sim, ts, _ in self.series:
+            try:
+                out.append(model_voltage(sim, ts, theta))
+            except Exception:  # noqa: BLE001 - a failed solve is a large residual
+                out.append(np.full(ts.time_s.shape, np.nan))
+        return out
+
     def residuals(self, u):
         r = (self.model_values(u) - [p.value for p in self.points]) / [p.sigma for p in self.points]
+        parts = [r] + [(v - ts.voltage_V) / sigma for v, (_, ts, sigma) in zip(self.series_values(u), self.series)]
+        r = np.concatenate(parts)
         return np.where(np.isfinite(r), r, 1e3)  # a failed solve pushes the optimiser away
 
 
 def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], model="SPM",
-        mechanics=True, starts=3, seed=0) -> FitResult:
-    """Fit ``parameters`` of ``preset`` to ``points``; see the module docstring."""
+        mechanics=True, starts=3, seed=0, series=()) -> FitResult:
+    """Fit ``parameters`` of ``preset`` to ``points`` and/or cycler ``series``.
+
+    ``series`` is a sequence of (conditions, :class:`~ssbsim.simulator.cycler.TimeSeries`,
+    voltage uncertainty [V]); the cell starts pristine and follows the measured current.
+    """
     get_preset(preset)
-    prob = _Problem(preset, points, parameters, model, mechanics)
+    if not points and not series:
+        raise InputError("nothing to fit: give data points and/or cycler time series")
+    prob = _Problem(preset, points, parameters, model, mechanics, series)
     lo = np.array([p.to_u(p.lower) for p in parameters])
     hi = np.array([p.to_u(p.upper) for p in parameters])
     first = np.array([p.to_u(p.initial) if p.initial is not None else 0.5 * (p.to_u(p.lower) + p.to_u(p.upper))
@@ -244,6 +276,10 @@ def _result(prob, parameters, sol) -> FitResult:
     residuals = [{"where": pt.where, "conditions": pt.conditions, "quantity": pt.quantity,
                   "measured": pt.value, "model": float(mv), "residual": float(mv - pt.value)}
                  for pt, mv in zip(prob.points, model)]
+    for v, (_, ts, _) in zip(prob.series_values(sol.x), prob.series):
+        residuals.append({"where": ts.source, "conditions": {}, "quantity": "voltage RMSE [V]",
+                          "measured": 0.0, "model": float(np.sqrt(np.nanmean((v - ts.voltage_V) ** 2))),
+                          "residual": float(np.sqrt(np.nanmean((v - ts.voltage_V) ** 2)))})
     return FitResult(values, ci, residuals, float(sol.cost), prob.n_evaluations, warnings)
 
 

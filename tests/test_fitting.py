@@ -83,3 +83,58 @@ def test_bad_parameter_files_are_refused(tmp_path, content, match):
     else:
         with pytest.raises(InputError, match=match):
             load_parameters(path)
+
+
+TAU = "Positive electrode tortuosity factor (electrolyte)"
+
+
+def _synthetic_curve(tmp_path, factor=1.8):
+    """A 0.3C charge of the pristine Kwon 2022 cell (SPMe) with a known tortuosity,
+    written as a cycler CSV in mA and minutes, charge counted positive."""
+    from ssbsim.models import composite_cell_model
+    from ssbsim.simulator.cycler import TimeSeries, current_driven_simulation, model_voltage
+    from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+
+    pv = parameter_values(resolve_conditions("kwon2022", pressure=70.0, model="SPMe"))
+    truth = pv[TAU] * factor
+    t = np.linspace(0, 6000, 300)
+    ts = TimeSeries(t, np.full_like(t, -0.3 * pv["Nominal cell capacity [A.h]"]), np.zeros_like(t), "synthetic")
+    pv_true = pv.copy()
+    pv_true[TAU] = truth
+    v = model_voltage(current_driven_simulation(composite_cell_model("SPMe", "half", mechanics=True), pv_true, ts), ts)
+    v = v + np.random.default_rng(0).normal(0, 0.002, v.shape)
+    path = tmp_path / "cycler.csv"
+    rows = ["Time/min,I/mA,Ewe/V"] + [f"{ti / 60},{-ii * 1e3},{vi}" for ti, ii, vi in zip(t, ts.current_A, v)]
+    path.write_text("\n".join(rows) + "\n")
+    return path, truth, pv[TAU]
+
+
+def test_fit_recovers_synthetic_tortuosity_from_a_cycler_curve(tmp_path):
+    path, truth, nominal = _synthetic_curve(tmp_path)
+    out = tmp_path / "fit.json"
+    res = CliRunner().invoke(main, [
+        "fit", "--preset", "kwon2022", "--cycler", str(path), "--cycler-columns", "Time/min,I/mA,Ewe/V",
+        "--cycler-units", "min,mA,V", "--charge-positive", "--voltage-sigma", "0.002", "--cycler-pressure", "70",
+        "--param", f"{TAU}:{nominal / 5}:{nominal * 10}:log:{nominal * 6}", "--model", "SPMe", "--starts", "2",
+        "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["parameters"][TAU] == pytest.approx(truth, rel=0.05)
+    lo, hi = d["ci95"][TAU]
+    assert lo <= truth <= hi
+    assert load_parameters(out) == {TAU: pytest.approx(d["parameters"][TAU])}
+
+
+@pytest.mark.parametrize("body, kwargs, match", [
+    ("t,i\n0,1\n", {}, r"missing column\(s\) 'time', 'current', 'voltage' \(columns found: t, i\)"),
+    ("time,current,voltage\n0,1,3.5\n0,1,3.6\n", {}, r"line 3, column 'time': time 0.0 does not increase"),
+    ("time,current,voltage\n0,1,3.5\n1,x,3.6\n", {}, r"line 3, column 'current': 'x' is not a number"),
+    ("time,current,voltage\n0,1,3.5\n1,1,3.6\n", {"time_unit": "days"}, r"time unit='days' is not one of s, min, h"),
+])
+def test_bad_cycler_files_name_file_line_and_column(tmp_path, body, kwargs, match):
+    from ssbsim.simulator.cycler import load_cycler_csv
+
+    path = tmp_path / "c.csv"
+    path.write_text(body)
+    with pytest.raises(InputError, match=match):
+        load_cycler_csv(path, **kwargs)
