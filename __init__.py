@@ -2,7 +2,9 @@
 
 Subpackages: ``ssbsim.models`` (PyBaMM submodels, pure physics laws),
 ``ssbsim.parameter_sets`` (one module per cell system), ``ssbsim.simulator``
-(simulations, CLI). The main entry point is :func:`ssbsim.simulate`.
+(simulations, sweeps, fitting, benchmarks, CLI). Entry points:
+:func:`ssbsim.simulate`, :func:`ssbsim.sweep`, :func:`ssbsim.fit`. Heavy imports
+(PyBaMM) happen on first use.
 """
 
 __version__ = "0.1.0"
@@ -15,4 +17,18 @@ def simulate(preset, **conditions):
     return _simulate(preset, **conditions)
 
 
-__all__ = ["simulate", "__version__"]
+def sweep(**grid):
+    """Run a grid of cases into an HDF5 file; see :func:`ssbsim.simulator.sweep.sweep`."""
+    from .simulator.sweep import sweep as _sweep
+
+    return _sweep(**grid)
+
+
+def fit(preset, points, parameters, **options):
+    """Fit named parameters to data; see :func:`ssbsim.simulator.fitting.fit`."""
+    from .simulator.fitting import fit as _fit
+
+    return _fit(preset, points, parameters, **options)
+
+
+__all__ = ["simulate", "sweep", "fit", "__version__"]

@@ -49,3 +49,20 @@ def test_calibration_copy_matches_shared_data():
     if not SHARED_DATA.exists():
         pytest.skip(f"{SHARED_DATA} not beside this clone; the copy in tests/data is used")
     assert DATA.read_text() == SHARED_DATA.read_text(), "tests/data is stale: copy shared/data again"
+
+
+def test_top_level_api_names_the_three_jobs():
+    import ssbsim
+    from ssbsim.simulator import fitting, sweep
+
+    assert ssbsim.sweep.__doc__ and ssbsim.fit.__doc__
+    assert "sweep" in ssbsim.__all__ and "fit" in ssbsim.__all__
+    assert callable(sweep.sweep) and callable(fitting.fit)
+
+
+def test_top_level_sweep_runs_a_grid(tmp_path):
+    import ssbsim
+
+    report = ssbsim.sweep(presets=["kwon2022"], pressures=[70.0], model="SPM", out=tmp_path / "s.h5",
+                          workers=1, figures=False)
+    assert report.n_cases == 1 and not report.failures
