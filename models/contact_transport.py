@@ -19,14 +19,14 @@ two contact effects:
 import pybamm
 
 from .contact_mechanics import relu_h
+from .phases import phase_names
 
 
 def interface_contact(domain: str, variables, options):
     """psi [-] of the ``domain`` electrode | SE-layer interface."""
     Domain = domain.capitalize()
-    phases = options.phases[domain]
-    pre = "" if len(phases) == 1 else "Primary: "
-    name = f"{Domain} electrode {'' if len(phases) == 1 else 'primary '}"
+    pre, infix = phase_names(options, domain)[0]  # the interface sees the primary phase
+    name = f"{Domain} electrode {infix}"
     P = pybamm.Parameter
     closure = (P(f"{pre}{Domain} particle contact radius [m]")
                * (P("Stack pressure [Pa]") + P(f"{Domain} electrode adhesion traction [Pa]"))
@@ -54,9 +54,8 @@ class ContactTortuosity(pybamm.transport_efficiency.TortuosityFactor):
         r_int = 0
         for domain in self.composite_domains:
             Domain = domain.capitalize()
-            phases = self.options.phases[domain]
-            names = [""] if len(phases) == 1 else [f"{p} " for p in phases]
-            void = sum(variables[f"{Domain} electrode {n}void fraction increase"] for n in names)
+            void = sum(variables[f"{Domain} electrode {n}void fraction increase"]
+                       for _, n in phase_names(self.options, domain))
             eps = variables[f"{Domain} electrode porosity"]
             dp = self.param.domain_params[domain]
             tor[domain] = eps / dp.tau_e * relu_h(1 - void / eps, 1e-6) ** dp.b_e

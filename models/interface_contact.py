@@ -20,6 +20,8 @@ interfacial area is a = a_geom u.
 
 import pybamm
 
+from .phases import phase_names
+
 
 class BinderCoveredContact(pybamm.interface_utilisation.BaseModel):
     """u = (1 - theta_binder) * phi_contact for the composite ``domain`` electrode.
@@ -41,14 +43,11 @@ class BinderCoveredContact(pybamm.interface_utilisation.BaseModel):
         domain, Domain = self.domain_Domain
         if not self.mechanics:
             return pybamm.Parameter(f"{Domain} electrode contact fraction")
-        phases = self.options.phases[domain]
-        names = [""] if len(phases) == 1 else [f"{p} " for p in phases]
-        prefixes = [""] if len(phases) == 1 else ["Primary: ", "Secondary: "]
+        phases = phase_names(self.options, domain)
         # surface area per electrode volume of each phase's connected particles, 3 eps / R
         areas = [variables[f"X-averaged {domain} electrode {n}active material volume fraction"]
-                 / pybamm.Parameter(f"{pre}{Domain} particle radius [m]")
-                 for n, pre in zip(names, prefixes)]
-        phis = [variables[f"{Domain} electrode {n}contact fraction"] for n in names]
+                 / pybamm.Parameter(f"{pre}{Domain} particle radius [m]") for pre, n in phases]
+        phis = [variables[f"{Domain} electrode {n}contact fraction"] for _, n in phases]
         return sum(a * phi for a, phi in zip(areas, phis)) / sum(areas)
 
     def get_coupled_variables(self, variables):

@@ -16,6 +16,7 @@ change is reported, not fed back into the contact law (which sees the set pressu
 
 import pybamm
 
+from .phases import phase_names
 from .strain import LI_MOLAR_VOLUME_M3_MOL, F
 
 
@@ -26,8 +27,7 @@ def operando_variables(model, composite_domains, half_cell: bool) -> dict:
     out, dL = {}, 0
     for domain in composite_domains:
         Domain = domain.capitalize()
-        phases = model.options.phases[domain]
-        names = [""] if len(phases) == 1 else [f"{p} " for p in phases]
+        names = [n for _, n in phase_names(model.options, domain)]
         strain = sum(v[f"{Domain} electrode {n}thickness strain"] for n in names)
         L = P(f"{Domain} electrode thickness [m]")
         out[f"{Domain} electrode thickness change [m]"] = L * strain

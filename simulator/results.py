@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ssbsim.models.phases import phase_names
+
 
 @dataclass
 class CycleMetrics:
@@ -55,7 +57,7 @@ def mechanics_series(sol, pv, domain: str) -> dict:
     def get(name):
         return np.ravel(sol[name].entries)
 
-    phases = _phases(sol, domain)
+    phases = phase_names(sol.all_models[0].options, domain.lower())
     eps0 = [pv[f"{pre}{domain} electrode active material volume fraction"] for pre, _ in phases]
     # the contact fraction is an algebraic aggregate: at the kink where contact recovers
     # fully, the solver's tolerance lets it exceed 1 by ~1e-4; reported clipped
@@ -68,13 +70,6 @@ def mechanics_series(sol, pv, domain: str) -> dict:
         "stack_pressure_change_MPa": get("Stack pressure change at fixed displacement [Pa]") / 1e6,
         "thickness_change_um": get("Cell thickness change at fixed pressure [m]") * 1e6,
     }
-
-
-def _phases(sol, domain):
-    """(parameter prefix, variable infix) of the particle phases of ``domain``."""
-    if f"{domain} electrode isolated fraction" in sol.all_models[0].variables:
-        return [("", "")]
-    return [("Primary: ", "primary "), ("Secondary: ", "secondary ")]
 
 
 def mechanics_summary(series: dict) -> dict:
