@@ -11,14 +11,13 @@ the data's times (:func:`model_voltage`).
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pybamm
 
-from .errors import InputError
+from .errors import InputError, parse_number
 
 TIME_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
 CURRENT_UNITS = {"A": 1.0, "mA": 1e-3}
@@ -55,12 +54,7 @@ def load_cycler_csv(path, time="time", current="current", voltage="voltage", tim
                              f"(columns found: {', '.join(reader.fieldnames or [])})")
         for line, row in enumerate(reader, start=2):
             for key, col in cols.items():
-                try:
-                    x = float(row[col])
-                except (TypeError, ValueError):
-                    raise InputError(f"{path}, line {line}, column {col!r}: {row[col]!r} is not a number") from None
-                if not math.isfinite(x):
-                    raise InputError(f"{path}, line {line}, column {col!r}: {row[col]!r} is not finite")
+                x = parse_number(row[col], f"{path}, line {line}", col)
                 if key == "time" and data["time"] and x <= data["time"][-1]:
                     raise InputError(f"{path}, line {line}, column {col!r}: time {x} does not increase "
                                      f"(previous {data['time'][-1]})")

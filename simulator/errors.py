@@ -1,4 +1,6 @@
-"""ssbsim's exception hierarchy."""
+"""ssbsim's exception hierarchy and input checks."""
+
+import math
 
 
 class SsbsimError(Exception):
@@ -27,4 +29,15 @@ def check_range(name: str, value, lo: float, hi: float, unit: str = "", where: s
         raise InputError(f"{name}={value!r} is not a number; {allowed}") from None
     if not (x == x and lo <= x <= hi):  # x == x rejects NaN
         raise InputError(f"{name}={value:g}{u} is outside {allowed}")
+    return x
+
+
+def parse_number(text, where: str, column: str) -> float:
+    """A data file's cell as a finite float, else InputError naming place and column."""
+    try:
+        x = float(text)
+    except (TypeError, ValueError):
+        raise InputError(f"{where}, column {column!r}: {text!r} is not a number") from None
+    if not math.isfinite(x):
+        raise InputError(f"{where}, column {column!r}: {text!r} is not finite")
     return x

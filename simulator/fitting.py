@@ -26,7 +26,7 @@ import numpy as np
 from scipy.optimize import least_squares
 from scipy.stats import qmc
 
-from .errors import InputError, SsbsimError
+from .errors import InputError, SsbsimError, parse_number
 from .presets import get_preset
 from .cycler import TimeSeries, current_driven_simulation, model_voltage
 from .simulation import CellRunner, _model, parameter_values, resolve_conditions
@@ -73,7 +73,7 @@ class FitParameter:
     def parse(cls, spec: str) -> "FitParameter":
         """``"NAME:LOWER:UPPER[:log][:INITIAL]"`` (the CLI's --param; NAME may contain ':')."""
         parts, tail = spec.split(":"), []
-        while parts and len(tail) < 4 and (_is_number(parts[-1]) or parts[-1] == "log"):
+        while parts and len(tail) < 4 and (_isparse_number(parts[-1]) or parts[-1] == "log"):
             tail.insert(0, parts.pop())
         log = "log" in tail
         numbers = [float(t) for t in tail if t != "log"]
@@ -82,7 +82,7 @@ class FitParameter:
         return cls(":".join(parts), numbers[0], numbers[1], log, numbers[2] if len(numbers) == 3 else None)
 
 
-def _is_number(s):
+def _isparse_number(s):
     try:
         float(s)
         return True
@@ -125,30 +125,20 @@ def load_points(path, source: str | None = None, binder_aliases: dict | None = N
             if row["unit"] not in units:
                 raise InputError(f"{where}, column 'unit': {row['unit']!r} for {row['quantity']} "
                                  f"(expected one of {', '.join(sorted(units))})")
-            value = _number(row["value"], where, "value")
-            sigma = _number(row.get("uncertainty") or "1", where, "uncertainty")
+            value = parse_number(row["value"], where, "value")
+            sigma = parse_number(row.get("uncertainty") or "1", where, "uncertainty")
             if sigma <= 0:
                 raise InputError(f"{where}, column 'uncertainty': {sigma} must be positive")
             cond = {}
             for col, kw in CONDITION_COLUMNS.items():
                 if row.get(col):
                     cond[kw] = aliases.get(row[col], row[col]) if col in ("binder",) else (
-                        row[col] if col == "process" else _number(row[col], where, col))
+                        row[col] if col == "process" else parse_number(row[col], where, col))
             points.append(DataPoint(cond, row["quantity"], value, sigma, where))
     if not points:
         raise InputError(f"{path}: no rows with a supported quantity ({', '.join(QUANTITIES)})"
                          + (f" for source {source!r}" if source else ""))
     return points
-
-
-def _number(text, where, column):
-    try:
-        x = float(text)
-    except (TypeError, ValueError):
-        raise InputError(f"{where}, column {column!r}: {text!r} is not a number") from None
-    if not math.isfinite(x):
-        raise InputError(f"{where}, column {column!r}: {text!r} is not finite")
-    return x
 
 
 @dataclass
