@@ -45,6 +45,7 @@ SUMMARY_FIELDS = (
 _CONDITION_FIELDS = ("preset", "model", "binder", "process", "binder_content_wt_pct", "pressure_MPa",
                      "c_rate", "temperature_C", "cycles", "mechanics")
 _TEXT_FIELDS = {"name", "preset", "model", "binder", "process", "status", "error"}
+_SUMMARY_COLUMNS = ["name", *_CONDITION_FIELDS, "status", *SUMMARY_FIELDS, "error"]
 
 
 class StoreError(SsbsimError):
@@ -112,7 +113,8 @@ class SweepStore:
             return {n for n, g in f["cases"].items() if g.attrs.get("status") == "ok"}
 
     def write_case(self, name: str, record: dict):
-        """Store one case (``record`` from ``sweep.run_case``) and refresh the summaries."""
+        """Store one case (``record`` from ``sweep.run_case``) and refresh the summaries,
+        in one opening of the file."""
         with h5py.File(self.path, "a") as f:
             cases = f["cases"]
             if name in cases:
@@ -126,42 +128,44 @@ class SweepStore:
             g.attrs["notes"] = json.dumps(record.get("summary", {}).get("notes", []))
             for k, v in record.get("series", {}).items():
                 g.create_dataset(k, data=np.asarray(v, dtype=float), compression="gzip")
+            rows = _rows(f)
+            if "summary" in f:
+                del f["summary"]
+            f.create_dataset("summary", data=_summary_table(rows))
             f.flush()
-        self._write_csv()
+        self._write_csv(rows)
 
     def read(self) -> list[dict]:
         """All cases: conditions and scalar results as dicts (series not loaded)."""
         with self._open_read() as f:
-            return [dict(name=n, **{k: _plain(v) for k, v in g.attrs.items()})
-                    for n, g in sorted(f["cases"].items())]
+            return _rows(f)
 
     def series(self, name: str) -> dict:
         with self._open_read() as f:
             return {k: d[()] for k, d in f["cases"][name].items()}
 
-    def _write_summary(self, rows, fields):
-        """The summary table as a structured dataset ``/summary`` (one row per case)."""
-        dtype = [(f, h5py.string_dtype()) if f in _TEXT_FIELDS else (f, "f8") for f in fields]
-        table = np.zeros(len(rows), dtype=dtype)
-        for i, r in enumerate(rows):
-            for f in fields:
-                v = r.get(f, "" if f in _TEXT_FIELDS else np.nan)
-                table[f][i] = str(v) if f in _TEXT_FIELDS else (float(v) if v != "" else np.nan)
-        with h5py.File(self.path, "a") as f:
-            if "summary" in f:
-                del f["summary"]
-            f.create_dataset("summary", data=table)
-
-    def _write_csv(self):
-        rows = self.read()
-        fields = ["name", *_CONDITION_FIELDS, "status", *SUMMARY_FIELDS, "error"]
-        self._write_summary(rows, fields)
+    def _write_csv(self, rows):
         tmp = self.summary_csv.with_suffix(".tmp")
         with open(tmp, "w", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+            w = csv.DictWriter(fh, fieldnames=_SUMMARY_COLUMNS, extrasaction="ignore")
             w.writeheader()
             w.writerows(rows)
         tmp.replace(self.summary_csv)
+
+
+def _rows(f) -> list[dict]:
+    return [dict(name=n, **{k: _plain(v) for k, v in g.attrs.items()}) for n, g in sorted(f["cases"].items())]
+
+
+def _summary_table(rows) -> np.ndarray:
+    """The summary as a structured array (one row per case) for ``/summary``."""
+    dtype = [(c, h5py.string_dtype()) if c in _TEXT_FIELDS else (c, "f8") for c in _SUMMARY_COLUMNS]
+    table = np.zeros(len(rows), dtype=dtype)
+    for i, r in enumerate(rows):
+        for c in _SUMMARY_COLUMNS:
+            v = r.get(c, "" if c in _TEXT_FIELDS else np.nan)
+            table[c][i] = str(v) if c in _TEXT_FIELDS else (float(v) if v != "" else np.nan)
+    return table
 
 
 def open_results(path) -> "SweepStore":
