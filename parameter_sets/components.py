@@ -58,8 +58,7 @@ class CompositeRecipe:
     process: str
     se: SolidElectrolyte
     active_loading_mg_cm2: float
-    void_fraction: float | None = 0.03
-    thickness_m: float | None = None
+    void_fraction: float = 0.03
     initial_stoichiometry: tuple[float, ...] = field(default=(0.999,))
     bruggeman_exponent: float = SE_NETWORK_BRUGGEMAN_EXPONENT
     carbon_network_conductivity_S_m: float = 10.0
@@ -95,27 +94,13 @@ class CompositeRecipe:
     @property
     def thickness(self) -> float:
         """Electrode thickness [m] from the active loading and the void fraction."""
-        if self.void_fraction is None:
-            return self.thickness_m
         v = self._solid_volumes()
         solid_volume_per_area = self.active_loading_mg_cm2 * 1e-2 * sum(v.values()) / self.am_wt
         return solid_volume_per_area / (1.0 - self.void_fraction)
 
-    @property
-    def void(self) -> float:
-        """Void (gas-filled) volume fraction [-]."""
-        if self.void_fraction is not None:
-            return self.void_fraction
-        v = self._solid_volumes()
-        solid = self.active_loading_mg_cm2 * 1e-2 * sum(v.values()) / self.am_wt
-        void = 1.0 - solid / self.thickness_m
-        if not 0 <= void < 0.7:
-            raise ValueError(f"implied void fraction {void:.3f} is outside [0, 0.7)")
-        return void
-
     def volume_fraction(self, component: str) -> float:
         v = self._solid_volumes()
-        return (1.0 - self.void) * v[component] / sum(v.values())
+        return (1.0 - self.void_fraction) * v[component] / sum(v.values())
 
     def phase_volume_fractions(self) -> list[float]:
         eps_am = self.volume_fraction("am")
@@ -167,7 +152,7 @@ class CompositeRecipe:
             f"{Domain} electrode charge transfer coefficient": 0.5,
             f"{Domain} electrode double-layer capacity [F.m-2]": 0.2,
             f"{Domain} electrode contact fraction": 1.0,
-            f"{Domain} electrode void fraction": self.void,
+            f"{Domain} electrode void fraction": self.void_fraction,
             f"{Domain} electrode active material mass loading [kg.m-2]": self.active_loading_mg_cm2 * 1e-2,
         }
         p.update(self.binder_parameters(domain))
