@@ -14,25 +14,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
-import tempfile
-import time
 
-TWELVE = ["--binder", "pristine", "--binder", "vulcanized",
-          *sum((["--pressure", p] for p in ("70", "20", "7", "5", "3", "2")), [])]
-
-
-def timed_sweep(args, out_dir):
-    cmd = [sys.executable, "-m", "ssbsim.simulator.cli", "sweep", "--no-progress", "--no-figures",
-           "--out", os.path.join(out_dir, "sweep.h5"), *args]
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
-    return elapsed
-
+from ssbsim.simulator.bench import TWELVE_CASES, timed_sweep
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -40,12 +23,10 @@ def main(argv=None):
     ap.add_argument("--model", default="DFN")
     args = ap.parse_args(argv)
     res = {"cores": os.cpu_count(), "model": args.model}
-    with tempfile.TemporaryDirectory() as d:
-        res["seed_sweep_s"] = timed_sweep([], d)
+    res["seed_sweep_s"] = timed_sweep([])
     for workers in (1, 2):
-        with tempfile.TemporaryDirectory() as d:
-            res[f"twelve_cases_{workers}_workers_s"] = timed_sweep(
-                [*TWELVE, "--model", args.model, "--workers", str(workers)], d)
+        res[f"twelve_cases_{workers}_workers_s"] = timed_sweep(
+            [*TWELVE_CASES, "--model", args.model, "--workers", str(workers)])
     res["parallel_efficiency_2_workers"] = res["twelve_cases_1_workers_s"] / (2 * res["twelve_cases_2_workers_s"])
     res["goals"] = {"seed_sweep_s": "< 30", "parallel_efficiency_2_workers": ">= 0.75"}
     if not args.json:

@@ -148,23 +148,32 @@ def _python_loop_time(n, steps):
     return time.perf_counter() - t
 
 
-def sweep_scaling(workers=(1, 2), model="SPM"):
-    """Wall time of a 12-case sweep from a fresh process per worker count, and efficiency."""
+#: The 12-case sweep of the scaling benchmark: 2 binders x 6 pressures (Kwon 2022).
+TWELVE_CASES = ["--binder", "pristine", "--binder", "vulcanized",
+                *sum((["--pressure", p] for p in ("70", "20", "7", "5", "3", "2")), [])]
+
+
+def timed_sweep(args) -> float:
+    """Wall time [s] of ``ssbsim sweep ARGS`` as a fresh process (into a temporary file)."""
     import os
     import subprocess
     import sys
     import tempfile
 
-    grid = ["--binder", "pristine", "--binder", "vulcanized",
-            *sum((["--pressure", p] for p in ("70", "20", "7", "5", "3", "2")), [])]
-    times = {}
-    for w in workers:
-        with tempfile.TemporaryDirectory() as d:
-            t = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "ssbsim.simulator.cli", "sweep", "--no-progress",
-                            "--no-figures", "--model", model, "--workers", str(w),
-                            "--out", os.path.join(d, "s.h5"), *grid], check=True, capture_output=True)
-            times[w] = time.perf_counter() - t
+    with tempfile.TemporaryDirectory() as d:
+        cmd = [sys.executable, "-m", "ssbsim.simulator.cli", "sweep", "--no-progress", "--no-figures",
+               "--out", os.path.join(d, "sweep.h5"), *args]
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
+    return elapsed
+
+
+def sweep_scaling(workers=(1, 2), model="SPM"):
+    """Wall time of the 12-case sweep from a fresh process per worker count, and efficiency."""
+    times = {w: timed_sweep([*TWELVE_CASES, "--model", model, "--workers", str(w)]) for w in workers}
     base = times[min(workers)] * min(workers)
     return {"model": model, "wall_s": times,
             "efficiency": {w: base / (w * t) for w, t in times.items()}}
