@@ -92,7 +92,7 @@ def fit(preset, data_path, cycler_path, cycler_columns, cycler_units, charge_pos
 
     if not data_path and not cycler_path:
         raise InputError("give --data (measured points) and/or --cycler (a voltage curve)")
-    alias_map = dict(a.split("=", 1) for a in aliases) | get_preset_aliases(preset)
+    alias_map = get_preset_aliases(preset) | dict(a.split("=", 1) for a in aliases)  # the user's win
     points = load_points(data_path, source=source, binder_aliases=alias_map) if data_path else []
     series = []
     if cycler_path:
