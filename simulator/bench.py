@@ -26,10 +26,11 @@ from ssbsim.models import composite_cell_model
 from ssbsim.models.contact_law import ContactLawParameters, advance_ensemble_numpy, running_max_series
 
 from .protocol import experiment
-from .simulation import parameter_values, resolve_conditions
+from .simulation import parameter_values, resolve_conditions, solver_tolerances
 
 MESHES = {"coarse": 10, "default": 20, "fine": 40}  # points per x-domain and particle
-SOLVERS = {"IDAKLU": lambda: pybamm.IDAKLUSolver(), "CasADi": lambda: pybamm.CasadiSolver(mode="safe")}
+SOLVERS = {"IDAKLU": lambda model: pybamm.IDAKLUSolver(**solver_tolerances(model)),
+           "CasADi": lambda model: pybamm.CasadiSolver(mode="safe", **solver_tolerances(model))}
 
 
 @dataclass
@@ -67,7 +68,8 @@ def time_configuration(model, solver, mesh, mechanics, repeats=5, pressure=2.0):
     t0 = time.perf_counter()
     m = composite_cell_model(model, "half", mechanics=mechanics)
     sim = pybamm.Simulation(m, parameter_values=pv, experiment=experiment("cathode", 0.1, 3.0, 4.3),
-                            solver=SOLVERS[solver](), var_pts=_var_pts(MESHES[mesh]))
+                            solver=SOLVERS[solver](model), var_pts=_var_pts(MESHES[mesh]),
+                            experiment_model_mode="unified")
     sim.build_for_experiment()
     t1 = time.perf_counter()
     sol = sim.solve()

@@ -85,6 +85,20 @@ def test_spme_with_mechanics_follows_dfn_for_kwon2022(simulate_cached):
     assert caps[1] == pytest.approx(caps[0], rel=0.02)
 
 
+@pytest.mark.parametrize("model", ["SPM", "SPMe", "DFN"])
+def test_default_solver_tolerances_converge_the_capacity(model):
+    """The default tolerances give the capacity of a 10x tighter solve to 0.05 mAh/g
+    (Kwon, vulcanized, 70 MPa: at PyBaMM's defaults the SPM was 0.35 mAh/g off)."""
+    import pybamm
+
+    from ssbsim.simulator.simulation import CellRunner, resolve_conditions, solver_tolerances
+
+    cond = resolve_conditions("kwon2022", binder="vulcanized", pressure=70.0, model=model)
+    default = CellRunner(cond).run(cond).discharge_capacity_mAh_g
+    tight = CellRunner(cond, solver=pybamm.IDAKLUSolver(**solver_tolerances(model, retry=True)))
+    assert default == pytest.approx(tight.run(cond).discharge_capacity_mAh_g, abs=0.05)
+
+
 def test_dry_process_beats_wet_emley2023(simulate_cached):
     """Dry (PTFE) leaves more active area and SE necks open: more capacity, higher voltage."""
     wet, dry = simulate_cached("emley2023", process="wet"), simulate_cached("emley2023", process="dry")
