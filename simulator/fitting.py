@@ -218,6 +218,23 @@ class _Problem:
         return np.where(np.isfinite(r), r, 1e3)  # a failed solve pushes the optimiser away
 
 
+def residual_problem(preset: str, points: list[DataPoint], parameters: list[FitParameter], model="SPM",
+                     mechanics=True, series=()) -> _Problem:
+    """The residuals :func:`fit` minimises, for driving them with another optimiser.
+
+    Builds the simulations once (as :func:`fit` does) and returns an object with
+    ``residuals(u)``: the vector (model - measured) / sigma of every point, then of every
+    ``series`` sample, with 1e3 where a solve failed; ``model_values(u)``: the points'
+    model values; and the counter ``n_evaluations`` (one per call of either). ``u`` holds
+    the parameters in the order of ``parameters``, each transformed by
+    :meth:`FitParameter.to_u` (log10 where ``log``). Arguments as for :func:`fit`.
+    """
+    get_preset(preset)
+    if not points and not series:
+        raise InputError("nothing to fit: give data points and/or cycler time series")
+    return _Problem(preset, points, parameters, model, mechanics, series)
+
+
 def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], model="SPM",
         mechanics=True, starts=3, seed=0, series=()) -> FitResult:
     """Fit ``parameters`` of ``preset`` to ``points`` and/or cycler ``series``.
@@ -225,10 +242,7 @@ def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], mo
     ``series`` is a sequence of (conditions, :class:`~ssbsim.simulator.cycler.TimeSeries`,
     voltage uncertainty [V]); the cell starts pristine and follows the measured current.
     """
-    get_preset(preset)
-    if not points and not series:
-        raise InputError("nothing to fit: give data points and/or cycler time series")
-    prob = _Problem(preset, points, parameters, model, mechanics, series)
+    prob = residual_problem(preset, points, parameters, model, mechanics, series)
     lo = np.array([p.to_u(p.lower) for p in parameters])
     hi = np.array([p.to_u(p.upper) for p in parameters])
     first = np.array([p.to_u(p.initial) if p.initial is not None else 0.5 * (p.to_u(p.lower) + p.to_u(p.upper))
