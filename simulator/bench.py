@@ -68,8 +68,7 @@ def time_configuration(model, solver, mesh, mechanics, repeats=5, pressure=2.0):
     t0 = time.perf_counter()
     m = composite_cell_model(model, "half", mechanics=mechanics)
     sim = pybamm.Simulation(m, parameter_values=pv, experiment=experiment("cathode", 0.1, 3.0, 4.3),
-                            solver=SOLVERS[solver](model), var_pts=_var_pts(MESHES[mesh]),
-                            experiment_model_mode="unified")
+                            solver=SOLVERS[solver](model), var_pts=_var_pts(MESHES[mesh]))
     sim.build_for_experiment()
     t1 = time.perf_counter()
     sol = sim.solve()

@@ -183,12 +183,12 @@ class CellRunner:
         if retry not in self._sims:
             solver = self.user_solver if not retry and self.user_solver else \
                 pybamm.IDAKLUSolver(**solver_tolerances(self.model_name, retry))
-            # One discretised model for all steps of the protocol (PyBaMM's "unified"
-            # experiment mode, step index as an input) instead of one per step: the
-            # first solve of a group takes ~1.1 s instead of ~1.9 s (Kwon DFN).
+            # PyBaMM's default ("legacy") experiment mode, one discretised model per step.
+            # Its "unified" mode (one model, step index as an input) halves the first
+            # solve (Kwon DFN 1.9 -> 1.1 s) but makes every warm solve 1.4-1.8x slower
+            # (measured on SPM, SPMe and DFN with mechanics), which sweeps and fits pay per case.
             self._sims[retry] = pybamm.Simulation(self.model, parameter_values=self._pv,
-                                                experiment=self.experiment, solver=solver,
-                                                experiment_model_mode="unified")
+                                                  experiment=self.experiment, solver=solver)
         return self._sims[retry]
 
     def _solve(self, cond, inputs, retry=False):
