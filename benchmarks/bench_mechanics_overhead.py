@@ -18,7 +18,8 @@ Both use the same parameter values,
 no-mechanics model ignores the extra parameters. Both use the same protocol,
 ``ssbsim.simulator.protocol.experiment("cathode", 0.1, 3.0, 4.3)``: 0.1C CC charge to
 4.3 V, a CV hold at 4.3 V until C/50, then 0.1C CC discharge to 3.0 V. Both use the same
-solver (``pybamm.IDAKLUSolver()`` with default tolerances) and the same mesh (PyBaMM's
+solver (``pybamm.IDAKLUSolver`` with ssbsim's tolerances for the model,
+``simulation.solver_tolerances``) and the same mesh (PyBaMM's
 default ``VAR_PTS``, passed explicitly). Each model gets one ``pybamm.Simulation``.
 
 For each model:
@@ -95,7 +96,7 @@ import pybamm
 from ssbsim.models import composite_cell_model
 from ssbsim.models.contact_mechanics import DEFAULT_SIZE_CLASSES
 from ssbsim.simulator.protocol import experiment
-from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+from ssbsim.simulator.simulation import parameter_values, resolve_conditions, solver_tolerances
 
 #: Mesh of both models: PyBaMM's default points per domain, stated explicitly.
 VAR_PTS = {"x_n": 20, "x_s": 20, "x_p": 20, "r_n": 20, "r_p": 20}
@@ -170,7 +171,8 @@ class Case:
                 raise RuntimeError(f"VAR_PTS[{key!r}] = {n} is not PyBaMM's default "
                                    f"{model.default_var_pts[key]}")
         self.sim = pybamm.Simulation(model, parameter_values=self.pv, experiment=self.exp,
-                                     var_pts=dict(VAR_PTS), solver=pybamm.IDAKLUSolver())
+                                     var_pts=dict(VAR_PTS),
+                                     solver=pybamm.IDAKLUSolver(**solver_tolerances(self.model)))
         self.sim.build_for_experiment()  # parameters + discretisation of each step model
         t2 = time.perf_counter()
         sol = self.sim.solve()  # CasADi conversion + solver set-up + integration
@@ -399,7 +401,7 @@ def print_table(res: dict) -> None:
     w = max(18, *(len(f(c)) for _, f in rows for c in cases.values()))
     print(f"{res['model']} ({res['size_classes']} size classes), {res['preset']} half cell at "
           f"{res['pressure_MPa']:g} MPa, first cycle 0.1C CC-CV charge to 4.3 V / CC discharge to 3.0 V")
-    print(f"var_pts={VAR_PTS}, IDAKLUSolver defaults, PyBaMM {res['pybamm_version']}, "
+    print(f"var_pts={VAR_PTS}, IDAKLUSolver {solver_tolerances(res['model'])}, PyBaMM {res['pybamm_version']}, "
           f"{res['n_repeats']} warm repeats; timed: {res['timed']}")
     print(f"{'':<{w0}}" + "".join(f"  {name:>{w}}" for name in cases))
     for label, f in rows:
