@@ -67,13 +67,14 @@ def load_cycler_csv(path, time="time", current="current", voltage="voltage", tim
                       np.array(data["voltage"]) * VOLTAGE_UNITS[voltage_unit], str(path))
 
 
-def current_driven_simulation(model, parameter_values, series: TimeSeries, input_names=()):
-    """A ``pybamm.Simulation`` driven by the measured current (interpolated)."""
+def current_driven_simulation(model, parameter_values, series: TimeSeries, input_names=(), solver=None):
+    """A ``pybamm.Simulation`` driven by the measured current (interpolated); ``solver``
+    defaults to ``pybamm.IDAKLUSolver()``."""
     pv = parameter_values.copy()
     pv["Current function [A]"] = pybamm.Interpolant(series.time_s, series.current_A, pybamm.t,
                                                     name="measured current")
     pv.update({name: "[input]" for name in input_names})
-    return pybamm.Simulation(model, parameter_values=pv, solver=pybamm.IDAKLUSolver())
+    return pybamm.Simulation(model, parameter_values=pv, solver=solver or pybamm.IDAKLUSolver())
 
 
 def model_voltage(sim, series: TimeSeries, inputs=None) -> np.ndarray:

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pybamm
 from scipy.optimize import least_squares
 from scipy.stats import qmc
 
 from .errors import InputError, SsbsimError, parse_number
 from .presets import get_preset
 from .cycler import TimeSeries, current_driven_simulation, model_voltage
-from .simulation import CellRunner, _model, parameter_values, resolve_conditions
+from .simulation import CellRunner, _model, parameter_values, resolve_conditions, solver_tolerances
 from .sweep import group_key, swept_inputs
 
 #: quantity in the data file -> (result key, unit the data must use)
@@ -175,7 +176,8 @@ class _Problem:
             idx = np.unique(np.linspace(0, len(ts.time_s) - 1, min(len(ts.time_s), 100)).astype(int))
             sub = TimeSeries(ts.time_s[idx], ts.current_A[idx], ts.voltage_V[idx], ts.source)
             m = _model(model, p.cell, p.positive_phases, p.negative_phases, mechanics)
-            sim = current_driven_simulation(m, parameter_values(cond), ts, tuple(sorted(names)))
+            sim = current_driven_simulation(m, parameter_values(cond), ts, tuple(sorted(names)),
+                                            pybamm.IDAKLUSolver(**solver_tolerances(model)))
             self.series.append((sim, sub, sigma_V))
         self.conds = [resolve_conditions(preset, model=model, mechanics=mechanics, **pt.conditions)
                       for pt in points]

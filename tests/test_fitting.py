@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pybamm
 import pytest
 from click.testing import CliRunner
 
@@ -93,7 +94,7 @@ def _synthetic_curve(tmp_path, factor=1.8):
     written as a cycler CSV in mA and minutes, charge counted positive."""
     from ssbsim.models import composite_cell_model
     from ssbsim.simulator.cycler import TimeSeries, current_driven_simulation, model_voltage
-    from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+    from ssbsim.simulator.simulation import parameter_values, resolve_conditions, solver_tolerances
 
     pv = parameter_values(resolve_conditions("kwon2022", pressure=70.0, model="SPMe"))
     truth = pv[TAU] * factor
@@ -101,7 +102,9 @@ def _synthetic_curve(tmp_path, factor=1.8):
     ts = TimeSeries(t, np.full_like(t, -0.3 * pv["Nominal cell capacity [A.h]"]), np.zeros_like(t), "synthetic")
     pv_true = pv.copy()
     pv_true[TAU] = truth
-    v = model_voltage(current_driven_simulation(composite_cell_model("SPMe", "half", mechanics=True), pv_true, ts), ts)
+    sim = current_driven_simulation(composite_cell_model("SPMe", "half", mechanics=True), pv_true, ts,
+                                    solver=pybamm.IDAKLUSolver(**solver_tolerances("SPMe")))  # as the fit solves
+    v = model_voltage(sim, ts)
     v = v + np.random.default_rng(0).normal(0, 0.002, v.shape)
     path = tmp_path / "cycler.csv"
     rows = ["Time/min,I/mA,Ewe/V"] + [f"{ti / 60},{-ii * 1e3},{vi}" for ti, ii, vi in zip(t, ts.current_A, v)]
