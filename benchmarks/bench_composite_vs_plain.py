@@ -71,6 +71,7 @@ import pybamm
 
 from ssbsim.models import BinderCoveredContact, composite_cell_model
 from ssbsim.parameter_sets import kwon2022
+from ssbsim.simulator.bench import column_table, interleaved_solves
 
 #: Mesh used for both models (PyBaMM's defaults, stated explicitly).
 VAR_PTS = {"x_n": 20, "x_s": 20, "x_p": 20, "r_n": 20, "r_p": 20}
@@ -224,15 +225,7 @@ def run(repeats: int, warmup: int, diagnose: bool = False) -> dict:
     cases = {name: Case(name, *spec) for name, spec in MODELS.items()}
     if diagnose:
         cases |= {name: Case(name, *spec) for name, spec in DIAGNOSE.items()}
-    for case in cases.values():
-        case.first_solve()
-    for _ in range(warmup):
-        for case in cases.values():
-            case.warm_solve(timed=False)
-    order = list(cases.values())
-    for i in range(repeats):
-        for case in order if i % 2 == 0 else order[::-1]:
-            case.warm_solve()
+    interleaved_solves(cases.values(), repeats, warmup)
 
     # No-rebuild check: warm solves must not redo the solver set-up of the first solve.
     for c in cases.values():
@@ -321,7 +314,6 @@ def print_table(res: dict) -> None:
          lambda c: f"{c.median / cases['plain_same_transport'].median:.3f}"),
         ("termination", lambda c: c.termination.replace("event: ", "")),
     ]
-    w0 = max(len(r[0]) for r in rows)
     w = max(19, *(len(name) for name in cases))
     print(f"0.1C discharge, Kwon 2022 half cell, var_pts={VAR_PTS}, "
           f"PyBaMM {res['pybamm_version']}, {res['n_repeats']} warm repeats")
@@ -329,9 +321,7 @@ def print_table(res: dict) -> None:
           f"{parameter_values()['Positive electrode Bruggeman coefficient (electrolyte)']:g}; "
           f"plain_same_transport = same with b_eq = ln(eps/tau)/ln(eps) = "
           f"{res['bruggeman_equivalent']:.4f} (composite's effective SE transport)")
-    print(f"{'':<{w0}}" + "".join(f"  {name:>{w}}" for name in cases))
-    for label, f in rows:
-        print(f"{label:<{w0}}" + "".join(f"  {f(c):>{w}}" for c in cases.values()))
+    print(column_table(rows, cases, w))
     verdict = "met" if res["goal_met"] else "NOT met"
     print(f"ratio composite/plain_same_transport (warm median) = "
           f"{res['ratio_composite_over_plain_same_transport']:.3f}  "

@@ -95,6 +95,7 @@ import pybamm
 
 from ssbsim.models import composite_cell_model
 from ssbsim.models.contact_mechanics import DEFAULT_SIZE_CLASSES
+from ssbsim.simulator.bench import column_table, interleaved_solves
 from ssbsim.simulator.protocol import experiment
 from ssbsim.simulator.simulation import parameter_values, resolve_conditions, solver_tolerances
 
@@ -288,15 +289,7 @@ def run(model: str, pressure: float, repeats: int, warmup: int, size_classes: in
         "mechanics": Case("mechanics", model, True, size_classes, pv, exp),
         "no_mechanics": Case("no_mechanics", model, False, size_classes, pv, exp),
     }
-    for case in cases.values():
-        case.first_solve()
-    order = list(cases.values())
-    for _ in range(warmup):
-        for case in order:
-            case.warm_solve(timed=False)
-    for i in range(repeats):
-        for case in order if i % 2 == 0 else order[::-1]:
-            case.warm_solve()
+    interleaved_solves(cases.values(), repeats, warmup)
 
     mech, plain = cases["mechanics"], cases["no_mechanics"]
     ratio = mech.median / plain.median
@@ -397,15 +390,12 @@ def print_table(res: dict) -> None:
             ("est. residual evals / integration",
              lambda c: f"{d[c.label]['est_residual_fraction_of_integration']:.0%}"),
         ]
-    w0 = max(len(r[0]) for r in rows)
     w = max(18, *(len(f(c)) for _, f in rows for c in cases.values()))
     print(f"{res['model']} ({res['size_classes']} size classes), {res['preset']} half cell at "
           f"{res['pressure_MPa']:g} MPa, first cycle 0.1C CC-CV charge to 4.3 V / CC discharge to 3.0 V")
     print(f"var_pts={VAR_PTS}, IDAKLUSolver {solver_tolerances(res['model'])}, PyBaMM {res['pybamm_version']}, "
           f"{res['n_repeats']} warm repeats; timed: {res['timed']}")
-    print(f"{'':<{w0}}" + "".join(f"  {name:>{w}}" for name in cases))
-    for label, f in rows:
-        print(f"{label:<{w0}}" + "".join(f"  {f(c):>{w}}" for c in cases.values()))
+    print(column_table(rows, cases, w))
     verdict = "met" if res["goal_met"] else "NOT met"
     print(f"mechanics_overhead_ratio (warm median) = {res['mechanics_overhead_ratio']:.2f} "
           f"(goal <= {GOAL_RATIO}: {verdict}); ratio of min times = {res['ratio_of_min_times']:.2f}; "

@@ -193,6 +193,30 @@ def sweep_scaling(workers=(1, 2), model="SPM", repeats=1):
             "efficiency_of_min": {w: low[w0] * w0 / (w * t) for w, t in low.items()}}
 
 
+def interleaved_solves(cases, repeats, warmup=0):
+    """Time warm solves fairly: each case's first solve in order, ``warmup`` untimed warm
+    solves, then ``repeats`` timed ones interleaved, the order alternating from one repeat
+    to the next. A case has ``first_solve()`` and ``warm_solve(timed=True)``."""
+    cases = list(cases)
+    for case in cases:
+        case.first_solve()
+    for _ in range(warmup):
+        for case in cases:
+            case.warm_solve(timed=False)
+    for i in range(repeats):
+        for case in cases if i % 2 == 0 else cases[::-1]:
+            case.warm_solve()
+
+
+def column_table(rows, columns: dict, width: int) -> str:
+    """A text table: a header of the ``columns`` names, then one line per ``(label, f)``
+    row with ``f(column)`` right-aligned in ``width`` characters for each column."""
+    w0 = max(len(label) for label, _ in rows)
+    lines = [f"{'':<{w0}}" + "".join(f"  {name:>{width}}" for name in columns)]
+    lines += [f"{label:<{w0}}" + "".join(f"  {f(c):>{width}}" for c in columns.values()) for label, f in rows]
+    return "\n".join(lines)
+
+
 def run_bench(models=("SPM", "SPMe", "DFN"), solvers=("IDAKLU", "CasADi"), meshes=("coarse", "default"),
               mechanics=(False, True), repeats=5, particles=100_000, reference_mesh="fine"):
     """Run the matrix and the kernel benchmark; returns a JSON-ready dict."""
