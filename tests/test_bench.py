@@ -3,8 +3,8 @@
 import json
 import math
 
+import pytest
 from click.testing import CliRunner
-
 from ssbsim.simulator.cli import main
 
 
@@ -30,3 +30,24 @@ def test_bench_rejects_unknown_model():
     res = CliRunner().invoke(main, ["bench", "--quick", "--models", "P2D"])
     assert res.exit_code == 2
     assert "models='P2D' is not one of SPM, SPMe, DFN" in res.output
+
+
+def test_sweep_scaling_times_the_process_and_the_sweep_call(monkeypatch):
+    """Both clocks of the sweep benchmark come from one fresh process per run: the whole
+    process holds the import and the sweep call, and the efficiencies follow from the
+    medians (here one SPM case per run, 1 worker twice, so both efficiencies are T/T)."""
+    from ssbsim.simulator import bench
+
+    monkeypatch.setattr(bench, "TWELVE_CASES", {"binders": ["pristine"], "pressures": [70]})
+    sc = bench.sweep_scaling(workers=(1,), model="SPM", repeats=1)
+    proc, call = sc["process"], sc["sweep"]
+    assert 0 < sc["import_s_median"] and 0 < call["wall_s"][1]
+    assert proc["wall_s"][1] > sc["import_s_median"] + call["wall_s"][1]
+    assert proc["efficiency"] == {1: 1.0} and call["efficiency_of_min"] == {1: 1.0}
+
+
+def test_timed_api_sweep_reports_a_failed_sweep():
+    from ssbsim.simulator.bench import timed_api_sweep
+
+    with pytest.raises(RuntimeError, match="pressure=-1 MPa is outside"):
+        timed_api_sweep(presets=["kwon2022"], pressures=[-1], workers=1)
