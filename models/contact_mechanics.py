@@ -27,6 +27,7 @@ relaxation time [s]``, ``<Domain> electrode void nucleation factor``,
 
 from __future__ import annotations
 
+import casadi
 import numpy as np
 import pybamm
 
@@ -36,6 +37,8 @@ DEFAULT_SIZE_CLASSES = 5
 LENGTH_SCALE_M = 1e-8  # scale of the contact-state lengths for the solver
 #: Algebraic aggregates of each phase and their scales.
 AGGREGATES = {"contact fraction": 1.0, "void fraction increase": 1e-2, "mean gap [m]": LENGTH_SCALE_M}
+_CASADI_TYPES = (casadi.MX, casadi.SX, casadi.DM)
+_MX_ZERO = casadi.MX(0)  # one constant node, shared by every relu_h of a graph
 
 
 def lognormal_classes(n: int):
@@ -44,10 +47,20 @@ def lognormal_classes(n: int):
     return xi, w / w.sum()
 
 
-def relu_h(y, h):
-    """C1-smooth max(y, 0) = y+^2 / (y+ + h), as in ``contact_law.relu_h``."""
-    yp = pybamm.maximum(y, 0)
+def _relu_h(y, h):
+    """y+^2 / (y+ + h) on NumPy values or CasADi symbols (the node's function)."""
+    symbolic = isinstance(y, _CASADI_TYPES) or isinstance(h, _CASADI_TYPES)
+    yp = casadi.fmax(y, _MX_ZERO) if symbolic else np.maximum(y, 0)
     return yp * yp / (yp + h)
+
+
+def relu_h(y, h):
+    """C1-smooth max(y, 0) = y+^2 / (y+ + h), as in ``contact_law.relu_h``.
+
+    One ``pybamm.Function`` node, not the tree y+ * y+ / (y+ + h): PyBaMM evaluates
+    trees without sharing repeated subtrees (shape checks, initial conditions), and the
+    nested laws (relu_h of relu_h of relu_h) would be evaluated 3^depth times."""
+    return pybamm.Function(_relu_h, y, h, name="function (relu_h)")
 
 
 def _law():
@@ -135,43 +148,48 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         R_c = pybamm.Parameter(f"{pre}{Domain} particle contact radius [m]")
         sigma = pybamm.Parameter(f"{pre}{Domain} particle size log-standard deviation")
         v_cr = law["v0"] * (P_eff / 1e6) ** law["n"]
-        h, g_s = law["h"], law["g_s"]
+        h, g_s, k_y = law["h"], law["g_s"], law["k_y"]
         expand = relu_h(s - s_max, 1e-9)
+        # shared by every class (one node each in the CasADi graph): R_k-free parts of the
+        # closure strain e_k = R_k (s_max - s), the pressure closure R_k P_eff / E_f and
+        # the void rate kappa chi push_k
+        strain_gap = s_max - s
+        p_closure = P_eff / law["E_f"]
+        kappa_chi = law["kappa"] * chi
         xi, w = lognormal_classes(self.size_classes)
         R = [R_c * pybamm.exp(sigma * x) for x in xi]
         wV = [wk * Rk**3 for wk, Rk in zip(w, R)]
         wA = [wk * Rk**2 for wk, Rk in zip(w, R)]
-        sum_wV = sum(wV)
+        sum_wV, sum_wA = sum(wV), sum(wA)
         f_iso = dfiso = void = conn_area = phi_area = gap_area = 0
         self._rates = {s_max: law["k_max"] * expand}  # state -> d/dt, all start at 0
         for k, Rk in enumerate(R):
             c, d, v, z = (variables[f"{name}size class {k} {q}"] for q in
                           ("closure [m]", "damage opening [m]", "void [m]", "isolated fraction"))
-            e = Rk * (s_max - s)
-            open_gap, over, d_pos = relu_h(e - c, h), relu_h(c - e, h), relu_h(d, h)
+            y = Rk * strain_gap - c  # e_k - c_k; c_k - e_k = -y exactly
+            open_gap, over, d_pos = relu_h(y, h), relu_h(-y, h), relu_h(d, h)
             g = open_gap + d_pos
-            push = law["k_y"] * over + Rk * law["k_max"] * expand
-            dv = law["kappa"] * chi * push
-            phi = pybamm.exp(-relu_h(g - Rk * P_eff / law["E_f"], h) / law["lam"])
+            creep = v_cr / (g + g_s)  # closure / healing rate per unit gap [s-1]
+            push = k_y * over + (Rk * law["k_max"]) * expand
+            dv = kappa_chi * push
+            phi = pybamm.exp(relu_h(g - Rk * p_closure, h) * (-1 / law["lam"]))
             # logistic 1 / (1 + exp(-(phi_c - phi) / w)) = (1 + tanh((phi_c - phi) / 2w)) / 2
             below = pybamm.sigmoid(phi, law["phi_c"], 1 / (2 * law["w_phi"]))
             dz = law["r_iso"] * relu_h(below - z, 1e-6)
-            self._rates.update({
-                c: v_cr * open_gap / (g + g_s) - law["k_y"] * over,
-                d: dv - v_cr * d_pos / (g + g_s), v: dv, z: dz,
-            })
-            f_iso += wV[k] * z / sum_wV
-            dfiso += wV[k] * dz / sum_wV
-            void += wV[k] * 3 * (g + v) / Rk / sum_wV
-            conn_area += wA[k] * (1 - z)
-            phi_area += wA[k] * (1 - z) * phi
-            gap_area += wA[k] * g
+            self._rates.update({c: creep * open_gap - k_y * over, d: dv - creep * d_pos, v: dv, z: dz})
+            wz, connected = wV[k] / sum_wV, wA[k] * (1 - z)  # constant weight, area
+            f_iso += wz * z
+            dfiso += wz * dz
+            void += (3 * wz / Rk) * (g + v)
+            conn_area += connected
+            phi_area += connected * phi
+            gap_area += (wA[k] / sum_wA) * g
         eps0 = pybamm.x_average(pp.epsilon_s)
         variables.update(self._get_standard_active_material_change_variables(-eps0 * dfiso))
         self._aggregates = {
             "contact fraction": phi_area / conn_area,
             "void fraction increase": eps0 * void,
-            "mean gap [m]": gap_area / sum(wA),
+            "mean gap [m]": gap_area,
         }
         variables.update({
             f"{name}radial strain": s,
