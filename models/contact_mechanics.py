@@ -37,6 +37,9 @@ DEFAULT_SIZE_CLASSES = 5
 LENGTH_SCALE_M = 1e-8  # scale of the contact-state lengths for the solver
 #: Algebraic aggregates of each phase and their scales.
 AGGREGATES = {"contact fraction": 1.0, "void fraction increase": 1e-2, "mean gap [m]": LENGTH_SCALE_M}
+#: States of each size class and their scales.
+SIZE_CLASS_STATES = {"closure [m]": LENGTH_SCALE_M, "damage opening [m]": LENGTH_SCALE_M,
+                     "void [m]": LENGTH_SCALE_M, "isolated fraction": 1.0}
 _CASADI_TYPES = (casadi.MX, casadi.SX, casadi.DM)
 _MX_ZERO = casadi.MX(0)  # one constant node, shared by every relu_h of a graph
 
@@ -52,6 +55,14 @@ def _relu_h(y, h):
     symbolic = isinstance(y, _CASADI_TYPES) or isinstance(h, _CASADI_TYPES)
     yp = casadi.fmax(y, _MX_ZERO) if symbolic else np.maximum(y, 0)
     return yp * yp / (yp + h)
+
+
+def _stack(*xs):
+    """Scalars stacked into a column (NumPy or CasADi): PyBaMM's NumpyConcatenation
+    cannot be discretised on symbols without a domain, a ``Function`` node can."""
+    if any(isinstance(x, _CASADI_TYPES) for x in xs):
+        return casadi.vertcat(*xs)
+    return np.vstack([np.reshape(x, (-1, 1)) for x in xs])
 
 
 def relu_h(y, h):
@@ -109,6 +120,12 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
     def _var_prefix(self):
         return f"{self.domain.capitalize()} electrode {self.phase_name}"
 
+    def _stack(self, variables, quantity):
+        """The K size-class states of one quantity as a K-vector."""
+        name = self._var_prefix()
+        return pybamm.Function(_stack, *(variables[f"{name}size class {k} {quantity}"]
+                                         for k in range(self.size_classes)), name="function (stack)")
+
     def get_fundamental_variables(self):
         variables = super().get_fundamental_variables()
         name = self._var_prefix()
@@ -117,11 +134,13 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         states = {f"{name}running maximum radial strain": 1e-2,
                   f"{name}mean stoichiometry of connected particles": 1.0}
         for k in range(self.size_classes):
-            for q, scale in (("closure [m]", LENGTH_SCALE_M), ("damage opening [m]", LENGTH_SCALE_M),
-                             ("void [m]", LENGTH_SCALE_M), ("isolated fraction", 1.0)):
+            for q, scale in SIZE_CLASS_STATES.items():
                 states[f"{name}size class {k} {q}"] = scale
+        # No domain (size 1 as on the 1D current collector): the size classes are stacked
+        # into K-vectors (``_stack``) and PyBaMM checks shapes before discretisation with
+        # a dummy current-collector size of 3, which a K-vector would not broadcast with.
         for key, scale in states.items():
-            variables[key] = pybamm.Variable(key, domain="current collector", scale=scale)
+            variables[key] = pybamm.Variable(key, scale=scale)
         # Aggregates read by kinetics and transport are algebraic variables, so those
         # rows depend on 3 variables, not on every size-class state (sparse Jacobian).
         for key, scale in AGGREGATES.items():
@@ -150,40 +169,31 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         v_cr = law["v0"] * (P_eff / 1e6) ** law["n"]
         h, g_s, k_y = law["h"], law["g_s"], law["k_y"]
         expand = relu_h(s - s_max, 1e-9)
-        # shared by every class (one node each in the CasADi graph): R_k-free parts of the
-        # closure strain e_k = R_k (s_max - s), the pressure closure R_k P_eff / E_f and
-        # the void rate kappa chi push_k
-        strain_gap = s_max - s
-        p_closure = P_eff / law["E_f"]
-        kappa_chi = law["kappa"] * chi
-        xi, w = lognormal_classes(self.size_classes)
-        R = [R_c * pybamm.exp(sigma * x) for x in xi]
-        wV = [wk * Rk**3 for wk, Rk in zip(w, R)]
-        wA = [wk * Rk**2 for wk, Rk in zip(w, R)]
-        sum_wV, sum_wA = sum(wV), sum(wA)
-        f_iso = dfiso = void = conn_area = phi_area = gap_area = 0
+        # The K size classes as K-vectors: one node per operation, not K (the CasADi
+        # residual and its Jacobian shrink accordingly). R, weights: constant K-vectors.
+        K = self.size_classes
+        xi, w = lognormal_classes(K)
+        R = R_c * pybamm.exp(sigma * pybamm.Vector(xi))
+        wV, wA = pybamm.Vector(w) * R**3, pybamm.Vector(w) * R**2
+        total = pybamm.Matrix(np.ones((1, K)))  # row sum: total @ x = sum_k x_k
+        wV, wA = wV / (total @ wV), wA / (total @ wA)  # normalised volume, area weights
+        c, d, v, z = (self._stack(variables, q) for q in SIZE_CLASS_STATES)
+        y = R * (s_max - s) - c  # e_k - c_k; c_k - e_k = -y exactly
+        open_gap, over, d_pos = relu_h(y, h), relu_h(-y, h), relu_h(d, h)
+        g = open_gap + d_pos
+        creep = v_cr / (g + g_s)  # closure / healing rate per unit gap [s-1]
+        dv = law["kappa"] * chi * (k_y * over + R * (law["k_max"] * expand))
+        phi = pybamm.exp(relu_h(g - R * (P_eff / law["E_f"]), h) * (-1 / law["lam"]))
+        # logistic 1 / (1 + exp(-(phi_c - phi) / w)) = (1 + tanh((phi_c - phi) / 2w)) / 2
+        below = pybamm.sigmoid(phi, law["phi_c"], 1 / (2 * law["w_phi"]))
+        dz = law["r_iso"] * relu_h(below - z, 1e-6)
         self._rates = {s_max: law["k_max"] * expand}  # state -> d/dt, all start at 0
-        for k, Rk in enumerate(R):
-            c, d, v, z = (variables[f"{name}size class {k} {q}"] for q in
-                          ("closure [m]", "damage opening [m]", "void [m]", "isolated fraction"))
-            y = Rk * strain_gap - c  # e_k - c_k; c_k - e_k = -y exactly
-            open_gap, over, d_pos = relu_h(y, h), relu_h(-y, h), relu_h(d, h)
-            g = open_gap + d_pos
-            creep = v_cr / (g + g_s)  # closure / healing rate per unit gap [s-1]
-            push = k_y * over + (Rk * law["k_max"]) * expand
-            dv = kappa_chi * push
-            phi = pybamm.exp(relu_h(g - Rk * p_closure, h) * (-1 / law["lam"]))
-            # logistic 1 / (1 + exp(-(phi_c - phi) / w)) = (1 + tanh((phi_c - phi) / 2w)) / 2
-            below = pybamm.sigmoid(phi, law["phi_c"], 1 / (2 * law["w_phi"]))
-            dz = law["r_iso"] * relu_h(below - z, 1e-6)
-            self._rates.update({c: creep * open_gap - k_y * over, d: dv - creep * d_pos, v: dv, z: dz})
-            wz, connected = wV[k] / sum_wV, wA[k] * (1 - z)  # constant weight, area
-            f_iso += wz * z
-            dfiso += wz * dz
-            void += (3 * wz / Rk) * (g + v)
-            conn_area += connected
-            phi_area += connected * phi
-            gap_area += (wA[k] / sum_wA) * g
+        for q, rate in zip(SIZE_CLASS_STATES, (creep * open_gap - k_y * over, dv - creep * d_pos, dv, dz)):
+            self._rates.update({variables[f"{name}size class {k} {q}"]: pybamm.Index(rate, k, check_size=False) for k in range(K)})
+        connected = wA * (1 - z)
+        f_iso, dfiso = total @ (wV * z), total @ (wV * dz)
+        void = total @ ((3 * wV / R) * (g + v))
+        conn_area, phi_area, gap_area = total @ connected, total @ (connected * phi), total @ (wA * g)
         eps0 = pybamm.x_average(pp.epsilon_s)
         variables.update(self._get_standard_active_material_change_variables(-eps0 * dfiso))
         self._aggregates = {
