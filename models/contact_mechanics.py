@@ -193,11 +193,13 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         connected = wA * (1 - z)
         f_iso, dfiso = total @ (wV * z), total @ (wV * dz)
         void = total @ ((3 * wV / R) * (g + v))
-        conn_area, phi_area, gap_area = total @ connected, total @ (connected * phi), total @ (wA * g)
+        # 1 - lost / connected area: exactly 1 at full contact (phi = 1), however PyBaMM
+        # rearranges the weighted sums
+        conn_area, lost_area, gap_area = total @ connected, total @ (connected * (1 - phi)), total @ (wA * g)
         eps0 = pybamm.x_average(pp.epsilon_s)
         variables.update(self._get_standard_active_material_change_variables(-eps0 * dfiso))
         self._aggregates = {
-            "contact fraction": phi_area / conn_area,
+            "contact fraction": 1 - lost_area / conn_area,
             "void fraction increase": eps0 * void,
             "mean gap [m]": gap_area,
         }
