@@ -16,6 +16,10 @@ material), the transport becomes :class:`ContactTortuosity` (voids and the
 electrode | SE-layer contact resistance) and the operando thickness / pressure outputs
 are added (``models.operando``).
 
+Models up to :data:`SCALAR_JACOBIAN_MAX_STATES` states (SPM, SPMe) get the solver
+Jacobian by CasADi SX AD (:func:`scalar_jacobian`), several times cheaper to evaluate
+than PyBaMM's MX AD; same matrix, same solutions to solver tolerance.
+
 Half cells use PyBaMM's ``"working electrode": "positive"``: the composite (cathode or
 anode) is PyBaMM's positive electrode and the counter electrode is a Li metal interface;
 voltages are vs Li/Li+, and ``"Voltage vs counter electrode [V]"`` subtracts the counter

@@ -23,7 +23,8 @@ relu_h is one node, which PyBaMM's unshared tree evaluation (shape checks) needs
 K scalar copies of the law (Kwon 2022 half cell, 5 classes): CasADi residual 589 -> 324
 instructions (SPM), DFN build + first solve 1.66 -> 1.25 s (0.83 s without mechanics),
 warm solves 10-16 % faster. The Jacobian is not smaller: CasADi's MX Jacobian sweeps the
-whole vector graph once per colour (~21), as it swept one class's copy per colour before.
+whole vector graph once per colour (~21), as it swept one class's copy per colour before
+(the SPM / SPMe get an SX Jacobian instead: ``composite_cell.scalar_jacobian``).
 Aggregates (contact fraction, void, mean gap) stay algebraic variables: inlined, they
 make SPM solves ~13 % faster but the DFN's ~15 % slower (every kinetics row then depends
 on every size-class state).
