@@ -66,7 +66,8 @@ def lognormal_classes(n: int):
 def _relu_h(y, h):
     """y+^2 / (y+ + h) on NumPy values or CasADi symbols (the node's function)."""
     symbolic = isinstance(y, _CASADI_TYPES) or isinstance(h, _CASADI_TYPES)
-    yp = casadi.fmax(y, _MX_ZERO) if symbolic else np.maximum(y, 0)
+    zero = _MX_ZERO if isinstance(y, casadi.MX) else 0  # SX or DM: a plain 0
+    yp = casadi.fmax(y, zero) if symbolic else np.maximum(y, 0)
     return yp * yp / (yp + h)
 
 

@@ -82,3 +82,33 @@ def test_wet_binder_lowers_capacity_at_rate():
         assert "Minimum voltage" in sol.termination  # discharged to the cut-off
         caps.append(sol["Discharge capacity [A.h]"].entries[-1])
     assert caps[1] < caps[0]
+
+
+def test_scalar_jacobian_equals_casadi_mx_jacobian():
+    """The SX Jacobian the SPM / SPMe solvers get is the MX AD Jacobian (same matrix, to
+    rounding), with inputs and t left symbolic; non-square (separate rhs / algebraic)
+    Jacobians and models above the size limit fall back to MX AD."""
+    import casadi
+    import numpy as np
+
+    from ssbsim.models.composite_cell import SCALAR_JACOBIAN_MAX_STATES, scalar_jacobian
+    from ssbsim.models.contact_mechanics import _relu_h
+
+    yd, ya, t, p = (casadi.MX.sym(n, k) for n, k in (("yd", 3), ("ya", 1), ("t", 1), ("p", 2)))
+    y = casadi.vertcat(yd, ya)
+    res = casadi.vertcat(yd[0] * yd[1] + p[0] * casadi.exp(-t),
+                         _relu_h(yd[2] - ya, 1e-3) * p[1],
+                         casadi.sin(yd[0]) / (1 + ya ** 2),
+                         ya - casadi.sqrt(yd[1] ** 2 + 1))
+    args = [yd, ya, t, p]
+    f_sx = casadi.Function("j", args, [scalar_jacobian(res, y)])
+    f_mx = casadi.Function("j", args, [casadi.jacobian(res, y)])
+    rng = np.random.default_rng(1)
+    for _ in range(5):
+        vals = [rng.normal(size=a.shape) for a in args]
+        np.testing.assert_allclose(f_sx(*vals).full(), f_mx(*vals).full(), rtol=1e-13, atol=1e-13)
+    assert "jacobian_sx" in str(scalar_jacobian(res, y))  # the SX path was taken
+    rhs_only = res[:3]  # 3 x 4: not the full residual
+    big = casadi.MX.sym("big", SCALAR_JACOBIAN_MAX_STATES + 1)
+    for expr, wrt in ((rhs_only, y), (casadi.sin(big), big)):
+        assert "jacobian_sx" not in str(scalar_jacobian(expr, wrt))
