@@ -6,7 +6,8 @@ it times separately
 
 * build: model construction + parameter processing + discretisation of the protocol;
 * first solve: solver set-up and the first integration;
-* warm solve: median, min and max of ``repeats`` further solves of the built simulation;
+* warm solve: median, min and max of ``repeats`` further solves of the built simulation,
+  interleaved across all configurations (:func:`interleaved_solves`);
 
 and reports the error against a fine-mesh DFN reference with the same mechanics setting:
 discharge capacity error [%] and voltage RMSE [mV] on a common capacity grid. The kernel
@@ -15,6 +16,7 @@ part times the numba contact kernel against its NumPy twin and a pure-Python loo
 
 from __future__ import annotations
 
+import gc
 import json
 import statistics
 import time
@@ -60,29 +62,49 @@ def _discharge_curve(sol, mass_g):
     return (q - q[0]) * 1e3 / mass_g, st["Voltage [V]"].entries
 
 
-def time_configuration(model, solver, mesh, mechanics, repeats=5, pressure=2.0):
-    """Time one configuration; returns (Timing, discharge curve)."""
-    cond = resolve_conditions("kwon2022", pressure=pressure, model=model, mechanics=mechanics)
-    pv = parameter_values(cond)
-    mass_g = pv["Positive electrode active material mass loading [kg.m-2]"] * \
-        pv["Electrode height [m]"] * pv["Electrode width [m]"] * 1e3
-    t0 = time.perf_counter()
-    m = composite_cell_model(model, "half", mechanics=mechanics)
-    sim = pybamm.Simulation(m, parameter_values=pv, experiment=experiment("cathode", 0.1, 3.0, 4.3),
-                            solver=SOLVERS[solver](model), var_pts=_var_pts(MESHES[mesh]))
-    sim.build_for_experiment()
-    t1 = time.perf_counter()
-    sol = sim.solve()
-    t2 = time.perf_counter()
-    warm = []
-    for _ in range(repeats):
-        ts = time.perf_counter()
-        sol = sim.solve()
-        warm.append(time.perf_counter() - ts)
-    q, v = _discharge_curve(sol, mass_g)
-    timing = Timing(model, solver, mesh, mechanics, t1 - t0, t2 - t1, statistics.median(warm),
-                    min(warm), max(warm), float(q[-1]))
-    return timing, (q, v)
+class Configuration:
+    """One configuration of the matrix: ``first_solve()`` builds it (model construction,
+    parameters, discretisation of the protocol: ``build_s``) and solves it once
+    (solver set-up + integration: ``first_solve_s``); ``warm_solve()`` solves the built
+    simulation again (timed into ``warm_s``). Used through :func:`interleaved_solves`."""
+
+    def __init__(self, model, solver, mesh, mechanics, pressure=2.0):
+        self.model, self.solver, self.mesh, self.mechanics = model, solver, mesh, mechanics
+        self.pv = parameter_values(resolve_conditions("kwon2022", pressure=pressure, model=model,
+                                                      mechanics=mechanics))
+        self.sim, self.sol, self.warm_s = None, None, []
+
+    def first_solve(self):
+        if self.sim is not None:  # already built and solved (run_bench does it first)
+            return
+        t0 = time.perf_counter()
+        m = composite_cell_model(self.model, "half", mechanics=self.mechanics)
+        sim = pybamm.Simulation(m, parameter_values=self.pv, experiment=experiment("cathode", 0.1, 3.0, 4.3),
+                                solver=SOLVERS[self.solver](self.model), var_pts=_var_pts(MESHES[self.mesh]))
+        sim.build_for_experiment()
+        t1 = time.perf_counter()
+        self.sol = sim.solve()
+        self.build_s, self.first_solve_s = t1 - t0, time.perf_counter() - t1
+        self.sim = sim
+
+    def warm_solve(self, timed=True):
+        gc.collect()  # a collection of earlier solves' garbage is not this solve's time
+        t0 = time.perf_counter()
+        self.sol = self.sim.solve()
+        if timed:
+            self.warm_s.append(time.perf_counter() - t0)
+
+    def curve(self):
+        """Discharge capacity [mAh/g] and voltage [V] of the last solve's discharge step."""
+        pv = self.pv
+        mass_g = pv["Positive electrode active material mass loading [kg.m-2]"] * \
+            pv["Electrode height [m]"] * pv["Electrode width [m]"] * 1e3
+        return _discharge_curve(self.sol, mass_g)
+
+    def timing(self):
+        warm = self.warm_s or [float("nan")]
+        return Timing(self.model, self.solver, self.mesh, self.mechanics, self.build_s, self.first_solve_s,
+                      statistics.median(warm), min(warm), max(warm), float(self.curve()[0][-1]))
 
 
 def compare(timing, curve, reference):
@@ -261,21 +283,31 @@ def column_table(rows, columns: dict, width: int) -> str:
 def run_bench(models=("SPM", "SPMe", "DFN"), solvers=("IDAKLU", "CasADi"), meshes=("coarse", "default"),
               mechanics=(False, True), repeats=5, particles=100_000, reference_mesh="fine"):
     """Run the matrix and the kernel benchmark; returns a JSON-ready dict."""
-    rows, refs, failures = [], {}, []
+    refs, failures, built = {}, [], []
     for mech in mechanics:
-        _, refs[mech] = time_configuration("DFN", "IDAKLU", reference_mesh, mech, repeats=1)
+        ref = Configuration("DFN", "IDAKLU", reference_mesh, mech)
+        ref.first_solve()
+        refs[mech] = ref.curve()
     for mech in mechanics:
         for model in models:
             for solver in solvers:
                 for mesh in meshes:
+                    c = Configuration(model, solver, mesh, mech)
                     try:
-                        t, curve = time_configuration(model, solver, mesh, mech, repeats)
+                        c.first_solve()
                     except Exception as e:  # noqa: BLE001 - a failed configuration is a result
                         failures.append({"model": model, "solver": solver, "mesh": mesh,
                                          "mechanics": mech, "error": f"{type(e).__name__}: {e}"[:300]})
                         continue
-                    compare(t, curve, refs[mech])
-                    rows.append(t)
+                    built.append(c)
+    # warm solves of all configurations interleaved, so that a slow spell of a shared
+    # machine does not land on one side of the with / without mechanics ratios
+    interleaved_solves(built, repeats, warmup=1)
+    rows = []
+    for c in built:
+        t = c.timing()
+        compare(t, c.curve(), refs[c.mechanics])
+        rows.append(t)
     out = {"configurations": [asdict(r) for r in rows], "failures": failures,
            "reference": f"DFN, IDAKLU, {reference_mesh} mesh",
            "pybamm_version": pybamm.__version__}
