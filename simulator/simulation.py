@@ -217,8 +217,12 @@ class CellRunner:
                 notes.append(f"solved with tighter tolerances {solver_tolerances(cond['model'], True)} "
                              "after a solver failure")
         if not cycles_done:
+            hint = "" if cond["model"] == "DFN" else (
+                f"; the {cond['model']} reacts uniformly through the electrode thickness, which"
+                " fails where ionic transport in the composite limits the cell (high rate or"
+                " binder content): try model='DFN'")
             raise SimulationError(f"the first cycle did not complete for {cond}: "
-                                  f"{getattr(sol, 'termination', 'no solution')}")
+                                  f"{getattr(sol, 'termination', 'no solution')}{hint}")
         return _result(self.preset, dict(cond), pv, sol, cycles_done, notes)
 
 

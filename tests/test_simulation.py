@@ -136,3 +136,13 @@ def test_every_preset_solves_with_finite_metrics(simulate_cached):
 def test_bad_input_raises_input_error(kwargs, match):
     with pytest.raises(InputError, match=match):
         ssbsim.simulate(**kwargs)
+
+
+def test_reduced_model_that_cannot_finish_the_first_cycle_says_to_use_the_dfn():
+    """Jo 2024's NCM811 cathode with 1.5 wt% NBR at 0.5C is ionically limited: the DFN
+    completes the cycle, the SPMe does not, and its error names the case and the way out."""
+    from ssbsim.simulator.errors import SimulationError
+
+    with pytest.raises(SimulationError, match=r"'model': 'SPMe'.*try model='DFN'"):
+        ssbsim.simulate("jo2024-cathode", model="SPMe", binder_content=1.5, c_rate=0.5)
+    assert ssbsim.simulate("jo2024-cathode", model="DFN", binder_content=1.5, c_rate=0.5).discharge_capacity_mAh_g > 50
