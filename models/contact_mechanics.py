@@ -202,8 +202,10 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         below = pybamm.sigmoid(phi, law["phi_c"], 1 / (2 * law["w_phi"]))
         dz = law["r_iso"] * relu_h(below - z, 1e-6)
         self._rates = {s_max: law["k_max"] * expand}  # state -> d/dt, all start at 0
-        for q, rate in zip(SIZE_CLASS_STATES, (creep * open_gap - k_y * over, dv - creep * d_pos, dv, dz)):
-            self._rates.update({variables[f"{name}size class {k} {q}"]: pybamm.Index(rate, k, check_size=False) for k in range(K)})
+        rates = (creep * open_gap - k_y * over, dv - creep * d_pos, dv, dz)  # c, d, v, z
+        for q, rate in zip(SIZE_CLASS_STATES, rates):
+            for k in range(K):
+                self._rates[variables[f"{name}size class {k} {q}"]] = pybamm.Index(rate, k, check_size=False)
         connected = wA * (1 - z)
         f_iso, dfiso = total @ (wV * z), total @ (wV * dz)
         void = total @ ((3 * wV / R) * (g + v))
