@@ -15,6 +15,10 @@ fabricated (pristine) state, :func:`radial_strain`.
 * Silicon: +280 % at Li15Si4 (x = 1), linear in Li content (Obrovac & Christensen,
   Electrochem. Solid-State Lett. 7 (2004) A93; Beaulieu et al., Electrochem.
   Solid-State Lett. 4 (2001) A137).
+* Swelling material inside a host particle (Si in a Si-carbon composite powder): the
+  particle's volume changes by phi eps_v(x), phi the volume fraction of the swelling
+  material in the particle (volume additivity; internal porosity would buffer more, so
+  this is an upper bound): :func:`embedded_strain`.
 * Li4Ti5O12: zero strain (Ohzuku et al., J. Electrochem. Soc. 142 (1995) 1431).
 * Li metal / Li-In counter electrodes change thickness by V_m Q / (F A) with the molar
   volume of Li, 1.3e-5 m3/mol (:func:`counter_electrode_thickness_change`).
@@ -60,6 +64,19 @@ def graphite_strain(sto):
 def silicon_strain(sto):
     """eps_v(x) = 2.8 x for silicon."""
     return SILICON_FULL_STRAIN * sto
+
+
+def embedded_strain(eps_v, volume_fraction: float):
+    """eps_v of a host particle whose volume fraction ``volume_fraction`` is a material
+    that strains by ``eps_v(x)``: phi eps_v(x) (the host's own strain is its phase's)."""
+    if not 0 < volume_fraction <= 1:
+        raise ValueError(f"volume_fraction={volume_fraction} is outside (0, 1]")
+
+    def embedded(sto):
+        return volume_fraction * eps_v(sto)
+
+    embedded.__name__ = f"embedded_{eps_v.__name__}"
+    return embedded
 
 
 def zero_strain(sto):

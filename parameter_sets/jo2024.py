@@ -12,6 +12,11 @@ Cells (from the paper, via ``shared/docs/domain.md``):
   (0.767 * 372 + 0.233 * 3579 = 1120 mAh/g). The reported 30 um at 2.5 mg/cm2 would
   mean 41 % voids, which leaves too thin an SE network (eps_SE = 0.22) for the measured
   0.05C capacity; we use the 3 % voids measured on the pressed cathodes (-> 18 um).
+* The anode's active material is one powder, a Si-graphite composite ("SiC"): Si sits
+  inside its particles (22.8 vol% at 23.3 wt%), so the SE and the composite framework
+  see the particle's swelling, phi_Si eps_Si(x) (``strain.embedded_strain``), at the
+  particle's radius, not that of free Si (Choi 2025's nanoparticles are a powder of
+  their own). The two PyBaMM phases keep Si's and graphite's own OCPs and capacities.
 * Li-In counter electrodes, 75 MPa, 30 C. Windows (not in our notes of the paper):
   cathode 3.0-4.3 V vs Li/Li+, anode 0.01-1.5 V vs Li/Li+, full cell 2.5-4.25 V.
 * SE separator layer 500 um of Li6PS5Cl (assumed, typical pellet).
@@ -19,6 +24,10 @@ Cells (from the paper, via ``shared/docs/domain.md``):
 OCPs, diffusivities and exchange currents: ``materials`` (PyBaMM Chen2020 and
 Chen2020_composite sets, Ai 2020, Mark 2016).
 """
+
+from dataclasses import replace
+
+from ssbsim.models import strain
 
 from .components import LI_IN_POTENTIAL_VS_LI, CompositeRecipe, full_cell, half_cell
 from .materials import GRAPHITE, LPSCL, NCM811, PRISTINE_SI_GRAPHITE_STO, SILICON
@@ -36,6 +45,16 @@ SI_MASS_FRACTION = (ANODE_1C_MAH_G - GRAPHITE.specific_capacity_mAh_g) / (
     SILICON.specific_capacity_mAh_g - GRAPHITE.specific_capacity_mAh_g
 )
 
+#: Volume fraction of Si in the Si-graphite composite particles.
+SI_VOLUME_FRACTION_IN_PARTICLE = (SI_MASS_FRACTION / SILICON.density_kg_m3) / (
+    SI_MASS_FRACTION / SILICON.density_kg_m3 + (1 - SI_MASS_FRACTION) / GRAPHITE.density_kg_m3
+)
+#: Si embedded in the composite particles (see the module docstring).
+SILICON_IN_COMPOSITE = replace(
+    SILICON, volumetric_strain=strain.embedded_strain(strain.silicon_strain, SI_VOLUME_FRACTION_IN_PARTICLE),
+    contact_radius_m=GRAPHITE.particle_radius_m,
+)
+
 CATHODE = CompositeRecipe(
     phases=(NCM811,), phase_mass_fractions=(1.0,),
     am_wt=70.0, se_wt=28.5, carbon_wt=1.5, binder_wt=0.5, binder="NBR", process="wet",
@@ -43,7 +62,7 @@ CATHODE = CompositeRecipe(
 )
 
 ANODE = CompositeRecipe(
-    phases=(GRAPHITE, SILICON), phase_mass_fractions=(1 - SI_MASS_FRACTION, SI_MASS_FRACTION),
+    phases=(GRAPHITE, SILICON_IN_COMPOSITE), phase_mass_fractions=(1 - SI_MASS_FRACTION, SI_MASS_FRACTION),
     am_wt=70.0, se_wt=30.0, carbon_wt=0.0, binder_wt=0.5, binder="NBR", process="wet",
     se=LPSCL, active_loading_mg_cm2=2.5, void_fraction=0.03,
     initial_stoichiometry=PRISTINE_SI_GRAPHITE_STO, carbon_network_conductivity_S_m=100.0,
