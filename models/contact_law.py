@@ -31,10 +31,12 @@ follows its lithiation (``models.strain``). The law, per particle, in SI units:
 * **Isolation.** A particle whose contact falls below the percolation threshold phi_c is
   cut off from the SE network. A size class holds many particles with scattered local
   geometry, so its isolated fraction z relaxes towards the fraction below threshold,
-  sigmoid((phi_c - phi) / w_phi), and never decreases (a cut-off particle cannot
-  re-expand to reconnect):
+  b = sigmoid((phi_c - phi) / w_phi), and never decreases (a cut-off particle cannot
+  re-expand to reconnect). Where the swelling layer cracks through the phase's network
+  (a layer-level decohered fraction zeta, the same for every particle of the phase:
+  ``models.layer_decohesion``), the particles it cuts off are isolated too:
 
-      dz/dt = r_iso relu(sigmoid((phi_c - phi) / w_phi) - z)
+      dz/dt = r_iso relu(b + zeta (1 - b) - z)
 
 The running maximum relaxes fast: ds_max/dt = k_max relu(s - s_max).
 
@@ -116,7 +118,7 @@ def running_max_series(s, s_max0, dt, p: ContactLawParameters):
     return out, m
 
 
-def _terms(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters):
+def _terms(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters, zeta=0.0):
     """Per-particle terms of the law: open gap, over-closure, gap, creep velocity,
     void rate dv/dt, isolation rate dz/dt and contact fraction phi."""
     h = p.smoothing_m
@@ -129,19 +131,19 @@ def _terms(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters):
     dv = p.void_coefficient * chi * push
     phi = np.exp(-relu_h(g - R * P_eff / p.framework_modulus_Pa, h) / p.roughness_m)
     below = 1.0 / (1.0 + np.exp(-(p.percolation_threshold - phi) / p.threshold_width))
-    dz = p.isolation_rate_s * relu_h(below - z, 1e-6)
+    dz = p.isolation_rate_s * relu_h(below + zeta * (1.0 - below) - z, 1e-6)
     return open_gap, over, g, v_cr, dv, dz, phi
 
 
-def contact_rates(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters):
+def contact_rates(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters, zeta=0.0):
     """Continuous-time rates (dc, dd, dv, dz) and phi, g: the ODEs PyBaMM integrates."""
-    open_gap, over, g, v_cr, dv, dz, phi = _terms(R, c, d, z, s, s_max, P_eff, chi, p)
+    open_gap, over, g, v_cr, dv, dz, phi = _terms(R, c, d, z, s, s_max, P_eff, chi, p, zeta)
     dc = v_cr * open_gap / (g + p.gap_regularisation_m) - p.yield_rate_s * over
     dd = dv - v_cr * relu_h(d, p.smoothing_m) / (g + p.gap_regularisation_m)
     return dc, dd, dv, dz, phi, g
 
 
-def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLawParameters):
+def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLawParameters, zeta=None):
     """Advance particle states over len(s) steps of ``dt`` seconds.
 
     Creep closure is taken implicitly (f = dt v_cr / (g + g_s); the open gap and the
@@ -162,13 +164,17 @@ def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLa
         its running maximum (``running_max_series``), effective pressure [Pa] and the
         binder's void-nucleation factor.
     dt : float, step [s].
+    p : ContactLawParameters.
+    zeta : (M,), optional: the layer's decohered fraction per step
+        (``layer_decohesion.decohered_fraction``); default 0 (no layer cracks).
 
     Returns
     -------
     phi, g : (N,) contact fraction and gap [m] after the last step.
     """
+    zeta = np.zeros(len(s)) if zeta is None else zeta
     for k in range(len(s)):
-        open_gap, over, g, v_cr, dv, dz, _ = _terms(R, c, d, z, s[k], s_max[k], P_eff[k], chi[k], p)
+        open_gap, over, g, v_cr, dv, dz, _ = _terms(R, c, d, z, s[k], s_max[k], P_eff[k], chi[k], p, zeta[k])
         f = dt * v_cr / (g + p.gap_regularisation_m)
         c += open_gap * f / (1.0 + f) - dt * p.yield_rate_s * over
         d[:] = (d + dt * dv) / (1.0 + f)

@@ -44,6 +44,7 @@ import casadi
 import numpy as np
 import pybamm
 
+from .layer_decohesion import decohered_fraction, energy_release_rate
 from .strain import radial_strain
 
 DEFAULT_SIZE_CLASSES = 5
@@ -200,7 +201,12 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         phi = pybamm.exp(relu_h(g - R * (P_eff / law["E_f"]), h) * (-1 / law["lam"]))
         # logistic 1 / (1 + exp(-(phi_c - phi) / w)) = (1 + tanh((phi_c - phi) / 2w)) / 2
         below = pybamm.sigmoid(phi, law["phi_c"], 1 / (2 * law["w_phi"]))
-        dz = law["r_iso"] * relu_h(below - z, 1e-6)
+        # the layer cracks through a swelling phase's network (``layer_decohesion``)
+        G = energy_release_rate(relu_h(s, 1e-9), P_eff, law["E_f"], self.domain_param.L)
+        zeta = decohered_fraction(
+            relu_h(G, 1e-9), pybamm.Parameter(f"{Domain} electrode cohesive fracture energy [J.m-2]"),
+            pybamm.Parameter("Layer fracture energy scatter"))
+        dz = law["r_iso"] * relu_h(below + zeta * (1 - below) - z, 1e-6)
         self._rates = {s_max: law["k_max"] * expand}  # state -> d/dt, all start at 0
         rates = (creep * open_gap - k_y * over, dv - creep * d_pos, dv, dz)  # c, d, v, z
         for q, rate in zip(SIZE_CLASS_STATES, rates):

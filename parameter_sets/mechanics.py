@@ -27,6 +27,7 @@ a measurement borrow the nearest measured one, as said at each record.
 
 from __future__ import annotations
 
+from ssbsim.models.layer_decohesion import SE_FRACTURE_ENERGY_J_M2
 from ssbsim.models.binder_mechanics import (
     BinderProperties,
     fracture_energy_N_m,
@@ -54,6 +55,7 @@ SE_CONTACT = {
     "Void nucleation coefficient": 0.055,
     "Electrode|SE interface resistance [Ohm.m2]": 2e-4,
     "Stack stiffness [Pa.m-1]": 2e11,
+    "Layer fracture energy scatter": 0.05,
 }
 
 #: Measured binder properties (Kwon 2022; Choi 2025). Jo 2024 and Emley 2023 used NBR
@@ -81,7 +83,7 @@ def binder_mechanics_parameters(domain: str, binder: BinderProperties | None,
     """Binder entries of the ``domain`` electrode (no binder: no traction, chi = 1)."""
     Domain = domain.capitalize()
     if binder is None or content_wt_pct == 0:
-        traction, retained, chi, adhesion = 0.0, 1.0, 1.0, 0.0
+        traction, retained, chi, adhesion, gamma = 0.0, 1.0, 1.0, 0.0, 0.0
     else:
         traction = holding_traction_Pa(binder, content_wt_pct, HOLDING_FRACTION_OF_STRENGTH)
         retained = retained_traction_fraction(binder)
@@ -94,4 +96,5 @@ def binder_mechanics_parameters(domain: str, binder: BinderProperties | None,
         f"{Domain} electrode binder relaxation time [s]": binder.relaxation_time_s if binder else 3600.0,
         f"{Domain} electrode void nucleation factor": chi,
         f"{Domain} electrode adhesion traction [Pa]": adhesion,
+        f"{Domain} electrode cohesive fracture energy [J.m-2]": gamma + SE_FRACTURE_ENERGY_J_M2,
     }

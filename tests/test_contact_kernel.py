@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from ssbsim.models import contact_law as law
+from ssbsim.models import layer_decohesion as decohesion
 from ssbsim.models.contact_kernel import advance_ensemble, aggregate_ensemble
 
 PARAMS = law.ContactLawParameters(
@@ -88,6 +89,49 @@ def test_numba_matches_numpy(scenario, params_form):
         assert ref["v"].max() > 1e-7  # void nucleated (at 70 MPa creep then heals d)
     if scenario == "si-2MPa":
         assert ref["d"].max() > 1e-10
+
+
+def layer_zeta(s, pressure_Pa, fracture_energy_J_m2=20.0, thickness_m=20e-6):
+    """The layer's decohered fraction per step for a swelling strain series."""
+    G = decohesion.energy_release_rate(np.maximum(s, 0.0), pressure_Pa, PARAMS.framework_modulus_Pa, thickness_m)
+    return decohesion.decohered_fraction(np.maximum(G, 0.0), fracture_energy_J_m2, 0.05)
+
+
+@pytest.mark.parametrize("pressure", [2 * MPA, 70 * MPA])
+def test_numba_matches_numpy_with_layer_decohesion(pressure):
+    """A swelling (Si-like) ensemble whose layer cracks: isolation follows zeta in both twins."""
+    s, s_max, P, chi = drivers(si_strain(), pressure)
+    zeta = layer_zeta(s, pressure)
+    assert zeta[0] == 0.0 and 0.99 < zeta.max()  # no crack at fabrication, then a full one
+    out = {}
+    for name, advance in (("numpy", law.advance_ensemble_numpy), ("numba", advance_ensemble)):
+        c, d, v, z = (np.zeros_like(R) for _ in range(4))
+        phi, g = advance(R, c, d, v, z, s, s_max, P, chi, DT, PARAMS, zeta=zeta)
+        out[name] = {"c": c, "d": d, "v": v, "z": z, "phi": phi, "g": g}
+    for name, floor in FLOOR.items():
+        np.testing.assert_allclose(out["numba"][name], out["numpy"][name], rtol=RTOL, atol=RTOL * floor,
+                                   err_msg=name)
+    # isolation follows zeta at the isolation rate, dz/dt = r_iso (zeta - z), up to the
+    # 1e-6 smoothing of relu_h, on top of what contact alone cuts off (at 70 MPa: nothing)
+    expected = 0.0
+    for zk in zeta:
+        expected += DT * PARAMS.isolation_rate_s * max(zk - expected, 0.0)
+    without = run_kernel(si_strain(), pressure)
+    assert np.all(out["numpy"]["z"] >= expected - 1e-5) and expected > 0.9
+    if pressure == 70 * MPA:
+        assert without["isolated_fraction"] < 1e-6
+        np.testing.assert_allclose(out["numpy"]["z"], expected, atol=1e-5)
+
+
+def test_zero_zeta_is_the_law_without_layer_cracks():
+    s, s_max, P, chi = drivers(si_strain(), 2 * MPA)
+    states = []
+    for zeta in (None, np.zeros_like(s)):
+        c, d, v, z = (np.zeros_like(R) for _ in range(4))
+        phi, g = advance_ensemble(R, c, d, v, z, s, s_max, P, chi, DT, PARAMS, zeta=zeta)
+        states.append((c, d, v, z, phi, g))
+    for a, b in zip(*states):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_numba_matches_numpy_where_z_is_clamped():
@@ -187,6 +231,7 @@ def _args():
     ("d", lambda a: a["c"]),  # aliases c
     ("params", lambda a: PARAMS.as_array()[:-1]),
     ("dt", lambda a: -1.0),
+    ("zeta", lambda a: a["s"][:-1]),
 ])
 def test_bad_input_names_the_argument(name, bad):
     args = _args()
