@@ -26,7 +26,7 @@ class Preset:
 
     ``working`` is ``"cathode"`` or ``"anode"``: the electrode whose active-material mass
     normalises capacities and whose "charging" half-cycle (delithiation of a cathode,
-    lithiation of an anode) comes first, as CC-CV.
+    lithiation of an anode) comes first, as CC-CV (``cv_hold``) or CC.
     """
 
     name: str
@@ -47,6 +47,7 @@ class Preset:
     counter_electrode: str = "Li-In"
     processes: tuple[str, ...] = field(default=("wet", "dry", "none"))
     binder_aliases: dict = field(default_factory=dict)  # data-file binder names -> ours
+    cv_hold: bool = True  # hold at the end of the "charging" CC step (CV to C/50, <= 10 h)
 
     def binder(self, name: str | None) -> tuple[str, Binder]:
         name = self.default_binder if name is None else name
@@ -102,7 +103,8 @@ PRESETS: dict[str, Preset] = {
                "nbr-anisole", 0.15, 60.0, 48.0, (0.01, 2.0), positive_phases=2, counter_electrode="Li",
                binder_aliases={"NBR in anisole": "nbr-anisole", "NBR in toluene": "nbr-toluene",
                                "NBR in p-xylene": "nbr-xylene"},
-               description="NG-Si | Li6PS5Cl | Li half cell, 0.01-2 V vs Li/Li+"),
+               description="NG-Si | Li6PS5Cl | Li half cell, 0.01-2 V vs Li/Li+, galvanostatic",
+               cv_hold=False),
     ]
 }
 

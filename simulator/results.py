@@ -107,6 +107,8 @@ class SimulationResult:
         (at fixed displacement) and ``thickness_change_um`` (at fixed pressure).
     solution : pybamm.Solution
         The full PyBaMM solution, for any other variable.
+    domain : {"positive", "negative"}
+        PyBaMM's domain of the working electrode.
     """
 
     conditions: dict
@@ -120,12 +122,30 @@ class SimulationResult:
     series: dict = field(default_factory=dict)
     solution: object = field(repr=False, default=None)
     notes: list[str] = field(default_factory=list)
+    domain: str = "positive"
 
     def __getattr__(self, name):
         # first-cycle metrics as attributes: result.discharge_capacity_mAh_g
         if name in CycleMetrics.__dataclass_fields__ and self.__dict__.get("cycles"):
             return getattr(self.cycles[0], name)
         raise AttributeError(name)
+
+    def phase_uptake_mAh_g(self, step: int = 0) -> dict:
+        """Lithium each particle phase of the working electrode took up during ``step``
+        of the first cycle [mAh per g of working active material], Li stranded in
+        contact-isolated particles included; keys ``"primary"`` / ``"secondary"``, or
+        ``"all"`` for a one-phase electrode. Negative where the phase gave Li up."""
+        st, d = self.solution.cycles[0].steps[step], self.domain
+        out = {}
+        for _, ph in phase_names(self.solution.all_models[0].options, d):
+            def li(name):
+                return st[name].entries
+            total = li(f"Total lithium in {ph}phase in {d} electrode [mol]" if ph else
+                       f"Total lithium in {d} electrode [mol]")
+            stranded = li(f"Loss of lithium due to loss of {ph}active material in {d} electrode [mol]")
+            out[ph.strip() or "all"] = float((total[-1] + stranded[-1]) - (total[0] + stranded[0])) * (
+                96485.33212 / 3.6 / self.electrode["active_mass_g"])
+        return out
 
     def to_dict(self) -> dict:
         """A JSON-ready summary: first-cycle metrics, per-cycle lists if cycles > 1."""

@@ -175,7 +175,7 @@ class CellRunner:
         self._pv = pv
         self.model_name = cond["model"]
         self.model = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"])
-        self.experiment = experiment(p.working, cond["c_rate"], *p.window_V, cond["cycles"])
+        self.experiment = experiment(p.working, cond["c_rate"], *p.window_V, cond["cycles"], p.cv_hold)
         self.user_solver = solver
         self._sims = {}
 
@@ -260,4 +260,5 @@ def _result(p, cond, pv, sol, cycles_done, notes) -> SimulationResult:
         series=series,
         solution=sol,
         notes=notes,
+        domain=domain.lower(),
     )
