@@ -72,8 +72,9 @@ _EXP_COEFS = _exp_coefficients()
 def _exp(x):
     """exp(x) to <= 2.4e-15 relative, vectorisable: x = k ln2 + r (fdlibm split, |r| <= ln2/2,
     k by the 1.5 * 2^52 rounding trick), degree-10 polynomial in r (Estrin's scheme: four
-    independent pairs and powers of r instead of a 10-deep Horner chain), times 2^k from
-    the exponent bits. x is clamped to [-708, 709] (the result is never subnormal or inf)."""
+    independent pairs and powers of r instead of a 10-deep Horner chain), times 2^k by
+    adding k to the exponent bits of q (exact: x is clamped to [-708, 709], so the result
+    is never subnormal or inf)."""
     x = min(max(x, -708.0), 709.0)
     t = x * _LOG2E + _ROUND
     kf = t - _ROUND
@@ -85,7 +86,7 @@ def _exp(x):
          + r4 * ((a[4] + a[5] * r) + r2 * (a[6] + a[7] * r))
          + (r4 * r4) * ((a[8] + a[9] * r) + r2 * a[10]))
     k = np.float64(t).view(np.int64) - _ROUND_BITS
-    return q * np.int64((k + 1023) << 52).view(np.float64)
+    return np.int64(np.float64(q).view(np.int64) + (k << 52)).view(np.float64)  # q 2^k
 
 
 @numba.njit(inline="always", fastmath=_FASTMATH)
