@@ -28,7 +28,8 @@ graphite above a few MPa) and 1/2 at G = Gamma. Onset: G = Gamma at
 
 so pressure and cohesion both delay it. Shrinking phases (NCM) and mildly swelling ones
 (graphite at tens of MPa) never reach it. Nothing here is fitted: E_f is calibrated on
-Kwon 2022's pressure dependence, H is the electrode thickness, Gamma is measured.
+Kwon 2022's pressure dependence, H is the electrode thickness, Gamma is measured; the
+scatter w = 0.05 (``"Layer fracture energy scatter"``) is assumed.
 """
 
 from __future__ import annotations

@@ -20,6 +20,9 @@ SE / composite constants (one set for all sulfide composites):
   Duffee, Ahmad 2025); stack (cell + frame) stiffness 0.2 MPa per um of thickness
   change for operando pressure (a Li-In | NCM cell changes by ~1 MPa over a ~5 um swing
   of its counter electrode; order of Koerver et al., Energy Environ. Sci. 11 (2018) 2142).
+* Layer decohesion (``models.layer_decohesion``): the cohesive fracture energy is the
+  binder's (cohesion, else toughness x particle diameter, at its content) plus the SE's
+  own 2.9 J/m2; its relative scatter 0.05 is assumed.
 
 Binder properties are those of ``shared/data/calibration_points.csv``; binders without
 a measurement borrow the nearest measured one, as said at each record.
@@ -27,7 +30,6 @@ a measurement borrow the nearest measured one, as said at each record.
 
 from __future__ import annotations
 
-from ssbsim.models.layer_decohesion import SE_FRACTURE_ENERGY_J_M2
 from ssbsim.models.binder_mechanics import (
     BinderProperties,
     fracture_energy_N_m,
@@ -35,6 +37,7 @@ from ssbsim.models.binder_mechanics import (
     retained_traction_fraction,
     void_nucleation_factor,
 )
+from ssbsim.models.layer_decohesion import SE_FRACTURE_ENERGY_J_M2
 
 #: Fraction of the binder-held electrode's compressive strength that acts as holding
 #: traction (calibrated on Kwon 2022, vulcanized vs pristine BR at 2 MPa).

@@ -8,6 +8,8 @@ import numpy as np
 
 from ssbsim.models.phases import phase_names
 
+FARADAY = 96485.33212  # [C.mol-1]
+
 
 @dataclass
 class CycleMetrics:
@@ -136,15 +138,13 @@ class SimulationResult:
         contact-isolated particles included; keys ``"primary"`` / ``"secondary"``, or
         ``"all"`` for a one-phase electrode. Negative where the phase gave Li up."""
         st, d = self.solution.cycles[0].steps[step], self.domain
+        mAh_g_per_mol = FARADAY / 3.6 / self.electrode["active_mass_g"]
         out = {}
         for _, ph in phase_names(self.solution.all_models[0].options, d):
-            def li(name):
-                return st[name].entries
-            total = li(f"Total lithium in {ph}phase in {d} electrode [mol]" if ph else
-                       f"Total lithium in {d} electrode [mol]")
-            stranded = li(f"Loss of lithium due to loss of {ph}active material in {d} electrode [mol]")
-            out[ph.strip() or "all"] = float((total[-1] + stranded[-1]) - (total[0] + stranded[0])) * (
-                96485.33212 / 3.6 / self.electrode["active_mass_g"])
+            total = st[f"Total lithium in {ph}phase in {d} electrode [mol]" if ph else
+                       f"Total lithium in {d} electrode [mol]"].entries
+            stranded = st[f"Loss of lithium due to loss of {ph}active material in {d} electrode [mol]"].entries
+            out[ph.strip() or "all"] = float(total[-1] + stranded[-1] - total[0] - stranded[0]) * mAh_g_per_mol
         return out
 
     def to_dict(self) -> dict:
