@@ -5,7 +5,8 @@ which is the reference (equations, symbols and the semi-implicit scheme are docu
 there): closure c [m], damage opening d [m], void v [m] and isolated fraction z [-] of N
 particles of radius R [m], driven per step by the radial strain s [-], its running
 maximum s_max [-], the effective pressure P_eff [Pa], the void-nucleation factor chi
-[-] and the layer's decohered fraction zeta [-]. Results agree with the reference to ~1e-15 (tests: 1e-10).
+[-] and the layer's decohered fraction zeta [-]. Results agree with the reference to
+~1e-15 (tests: 1e-10).
 
 Particles are independent given the drivers, so the time loop is fused: an outer
 ``prange`` over blocks of ``_BLOCK`` particles, then the time steps, then the particles

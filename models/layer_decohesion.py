@@ -1,4 +1,5 @@
-"""Cohesive fracture of a swelling composite layer: a pure law (floats, NumPy or PyBaMM).
+"""Cohesive fracture of a swelling composite layer: a pure law (floats, NumPy or PyBaMM
+symbols; ``onset_strain`` NumPy only).
 
 A particle phase that swells beyond its fabricated size (Si nanoparticles: radial
 strain up to 0.56 at Li15Si4) pushes the composite's solid framework (SE, carbon and
@@ -26,8 +27,7 @@ graphite above a few MPa) and 1/2 at G = Gamma. Onset: G = Gamma at
 
 .. math:: s^* = \\frac{3}{E_f}\\left(P + \\sqrt{P^2 + \\frac{2 E_f \\Gamma}{3 H}}\\right)
 
-so pressure and cohesion both delay it. Shrinking phases (NCM) and mildly swelling ones
-(graphite at tens of MPa) never reach it. Nothing here is fitted: E_f is calibrated on
+so pressure and cohesion both delay it. Nothing here is fitted: E_f is calibrated on
 Kwon 2022's pressure dependence, H is the electrode thickness, Gamma is measured; the
 scatter w = 0.05 (``"Layer fracture energy scatter"``) is assumed.
 """
