@@ -100,18 +100,19 @@ def test_changed_grid_is_detected(tmp_path):
 
 def test_resume_after_kill(tmp_path):
     """Kill the sweep after its first finished case; the re-run stores every case once
-    and does not recompute the finished one."""
+    and does not recompute the finished one. DFN cases (~0.4 s each), polled every 50 ms:
+    SPM cases finish ~50 ms apart, faster than the kill could follow the first."""
     out = tmp_path / "sweep.h5"
     cmd = [sys.executable, "-m", "ssbsim.simulator.cli", "sweep", "--preset", "kwon2022",
            "--binder", "pristine", "--pressure", "70", "--pressure", "7", "--pressure", "2",
-           "--pressure", "1", "--model", "SPM", "--workers", "1", "--no-figures", "--out", str(out)]
+           "--pressure", "1", "--model", "DFN", "--workers", "1", "--no-figures", "--out", str(out)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     csv_path = tmp_path / "summary.csv"
     deadline = time.time() + 300
     while time.time() < deadline:
         if csv_path.exists() and len(csv_path.read_text().splitlines()) >= 2:
             break
-        time.sleep(0.2)
+        time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     first = {r["name"]: r["computed_at"] for r in open_results(out).read()}
