@@ -20,11 +20,12 @@ from scipy.optimize import minimize_scalar
 
 import ssbsim
 from ssbsim.parameter_sets import choi2025
+from ssbsim.simulator.presets import get_preset
 
 DEFAULT_CSV = Path(__file__).resolve().parents[1] / "tests" / "data" / "calibration_points.csv"
 def measured(path, quantity):
     """{preset binder: value} of Choi 2025's rows of ``quantity``."""
-    aliases = {"NBR in anisole": "nbr-anisole", "NBR in toluene": "nbr-toluene", "NBR in p-xylene": "nbr-xylene"}
+    aliases = get_preset("choi2025").binder_aliases
     with open(path, newline="") as f:
         return {aliases[r["binder"]]: float(r["value"]) for r in csv.DictReader(f)
                 if r["source"] == "Choi2025" and r["quantity"] == quantity}

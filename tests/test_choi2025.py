@@ -8,7 +8,9 @@ of the anode, the same for all three binders, is calibrated on the totals)."""
 import pytest
 from conftest import calibration_rows
 
-BINDERS = {"NBR in anisole": "nbr-anisole", "NBR in toluene": "nbr-toluene", "NBR in p-xylene": "nbr-xylene"}
+from ssbsim.simulator.presets import get_preset
+
+BINDERS = get_preset("choi2025").binder_aliases  # data-file binder -> preset binder
 TOTAL = {BINDERS[r["binder"]]: float(r["value"]) for r in calibration_rows("Choi2025", "discharge_capacity")}
 SI = {BINDERS[r["binder"]]: float(r["value"]) for r in calibration_rows("Choi2025", "discharge_capacity_from_Si")}
 

@@ -9,6 +9,7 @@ from ssbsim.models import layer_decohesion as ld
 from ssbsim.models import strain
 from ssbsim.parameter_sets import choi2025, jo2024
 from ssbsim.parameter_sets.mechanics import SE_CONTACT
+from ssbsim.simulator.presets import get_preset
 
 E_F = SE_CONTACT["Composite framework modulus [Pa]"]
 MPA = 1e6
@@ -49,10 +50,10 @@ def test_onset_predicts_choi2025_si_split():
     plus the SE's, 48 MPa. The Si that lithiates before the layer cracks (x* of Si times
     its share of the capacity) against the measured split of the first lithiation."""
     si = {r["binder"]: float(r["value"]) for r in calibration_rows("Choi2025", "discharge_capacity_from_Si")}
-    names = {"NBR in anisole": "NBR-anisole", "NBR in toluene": "NBR-toluene", "NBR in p-xylene": "NBR-xylene"}
+    aliases = get_preset("choi2025").binder_aliases
     H = choi2025.ANODE.thickness
     for binder, measured in si.items():
-        gamma = choi2025.BINDERS[names[binder].lower()].cohesion_N_m + ld.SE_FRACTURE_ENERGY_J_M2
+        gamma = choi2025.BINDERS[aliases[binder]].cohesion_N_m + ld.SE_FRACTURE_ENERGY_J_M2
         s_star = ld.onset_strain(48 * MPA, gamma, E_F, H)
         x_star = ((1 + s_star) ** 3 - 1) / strain.SILICON_FULL_STRAIN
         predicted = 0.1 * 3579.0 * x_star
