@@ -56,3 +56,11 @@ def onset_strain(pressure_Pa, fracture_energy_J_m2, framework_modulus_Pa, thickn
     """Radial strain s* at which G = Gamma [-] (closed form of the quadratic)."""
     P, E = pressure_Pa, framework_modulus_Pa
     return 3 / E * (P + np.sqrt(P * P + 2 * E * fracture_energy_J_m2 / (3 * thickness_m)))
+
+
+def decohered_fraction_of_strain(s, pressure_Pa, framework_modulus_Pa, thickness_m,
+                                 fracture_energy_J_m2, scatter):
+    """zeta from a radial strain (series) and pressure on NumPy values: the driver the
+    contact kernels take per step (PyBaMM's mirror smooths the two max(., 0) with relu_h)."""
+    G = energy_release_rate(np.maximum(s, 0.0), pressure_Pa, framework_modulus_Pa, thickness_m)
+    return decohered_fraction(np.maximum(G, 0.0), fracture_energy_J_m2, scatter)

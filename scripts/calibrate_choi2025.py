@@ -23,6 +23,8 @@ from ssbsim.parameter_sets import choi2025
 from ssbsim.simulator.presets import get_preset
 
 DEFAULT_CSV = Path(__file__).resolve().parents[1] / "tests" / "data" / "calibration_points.csv"
+
+
 def measured(path, quantity):
     """{preset binder: value} of Choi 2025's rows of ``quantity``."""
     aliases = get_preset("choi2025").binder_aliases

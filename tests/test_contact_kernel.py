@@ -93,8 +93,8 @@ def test_numba_matches_numpy(scenario, params_form):
 
 def layer_zeta(s, pressure_Pa, fracture_energy_J_m2=20.0, thickness_m=20e-6):
     """The layer's decohered fraction per step for a swelling strain series."""
-    G = decohesion.energy_release_rate(np.maximum(s, 0.0), pressure_Pa, PARAMS.framework_modulus_Pa, thickness_m)
-    return decohesion.decohered_fraction(np.maximum(G, 0.0), fracture_energy_J_m2, 0.05)
+    return decohesion.decohered_fraction_of_strain(s, pressure_Pa, PARAMS.framework_modulus_Pa, thickness_m,
+                                                   fracture_energy_J_m2, 0.05)
 
 
 @pytest.mark.parametrize("pressure", [2 * MPA, 70 * MPA])

@@ -142,10 +142,9 @@ def _numba_isolated_fraction(sol, pv, pre="", infix="", dt=5.0):
     s = np.interp(grid, t, sol[f"Positive electrode {infix}radial strain"].entries)
     p_eff = np.interp(grid, t, sol["Positive electrode effective pressure [Pa]"].entries)
     law = ContactLawParameters.from_parameters(pv)
-    G = decohesion.energy_release_rate(np.maximum(s, 0.0), p_eff, law.framework_modulus_Pa,
-                                       pv["Positive electrode thickness [m]"])
-    zeta = decohesion.decohered_fraction(np.maximum(G, 0.0), pv["Positive electrode cohesive fracture energy [J.m-2]"],
-                                         pv["Layer fracture energy scatter"])
+    zeta = decohesion.decohered_fraction_of_strain(
+        s, p_eff, law.framework_modulus_Pa, pv["Positive electrode thickness [m]"],
+        pv["Positive electrode cohesive fracture energy [J.m-2]"], pv["Layer fracture energy scatter"])
     xi, w = lognormal_classes(5)
     R = pv[f"{pre}Positive particle contact radius [m]"] * np.exp(
         pv[f"{pre}Positive particle size log-standard deviation"] * xi)
