@@ -122,7 +122,7 @@ def composite_cell_model(
         if mechanics:
             for phase in m.options.phases[domain]:
                 m.submodels[f"{domain} {phase} active material"] = ContactLossActiveMaterial(
-                    m.param, domain, m.options, m.x_average, phase, size_classes)
+                    m.param, domain, m.options, phase, size_classes)
     if mechanics:
         m.submodels["electrolyte transport efficiency"] = ContactTortuosity(
             m.param, m.options, composite_domains)

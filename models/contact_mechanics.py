@@ -12,22 +12,21 @@ of the connected surface multiplies the kinetics through :class:`BinderCoveredCo
 
 States per phase (scalars without a domain, one value per cell as on PyBaMM's 1D
 current collector): the mean stoichiometry of the connected particles
-(eps dx/dt = -a j / (F c_max)), the running maximum radial strain s_max and, per size
-class k, closure c_k [m], damage opening d_k [m], void v_k [m], isolated fraction
-z_k [-]. Size classes: R_k = R_c exp(sigma xi_k), probabilists' Gauss-Hermite nodes xi_k
-with number weights w_k (Hermite-Gauss quadrature of the lognormal).
+(eps dx/dt = -a j / (F c_max)), the running maximum radial strain s_max [%] and, per size
+class k, closure c_k, damage opening d_k, void v_k [10 nm] and isolated fraction z_k [-]
+(the SI values are the variables ``... closure [m]`` etc.). Size classes:
+R_k = R_c exp(sigma xi_k), probabilists' Gauss-Hermite nodes xi_k with number weights w_k.
 
-Cost: the law is written on K-vectors (the K scalar states of a quantity stacked), so
-each operation is one node of the expression tree and of the CasADi graph, not K; and
-relu_h is one node, which PyBaMM's unshared tree evaluation (shape checks) needs. Versus
-K scalar copies of the law (Kwon 2022 half cell, 5 classes): CasADi residual 589 -> 324
-instructions (SPM), DFN build + first solve 1.66 -> 1.25 s (0.83 s without mechanics),
-warm solves 10-16 % faster. The Jacobian is not smaller: CasADi's MX Jacobian sweeps the
-whole vector graph once per colour (~21), as it swept one class's copy per colour before
-(the SPM / SPMe get an SX Jacobian instead: ``composite_cell.scalar_jacobian``).
-Aggregates (contact fraction, void, mean gap) stay algebraic variables: inlined, they
-make SPM solves ~13 % faster but the DFN's ~15 % slower (every kinetics row then depends
-on every size-class state).
+Cost (Kwon 2022 DFN half cell, 5 classes, 2026-12-02): the whole law is one
+``pybamm.Function`` node that CasADi evaluates as one call of an SX function
+(:mod:`ssbsim.models.contact_law_sx`), the states are in the law's units (no PyBaMM
+``scale``: one multiplication per state and one division per rate fewer) and eps_AM is
+x-averaged (20 identical rows of 17 non-zeros before). Residual 629 -> 465 MX
+instructions (262 without mechanics), Jacobian 4219 -> 2691 (1267), states 548 -> 529
+(502); warm-solve overhead vs no mechanics 1.36 -> 1.23-1.28x in interleaved runs. The
+Jacobian still needs 19 AD colours (11 without): the aggregates, eps_AM and the lithium
+loss each depend on 17-18 states. Aggregates (contact fraction, void, mean gap) stay
+algebraic variables: inlined, every kinetics row would depend on every size-class state.
 
 Parameters (``<pre>`` is the phase prefix, e.g. ``"Secondary: "``):
 ``<pre><Domain> electrode volumetric strain`` (function of stoichiometry),
@@ -44,24 +43,21 @@ import casadi
 import numpy as np
 import pybamm
 
-from .layer_decohesion import decohered_fraction, energy_release_rate
+from .contact_law_sx import (LAW_INPUTS, LENGTH_UNIT_M, STRAIN_UNIT, VECTOR_INPUTS, ContactLawCall,
+                             law_output_slices)
 from .strain import radial_strain
 
 DEFAULT_SIZE_CLASSES = 5
-LENGTH_SCALE_M = 1e-8  # scale of the contact-state lengths for the solver
 #: Algebraic aggregates of each phase and their scales.
-AGGREGATES = {"contact fraction": 1.0, "void fraction increase": 1e-2, "mean gap [m]": LENGTH_SCALE_M}
-#: States of each size class and their scales.
-SIZE_CLASS_STATES = {"closure [m]": LENGTH_SCALE_M, "damage opening [m]": LENGTH_SCALE_M,
-                     "void [m]": LENGTH_SCALE_M, "isolated fraction": 1.0}
+AGGREGATES = {"contact fraction": 1.0, "void fraction increase": 1e-2, "mean gap [m]": LENGTH_UNIT_M}
+#: States of each size class (in the law's units: lengths in 10 nm), and the SI
+#: variables they are reported as.
+SIZE_CLASS_STATES = VECTOR_INPUTS
+SIZE_CLASS_SI = {"closure [10 nm]": ("closure [m]", LENGTH_UNIT_M),
+                 "damage opening [10 nm]": ("damage opening [m]", LENGTH_UNIT_M),
+                 "void [10 nm]": ("void [m]", LENGTH_UNIT_M)}
 _CASADI_TYPES = (casadi.MX, casadi.SX, casadi.DM)
 _MX_ZERO = casadi.MX(0)  # one constant node, shared by every relu_h of a graph
-
-
-def lognormal_classes(n: int):
-    """Nodes xi_k and normalised weights w_k of an n-point Hermite-Gauss quadrature."""
-    xi, w = np.polynomial.hermite_e.hermegauss(n)
-    return xi, w / w.sum()
 
 
 def _relu_h(y, h):
@@ -123,13 +119,18 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
 
     Parameters
     ----------
-    param, domain, options, x_average, phase : as PyBaMM's ``LossActiveMaterial``
+    param, domain, options, phase : as PyBaMM's ``LossActiveMaterial``
     size_classes : int
         Number K of lognormal size classes.
+
+    The active-material volume fraction is x-averaged (PyBaMM's ``x_average=True``) in
+    every model, the DFN included: the law is driven by x-averaged quantities, so
+    eps_AM(x) would be N_x identical states, each row depending on every size-class
+    state (Kwon 2022 DFN: 20 such rows of 17 non-zeros, 19 redundant states).
     """
 
-    def __init__(self, param, domain, options, x_average, phase, size_classes=DEFAULT_SIZE_CLASSES):
-        super().__init__(param, domain, options, x_average, phase)
+    def __init__(self, param, domain, options, phase, size_classes=DEFAULT_SIZE_CLASSES):
+        super().__init__(param, domain, options, True, phase)
         self.size_classes = size_classes
 
     def _var_prefix(self):
@@ -144,18 +145,19 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
     def get_fundamental_variables(self):
         variables = super().get_fundamental_variables()
         name = self._var_prefix()
-        # Scales make IDA's absolute tolerance (1e-6 on scaled states) meaningful: the
-        # lengths are ~10 nm, the strains ~1e-2.
-        states = {f"{name}running maximum radial strain": 1e-2,
-                  f"{name}mean stoichiometry of connected particles": 1.0}
-        for k in range(self.size_classes):
-            for q, scale in SIZE_CLASS_STATES.items():
-                states[f"{name}size class {k} {q}"] = scale
+        # The states are in units that make IDA's absolute tolerance (1e-6) meaningful
+        # (lengths in 10 nm, the running maximum strain in %), so they need no
+        # ``scale``: the law converts inside its SX function (``contact_law_sx``).
         # No domain (size 1 as on the 1D current collector): the size classes are stacked
         # into K-vectors (``_stack``) and PyBaMM checks shapes before discretisation with
         # a dummy current-collector size of 3, which a K-vector would not broadcast with.
-        for key, scale in states.items():
-            variables[key] = pybamm.Variable(key, scale=scale)
+        keys = [f"{name}running maximum radial strain [%]", f"{name}mean stoichiometry of connected particles"]
+        keys += [f"{name}size class {k} {q}" for k in range(self.size_classes) for q in SIZE_CLASS_STATES]
+        variables.update({key: pybamm.Variable(key) for key in keys})
+        variables[f"{name}running maximum radial strain"] = STRAIN_UNIT * variables[keys[0]]
+        for k in range(self.size_classes):
+            for q, (si, unit) in SIZE_CLASS_SI.items():
+                variables[f"{name}size class {k} {si}"] = unit * variables[f"{name}size class {k} {q}"]
         # Aggregates read by kinetics and transport are algebraic variables, so those
         # rows depend on 3 variables, not on every size-class state (sparse Jacobian).
         for key, scale in AGGREGATES.items():
@@ -166,68 +168,41 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         domain, name, pp = self.domain, self._var_prefix(), self.phase_param
         pre = pp.phase_prefactor
         Domain = domain.capitalize()
-        law = _law()
+        P = pybamm.Parameter
         # Mean stoichiometry of the connected particles as its own state: eps dx/dt =
         # -a j / (F c_max) (isolated particles leave with the mean). Reading it from the
         # particle concentrations instead would couple the law to every particle state
         # and make the Jacobian dense (~6x slower DFN solves).
         sto = variables[f"{name}mean stoichiometry of connected particles"]
-        sto0 = pp.sto_init_av
         eps_v = lambda x: pybamm.FunctionParameter(  # noqa: E731
             f"{pre}{Domain} electrode volumetric strain", {"Stoichiometry": x})
-        s = radial_strain(eps_v, sto, sto0)
-        s_max = variables[f"{name}running maximum radial strain"]
+        s = radial_strain(eps_v, sto, pp.sto_init_av)
         P_eff = effective_pressure(domain)
-        chi = pybamm.Parameter(f"{Domain} electrode void nucleation factor")
-        R_c = pybamm.Parameter(f"{pre}{Domain} particle contact radius [m]")
-        sigma = pybamm.Parameter(f"{pre}{Domain} particle size log-standard deviation")
-        v_cr = law["v0"] * (P_eff / 1e6) ** law["n"]
-        h, g_s, k_y = law["h"], law["g_s"], law["k_y"]
-        expand = relu_h(s - s_max, 1e-9)
-        # The K size classes as K-vectors: one node per operation, not K (the CasADi
-        # residual and its Jacobian shrink accordingly). R, weights: constant K-vectors.
-        K = self.size_classes
-        xi, w = lognormal_classes(K)
-        R = R_c * pybamm.exp(sigma * pybamm.Vector(xi))
-        wV, wA = pybamm.Vector(w) * R**3, pybamm.Vector(w) * R**2
-        total = pybamm.Matrix(np.ones((1, K)))  # row sum: total @ x = sum_k x_k
-        wV, wA = wV / (total @ wV), wA / (total @ wA)  # normalised volume, area weights
-        c, d, v, z = (self._stack(variables, q) for q in SIZE_CLASS_STATES)
-        y = R * (s_max - s) - c  # e_k - c_k; c_k - e_k = -y exactly
-        open_gap, over, d_pos = relu_h(y, h), relu_h(-y, h), relu_h(d, h)
-        g = open_gap + d_pos
-        creep = v_cr / (g + g_s)  # closure / healing rate per unit gap [s-1]
-        dv = law["kappa"] * chi * (k_y * over + R * (law["k_max"] * expand))
-        phi = pybamm.exp(relu_h(g - R * (P_eff / law["E_f"]), h) * (-1 / law["lam"]))
-        # logistic 1 / (1 + exp(-(phi_c - phi) / w)) = (1 + tanh((phi_c - phi) / 2w)) / 2
-        below = pybamm.sigmoid(phi, law["phi_c"], 1 / (2 * law["w_phi"]))
-        # the layer cracks through a swelling phase's network (``layer_decohesion``)
-        G = energy_release_rate(relu_h(s, 1e-9), P_eff, law["E_f"], self.domain_param.L)
-        zeta = decohered_fraction(
-            relu_h(G, 1e-9), pybamm.Parameter(f"{Domain} electrode cohesive fracture energy [J.m-2]"),
-            pybamm.Parameter("Layer fracture energy scatter"))
-        dz = law["r_iso"] * relu_h(below + zeta * (1 - below) - z, 1e-6)
-        self._rates = {s_max: law["k_max"] * expand}  # state -> d/dt, all start at 0
-        rates = (creep * open_gap - k_y * over, dv - creep * d_pos, dv, dz)  # c, d, v, z
-        for q, rate in zip(SIZE_CLASS_STATES, rates):
-            for k in range(K):
-                self._rates[variables[f"{name}size class {k} {q}"]] = pybamm.Index(rate, k, check_size=False)
-        connected = wA * (1 - z)
-        f_iso, dfiso = total @ (wV * z), total @ (wV * dz)
-        void = total @ ((3 * wV / R) * (g + v))
-        # 1 - lost / connected area: exactly 1 at full contact (phi = 1), however PyBaMM
-        # rearranges the weighted sums
-        conn_area, lost_area, gap_area = total @ connected, total @ (connected * (1 - phi)), total @ (wA * g)
         eps0 = pybamm.x_average(pp.epsilon_s)
-        variables.update(self._get_standard_active_material_change_variables(-eps0 * dfiso))
-        self._aggregates = {
-            "contact fraction": 1 - lost_area / conn_area,
-            "void fraction increase": eps0 * void,
-            "mean gap [m]": gap_area,
+        K = self.size_classes
+        inputs = {
+            "s": s, "s_max [%]": variables[f"{name}running maximum radial strain [%]"],
+            **{q: self._stack(variables, q) for q in SIZE_CLASS_STATES},
+            "P_eff": P_eff, "chi": P(f"{Domain} electrode void nucleation factor"),
+            "R_c": P(f"{pre}{Domain} particle contact radius [m]"),
+            "sigma": P(f"{pre}{Domain} particle size log-standard deviation"),
+            **_law(), "L": self.domain_param.L,
+            "Gamma": P(f"{Domain} electrode cohesive fracture energy [J.m-2]"),
+            "w_G": P("Layer fracture energy scatter"),
         }
+        law = pybamm.Function(ContactLawCall(K), *(inputs[q] for q in LAW_INPUTS),
+                              name=f"function (contact law, {K} size classes)")
+        out = {key: pybamm.Index(law, sl, check_size=False) for key, sl in law_output_slices(K).items()}
+        self._rates = {variables[f"{name}running maximum radial strain [%]"]: out["ds_max"]}  # all start at 0
+        for q, rate in zip(SIZE_CLASS_STATES, ("dc", "dd", "dv", "dz")):
+            for k in range(K):
+                self._rates[variables[f"{name}size class {k} {q}"]] = pybamm.Index(out[rate], k, check_size=False)
+        variables.update(self._get_standard_active_material_change_variables(-eps0 * out["isolation rate [s-1]"]))
+        self._aggregates = {"contact fraction": out["contact fraction"], "mean gap [m]": out["mean gap [m]"],
+                            "void fraction increase": eps0 * out["void per active volume"]}
         variables.update({
             f"{name}radial strain": s,
-            f"{name}isolated fraction": f_iso,
+            f"{name}isolated fraction": out["isolated fraction"],
             f"{name}thickness strain": eps0 * ((1 + s) ** 3 - 1) + variables[f"{name}void fraction increase"],
             f"{Domain} electrode effective pressure [Pa]": P_eff,
         })

@@ -34,6 +34,8 @@ scatter w = 0.05 (``"Layer fracture energy scatter"``) is assumed.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 #: Fracture energy of cold-pressed sulfide SE [J.m-2]: K_IC^2 / E with K_IC = 0.23
@@ -46,9 +48,12 @@ def energy_release_rate(s_pos, pressure_Pa, framework_modulus_Pa, thickness_m):
     return thickness_m * (framework_modulus_Pa * s_pos * s_pos / 6 - pressure_Pa * s_pos)
 
 
-def decohered_fraction(G_pos, fracture_energy_J_m2, scatter):
-    """zeta = r^(1/w) / (1 + r^(1/w)), r = G+ / Gamma [-]; ``G_pos`` = max(G, 0) >= 0."""
-    q = (G_pos / fracture_energy_J_m2) ** (1 / scatter)
+def decohered_fraction(G_pos, fracture_energy_J_m2, scatter, power=operator.pow):
+    """zeta = r^(1/w) / (1 + r^(1/w)), r = G+ / Gamma [-]; ``G_pos`` = max(G, 0) >= 0.
+
+    ``power(x, y)`` computes x^y (CasADi SX passes one whose derivative in y stays
+    finite at x = 0: ``contact_law_sx.power``)."""
+    q = power(G_pos / fracture_energy_J_m2, 1 / scatter)
     return q / (1 + q)
 
 

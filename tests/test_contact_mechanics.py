@@ -13,7 +13,7 @@ from ssbsim.models import layer_decohesion as decohesion
 from ssbsim.models.binder_mechanics import BinderProperties, rubber_shear_modulus
 from ssbsim.models.contact_kernel import advance_ensemble, aggregate_ensemble
 from ssbsim.models.contact_law import ContactLawParameters, running_max_series
-from ssbsim.models.contact_mechanics import lognormal_classes
+from ssbsim.models.contact_law_sx import lognormal_classes
 from ssbsim.simulator.errors import InputError
 from ssbsim.simulator.protocol import experiment
 from ssbsim.simulator.simulation import parameter_values, resolve_conditions
