@@ -71,8 +71,15 @@ def law_output_slices(K: int) -> dict:
     return out
 
 
+_CASADI_TYPES = (casadi.MX, casadi.SX, casadi.DM)
+_MX_ZERO = casadi.MX(0)  # one constant node, shared by every relu_h of an MX graph
+
+
 def _relu_h(y, h):
-    yp = casadi.fmax(y, 0)
+    """y+^2 / (y+ + h) on NumPy values or CasADi symbols (also ``contact_mechanics.relu_h``'s function)."""
+    symbolic = isinstance(y, _CASADI_TYPES) or isinstance(h, _CASADI_TYPES)
+    zero = _MX_ZERO if isinstance(y, casadi.MX) else 0  # SX or DM: a plain 0
+    yp = casadi.fmax(y, zero) if symbolic else np.maximum(y, 0)
     return yp * yp / (yp + h)
 
 

@@ -43,8 +43,8 @@ import casadi
 import numpy as np
 import pybamm
 
-from .contact_law_sx import (LAW_INPUTS, LENGTH_UNIT_M, STRAIN_UNIT, VECTOR_INPUTS, ContactLawCall,
-                             law_output_slices)
+from .contact_law_sx import (_CASADI_TYPES, LAW_INPUTS, LENGTH_UNIT_M, STRAIN_UNIT, VECTOR_INPUTS, ContactLawCall,
+                             _relu_h, law_output_slices)
 from .strain import radial_strain
 
 DEFAULT_SIZE_CLASSES = 5
@@ -56,18 +56,6 @@ SIZE_CLASS_STATES = VECTOR_INPUTS
 SIZE_CLASS_SI = {"closure [10 nm]": ("closure [m]", LENGTH_UNIT_M),
                  "damage opening [10 nm]": ("damage opening [m]", LENGTH_UNIT_M),
                  "void [10 nm]": ("void [m]", LENGTH_UNIT_M)}
-_CASADI_TYPES = (casadi.MX, casadi.SX, casadi.DM)
-_MX_ZERO = casadi.MX(0)  # one constant node, shared by every relu_h of a graph
-
-
-def _relu_h(y, h):
-    """y+^2 / (y+ + h) on NumPy values or CasADi symbols (the node's function)."""
-    symbolic = isinstance(y, _CASADI_TYPES) or isinstance(h, _CASADI_TYPES)
-    zero = _MX_ZERO if isinstance(y, casadi.MX) else 0  # SX or DM: a plain 0
-    yp = casadi.fmax(y, zero) if symbolic else np.maximum(y, 0)
-    return yp * yp / (yp + h)
-
-
 def _stack(*xs):
     """Scalars stacked into a column (NumPy or CasADi): PyBaMM's NumpyConcatenation
     cannot be discretised on symbols without a domain, a ``Function`` node can."""
@@ -192,11 +180,13 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         }
         law = pybamm.Function(ContactLawCall(K), *(inputs[q] for q in LAW_INPUTS),
                               name=f"function (contact law, {K} size classes)")
-        out = {key: pybamm.Index(law, sl, check_size=False) for key, sl in law_output_slices(K).items()}
+        slices = law_output_slices(K)
+        out = {key: pybamm.Index(law, sl, check_size=False) for key, sl in slices.items()}
         self._rates = {variables[f"{name}running maximum radial strain [%]"]: out["ds_max"]}  # all start at 0
         for q, rate in zip(SIZE_CLASS_STATES, ("dc", "dd", "dv", "dz")):
-            for k in range(K):
-                self._rates[variables[f"{name}size class {k} {q}"]] = pybamm.Index(out[rate], k, check_size=False)
+            for k in range(K):  # one read of the law's output per state
+                self._rates[variables[f"{name}size class {k} {q}"]] = pybamm.Index(
+                    law, slices[rate].start + k, check_size=False)
         variables.update(self._get_standard_active_material_change_variables(-eps0 * out["isolation rate [s-1]"]))
         self._aggregates = {"contact fraction": out["contact fraction"], "mean gap [m]": out["mean gap [m]"],
                             "void fraction increase": eps0 * out["void per active volume"]}
