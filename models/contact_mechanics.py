@@ -43,8 +43,8 @@ import casadi
 import numpy as np
 import pybamm
 
-from .contact_law_sx import (_CASADI_TYPES, LAW_INPUTS, LENGTH_UNIT_M, STRAIN_UNIT, VECTOR_INPUTS, ContactLawCall,
-                             _relu_h, law_output_slices)
+from .contact_law_sx import (_CASADI_TYPES, LAW_INPUTS, LENGTH_UNIT_M, SCALAR_OUTPUTS, STRAIN_UNIT, VECTOR_INPUTS,
+                             ContactLawCall, _relu_h, law_output_slices)
 from .strain import radial_strain
 
 DEFAULT_SIZE_CLASSES = 5
@@ -181,7 +181,7 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         law = pybamm.Function(ContactLawCall(K), *(inputs[q] for q in LAW_INPUTS),
                               name=f"function (contact law, {K} size classes)")
         slices = law_output_slices(K)
-        out = {key: pybamm.Index(law, sl, check_size=False) for key, sl in slices.items()}
+        out = {key: pybamm.Index(law, slices[key], check_size=False) for key in SCALAR_OUTPUTS}
         self._rates = {variables[f"{name}running maximum radial strain [%]"]: out["ds_max"]}  # all start at 0
         for q, rate in zip(SIZE_CLASS_STATES, ("dc", "dd", "dv", "dz")):
             for k in range(K):  # one read of the law's output per state

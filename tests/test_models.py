@@ -92,7 +92,7 @@ def test_scalar_jacobian_equals_casadi_mx_jacobian():
     import numpy as np
 
     from ssbsim.models.composite_cell import SCALAR_JACOBIAN_MAX_STATES, scalar_jacobian
-    from ssbsim.models.contact_mechanics import _relu_h
+    from ssbsim.models.contact_law_sx import _relu_h
 
     yd, ya, t, p = (casadi.MX.sym(n, k) for n, k in (("yd", 3), ("ya", 1), ("t", 1), ("p", 2)))
     y = casadi.vertcat(yd, ya)
