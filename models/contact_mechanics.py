@@ -39,10 +39,13 @@ relaxation time [s]``, ``<Domain> electrode void nucleation factor``,
 
 from __future__ import annotations
 
+import dataclasses
+
 import casadi
 import numpy as np
 import pybamm
 
+from .contact_law import ContactLawParameters
 from .contact_law_sx import (_CASADI_TYPES, LAW_INPUTS, LENGTH_UNIT_M, SCALAR_OUTPUTS, STRAIN_UNIT, VECTOR_INPUTS,
                              ContactLawCall, _relu_h, law_output_slices)
 from .strain import radial_strain
@@ -74,8 +77,11 @@ def relu_h(y, h):
 
 
 def _law():
-    """Shared SE / composite constants of the contact law as PyBaMM parameters."""
+    """Shared SE / composite constants of the contact law as PyBaMM parameters; the four
+    numerical constants (k_y, k_max, g_s, h) are the defaults of ``ContactLawParameters``,
+    so the PyBaMM law, the NumPy reference and the numba kernel share one value each."""
     P = pybamm.Parameter
+    fixed = {f.name: f.default for f in dataclasses.fields(ContactLawParameters)}
     return {
         "v0": P("Solid electrolyte creep velocity at 1 MPa [m.s-1]"),
         "n": P("Solid electrolyte creep stress exponent"),
@@ -84,10 +90,10 @@ def _law():
         "phi_c": P("Contact percolation threshold"),
         "r_iso": P("Contact isolation rate [s-1]"),
         "kappa": P("Void nucleation coefficient"),
-        "k_y": pybamm.Scalar(1e-2),
-        "k_max": pybamm.Scalar(1e-1),
-        "g_s": pybamm.Scalar(1e-10),
-        "h": pybamm.Scalar(1e-11),
+        "k_y": pybamm.Scalar(fixed["yield_rate_s"]),
+        "k_max": pybamm.Scalar(fixed["max_relaxation_rate_s"]),
+        "g_s": pybamm.Scalar(fixed["gap_regularisation_m"]),
+        "h": pybamm.Scalar(fixed["smoothing_m"]),
         "w_phi": P("Contact percolation threshold width"),
     }
 
