@@ -28,7 +28,9 @@ is compute-bound, so the same law is evaluated with fewer operations than the re
 * divisions are merged over a common denominator: the two relu_h of the gap in one,
   the contact exponent with the implicit creep factor in one
   (open f / (1 + f) = open dt v_cr / (g + g_s + dt v_cr)), and the logistic with the
-  isolation rate in one; R P / E_f and dt v_cr are per-step scalars;
+  isolation rate in one; R P / E_f, dt v_cr and dt kappa chi (k_y, k_max relu(s - s_max))
+  are per-step scalars, dt r_iso a constant;
+* the contact exponent is <= 0, so its exp needs only the lower clamp;
 * multiply-adds are fused (``fastmath={"contract"}``: no reassociation, no
   approximate division, so ``min``/``max`` and the zero-strain exactness hold).
 
@@ -71,12 +73,23 @@ _EXP_COEFS = _exp_coefficients()
 
 @numba.njit(inline="always", fastmath=_FASTMATH)
 def _exp(x):
-    """exp(x) to <= 2.4e-15 relative, vectorisable: x = k ln2 + r (fdlibm split, |r| <= ln2/2,
-    k by the 1.5 * 2^52 rounding trick), degree-10 polynomial in r (Estrin's scheme: four
+    """exp(x) to <= 2.4e-15 relative, vectorisable (x clamped to [-708, 709])."""
+    return _exp_clamped(min(max(x, -708.0), 709.0))
+
+
+@numba.njit(inline="always", fastmath=_FASTMATH)
+def _exp_nonpositive(x):
+    """exp(x) for x <= 0 (the contact exponent): only the lower clamp is needed."""
+    return _exp_clamped(max(x, -708.0))
+
+
+@numba.njit(inline="always", fastmath=_FASTMATH)
+def _exp_clamped(x):
+    """exp(x) for x in [-708, 709]: x = k ln2 + r (fdlibm split, |r| <= ln2/2, k by the
+    1.5 * 2^52 rounding trick), degree-10 polynomial in r (Estrin's scheme: four
     independent pairs and powers of r instead of a 10-deep Horner chain), times 2^k by
-    adding k to the exponent bits of q (exact: x is clamped to [-708, 709], so the result
-    is never subnormal or inf)."""
-    x = min(max(x, -708.0), 709.0)
+    adding k to the exponent bits of q (exact: in that range the result is never
+    subnormal or inf)."""
     t = x * _LOG2E + _ROUND
     kf = t - _ROUND
     r = (x - kf * _LN2_HI) - kf * _LN2_LO
@@ -114,14 +127,15 @@ def _contact_exponent(Ri, g, pEk, den, h, lam):
 
 
 @numba.njit(inline="always", fastmath=_FASTMATH)
-def _isolation_rate(phi, zi, zeta, phi_c, inv_w, r_iso):
-    """r_iso relu_h(b + zeta (1 - b) - z, 1e-6), b = sigmoid((phi_c - phi) / w), over one
-    denominator: with D = 1 + exp((phi - phi_c) / w) (b = 1 / D) and
-    m = relu(1 + zeta (D - 1) - z D) = D relu(b + zeta (1 - b) - z), it is
-    r_iso m^2 / (D (m + 1e-6 D)); at zeta = 0, m = relu(1 - z D) exactly."""
-    D = 1.0 + _exp((phi - phi_c) * inv_w)
-    m = max(1.0 + zeta * (D - 1.0) - zi * D, 0.0)
-    return r_iso * m * m / (D * (m + 1e-6 * D))
+def _isolation_step(phi, zi, zeta, phi_c, inv_w, dt_r):
+    """dt r_iso relu_h(b + zeta (1 - b) - z, 1e-6), b = sigmoid((phi_c - phi) / w), over one
+    denominator: with E = exp((phi - phi_c) / w), D = 1 + E (b = 1 / D) and
+    m = relu((1 - z) + (zeta - z) E) = D relu(b + zeta (1 - b) - z), it is
+    dt r_iso m^2 / (D (m + 1e-6 D)) (dt_r = dt r_iso)."""
+    E = _exp((phi - phi_c) * inv_w)
+    D = 1.0 + E
+    m = max((zeta - zi) * E + (1.0 - zi), 0.0)
+    return dt_r * m * m / (D * (m + 1e-6 * D))
 
 
 @numba.njit(parallel=True, fastmath=_FASTMATH, cache=True)
@@ -129,14 +143,14 @@ def _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, dt, p):
     v0, n_cr, E_f, lam, phi_c, r_iso, kappa, k_y, k_max, g_s, h, w_phi = (
         p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11])
     n, m = R.shape[0], s.shape[0]
-    ds, kmp, dtv, pE, kch = np.empty(m), np.empty(m), np.empty(m), np.empty(m), np.empty(m)
+    ds, dkm, dtv, pE, dky = np.empty(m), np.empty(m), np.empty(m), np.empty(m), np.empty(m)
     for k in range(m):  # per-step scalars
         ds[k] = s_max[k] - s[k]
-        kmp[k] = k_max * max(s[k] - s_max[k], 0.0)
+        dkm[k] = dt * kappa * chi[k] * k_max * max(s[k] - s_max[k], 0.0)  # dt dv = dky over + R dkm
         dtv[k] = dt * (v0 * (max(P_eff[k], 0.0) / 1e6) ** n_cr)
         pE[k] = P_eff[k] / E_f
-        kch[k] = kappa * chi[k]
-    inv_w, dt_ky = 1.0 / w_phi, dt * k_y
+        dky[k] = dt * kappa * chi[k] * k_y
+    inv_w, dt_ky, dt_r = 1.0 / w_phi, dt * k_y, dt * r_iso
     n_blocks = (n + _BLOCK - 1) // _BLOCK
     phi_out, g_out, scratch = np.empty(n), np.empty(n), np.empty(n_blocks * _BLOCK)
     for b in numba.prange(n_blocks):
@@ -144,27 +158,27 @@ def _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, dt, p):
         Rb, cb, db, vb, zb = R[lo:hi], c[lo:hi], d[lo:hi], v[lo:hi], z[lo:hi]
         phib = scratch[lo:hi]  # the contact exponent, then phi, of this step
         for k in range(m):
-            dsk, kmpk, dtvk, pEk, kck, zk = ds[k], kmp[k], dtv[k], pE[k], kch[k], zeta[k]
+            dsk, dkmk, dtvk, pEk, dkyk, zk = ds[k], dkm[k], dtv[k], pE[k], dky[k], zeta[k]
             for i in range(hi - lo):  # pass 1: gap, closure, damage, void; ln phi
                 Ri, ci, di = Rb[i], cb[i], db[i]
                 open_gap, over, g = _gap(Ri, ci, di, dsk, h)
-                dv = kck * (k_y * over + Ri * kmpk)
+                dtdv = dkyk * over + Ri * dkmk
                 gg = g + g_s
                 phib[i], inv_den = _contact_exponent(Ri, g, pEk, gg + dtvk, h, lam)
                 cb[i] = ci + open_gap * dtvk * inv_den - dt_ky * over  # open f / (1 + f)
-                db[i] = (di + dt * dv) * gg * inv_den  # (d + dt dv) / (1 + f)
-                vb[i] += dt * dv
+                db[i] = (di + dtdv) * gg * inv_den  # (d + dt dv) / (1 + f)
+                vb[i] += dtdv
             for i in range(hi - lo):  # pass 2: phi (of the step's starting states)
-                phib[i] = _exp(phib[i])
+                phib[i] = _exp_nonpositive(phib[i])
             for i in range(hi - lo):  # pass 3: isolation
                 zi = zb[i]
-                zn = zi + dt * _isolation_rate(phib[i], zi, zk, phi_c, inv_w, r_iso)
+                zn = zi + _isolation_step(phib[i], zi, zk, phi_c, inv_w, dt_r)
                 zb[i] = 1.0 if zn > 1.0 else zn  # np.minimum(z, 1.0)
         k = m - 1  # phi, g after the last step, with its drivers
         for i in range(hi - lo):
             _, _, g = _gap(Rb[i], cb[i], db[i], ds[k], h)
             x, _ = _contact_exponent(Rb[i], g, pE[k], g + g_s + dtv[k], h, lam)
-            phi_out[lo + i], g_out[lo + i] = _exp(x), g
+            phi_out[lo + i], g_out[lo + i] = _exp_nonpositive(x), g
     return phi_out, g_out
 
 
