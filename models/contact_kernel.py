@@ -146,10 +146,10 @@ def _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, dt, p):
     ds, dkm, dtv, pE, dky = np.empty(m), np.empty(m), np.empty(m), np.empty(m), np.empty(m)
     for k in range(m):  # per-step scalars
         ds[k] = s_max[k] - s[k]
-        dkm[k] = dt * kappa * chi[k] * k_max * max(s[k] - s_max[k], 0.0)  # dt dv = dky over + R dkm
+        dt_kc = dt * kappa * chi[k]  # dt dv = dky over + R dkm
+        dky[k], dkm[k] = dt_kc * k_y, dt_kc * k_max * max(s[k] - s_max[k], 0.0)
         dtv[k] = dt * (v0 * (max(P_eff[k], 0.0) / 1e6) ** n_cr)
         pE[k] = P_eff[k] / E_f
-        dky[k] = dt * kappa * chi[k] * k_y
     inv_w, dt_ky, dt_r = 1.0 / w_phi, dt * k_y, dt * r_iso
     n_blocks = (n + _BLOCK - 1) // _BLOCK
     phi_out, g_out, scratch = np.empty(n), np.empty(n), np.empty(n_blocks * _BLOCK)
