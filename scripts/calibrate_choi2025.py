@@ -42,7 +42,10 @@ def transport_parameters(b):
 
 
 def main(path=DEFAULT_CSV):
-    data = measured(path, "discharge_capacity")
+    # The paper's reported "discharge" is the first delithiation. The b in the package was
+    # fitted (before that was known) on the first lithiation; this script fits what the
+    # paper measured: the first delithiation (the cell's charge in an anode half cell).
+    data = measured(path, "delithiation_capacity")
     cache = {}
 
     def model(b):
@@ -51,19 +54,19 @@ def main(path=DEFAULT_CSV):
             cache[b] = {k: ssbsim.simulate("choi2025", binder=k, parameters=transport_parameters(b))
                         for k in data}
             print(f"b = {b:.3f}: " + ", ".join(
-                f"{k} {r.discharge_capacity_mAh_g:.1f}" for k, r in cache[b].items()), flush=True)
+                f"{k} {r.delithiation_capacity_mAh_g:.1f}" for k, r in cache[b].items()), flush=True)
         return cache[b]
 
-    fit = minimize_scalar(lambda b: sum((model(b)[k].discharge_capacity_mAh_g - v) ** 2
+    fit = minimize_scalar(lambda b: sum((model(b)[k].delithiation_capacity_mAh_g - v) ** 2
                                         for k, v in data.items()),
                           bounds=(1.5, 4.0), method="bounded", options={"xatol": 0.01})
     b = round(fit.x, 2)
-    si = measured(path, "discharge_capacity_from_Si")
+    si = measured(path, "delithiation_capacity_from_Si")
     print(f"\nfitted b = {fit.x:.3f} (package: {choi2025.ANODE.bruggeman_exponent})")
     for k, r in model(b).items():
-        split = r.phase_uptake_mAh_g(0)  # the CC lithiation
-        print(f"  {k}: {r.discharge_capacity_mAh_g:.1f} (measured {data[k]:.0f}); "
-              f"Si {split['secondary']:.1f} (measured {si[k]:.0f}), graphite {split['primary']:.1f} (about 285)")
+        split = r.phase_uptake_mAh_g(-1)  # the delithiation (negative: Li given up)
+        print(f"  {k}: {r.delithiation_capacity_mAh_g:.1f} (measured {data[k]:.0f}); "
+              f"Si {-split['secondary']:.1f} (measured {si[k]:.0f}), graphite {-split['primary']:.1f} (about 285)")
 
 
 if __name__ == "__main__":

@@ -111,6 +111,8 @@ class SimulationResult:
         The full PyBaMM solution, for any other variable.
     domain : {"positive", "negative"}
         PyBaMM's domain of the working electrode.
+    working : {"cathode", "anode"}
+        What the working electrode is.
     """
 
     conditions: dict
@@ -125,12 +127,37 @@ class SimulationResult:
     solution: object = field(repr=False, default=None)
     notes: list[str] = field(default_factory=list)
     domain: str = "positive"
+    working: str = "cathode"
 
     def __getattr__(self, name):
         # first-cycle metrics as attributes: result.discharge_capacity_mAh_g
         if name in CycleMetrics.__dataclass_fields__ and self.__dict__.get("cycles"):
             return getattr(self.cycles[0], name)
         raise AttributeError(name)
+
+    @property
+    def lithiation_capacity_mAh_g(self) -> float:
+        """First-cycle lithiation of the working electrode [mAh/g]: the cell's discharge
+        (the working electrode is PyBaMM's positive electrode in half cells, and the
+        cathode in full cells, so it lithiates on discharge in every ssbsim cell)."""
+        return self.cycles[0].discharge_capacity_mAh_g
+
+    @property
+    def delithiation_capacity_mAh_g(self) -> float:
+        """First-cycle delithiation of the working electrode [mAh/g]: the cell's charge."""
+        return self.cycles[0].charge_capacity_mAh_g
+
+    def cycle_dicts(self) -> list[dict]:
+        """One dict per cycle (the JSON ``cycles`` list); anode half cells also name the
+        half-cycles by what the anode does: lithiation = discharge, delithiation = charge."""
+        out = []
+        for c in self.cycles:
+            d = dict(vars(c))
+            if self.working == "anode":
+                d["lithiation_capacity_mAh_g"] = c.discharge_capacity_mAh_g
+                d["delithiation_capacity_mAh_g"] = c.charge_capacity_mAh_g
+            out.append(d)
+        return out
 
     def phase_uptake_mAh_g(self, step: int = 0) -> dict:
         """Lithium each particle phase of the working electrode took up during ``step``
@@ -148,15 +175,14 @@ class SimulationResult:
         return out
 
     def to_dict(self) -> dict:
-        """A JSON-ready summary: first-cycle metrics, per-cycle lists if cycles > 1."""
+        """A JSON-ready summary: conditions, first-cycle metrics at the top level, and
+        ``cycles``, one object per cycle (see :meth:`cycle_dicts`)."""
         d = dict(self.conditions)
-        d.update(vars(self.cycles[0]))
+        cycles = self.cycle_dicts()
+        d.update(cycles[0])
         d["voltage_reference"] = self.voltage_reference
         d.update(self.electrode)
-        if len(self.cycles) > 1:
-            d["per_cycle"] = {
-                k: [getattr(c, k) for c in self.cycles] for k in CycleMetrics.__dataclass_fields__
-            }
+        d["cycles"] = cycles
         d["notes"] = list(self.notes)
         return {k: _plain(v) for k, v in d.items()}
 

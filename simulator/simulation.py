@@ -261,4 +261,5 @@ def _result(p, cond, pv, sol, cycles_done, notes) -> SimulationResult:
         solution=sol,
         notes=notes,
         domain=domain.lower(),
+        working=p.working,
     )

@@ -174,6 +174,10 @@ def open_results(path) -> "SweepStore":
 
 
 def _attr(v):
+    """An HDF5 attribute value: nested conditions (a parameter file's values, a
+    protocol) as JSON text, None as ""."""
+    if isinstance(v, (dict, list, tuple)):
+        return json.dumps(v, sort_keys=True)
     return "" if v is None else v
 
 

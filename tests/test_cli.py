@@ -20,15 +20,29 @@ def test_simulate_json_has_documented_keys():
     for key in REQUIRED:
         assert d[key] > 0
     assert d["preset"] == "emley2023" and d["binder"] == "nbr"
-    assert "per_cycle" not in d
+    assert len(d["cycles"]) == 1 and all(d["cycles"][0][k] == d[k] for k in REQUIRED)
+    assert "lithiation_capacity_mAh_g" not in d  # a cathode: charge / discharge say it
 
 
-def test_simulate_json_per_cycle_lists():
+def test_simulate_json_cycles_list():
     res = CliRunner().invoke(main, ["simulate", "--preset", "emley2023", "--model", "SPM",
                                     "--cycles", "2", "--process", "dry", "--json"])
     d = json.loads(res.stdout)
     assert d["process"] == "dry" and d["binder"] == "ptfe"
-    assert all(len(d["per_cycle"][k]) == 2 for k in REQUIRED)
+    assert len(d["cycles"]) == 2 and all(set(REQUIRED) <= set(c) for c in d["cycles"])
+
+
+def test_anode_half_cell_names_lithiation_and_delithiation():
+    """In an anode half cell the discharge lithiates the anode and the charge delithiates
+    it; the JSON says both, per cycle and for the first cycle, and CE = delith / lith."""
+    res = CliRunner().invoke(main, ["simulate", "--preset", "choi2025", "--model", "SPM", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    for c in [d, *d["cycles"]]:
+        assert c["lithiation_capacity_mAh_g"] == c["discharge_capacity_mAh_g"] > 0
+        assert c["delithiation_capacity_mAh_g"] == c["charge_capacity_mAh_g"] > 0
+        assert c["coulombic_efficiency"] == pytest.approx(
+            c["delithiation_capacity_mAh_g"] / c["lithiation_capacity_mAh_g"], rel=1e-12)
 
 
 def test_plain_output_is_a_short_summary():

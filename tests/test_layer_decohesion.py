@@ -48,8 +48,10 @@ def test_more_pressure_or_cohesion_delays_the_crack():
 def test_onset_predicts_choi2025_si_split():
     """No fitted constant: E_f from Kwon 2022, H from the loading, Gamma the SAICAS cohesion
     plus the SE's, 48 MPa. The Si that lithiates before the layer cracks (x* of Si times
-    its share of the capacity) against the measured split of the first lithiation."""
-    si = {r["binder"]: float(r["value"]) for r in calibration_rows("Choi2025", "discharge_capacity_from_Si")}
+    its share of the capacity) against the measured Si part of the first delithiation:
+    the Si lithiated before the cracks is the Si that can give its Li back."""
+    si = {r["binder"]: float(r["value"]) for r in calibration_rows("Choi2025", "delithiation_capacity_from_Si")}
+    assert len(si) == 3
     aliases = get_preset("choi2025").binder_aliases
     H = choi2025.ANODE.thickness
     for binder, measured in si.items():

@@ -110,8 +110,8 @@ def test_dry_process_beats_wet_emley2023(simulate_cached):
 def test_cycles_accumulate_and_report_per_cycle(simulate_cached):
     r = simulate_cached("emley2023", cycles=2)
     d = r.to_dict()
-    assert len(d["per_cycle"]["discharge_capacity_mAh_g"]) == 2
-    assert d["per_cycle"]["discharge_capacity_mAh_g"][0] == pytest.approx(d["discharge_capacity_mAh_g"])
+    assert len(d["cycles"]) == 2
+    assert d["cycles"][0]["discharge_capacity_mAh_g"] == pytest.approx(d["discharge_capacity_mAh_g"])
 
 
 def test_every_preset_solves_with_finite_metrics(simulate_cached):

@@ -1,6 +1,7 @@
 """Sweeps end to end: HDF5 store, resume after a kill, failures, bad files, Dask."""
 
 import csv
+import json
 import os
 import signal
 import subprocess
@@ -139,3 +140,28 @@ def test_dask_cluster_equals_local_run(tmp_path):
         sa, sb = a.series(ra["name"]), b.series(rb["name"])
         for key in sa:
             np.testing.assert_allclose(sb[key], sa[key], rtol=1e-9, atol=1e-9, err_msg=key)
+
+
+def test_sweep_with_a_parameter_file_stores_and_plots(tmp_path):
+    """The documented fit -> sweep path: `sweep --params FILE` stores every case (the
+    file's values travel as JSON text in the case's attributes), resumes, and plots."""
+    from click.testing import CliRunner
+
+    from ssbsim.simulator.cli import main
+    from ssbsim.simulator.params_file import save_parameters
+
+    E_F = "Composite framework modulus [Pa]"
+    params = save_parameters(tmp_path / "fit.json", {E_F: 1.7e9})
+    out = tmp_path / "s.h5"
+    args = ["sweep", "--preset", "kwon2022", "--binder", "pristine", "--pressure", "70", "--pressure", "2",
+            "--model", "SPM", "--workers", "1", "--out", str(out), "--params", str(params)]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    rows = open_results(out).read()
+    assert len(rows) == 2 and all(r["status"] == "ok" for r in rows)
+    assert all(json.loads(r["parameters"]) == {E_F: 1.7e9} for r in rows)
+    direct = ssbsim.simulate("kwon2022", model="SPM", pressure=2.0, parameters={E_F: 1.7e9})
+    at2 = next(r for r in rows if r["pressure_MPa"] == 2.0)
+    assert at2["discharge_capacity_mAh_g"] == pytest.approx(direct.discharge_capacity_mAh_g, rel=1e-6)
+    assert "figure:" in res.output
+    assert "2 already done" in CliRunner().invoke(main, args).output
