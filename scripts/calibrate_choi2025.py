@@ -5,8 +5,8 @@ b sets the anode's effective ionic conductivity, sigma_eff = sigma_SE eps_SE^b f
 step reaches 0.01 V; it is the same for the three binders. What differs between them,
 the Si that the layer loses by cohesive fracture (``models.layer_decohesion``), comes
 from their measured SAICAS cohesion alone. b is fitted by least squares to the three
-first lithiations (DFN, 48 MPa, 60 C); the Si / graphite split is printed as a check
-against the measured split (Si 224 / 188 / 183, graphite about 285 mAh/g).
+first delithiations the paper reports (DFN, 48 MPa, 60 C); the Si / graphite split of
+the delithiation is printed as a check against the measured split (Si 224 / 188 / 183, graphite about 285 mAh/g).
 
 Run: ``python scripts/calibrate_choi2025.py [path/to/calibration_points.csv]`` (~3 min).
 """
