@@ -41,24 +41,64 @@ def main():
 @click.option("--process", default=None, help="Electrode process: wet, dry or none (binder-free).")
 @click.option("--binder-content", type=float, default=None, help="Binder content [wt%], 0-10.")
 @click.option("--pressure", type=float, default=None, help="Stack pressure [MPa], 0-500.")
-@click.option("--c-rate", type=float, default=None, help="C-rate of the CC steps.")
-@click.option("--cycles", type=int, default=1, show_default=True, help="Number of cycles.")
+@click.option("--c-rate", type=float, default=None, help="C-rate of the default protocol's CC steps.")
+@click.option("--cycles", type=int, default=None, help="Cycles of the default protocol [default: 1].")
+@click.option("--protocol", "protocol", default=None,
+              help="Protocol file (JSON/YAML/TOML: {\"cycles\": [{\"steps\": [...], \"repeat\": N, "
+                   "\"pressure_MPa\": P}]}) or the name of a paper protocol of the preset (see `ssbsim presets`).")
+@click.option("--step", "steps", multiple=True,
+              help='One step of a cycle in PyBaMM syntax, repeatable, e.g. --step "Charge at 0.1C until 4.3 V" '
+                   '--step "Discharge at 1C until 3 V" (the cell\'s own sense: in an anode half cell Discharge lithiates).')
+@click.option("--repeat", type=int, default=None, help="Repeat the --step cycle N times [default: 1].")
 @click.option("--temperature", type=float, default=None, help="Temperature [C].")
 @click.option("--model", default="DFN", show_default=True, help="DFN, SPMe or SPM.")
 @click.option("--mechanics/--no-mechanics", default=True, show_default=True,
               help="Contact loss, voids, delamination and binder mechanics.")
 @click.option("--params", "params_path", default=None, type=click.Path(dir_okay=False),
               help="JSON parameter file (e.g. from ssbsim fit).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, temperature, model,
-             mechanics, params_path, as_json):
-    """Simulate a preset cell with its paper's protocol (CC-CV charge, CC discharge)."""
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object: the conditions, the first cycle's metrics at the top level and "
+                   "`cycles`, one object per cycle.")
+def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, protocol, steps, repeat,
+             temperature, model, mechanics, params_path, as_json):
+    """Simulate a preset cell with its paper's protocol, or any protocol.
+
+    \b
+    Per cycle (--json `cycles`, and the first cycle at the top level), capacities are
+    per gram of working-electrode active material:
+      charge_capacity_mAh_g      the cell's charge half-cycle
+      discharge_capacity_mAh_g   the cell's discharge half-cycle
+      coulombic_efficiency       cathodes, full cells: discharge / charge;
+                                 anode half cells: delithiation / lithiation
+      average_discharge_voltage_V  (vs Li/Li+ in half cells)
+    Anode half cells also give lithiation_capacity_mAh_g (= discharge: the anode
+    takes up Li) and delithiation_capacity_mAh_g (= charge; what papers often call
+    the anode's "discharge").
+    """
     from .simulation import simulate as run
 
     result = run(preset, binder=binder, process=process, binder_content=binder_content,
                  pressure=pressure, c_rate=c_rate, cycles=cycles, temperature=temperature,
-                 model=model, mechanics=mechanics, parameters=_params(params_path))
-    click.echo(json.dumps(result.to_dict(), indent=2) if as_json else result.summary())
+                 model=model, mechanics=mechanics, parameters=_params(params_path),
+                 protocol=_protocol(protocol, steps, repeat))
+    click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False) if as_json else result.summary())
+
+
+def _protocol(protocol, steps, repeat):
+    """--protocol FILE|NAME, or --step ... [--repeat N], as simulate's ``protocol``."""
+    from pathlib import Path
+
+    from .protocol import Protocol, load_protocol
+
+    if protocol and steps:
+        raise InputError("--protocol and --step given together: a protocol file or name, or the steps of one cycle")
+    if repeat is not None and not steps:
+        raise InputError(f"--repeat {repeat} needs --step (the cycle to repeat); with --protocol, repeat in the file")
+    if steps:
+        return Protocol.from_steps(steps, 1 if repeat is None else repeat)
+    if protocol and (Path(protocol).suffix.lower() in (".json", ".yaml", ".yml", ".toml") or Path(protocol).exists()):
+        return load_protocol(protocol)
+    return protocol  # a paper protocol's name (or None)
 
 
 @main.command()
@@ -133,6 +173,8 @@ def presets():
         click.echo(f"{p.name:16s} {p.description}")
         click.echo(f"{'':16s} binders: {', '.join(p.binders)}; default {p.c_rate:g}C, "
                    f"{p.temperature_C:g} C, {p.pressure_MPa:g} MPa")
+        for name, proto in p.protocols.items():
+            click.echo(f"{'':16s} protocol {name!r}: {proto.n_cycles} cycles")
 
 
 @main.command()
@@ -173,6 +215,31 @@ def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temp
         for name, error in report.failures:
             click.echo(f"failed: {name}: {error}", err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.option("--only", "only", multiple=True, help="Paper(s): kwon2022, jo2024, emley2023, choi2025, kimkwonjung2022.")
+@click.option("--quick", is_flag=True, help="A representative subset on the fast model (SPMe), under 2 minutes.")
+@click.option("--model", default=None, help="DFN, SPMe or SPM [default: DFN; SPMe with --quick].")
+@click.option("--out", default="results/validation", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of validation.md, validation.json, the figures and the resumable HDF5 store.")
+@click.option("--workers", type=int, default=None, help="Local processes (default: all cores).")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: `rows` and `score`.")
+def validate(only, quick, model, out, workers, progress, as_json):
+    """Simulate every catalogued measurement of the papers as the paper ran it and
+    compare: rows labelled calibration (a constant was fitted on them) or validation."""
+    from .validate import score_line, validate as run
+    from .validation_report import table_lines
+
+    rep = run(only or None, quick=quick, model=model, out=out, workers=workers, progress=progress)
+    if as_json:
+        click.echo(json.dumps(rep.to_dict(), allow_nan=False))
+        return
+    for line in table_lines(rep.rows):
+        click.echo(line)
+    click.echo(score_line(rep.score))
+    click.echo(f"report: {rep.path}")
 
 
 @main.command()

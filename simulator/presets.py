@@ -6,9 +6,10 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ssbsim.parameter_sets import choi2025, emley2023, jo2024, kwon2022
+from ssbsim.parameter_sets import choi2025, emley2023, experiments, jo2024, kwon2022
 
 from .errors import InputError
+from .protocol import Protocol, paper_cycle
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,10 @@ class Preset:
 
     ``working`` is ``"cathode"`` or ``"anode"``: the electrode whose active-material mass
     normalises capacities and whose "charging" half-cycle (delithiation of a cathode,
-    lithiation of an anode) comes first, as CC-CV (``cv_hold``) or CC.
+    lithiation of an anode) comes first, as CC-CV (its hold ending at ``cv_cutoff``:
+    ``"C/50"`` or a fraction of the CC current such as ``"10%"``) or CC (``None``).
+    The paper's named protocol sequences (formation, rate blocks, long cycling) are
+    data in ``parameter_sets/experiments/<paper>.toml`` (:attr:`protocols`).
     """
 
     name: str
@@ -47,7 +51,35 @@ class Preset:
     counter_electrode: str = "Li-In"
     processes: tuple[str, ...] = field(default=("wet", "dry", "none"))
     binder_aliases: dict = field(default_factory=dict)  # data-file binder names -> ours
-    cv_hold: bool = True  # hold at the end of the "charging" CC step (CV to C/50, <= 10 h)
+    cv_cutoff: str | None = "C/50"  # end of the CV hold after the "charging" CC step; None: CC only
+    paper: str = ""  # the experiments file of the paper (parameter_sets/experiments/<paper>.toml)
+
+    def protocol(self, c_rate: float | None = None, cycles: int = 1) -> Protocol:
+        """The default protocol: the paper's cycle at ``c_rate``, ``cycles`` times."""
+        steps = paper_cycle(self.working, self.c_rate if c_rate is None else c_rate, *self.window_V,
+                            self.cv_cutoff)
+        return Protocol.from_steps(steps, cycles, source=f"preset {self.name}")
+
+    @property
+    def protocols(self) -> dict[str, Protocol]:
+        """The paper's named protocols for this preset."""
+        return experiments.protocols(self.paper, self.name) if self.paper else {}
+
+    def named_protocol(self, name: str) -> Protocol:
+        if name not in self.protocols:
+            raise InputError(f"protocol={name!r} is not a protocol of preset {self.name!r}; allowed: "
+                             f"{', '.join(self.protocols) or 'none'} (or a protocol file / steps)"
+                             f"{_did_you_mean(name, self.protocols)}")
+        return self.protocols[name]
+
+    def check_window(self, protocol: Protocol):
+        """InputError if a step names a voltage outside the cell's window."""
+        lo, hi = self.window_V
+        ref = "vs Li/Li+" if self.cell == "half" else "cell voltage"
+        for step, v in protocol.voltage_limits():
+            if not lo - 1e-9 <= v <= hi + 1e-9:
+                raise InputError(f"protocol step {step!r}: {v:g} V is outside the voltage window of preset "
+                                 f"{self.name!r}: {lo:g} to {hi:g} V ({ref})")
 
     def binder(self, name: str | None) -> tuple[str, Binder]:
         name = self.default_binder if name is None else name
@@ -78,16 +110,17 @@ PRESETS: dict[str, Preset] = {
         Preset("kwon2022", "Kwon2022", kwon2022.get_parameter_values, "half", "cathode",
                _KWON_BINDERS, "pristine", 0.1, 30.0, 70.0, (3.0, 4.3),
                description="NCM711 | LPSX | Li-In half cell, 3.0-4.3 V vs Li/Li+",
-               binder_aliases={"BR (pristine)": "pristine", "BR vulcanized S2": "vulcanized"}),
+               binder_aliases={"BR (pristine)": "pristine", "BR vulcanized S2": "vulcanized"},
+               paper="kwon2022"),
         Preset("kwon2022-pouch", "Kwon2022", kwon2022.get_pouch_parameter_values, "full", "cathode",
                _KWON_BINDERS, "pristine", 0.1, 30.0, 0.0, (1.43, 2.75), counter_electrode="LTO",
                description="NCM711 | LPSX | LTO pouch full cell, 1.43-2.75 V"),
         Preset("jo2024-cathode", "Jo2024", jo2024.get_parameter_values, "half", "cathode",
                _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, (3.0, 4.3),
-               description="NCM811 | Li6PS5Cl | Li-In half cell, 3.0-4.3 V vs Li/Li+"),
+               description="NCM811 | Li6PS5Cl | Li-In half cell, 3.0-4.3 V vs Li/Li+", paper="jo2024"),
         Preset("jo2024-anode", "Jo2024", jo2024.get_anode_half_cell_parameter_values, "half", "anode",
                _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, (0.01, 1.5), positive_phases=2,
-               description="Si-graphite | Li6PS5Cl | Li-In half cell, 0.01-1.5 V vs Li/Li+"),
+               description="Si-graphite | Li6PS5Cl | Li-In half cell, 0.01-1.5 V vs Li/Li+", paper="jo2024"),
         Preset("jo2024-full", "Jo2024", jo2024.get_full_cell_parameter_values, "full", "cathode",
                _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, (2.5, 4.25), negative_phases=2, counter_electrode="Si-graphite",
                description="NCM811 | Li6PS5Cl | Si-graphite full cell, 2.5-4.25 V"),
@@ -95,7 +128,7 @@ PRESETS: dict[str, Preset] = {
                {"nbr": Binder("wet", 0.5, "NBR slurry (coats particles)"),
                 "ptfe": Binder("dry", 0.5, "PTFE fibrils (dry process)")},
                "nbr", 0.1, 60.0, 7.0, (2.5, 4.25), counter_electrode="Li",
-               description="NMC83 | Li6PS5Cl | Li half cell, 2.5-4.25 V vs Li/Li+"),
+               description="NMC83 | Li6PS5Cl | Li half cell, 2.5-4.25 V vs Li/Li+", paper="emley2023"),
         Preset("choi2025", "Choi2025", choi2025.get_parameter_values, "half", "anode",
                {"nbr-anisole": Binder("wet", 4.0, "NBR dissolved in anisole (extended chains)"),
                 "nbr-toluene": Binder("wet", 4.0, "NBR dissolved in toluene (coiled)"),
@@ -104,7 +137,7 @@ PRESETS: dict[str, Preset] = {
                binder_aliases={"NBR in anisole": "nbr-anisole", "NBR in toluene": "nbr-toluene",
                                "NBR in p-xylene": "nbr-xylene"},
                description="NG-Si | Li6PS5Cl | Li half cell, 0.01-2 V vs Li/Li+, galvanostatic",
-               cv_hold=False),
+               cv_cutoff=None, paper="choi2025"),
     ]
 }
 

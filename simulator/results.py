@@ -20,9 +20,13 @@ class CycleMetrics:
     coulombic_efficiency: float
     average_discharge_voltage_V: float
     average_discharge_voltage_vs_counter_V: float
+    block: int = 0  # index of the protocol entry the cycle belongs to
+    label: str = ""  # that entry's label (e.g. "formation", "1.5C")
+    pressure_MPa: float = float("nan")  # stack pressure during the cycle
 
 
-def cycle_metrics(cycle, mass_g: float, working: str) -> CycleMetrics:
+def cycle_metrics(cycle, mass_g: float, working: str, block: int = 0, label: str = "",
+                  pressure_MPa: float = float("nan")) -> CycleMetrics:
     """Metrics of one ``pybamm.Solution`` cycle.
 
     A step whose "Discharge capacity [A.h]" rises is a discharge (positive current in
@@ -51,6 +55,7 @@ def cycle_metrics(cycle, mass_g: float, working: str) -> CycleMetrics:
         coulombic_efficiency=second / first if first > 0 else float("nan"),
         average_discharge_voltage_V=energy / discharge if discharge > 0 else float("nan"),
         average_discharge_voltage_vs_counter_V=energy_ce / discharge if discharge > 0 else float("nan"),
+        block=block, label=label, pressure_MPa=pressure_MPa,
     )
 
 
@@ -159,12 +164,12 @@ class SimulationResult:
             out.append(d)
         return out
 
-    def phase_uptake_mAh_g(self, step: int = 0) -> dict:
+    def phase_uptake_mAh_g(self, step: int = 0, cycle: int = 0) -> dict:
         """Lithium each particle phase of the working electrode took up during ``step``
-        of the first cycle [mAh per g of working active material], Li stranded in
-        contact-isolated particles included; keys ``"primary"`` / ``"secondary"``, or
+        of ``cycle`` (0: the first) [mAh per g of working active material], Li stranded
+        in contact-isolated particles included; keys ``"primary"`` / ``"secondary"``, or
         ``"all"`` for a one-phase electrode. Negative where the phase gave Li up."""
-        st, d = self.solution.cycles[0].steps[step], self.domain
+        st, d = self.solution.cycles[cycle].steps[step], self.domain
         mAh_g_per_mol = FARADAY / 3.6 / self.electrode["active_mass_g"]
         out = {}
         for _, ph in phase_names(self.solution.all_models[0].options, d):
@@ -172,6 +177,17 @@ class SimulationResult:
                        f"Total lithium in {d} electrode [mol]"].entries
             stranded = st[f"Loss of lithium due to loss of {ph}active material in {d} electrode [mol]"].entries
             out[ph.strip() or "all"] = float(total[-1] + stranded[-1] - total[0] - stranded[0]) * mAh_g_per_mol
+        return out
+
+    def phase_halves_mAh_g(self, cycle: int = 0) -> dict:
+        """Per phase, the lithium taken up (``lithiation``) and given back
+        (``delithiation``) over the steps of ``cycle`` [mAh/g of working active material]:
+        ``{"secondary": {"lithiation": ..., "delithiation": ...}, ...}``."""
+        out: dict = {}
+        for k in range(len(self.solution.cycles[cycle].steps)):
+            for ph, q in self.phase_uptake_mAh_g(k, cycle).items():
+                halves = out.setdefault(ph, {"lithiation": 0.0, "delithiation": 0.0})
+                halves["lithiation" if q > 0 else "delithiation"] += abs(q)
         return out
 
     def to_dict(self) -> dict:
@@ -191,7 +207,9 @@ class SimulationResult:
         c = self.conditions
         lines = [
             f"{c['preset']} ({c['model']}), binder {c['binder']} {c['binder_content_wt_pct']:g} wt% "
-            f"({c['process']}), {c['pressure_MPa']:g} MPa, {c['c_rate']:g}C, {c['temperature_C']:g} C",
+            f"({c['process']}), {c['pressure_MPa']:g} MPa, "
+            + (f"{c['c_rate']:g}C" if c.get("c_rate") is not None else f"protocol of {c['cycles']} cycles")
+            + f", {c['temperature_C']:g} C",
         ]
         e = self.electrode
         if "final_contact_fraction" in e:

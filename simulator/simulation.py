@@ -13,7 +13,7 @@ from ssbsim.models.options import check_option
 from .errors import InputError, SimulationError, check_range
 from .params_file import check_overrides
 from .presets import get_preset
-from .protocol import experiment
+from .protocol import Protocol, experiment_of
 from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary
 
 PRESSURE_RANGE_MPA = (0.0, 500.0)
@@ -43,11 +43,14 @@ def _model(model: str, cell: str, positive_phases: int, negative_phases: int, me
 
 
 def resolve_conditions(preset: str, *, binder=None, process=None, binder_content=None,
-                       pressure=None, c_rate=None, cycles=1, temperature=None, model="DFN",
-                       mechanics=True, parameters=None) -> dict:
+                       pressure=None, c_rate=None, cycles=None, temperature=None, model="DFN",
+                       mechanics=True, parameters=None, protocol=None) -> dict:
     """Validate and complete the user's conditions with the preset's defaults.
 
-    Raises :class:`InputError` naming the parameter, its value and what is allowed.
+    ``protocol`` (a :class:`~ssbsim.simulator.protocol.Protocol`, its dict form, or the
+    name of one of the preset's paper protocols) replaces the preset's default cycle;
+    it cannot be combined with ``c_rate`` or ``cycles``. Raises :class:`InputError`
+    naming the parameter, its value and what is allowed.
     """
     p = get_preset(preset)
     if process is not None and process not in bc.PROCESSES:
@@ -67,8 +70,22 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
         model = check_option("model", model)
     except ValueError as e:
         raise InputError(str(e)) from None
-    if isinstance(cycles, bool) or not isinstance(cycles, int):
-        raise InputError(f"cycles={cycles!r} is not a whole number; allowed: 1 to {CYCLES_RANGE[1]}")
+    if protocol is not None:
+        for option, value in (("c_rate", c_rate), ("cycles", cycles)):
+            if value is not None:
+                raise InputError(f"{option}={value!r} and protocol given together: the protocol's "
+                                 f"steps set the rates and its entries the cycles; drop {option}")
+        proto = p.named_protocol(protocol) if isinstance(protocol, str) else Protocol.from_dict(protocol)
+    else:
+        cycles = 1 if cycles is None else cycles
+        if isinstance(cycles, bool) or not isinstance(cycles, int):
+            raise InputError(f"cycles={cycles!r} is not a whole number; allowed: 1 to {CYCLES_RANGE[1]}")
+        check_range("cycles", cycles, *CYCLES_RANGE)
+        proto = None
+    if proto is None:
+        c_rate = check_range("C-rate", p.c_rate if c_rate is None else c_rate, *C_RATE_RANGE, "C")
+        proto = p.protocol(c_rate, cycles)
+    p.check_window(proto)
     cond = {
         "preset": p.name,
         "parameter_set": p.parameter_set,
@@ -78,12 +95,13 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
         "binder_content_wt_pct": binder_content,
         "pressure_MPa": check_range("pressure", p.pressure_MPa if pressure is None else pressure,
                                     *PRESSURE_RANGE_MPA, "MPa"),
-        "c_rate": check_range("C-rate", p.c_rate if c_rate is None else c_rate, *C_RATE_RANGE, "C"),
+        "c_rate": c_rate,
         "temperature_C": check_range(
             "temperature", p.temperature_C if temperature is None else temperature,
             *p.temperature_range_C, "C", where=f"of parameter set {p.parameter_set}"),
-        "cycles": int(check_range("cycles", cycles, *CYCLES_RANGE)),
+        "cycles": proto.n_cycles,
         "mechanics": bool(mechanics),
+        "protocol": proto.to_dict(),
     } | ({"parameters": check_overrides(parameters)} if parameters else {})
     if parameters:
         parameter_values(cond)  # unknown or function-valued names fail here, not mid-sweep
@@ -108,9 +126,9 @@ def parameter_values(conditions: dict) -> pybamm.ParameterValues:
 
 
 def simulate(preset: str, *, binder=None, process=None, binder_content=None, pressure=None,
-             c_rate=None, cycles=1, temperature=None, model="DFN", mechanics=True,
-             parameters=None, solver=None) -> SimulationResult:
-    """Simulate a preset cell with the paper's protocol.
+             c_rate=None, cycles=None, temperature=None, model="DFN", mechanics=True,
+             parameters=None, protocol=None, solver=None) -> SimulationResult:
+    """Simulate a preset cell with the paper's protocol, or any other.
 
     Parameters
     ----------
@@ -125,9 +143,10 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     pressure : float, optional
         Stack pressure [MPa], 0 ... 500 (0: a pouch cell without external pressure).
     c_rate : float, optional
-        C-rate of the CC steps (1C as defined in the paper). Default: the paper's.
-    cycles : int
-        Number of cycles, 1 ... 1000.
+        C-rate of the default protocol's CC steps (1C as defined in the paper). Default:
+        the paper's.
+    cycles : int, optional
+        Cycles of the default protocol, 1 ... 1000 (default 1).
     temperature : float, optional
         Temperature [C], within the parameter set's range (-20 ... 80 C).
     model : {"DFN", "SPMe", "SPM"}
@@ -136,6 +155,10 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
         the composite model with perfect contact.
     parameters : dict, optional
         Numeric PyBaMM parameters to set (e.g. fitted values; ``params_file``).
+    protocol : dict, Protocol or str, optional
+        Instead of the default cycle: ``{"cycles": [{"steps": [...], "repeat": N,
+        "pressure_MPa": P}, ...]}`` (:mod:`~ssbsim.simulator.protocol`), or the name of one
+        of the preset's paper protocols (``Preset.protocols``).
     solver : pybamm solver, optional
         Default ``pybamm.IDAKLUSolver`` with the model's ``SOLVER_TOLERANCES``.
 
@@ -146,16 +169,18 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     cond = resolve_conditions(preset, binder=binder, process=process, binder_content=binder_content,
                               pressure=pressure, c_rate=c_rate, cycles=cycles,
                               temperature=temperature, model=model, mechanics=mechanics,
-                              parameters=parameters)
+                              parameters=parameters, protocol=protocol)
     return CellRunner(cond, solver=solver).run(cond)
 
 
 class CellRunner:
-    """One built ``pybamm.Simulation`` that solves any case of its group.
+    """Built ``pybamm.Simulation`` s that solve any case of their group.
 
     Cases of a group share geometry, model and protocol; the parameters named in
     ``input_names`` (e.g. the stack pressure and the binder's mechanical properties)
     become ``pybamm.InputParameter`` s, so that a sweep builds and discretises once.
+    A protocol whose entries change the stack pressure runs as consecutive segments,
+    one per pressure, each starting from the state where the last one ended.
 
     Parameters
     ----------
@@ -169,38 +194,46 @@ class CellRunner:
     def __init__(self, cond: dict, input_names=(), solver=None):
         self.preset = get_preset(cond["preset"])
         p = self.preset
-        self.input_names = tuple(sorted(input_names))
+        self.protocol = Protocol.from_dict(cond["protocol"])
+        names = set(input_names)
+        if len(self.protocol.segments(cond["pressure_MPa"])) > 1:
+            names.add(PRESSURE_PARAMETER)
+        self.input_names = tuple(sorted(names))
         pv = parameter_values(cond)
         pv.update({name: "[input]" for name in self.input_names})
         self._pv = pv
         self.model_name = cond["model"]
         self.model = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"])
-        self.experiment = experiment(p.working, cond["c_rate"], *p.window_V, cond["cycles"], p.cv_hold)
         self.user_solver = solver
         self._sims = {}
 
-    def _simulation(self, retry=False):
-        if retry not in self._sims:
+    def _simulation(self, segment: int, steps, retry=False):
+        if (segment, retry) not in self._sims:
             solver = self.user_solver if not retry and self.user_solver else \
                 pybamm.IDAKLUSolver(**solver_tolerances(self.model_name, retry))
             # PyBaMM's default ("legacy") experiment mode, one discretised model per step.
             # Its "unified" mode (one model, step index as an input) halves the first
             # solve (Kwon DFN 1.9 -> 1.1 s) but makes every warm solve 1.4-1.8x slower
             # (measured on SPM, SPMe and DFN with mechanics), which sweeps and fits pay per case.
-            self._sims[retry] = pybamm.Simulation(self.model, parameter_values=self._pv,
-                                                  experiment=self.experiment, solver=solver)
-        return self._sims[retry]
+            self._sims[segment, retry] = pybamm.Simulation(
+                self.model, parameter_values=self._pv, experiment=experiment_of(steps), solver=solver)
+        return self._sims[segment, retry]
 
     def _solve(self, cond, inputs, retry=False):
-        try:
-            sol = self._simulation(retry).solve(inputs=inputs)
-        except pybamm.SolverError as e:
-            raise SimulationError(f"solve failed for {cond}: {e}") from e
-        n_steps = len(self.experiment.cycles[0])
-        cycles = getattr(sol, "cycles", None) or []  # EmptySolution: infeasible first step
-        done = [c for c in cycles if c is not None and len(c.steps) == n_steps
-                and not any(isinstance(st, pybamm.EmptySolution) for st in c.steps)]  # skipped step
-        return sol, done
+        sol = None
+        for k, (pressure_MPa, steps) in enumerate(self.protocol.segments(cond["pressure_MPa"])):
+            seg_inputs = inputs | ({PRESSURE_PARAMETER: pressure_MPa * 1e6}
+                                   if PRESSURE_PARAMETER in self.input_names else {})
+            try:
+                sol = self._simulation(k, steps, retry).solve(inputs=seg_inputs, starting_solution=sol)
+            except pybamm.SolverError as e:
+                if sol is None:
+                    raise SimulationError(f"solve failed for {_describe(cond)}: {e}") from e
+                break  # report the cycles that completed before the failing segment
+            if len(_complete_cycles(sol, self.protocol)) < len(getattr(sol, "cycles", None) or []) \
+                    or isinstance(sol, pybamm.EmptySolution):
+                break  # a step could not run: later segments would start from a broken cycle
+        return sol, _complete_cycles(sol, self.protocol)
 
     def run(self, cond: dict) -> SimulationResult:
         """Solve the case ``cond`` (resolved conditions of this group)."""
@@ -221,21 +254,67 @@ class CellRunner:
                 f"; the {cond['model']} reacts uniformly through the electrode thickness, which"
                 " fails where ionic transport in the composite limits the cell (high rate or"
                 " binder content): try model='DFN'")
-            raise SimulationError(f"the first cycle did not complete for {cond}: "
+            raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: "
                                   f"{getattr(sol, 'termination', 'no solution')}{hint}")
-        return _result(self.preset, dict(cond), pv, sol, cycles_done, notes)
+        return _result(self.preset, dict(cond), pv, sol, cycles_done, notes, self.protocol)
 
 
-def _result(p, cond, pv, sol, cycles_done, notes) -> SimulationResult:
-    """Metrics, electrode properties and series of a solved case."""
-    domain = "Positive" if p.working == "cathode" or p.cell == "half" else "Negative"
+#: The parameter that protocol entries with their own ``pressure_MPa`` change.
+PRESSURE_PARAMETER = "Stack pressure [Pa]"
+
+
+def _complete_cycles(sol, protocol: Protocol) -> list:
+    """The leading cycles of ``sol`` that ran every step of their protocol entry."""
+    expected = [len(protocol.blocks[b].steps) for b in protocol.cycle_blocks()]
+    done = []
+    for c, n in zip(getattr(sol, "cycles", None) or [], expected):  # EmptySolution: none
+        if c is None or len(c.steps) != n or any(isinstance(st, pybamm.EmptySolution) for st in c.steps):
+            break
+        done.append(c)
+    return done
+
+
+def _describe(cond: dict) -> dict:
+    """The conditions for an error message, the protocol shortened to its size."""
+    return {k: v for k, v in cond.items() if k != "protocol"} | {
+        "protocol": f"{len(cond['protocol']['cycles'])} entries, {cond['cycles']} cycles"}
+
+
+def _domain(p) -> str:
+    """PyBaMM's domain of the preset's working electrode."""
+    return "Positive" if p.working == "cathode" or p.cell == "half" else "Negative"
+
+
+def electrode_properties(cond: dict, pv: pybamm.ParameterValues | None = None) -> dict:
+    """The working electrode as built (no solve): active mass [g], binder coverage,
+    relative active area, effective ionic conductivity at 30 C and electronic
+    conductivity [S/cm]."""
+    p = get_preset(cond["preset"])
+    pv = parameter_values(cond) if pv is None else pv
+    domain = _domain(p)
     area_m2 = pv["Electrode height [m]"] * pv["Electrode width [m]"]
-    mass_g = pv[f"{domain} electrode active material mass loading [kg.m-2]"] * area_m2 * 1e3
-    metrics = [cycle_metrics(c, mass_g, p.working) for c in cycles_done]
     eps = pv[f"{domain} electrode porosity"]
     tau = pv[f"{domain} electrode tortuosity factor (electrolyte)"]
     sigma_se = pv["Electrolyte conductivity [S.m-1]"](1000.0, 303.15).evaluate().item()
     theta = pv[f"{domain} electrode binder coverage"]
+    return {
+        "active_mass_g": pv[f"{domain} electrode active material mass loading [kg.m-2]"] * area_m2 * 1e3,
+        "binder_coverage": theta,
+        "active_area_fraction": 1.0 - theta,
+        "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / tau / 100.0,
+        "effective_electronic_conductivity_S_cm": pv[f"{domain} electrode conductivity [S.m-1]"] / 100.0,
+    }
+
+
+def _result(p, cond, pv, sol, cycles_done, notes, protocol) -> SimulationResult:
+    """Metrics, electrode properties and series of a solved case."""
+    domain = _domain(p)
+    electrode = electrode_properties(cond, pv)
+    mass_g = electrode["active_mass_g"]
+    blocks = protocol.cycle_blocks()
+    pressures = protocol.pressures(cond["pressure_MPa"])
+    metrics = [cycle_metrics(c, mass_g, p.working, block=blocks[k], label=protocol.blocks[blocks[k]].label,
+                             pressure_MPa=pressures[blocks[k]]) for k, c in enumerate(cycles_done)]
     series = mechanics_series(sol, pv, domain) if cond["mechanics"] else {}
     if len(metrics) < cond["cycles"]:
         notes.append(f"only {len(metrics)} of {cond['cycles']} cycles completed ({sol.termination})")
@@ -245,13 +324,7 @@ def _result(p, cond, pv, sol, cycles_done, notes) -> SimulationResult:
     return SimulationResult(
         conditions=cond,
         cycles=metrics,
-        electrode={
-            "active_mass_g": mass_g,
-            "binder_coverage": theta,
-            "active_area_fraction": 1.0 - theta,
-            "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / tau / 100.0,
-            "effective_electronic_conductivity_S_cm": pv[f"{domain} electrode conductivity [S.m-1]"] / 100.0,
-        } | (mechanics_summary(series) if series else {}),
+        electrode=electrode | (mechanics_summary(series) if series else {}),
         time_s=sol["Time [s]"].entries,
         current_A=sol["Current [A]"].entries,
         voltage_V=sol["Voltage [V]"].entries,

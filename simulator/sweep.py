@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ssbsim.models.phases import phase_names
+
 from .errors import InputError, SsbsimError
 from .presets import get_preset
 from .simulation import CellRunner, parameter_values, resolve_conditions
@@ -138,10 +140,16 @@ def run_case(cond: dict, input_names: tuple) -> dict:
             traceback.format_exception_only(type(e), e)).strip()
         return record | {"status": "failed", "error": msg}
     summary = {k: v for k, v in result.to_dict().items() if k not in cond}
+    if result.solution is not None and len(phase_names(result.solution.all_models[0].options, result.domain)) > 1:
+        for ph, halves in result.phase_halves_mAh_g(0).items():  # first cycle, per phase
+            summary |= {f"first_cycle_{ph}_phase_{h}_mAh_g": q for h, q in halves.items()}
     series = {"time_s": result.time_s, "current_A": result.current_A, "voltage_V": result.voltage_V,
               "voltage_vs_counter_V": result.voltage_vs_counter_V,
               "capacity_mAh_g": _capacity_mAh_g(result)}
     series.update(result.series)
+    for key in ("charge_capacity_mAh_g", "discharge_capacity_mAh_g", "coulombic_efficiency",
+                "average_discharge_voltage_V", "pressure_MPa"):  # one value per cycle
+        series[f"cycle_{key}"] = [getattr(c, key) for c in result.cycles]
     return record | {"status": "ok", "summary": summary,
                      "series": {k: np.asarray(v, dtype=float) for k, v in series.items()}}
 
@@ -174,26 +182,33 @@ def sweep(presets=None, binders=None, processes=None, binder_contents=None, pres
     """
     conds = build_grid(presets, binders, processes, binder_contents, pressures, c_rates,
                        temperatures, cycles, model, mechanics, parameters)
+    from ssbsim import __version__
+
+    store = SweepStore(out, grid_hash(conds), len(conds), __version__, overwrite=overwrite)
+    report = run_cases(conds, store, workers, scheduler, progress)
+    if figures and any(r.get("status") == "ok" for r in store.read()):
+        from .figures import plot_sweep
+
+        report.figures = plot_sweep(store.path)
+    return report
+
+
+def run_cases(conds: list[dict], store: SweepStore, workers=None, scheduler=None, progress=None) -> SweepReport:
+    """Solve the cases of ``conds`` not yet finished in ``store``, writing each as it
+    completes (grouped so that cases differing only in inputs share one built model)."""
     groups: dict[str, list] = {}
     for c in conds:
         groups.setdefault(group_key(c), []).append(c)
     inputs = {gk: swept_inputs(cs) if len(cs) > 1 else () for gk, cs in groups.items()}
-    from ssbsim import __version__
-
-    store = SweepStore(out, grid_hash(conds), len(conds), __version__, overwrite=overwrite)
     done = store.finished()
     todo = [(case_name(c), c, inputs[group_key(c)]) for c in conds if case_name(c) not in done]
-    report = SweepReport(Path(out), len(conds), len(todo), len(conds) - len(todo))
+    report = SweepReport(store.path, len(conds), len(todo), len(conds) - len(todo))
     with _progress_bar(progress, len(conds), len(conds) - len(todo)) as advance:
         for name, record in _execute(todo, workers, scheduler):
             store.write_case(name, record)
             if record["status"] != "ok":
                 report.failures.append((name, record["error"]))
             advance()
-    if figures and any(r.get("status") == "ok" for r in store.read()):
-        from .figures import plot_sweep
-
-        report.figures = plot_sweep(store.path)
     return report
 
 

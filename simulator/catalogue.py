@@ -1,0 +1,180 @@
+"""The catalogue of the papers' measurements (``parameter_sets/experiments/*.toml``).
+
+Each entry names one measured row of ``calibration_points.csv`` (``csv``: the columns
+that select it), the measured value with unit and where it is in the paper, the preset
+cell, the conditions and protocol the paper ran, a tolerance with its reason, and how
+to derive the quantity from a simulation (``derive``):
+
+``{kind = "capacity", half = "discharge" | "charge" | "lithiation" | "delithiation", cycle = k}``
+    a cycle's capacity (``cycle`` 1-based; negative counts from the end; ``cycles = [...]``
+    for a mean);
+``{kind = "coulombic_efficiency", cycle = k}``;
+``{kind = "phase", phase = "primary" | "secondary", half = ..., cycle = 1}``
+    what one particle phase of a two-phase electrode gave or took in the first cycle;
+``{kind = "retention", half = ..., cycles = [...], reference_cycles = [...]}``
+    mean capacity of ``cycles`` over that of ``reference_cycles``;
+``{kind = "final", key = "porosity" | "thickness_change_um" | ...}``
+    a mechanics series at the end of the protocol (change from the start with
+    ``change = true``);
+``{kind = "electrode", key = "active_area_fraction" | "effective_ionic_conductivity_30C_S_cm" | ...}``
+    a property of the electrode as built (no solve);
+and with ``compare = {conditions = {...}, op = "ratio" | "difference"}`` the same
+quantity of a second cell. Values in ``%`` are derived as fractions and shown x100.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ssbsim.parameter_sets import experiments
+
+from .errors import InputError
+
+KINDS = ("capacity", "coulombic_efficiency", "retention", "final", "electrode", "phase")
+HALVES = ("charge", "discharge", "lithiation", "delithiation")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One measurement of the catalogue."""
+
+    id: str
+    paper: str
+    source: str  # the CSV's source column
+    quantity: str
+    unit: str
+    measured: float  # the value (the middle of a range)
+    measured_text: str  # as written in the data ("18-35", "22->27")
+    where: str
+    preset: str | None
+    conditions: dict
+    protocol: str | None
+    derive: dict
+    tolerance: dict
+    tolerance_reason: str
+    csv: dict
+    quick: bool = False
+    unsupported: str = ""  # why the model cannot simulate it (reported, not scored)
+    curve: dict = field(default_factory=dict)  # extra model points for the figure
+
+    @property
+    def range(self) -> tuple[float, float] | None:
+        lo_hi = _range(self.measured_text)
+        return lo_hi if lo_hi and "->" not in self.measured_text else None
+
+    def within(self, model: float) -> bool:
+        """Whether ``model`` is within the tolerance of the measurement."""
+        if model is None or not math.isfinite(model):
+            return False
+        tol = self.tolerance
+        if "range" in tol:
+            lo, hi = self.range
+            return lo <= model <= hi
+        if "abs" in tol:
+            return abs(model - self.measured) <= tol["abs"]
+        if "rel" in tol:
+            return abs(model - self.measured) <= tol["rel"] * abs(self.measured)
+        if "factor" in tol:
+            return model > 0 and abs(math.log(model / self.measured)) <= math.log(tol["factor"])
+        raise InputError(f"catalogue entry {self.id}: tolerance {tol} is not abs, rel, factor or range")
+
+    def tolerance_text(self) -> str:
+        t = self.tolerance
+        if "range" in t:
+            return "within the measured range"
+        if "abs" in t:
+            return f"±{t['abs']:g}" + ("" if self.unit == "-" else f" {self.unit}")
+        if "rel" in t:
+            return f"±{100 * t['rel']:g} %"
+        return f"x/÷ {t['factor']:g}"
+
+
+def _range(text: str):
+    for sep in ("->", "-"):
+        parts = text.split(sep)
+        if len(parts) == 2 and parts[0]:
+            try:
+                return float(parts[0]), float(parts[1])
+            except ValueError:
+                return None
+    return None
+
+
+def _measured_value(text: str) -> float:
+    if "->" in text:  # "22->27": the change
+        a, b = _range(text)
+        return b - a
+    r = _range(text)
+    return (r[0] + r[1]) / 2 if r else float(text)
+
+
+def load_catalogue(papers=None) -> list[Entry]:
+    """Every catalogue entry (of ``papers``, e.g. ``["kwon2022"]``; default all)."""
+    papers = experiments.PAPERS if papers is None else papers
+    out = []
+    for paper in papers:
+        doc = experiments.load(paper)
+        for e in doc.get("experiments", []):
+            out.append(_entry(paper, doc, e))
+    ids = [e.id for e in out]
+    if len(set(ids)) != len(ids):
+        raise InputError(f"catalogue ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+    return out
+
+
+def _entry(paper: str, doc: dict, e: dict) -> Entry:
+    where = f"{paper}.toml, experiment {e.get('id', '?')!r}"
+    derive = e.get("derive", {})
+    if not e.get("unsupported") and derive.get("kind") not in KINDS:
+        raise InputError(f"{where}: derive.kind={derive.get('kind')!r}; allowed: {', '.join(KINDS)}")
+    if derive.get("half") not in (None, *HALVES):
+        raise InputError(f"{where}: derive.half={derive['half']!r}; allowed: {', '.join(HALVES)}")
+    m = e["measured"]
+    text = str(m["value"])
+    return Entry(
+        id=e["id"], paper=paper, source=doc["source"], quantity=e["csv"]["quantity"], unit=m["unit"],
+        measured=_measured_value(text), measured_text=text, where=m.get("where", ""),
+        preset=e.get("preset"), conditions=dict(e.get("conditions", {})), protocol=e.get("protocol"),
+        derive=derive, tolerance=dict(e["tolerance"]), tolerance_reason=e.get("tolerance_reason", ""),
+        csv=dict(e["csv"]), quick=bool(e.get("quick", False)), unsupported=e.get("unsupported", ""),
+        curve=dict(e.get("curve", {})),
+    )
+
+
+def inputs() -> dict[str, tuple[str, dict]]:
+    """Measured inputs (material / electrode properties): id -> (source, CSV selector)."""
+    out = {}
+    for paper in experiments.PAPERS:
+        doc = experiments.load(paper)
+        for i in doc.get("inputs", []):
+            out[i["id"]] = (doc["source"], dict(i["csv"]))
+    return out
+
+
+def all_row_ids() -> set[str]:
+    """Ids of every catalogued row: measurements and measured inputs."""
+    return {e.id for e in load_catalogue()} | set(inputs())
+
+
+def read_csv(path) -> list[dict]:
+    """Rows of a calibration-points CSV as dicts of text."""
+    with open(Path(path), newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def matches(row: dict, source: str, selector: dict) -> bool:
+    """Whether a CSV row is the one ``source`` + ``selector`` name (numbers compared as numbers)."""
+    if row["source"] != source:
+        return False
+    for k, v in selector.items():
+        cell = row.get(k, "")
+        try:
+            if float(cell) != float(v):
+                return False
+        except ValueError:
+            if cell != str(v):
+                return False
+    return True

@@ -1,0 +1,225 @@
+"""``ssbsim validate``: every catalogued measurement simulated as the paper ran it.
+
+The catalogue (:mod:`~ssbsim.simulator.catalogue`) names the cell, conditions,
+protocol and derivation of each measured row. The cases run through the sweep engine
+(grouped, in parallel, each finished case written to an HDF5 store named after the
+run's settings, so an interrupted run resumes). Each row is labelled ``calibration``
+when a constant of the model was fitted on it
+(:func:`ssbsim.parameter_sets.provenance.fitted_rows`) and ``validation`` otherwise;
+the score counts the rows within their tolerance and the RMS relative error of the
+``validation`` rows only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .catalogue import Entry, load_catalogue
+from .errors import InputError
+from .simulation import electrode_properties, resolve_conditions
+from .store import SweepStore
+from .sweep import case_key, case_name, grid_hash, run_cases
+
+QUICK_MODEL = "SPMe"
+
+
+@dataclass
+class ValidationReport:
+    rows: list[dict]
+    score: dict
+    path: Path | None = None
+    files: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"rows": self.rows, "score": self.score}
+
+
+def validate(only=None, quick: bool = False, model: str | None = None, out="results/validation",
+             workers=None, progress=None, report: bool = True) -> ValidationReport:
+    """Run the catalogue; see the module docstring.
+
+    Parameters
+    ----------
+    only : sequence of str, optional
+        Papers to run (``kwon2022``, ``jo2024``, ``emley2023``, ``choi2025``,
+        ``kimkwonjung2022``), case-insensitive; default all.
+    quick : bool
+        The entries marked ``quick`` on the fast model (SPMe unless ``model``).
+    model : {"DFN", "SPMe", "SPM"}, optional
+        Default DFN (SPMe with ``quick``).
+    out : path
+        Folder of the HDF5 store, ``validation.md`` and the figures.
+    report : bool
+        Write ``validation.md``, ``validation.json`` and the figures.
+    """
+    from ssbsim.parameter_sets.experiments import PAPERS
+
+    model = model or (QUICK_MODEL if quick else "DFN")
+    papers = None
+    if only:
+        papers = [p.lower() for p in only]
+        for p in papers:
+            if p not in PAPERS:
+                raise InputError(f"only={p!r} is not a paper of the catalogue; allowed: {', '.join(PAPERS)}")
+    entries = [e for e in load_catalogue(papers) if e.quick or not quick]
+    plan = {e.id: _plan(e, model) for e in entries}
+    conds = list({case_key(c): c for p in plan.values() for c in p.get("cases", [])}.values())
+    out = Path(out)
+    results = {}
+    if conds:
+        from ssbsim import __version__
+
+        digest = grid_hash(conds)
+        store = SweepStore(out / f"validation-{digest[:10]}.h5", digest, len(conds), __version__)
+        run_cases(conds, store, workers=workers, progress=progress)
+        results = {r["name"]: r for r in store.read()}
+        series = {name: store.series(name) for name, r in results.items() if r.get("status") == "ok"}
+    else:
+        series = {}
+    from ssbsim.parameter_sets.provenance import fitted_rows
+
+    fitted = fitted_rows()
+    rows = [_row(e, plan[e.id], results, series, e.id in fitted, model) for e in entries]
+    rep = ValidationReport(rows, score(rows))
+    if report:
+        from .validation_report import write_report
+
+        rep.path = out / "validation.md"
+        rep.files = write_report(rep, entries, results, series, out)
+    return rep
+
+
+def _plan(e: Entry, model: str) -> dict:
+    """The cases an entry needs (resolved conditions), or what it derives without a solve."""
+    if e.unsupported:
+        return {}
+    base = dict(preset=e.preset, model=model, **e.conditions)
+    if e.protocol:
+        base["protocol"] = e.protocol
+    others = [base | e.derive["compare"]["conditions"]] if "compare" in e.derive else []
+    curve = [base | {"pressure": p} for p in e.curve.get("pressure_MPa", [])]
+    if e.derive["kind"] == "electrode":
+        ref = e.derive.get("relative_to")
+        return {"electrode": [base] + others + ([base | ref] if ref else [])}
+    return {"cases": [resolve_conditions(**c) for c in [base] + others + curve]}
+
+
+def _cycle_value(e: Entry, s: dict, half: str, cycles) -> float:
+    key = {"lithiation": "discharge", "delithiation": "charge"}.get(half, half)
+    values = np.asarray(s[f"cycle_{key}_capacity_mAh_g"])
+    picked = [values[c - 1] if c > 0 else values[c] for c in cycles if abs(c) <= len(values) and c != 0]
+    if len(picked) < len(cycles):
+        raise _NotDerived(f"only {len(values)} cycles completed")
+    return float(np.mean(picked))
+
+
+class _NotDerived(Exception):
+    pass
+
+
+def _derive_one(e: Entry, cond: dict, summary: dict, s: dict) -> float:
+    d = e.derive
+    kind = d["kind"]
+    if kind == "capacity":
+        return _cycle_value(e, s, d["half"], d.get("cycles", [d.get("cycle", 1)]))
+    if kind == "coulombic_efficiency":
+        ce = np.asarray(s["cycle_coulombic_efficiency"])
+        c = d.get("cycle", 1)
+        if abs(c) > len(ce):
+            raise _NotDerived(f"only {len(ce)} cycles completed")
+        return float(ce[c - 1] if c > 0 else ce[c])
+    if kind == "retention":
+        return _cycle_value(e, s, d["half"], d["cycles"]) / _cycle_value(e, s, d["half"], d["reference_cycles"])
+    if kind == "phase":
+        key = f"first_cycle_{d['phase']}_phase_{d['half']}_mAh_g"
+        if d.get("cycle", 1) != 1 or key not in summary:
+            raise _NotDerived(f"no {key!r} in the results (first cycle of a two-phase electrode only)")
+        return float(summary[key])
+    if kind == "final":
+        if d["key"] not in s:
+            raise _NotDerived(f"no {d['key']!r} series (contact mechanics off?)")
+        x = np.asarray(s[d["key"]])
+        return float(x[-1] - x[0]) if d.get("change") else float(x[-1])
+    raise InputError(f"catalogue entry {e.id}: cannot derive kind {kind!r}")
+
+
+def _row(e: Entry, plan: dict, results: dict, series: dict, fitted: bool, model: str) -> dict:
+    row = {"id": e.id, "source": e.source, "quantity": e.quantity, "conditions": _conditions(e),
+           "measured": e.measured_text if e.range else _num(e.measured), "model": None,
+           "unit": e.unit, "role": "calibration" if fitted else "validation",
+           "within_tolerance": None, "tolerance": e.tolerance_text(), "model_name": model, "note": ""}
+    scale = 100.0 if e.unit == "%" else 1.0
+    try:
+        if e.unsupported:
+            raise _NotDerived(f"not simulated: {e.unsupported}")
+        if "electrode" in plan:
+            vals = [electrode_properties(resolve_conditions(**c))[e.derive["key"]] for c in plan["electrode"]]
+            value = vals[0] / vals[-1] if e.derive.get("relative_to") else vals[0]
+            if "compare" in e.derive:
+                value = _combine(vals[0], vals[1], e.derive["compare"]["op"])
+        else:
+            values = []
+            for cond in plan["cases"][:2 if "compare" in e.derive else 1]:
+                name = case_name(cond)
+                r = results.get(name, {})
+                if r.get("status") != "ok":
+                    raise _NotDerived(f"simulation failed: {r.get('error', 'not run')}")
+                values.append(_derive_one(e, cond, r, series[name]))
+            value = _combine(values[0], values[1], e.derive["compare"]["op"]) if "compare" in e.derive else values[0]
+        row["model"] = _num(value * scale)
+        row["within_tolerance"] = e.within(value * scale)
+    except _NotDerived as err:
+        row["note"] = str(err)
+    return row
+
+
+def _combine(a: float, b: float, op: str) -> float:
+    if op == "ratio":
+        return a / b
+    if op == "difference":
+        return a - b
+    raise InputError(f"compare.op={op!r}; allowed: ratio, difference")
+
+
+def _conditions(e: Entry) -> dict:
+    c = {"preset": e.preset, **e.conditions}
+    if e.protocol:
+        c["protocol"] = e.protocol
+    if "compare" in e.derive:
+        c["compared_with"] = e.derive["compare"]["conditions"]
+    return c
+
+
+def _num(x):
+    """A finite float to 6 significant digits (None for NaN / missing)."""
+    return None if x is None or not math.isfinite(x) else float(f"{float(x):.6g}")
+
+
+def score(rows: list[dict]) -> dict:
+    """How many rows are within tolerance, and the RMS relative error of validation rows."""
+    scored = [r for r in rows if r["model"] is not None]
+    val = [r for r in scored if r["role"] == "validation" and isinstance(r["measured"], (int, float))
+           and r["measured"] != 0]
+    rel = [(r["model"] - r["measured"]) / abs(r["measured"]) for r in val]
+    return {
+        "rows": len(rows), "simulated": len(scored),
+        "within_tolerance": sum(bool(r["within_tolerance"]) for r in scored),
+        "validation_rows": sum(r["role"] == "validation" for r in rows),
+        "validation_within_tolerance": sum(bool(r["within_tolerance"]) for r in scored if r["role"] == "validation"),
+        "calibration_rows": sum(r["role"] == "calibration" for r in rows),
+        "calibration_within_tolerance": sum(bool(r["within_tolerance"]) for r in scored if r["role"] == "calibration"),
+        "validation_rms_relative_error": _num(math.sqrt(sum(x * x for x in rel) / len(rel))) if rel else None,
+    }
+
+
+def score_line(s: dict) -> str:
+    rms = "n/a" if s["validation_rms_relative_error"] is None else f"{100 * s['validation_rms_relative_error']:.1f} %"
+    return (f"score: {s['within_tolerance']}/{s['simulated']} simulated rows within tolerance "
+            f"(validation {s['validation_within_tolerance']}/{s['validation_rows']}, calibration "
+            f"{s['calibration_within_tolerance']}/{s['calibration_rows']}); validation RMS relative error {rms}"
+            + (f"; {s['rows'] - s['simulated']} rows not simulated" if s["rows"] > s["simulated"] else ""))
+

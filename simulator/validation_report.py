@@ -1,0 +1,122 @@
+"""The validation report: a terminal table, ``validation.md``/``.json`` and one figure per
+experiment (model against the measured points; capacity vs pressure on a log axis)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .sweep import case_name
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, str):
+        return x
+    return f"{x:.3g}" if abs(x) < 1e-2 or abs(x) >= 1e4 else f"{x:.4g}"
+
+
+def _conditions_text(c: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in c.items() if k != "preset")
+
+
+def table_lines(rows: list[dict]) -> list[str]:
+    """Markdown table rows (also readable on a terminal)."""
+    lines = ["| id | role | measured | model | unit | tolerance | within | note |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        ok = {True: "yes", False: "NO", None: "-"}[r["within_tolerance"]]
+        lines.append(f"| {r['id']} | {r['role']} | {_fmt(r['measured'])} | {_fmt(r['model'])} | {r['unit']} "
+                     f"| {r['tolerance']} | {ok} | {r['note']} |")
+    return lines
+
+
+def write_report(rep, entries, results, series, out: Path) -> list[Path]:
+    """``validation.md``, ``validation.json`` and ``figures/<experiment>.png`` in ``out``."""
+    from .validate import score_line
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "validation.json").write_text(json.dumps(rep.to_dict(), indent=2, allow_nan=False))
+    figures = _figures(rep.rows, entries, results, series, out / "figures")
+    md = ["# ssbsim validation", "",
+          "Every catalogued measurement (`parameter_sets/experiments/*.toml`) simulated with the "
+          "paper's cell and protocol. `calibration`: a constant of the model was fitted on this row "
+          "(`ssbsim.parameter_sets.provenance`), so agreement there is not a prediction; "
+          "`validation`: no constant saw it.", "",
+          f"Model: {rep.rows[0]['model_name'] if rep.rows else '-'}. " + score_line(rep.score), "",
+          *table_lines(rep.rows), "", "## Conditions", ""]
+    md += [f"- `{r['id']}` ({r['source']}, {r['quantity']}): {_conditions_text(r['conditions'])}" for r in rep.rows]
+    md += ["", "## Figures", ""] + [f"![{p.stem}](figures/{p.name})" for p in figures]
+    (out / "validation.md").write_text("\n".join(md) + "\n")
+    return [out / "validation.md", out / "validation.json", *figures]
+
+
+def _figures(rows, entries, results, series, folder: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    by_row = {r["id"]: r for r in rows}
+    groups: dict[tuple, list] = {}
+    for e in entries:
+        groups.setdefault((e.source, e.quantity), []).append(e)
+    paths = []
+    for (source, quantity), group in groups.items():
+        fig, ax = plt.subplots(figsize=(6, 4))
+        curve_drawn = _pressure_curves(ax, group, results)
+        if not curve_drawn:
+            x = np.arange(len(group))
+            ax.scatter(x, [e.measured for e in group], marker="o", s=60, color="k", label="measured", zorder=3)
+            for e, xi in zip(group, x):
+                if e.range:
+                    ax.vlines(xi, *e.range, color="k")
+            model = [by_row[e.id]["model"] for e in group]
+            ax.scatter(x, [np.nan if m is None else m for m in model], marker="s", s=40, color="C3",
+                       label="model", zorder=4)
+            ax.set_xticks(x, [e.id.split("-", 1)[1] for e in group], rotation=30, ha="right", fontsize=7)
+        roles = {by_row[e.id]["role"] for e in group}
+        ax.set_ylabel(f"{quantity} [{group[0].unit}]")
+        ax.set_title(f"{source}: {quantity} ({'/'.join(sorted(roles))})", fontsize=9)
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        path = folder / f"{source}-{quantity}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+def _pressure_curves(ax, group, results) -> bool:
+    """Capacity vs stack pressure on a log axis, one model curve per binder, where the
+    entries carry extra pressures (``curve``) and their cases have results."""
+    from .simulation import resolve_conditions
+
+    drawn = False
+    for k, e in enumerate(g for g in group if g.curve.get("pressure_MPa")):
+        base = dict(preset=e.preset, **e.conditions) | ({"protocol": e.protocol} if e.protocol else {})
+        pts = []
+        for p in sorted(set(e.curve["pressure_MPa"])):
+            cond = resolve_conditions(**(base | {"pressure": p, "model": results_model(results)}))
+            r = results.get(case_name(cond))
+            if r and r.get("status") == "ok" and e.derive["kind"] == "capacity":
+                key = {"lithiation": "discharge", "delithiation": "charge"}.get(e.derive["half"], e.derive["half"])
+                pts.append((p, r.get(f"{key}_capacity_mAh_g")))
+        if pts:
+            ax.plot(*zip(*pts), "-", color=f"C{k}", label=f"model, {e.conditions.get('binder', '')}")
+            drawn = True
+    if drawn:
+        for k, e in enumerate(group):
+            ax.scatter([max(e.conditions.get("pressure", 1.0), 0.5)], [e.measured], color="k", marker="o", zorder=3,
+                       label="measured" if k == 0 else None)
+        ax.set_xscale("log")
+        ax.set_xlabel("stack pressure [MPa]")
+    return drawn
+
+
+def results_model(results: dict) -> str:
+    return next((r.get("model") for r in results.values() if r.get("model")), "DFN")
