@@ -1,0 +1,120 @@
+"""Protocols as data: parsing, one-line errors, and equivalence with the presets' own."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import ssbsim
+from ssbsim.simulator.cli import main
+from ssbsim.simulator.errors import InputError
+from ssbsim.simulator.presets import PRESETS, get_preset
+from ssbsim.simulator.protocol import Protocol, load_protocol, paper_cycle
+
+CHOI_CYCLE = ["Discharge at 0.15C until 0.01 V", "Hold at 0.01 V until 0.015C", "Charge at 0.15C until 2 V"]
+
+
+@pytest.mark.parametrize("suffix, text", [
+    (".json", json.dumps({"cycles": [{"steps": CHOI_CYCLE, "repeat": 3, "pressure_MPa": 16}]})),
+    (".yaml", "cycles:\n  - steps:\n" + "".join(f"      - {s}\n" for s in CHOI_CYCLE)
+     + "    repeat: 3\n    pressure_MPa: 16\n"),
+    (".toml", "[[cycles]]\nsteps = " + json.dumps(CHOI_CYCLE) + "\nrepeat = 3\npressure_MPa = 16\n"),
+])
+def test_protocol_files_in_three_formats_read_the_same(tmp_path, suffix, text):
+    path = tmp_path / f"p{suffix}"
+    path.write_text(text)
+    proto = load_protocol(path)
+    assert proto == Protocol.from_dict({"cycles": [{"steps": CHOI_CYCLE, "repeat": 3, "pressure_MPa": 16}]})
+    assert proto.n_cycles == 3 and proto.pressures(48.0) == [16.0]
+
+
+@pytest.mark.parametrize("doc, match", [
+    ({"cycles": []}, "the protocol is empty"),
+    ({}, "the protocol is empty"),
+    ({"cycles": [{"steps": ["Foo at 1C until 4 V"]}]}, r"cycle entry 1, step 1: 'Foo at 1C until 4 V' is not a PyBaMM experiment step"),
+    ({"cycles": [{"steps": ["Charge at 1C"]}]}, r"step 1: 'Charge at 1C' is not a PyBaMM experiment step .*allowed forms"),
+    ({"cycles": [{"steps": CHOI_CYCLE, "pressure_MPa": 900}]}, r"pressure_MPa=900 is outside the allowed range: 0 to 500 MPa"),
+    ({"cycles": [{"steps": CHOI_CYCLE, "pressure_MPa": -1}]}, r"pressure_MPa=-1 is outside"),
+    ({"cycles": [{"steps": CHOI_CYCLE, "repeat": 0}]}, r"repeat=0 must be a whole number from 1 to 1000"),
+    ({"cycles": [{"steps": CHOI_CYCLE, "repeats": 2}]}, r"unknown key 'repeats'.*did you mean 'repeat'"),
+    ({"cycles": [{"steps": CHOI_CYCLE, "repeat": 600}, {"steps": CHOI_CYCLE, "repeat": 600}]}, r"1200 cycles in all"),
+])
+def test_bad_protocols_get_one_line_errors_naming_the_entry(doc, match):
+    with pytest.raises(InputError, match=match) as err:
+        Protocol.from_dict(doc)
+    assert "\n" not in str(err.value)
+
+
+def test_bad_protocol_files(tmp_path):
+    (tmp_path / "p.json").write_text("{not json")
+    with pytest.raises(InputError, match=r"p.json is not valid JSON"):
+        load_protocol(tmp_path / "p.json")
+    (tmp_path / "p.txt").write_text("{}")
+    with pytest.raises(InputError, match=r"unknown format '.txt'"):
+        load_protocol(tmp_path / "p.txt")
+    (tmp_path / "p.yaml").write_bytes(b"\x80\x04\x95pickle")
+    with pytest.raises(InputError, match=r"cannot be read as text"):
+        load_protocol(tmp_path / "p.yaml")
+    (tmp_path / "q.yaml").write_text("!!python/object/apply:os.system ['echo hacked']")
+    with pytest.raises(InputError, match=r"q.yaml is not valid YAML"):  # safe_load: data only
+        load_protocol(tmp_path / "q.yaml")
+
+
+def test_a_step_outside_the_cell_window_is_refused():
+    with pytest.raises(InputError, match=r"'Charge at 0.1C until 4.6 V': 4.6 V is outside the voltage window "
+                                         r"of preset 'kwon2022': 3 to 4.3 V \(vs Li/Li\+\)"):
+        ssbsim.simulate("kwon2022", protocol={"cycles": [{"steps": ["Charge at 0.1C until 4.6 V"]}]})
+
+
+def test_protocol_and_c_rate_or_cycles_conflict():
+    with pytest.raises(InputError, match="c_rate=0.5 and protocol given together"):
+        ssbsim.simulate("kwon2022", c_rate=0.5, protocol={"cycles": [{"steps": ["Rest for 1 minute"]}]})
+
+
+def test_unknown_paper_protocol_name_lists_the_allowed():
+    with pytest.raises(InputError, match=r"protocol='papr' is not a protocol of preset 'choi2025'; allowed: paper"):
+        ssbsim.simulate("choi2025", protocol="papr")
+
+
+def test_every_preset_default_is_its_paper_cycle():
+    for p in PRESETS.values():
+        proto = p.protocol(0.2, 2)
+        assert proto.n_cycles == 2 and proto.blocks[0].steps == paper_cycle(p.working, 0.2, *p.window_V, p.cv_cutoff)
+
+
+def test_custom_protocol_equals_the_presets_protocol_where_the_steps_are_the_same(simulate_cached):
+    """The same steps given as --step on the command line and as the preset's default
+    give the same numbers (SPM, Kwon 2 MPa, 2 cycles)."""
+    p = get_preset("kwon2022")
+    steps = paper_cycle("cathode", 0.1, *p.window_V, p.cv_cutoff)
+    default = simulate_cached("kwon2022", model="SPM", pressure=2.0, cycles=2).to_dict()
+    args = ["simulate", "--preset", "kwon2022", "--model", "SPM", "--pressure", "2", "--json", "--repeat", "2"]
+    res = CliRunner().invoke(main, args + [a for s in steps for a in ("--step", s)])
+    assert res.exit_code == 0, res.output
+    custom = json.loads(res.stdout)
+    assert len(custom["cycles"]) == 2
+    for a, b in zip(default["cycles"], custom["cycles"]):
+        assert b["discharge_capacity_mAh_g"] == pytest.approx(a["discharge_capacity_mAh_g"], rel=1e-9)
+        assert b["charge_capacity_mAh_g"] == pytest.approx(a["charge_capacity_mAh_g"], rel=1e-9)
+
+
+def test_entries_at_other_pressures_continue_the_same_cell(simulate_cached):
+    """Two cycles at 70 MPa, then two at 2 MPa: the first two equal a 70 MPa run, the
+    pressure drop costs capacity, and each cycle reports its block, label and pressure."""
+    cyc = list(paper_cycle("cathode", 0.1, 3.0, 4.3))
+    proto = {"cycles": [{"steps": cyc, "repeat": 2, "pressure_MPa": 70, "label": "lab"},
+                        {"steps": cyc, "repeat": 2, "pressure_MPa": 2, "label": "practical"}]}
+    r = ssbsim.simulate("kwon2022", model="SPM", protocol=proto)
+    at70 = simulate_cached("kwon2022", model="SPM", pressure=70.0, cycles=2)
+    q = [c.discharge_capacity_mAh_g for c in r.cycles]
+    assert q[:2] == pytest.approx([c.discharge_capacity_mAh_g for c in at70.cycles], rel=1e-6)
+    assert q[3] < q[1] - 5
+    assert [(c.block, c.label, c.pressure_MPa) for c in r.cycles] == [
+        (0, "lab", 70.0), (0, "lab", 70.0), (1, "practical", 2.0), (1, "practical", 2.0)]
+
+
+def test_cli_protocol_errors_are_one_line(tmp_path):
+    res = CliRunner().invoke(main, ["simulate", "--preset", "kwon2022", "--step", "Charge at 0.1C"])
+    assert res.exit_code == 2 and res.output.count("\n") == 1 and "not a PyBaMM experiment step" in res.output
+    res = CliRunner().invoke(main, ["simulate", "--preset", "kwon2022", "--repeat", "3"])
+    assert res.exit_code == 2 and "--repeat 3 needs --step" in res.output

@@ -1,0 +1,92 @@
+"""The validation catalogue covers the data, and `ssbsim validate` reports it honestly."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import calibration_rows
+
+from ssbsim.simulator.catalogue import inputs, load_catalogue, matches
+from ssbsim.simulator.cli import main
+from ssbsim.simulator.validate import score
+
+
+def _matching(source, selector):
+    return [i for i, r in enumerate(calibration_rows()) if matches(r, source, selector)]
+
+
+def test_every_row_of_the_data_is_catalogued_once():
+    """Each CSV row is a catalogued measurement or a measured input, exactly once, and
+    each catalogue entry names exactly one row, with the same value and unit."""
+    rows = calibration_rows()
+    claimed = []
+    for e in load_catalogue():
+        hit = _matching(e.source, e.csv)
+        assert len(hit) == 1, (e.id, hit)
+        row = rows[hit[0]]
+        assert (row["value"], row["unit"]) == (e.measured_text, e.unit) or (
+            float(row["value"]) == pytest.approx(e.measured) and row["unit"] == e.unit), e.id
+        claimed += hit
+    for name, (source, selector) in inputs().items():
+        hit = _matching(source, selector)
+        assert len(hit) == 1, (name, hit)
+        claimed += hit
+    assert sorted(claimed) == list(range(len(rows))), "rows not catalogued: " + ", ".join(
+        f"{rows[i]['source']} {rows[i]['quantity']}" for i in sorted(set(range(len(rows))) - set(claimed)))
+
+
+def test_tolerances_and_derivations_are_stated():
+    for e in load_catalogue():
+        assert e.tolerance and (e.unsupported or e.tolerance_reason), e.id
+        if not e.unsupported:
+            assert e.preset and e.derive["kind"], e.id
+
+
+def test_within_tolerance_kinds():
+    entries = {e.id: e for e in load_catalogue()}
+    q = entries["kwon2022-q1-pristine-2MPa"]  # 151 mAh/g, +-3 %
+    assert q.within(155.0) and not q.within(146.0)
+    loss = entries["kimkwonjung2022-binder-loss"]  # 18-35 mAh/g
+    assert loss.range == (18.0, 35.0) and loss.within(20.0) and not loss.within(0.4)
+    sigma = entries["emley2023-ionic-wet"]  # x/÷ 1.5
+    assert sigma.within(4.5e-6) and not sigma.within(5.5e-6)
+    thick = entries["choi2025-thickness100-anisole"]  # 22 -> 27 um: +5 um
+    assert thick.measured == 5.0 and thick.range is None
+
+
+def test_score_counts_validation_rows_only_in_the_rms():
+    rows = [{"model": 110.0, "measured": 100.0, "role": "validation", "within_tolerance": False},
+            {"model": 100.0, "measured": 100.0, "role": "calibration", "within_tolerance": True},
+            {"model": None, "measured": 5.0, "role": "validation", "within_tolerance": None}]
+    s = score(rows)
+    assert s["validation_rms_relative_error"] == pytest.approx(0.1)
+    assert (s["rows"], s["simulated"], s["within_tolerance"]) == (3, 2, 1)
+
+
+def test_validate_quick_json_on_a_small_subset(tmp_path):
+    """Emley's conductivities (no solve) and the review's binder loss (two fast solves):
+    one JSON object with the documented keys, a report and figures on disk; a re-run
+    resumes from the store."""
+    args = ["validate", "--quick", "--only", "emley2023", "--only", "kimkwonjung2022", "--json",
+            "--workers", "1", "--out", str(tmp_path)]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert set(d) == {"rows", "score"}
+    ids = {r["id"] for r in d["rows"]}
+    assert "kimkwonjung2022-binder-loss" in ids and "emley2023-ionic-wet" in ids
+    for r in d["rows"]:
+        assert {"id", "source", "quantity", "conditions", "measured", "model", "unit", "role",
+                "within_tolerance"} <= set(r)
+        assert r["role"] in ("calibration", "validation")
+        assert r["model"] is not None and isinstance(r["within_tolerance"], bool)
+    assert d["score"]["rows"] == len(d["rows"])
+    assert (tmp_path / "validation.md").read_text().count("| kimkwonjung2022-binder-loss |") == 1
+    assert list((tmp_path / "figures").glob("*.png"))
+    again = json.loads(CliRunner().invoke(main, args).stdout)
+    assert again == d
+
+
+def test_validate_refuses_an_unknown_paper(tmp_path):
+    res = CliRunner().invoke(main, ["validate", "--only", "kwon2023", "--out", str(tmp_path)])
+    assert res.exit_code == 2 and "only='kwon2023' is not a paper of the catalogue" in res.output
