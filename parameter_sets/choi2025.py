@@ -12,9 +12,10 @@ The solvents change the binder's chain conformation and so its cohesion / adhesi
 swell (radial strain up to 0.56) until the layer cracks through their network where its
 releasable elastic energy reaches the measured cohesion (``models.layer_decohesion``),
 which cuts Si off during the first lithiation (measured Si part 224 / 188 / 183 mAh/g
-of the 358 available). The cells are cycled galvanostatically (0.15C CC lithiation to
-0.01 V, CC delithiation to 2 V; no CV step in our notes of the paper): a 10 h hold at
-0.01 V would fill graphite to ~95 % (317 mAh/g), not the measured ~285.
+of the 358 available). Every lithiation is CC-CV to 0.01 V (CV until the current falls
+to 10 % of the CC current) and every delithiation CC to 2 V; the paper's "discharge"
+capacities are the delithiations (``experiments/choi2025.toml``: 3 formation cycles at
+0.15C, 3 cycles each at 0.15 / 0.3 / 0.75 / 1.5C, 100 cycles at 0.3C).
 """
 
 from dataclasses import replace

@@ -2,10 +2,10 @@
 
 Cell (from the paper, via ``shared/docs/domain.md``): single-crystal NMC83 :
 Li6PS5Cl (d50 5 um) : VGCF = 70 : 27 : 3 plus 0.5 wt% binder (wet NBR or dry PTFE
-fibrils), 60 um, ~2.4 mAh/cm2 (C/10 = 0.24 mA/cm2); Li metal counter electrode; 7 MPa;
-60 C; 2.5-4.25 V. The active loading follows from 60 um at 3 % voids (12.3 mg/cm2, i.e.
-1C = 195 mAh/g gives the quoted 2.4 mAh/cm2). The SE separator thickness (500 um) is
-assumed. Measured composite conductivities (ionic 3.3e-6 / 6.9e-5 / 1.7e-4 S/cm wet /
+fibrils); the rate cells hold 14 mg/cm2 NMC83 (Li | LPSCl | cathode, 60 C, 2.5-4.25 V,
+C/10 = 0.24 mA/cm2, so 1C = 2.4 mA/cm2 = 171 mAh/g; charge and discharge at the same
+current, no CV hold described: ``experiments/emley2023.toml``). 7 MPa. The SE separator
+thickness (500 um) is assumed. Measured composite conductivities (ionic 3.3e-6 / 6.9e-5 / 1.7e-4 S/cm wet /
 dry / binder-free; electronic 3.0e-3 / 4.6e-2 S/cm) calibrate ``models.binder_coverage``.
 """
 
@@ -16,7 +16,9 @@ from .mechanics import BINDERS as _MEASURED
 TEMPERATURE_C = 60.0
 SEPARATOR_THICKNESS_M = 500e-6
 AREA_CM2 = 1.0
-ONE_C_MAH_G = 195.0
+ACTIVE_LOADING_MG_CM2 = 14.0
+C10_CURRENT_MA_CM2 = 0.24
+ONE_C_MAH_G = 10 * C10_CURRENT_MA_CM2 / ACTIVE_LOADING_MG_CM2 * 1e3
 BINDER_BY_PROCESS = {"wet": "NBR", "dry": "PTFE", "none": "none"}
 STACK_PRESSURE_MPA = 7.0
 #: NBR not tested mechanically: Choi 2025's NBR in toluene; PTFE: bulk toughness.
@@ -25,7 +27,7 @@ BINDERS = {"nbr": _MEASURED["NBR-toluene"], "ptfe": _MEASURED["PTFE"]}
 CATHODE = CompositeRecipe(
     phases=(NMC83,), phase_mass_fractions=(1.0,),
     am_wt=70.0, se_wt=27.0, carbon_wt=3.0, binder_wt=0.5, binder="NBR", process="wet",
-    se=LPSCL, active_loading_mg_cm2=12.3, void_fraction=0.03,
+    se=LPSCL, active_loading_mg_cm2=ACTIVE_LOADING_MG_CM2, void_fraction=0.03,
     # binder-free VGCF network: 4.6e-2 S/cm (dry) / f_dry(0.5 wt%) = 0.406
     carbon_network_conductivity_S_m=11.3,
 )

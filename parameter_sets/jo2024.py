@@ -7,9 +7,11 @@ Cells (from the paper, via ``shared/docs/domain.md``):
   (image analysis). The reported 100 um thickness is inconsistent with 11 mg/cm2 at 3 %
   voids (that gives ~52 um); we keep the measured loading and porosity.
 * anode: Si-graphite : Li6PS5Cl : NBR = 70 : 30 : x, 30 um, 2.5 mg/cm2,
-  1C = 2.8 mA/cm2 (1120 mAh/g). The Si fraction of the active material is not stated:
-  23.3 wt% Si makes the theoretical capacity equal the 1C definition
-  (0.767 * 372 + 0.233 * 3579 = 1120 mAh/g). The reported 30 um at 2.5 mg/cm2 would
+  1C = 2.8 mA/cm2 (1120 mAh/g). The Si-C is made from graphite : Si : sucrose =
+  55 : 35 : 10; sucrose chars to carbon (yield ``SUCROSE_CARBON_YIELD``, assumed 0.25:
+  sucrose-derived hard carbons keep ~20-30 wt%), which we count with graphite. So the
+  active material holds 35 / (55 + 35 + 2.5) = 37.8 wt% Si (37.0-37.6 % for any yield
+  from 0.2 to 0.42, the stoichiometric carbon of C12H22O11). The reported 30 um at 2.5 mg/cm2 would
   mean 41 % voids, which leaves too thin an SE network (eps_SE = 0.22) for the measured
   0.05C capacity; we use the 3 % voids measured on the pressed cathodes (-> 18 um).
 * The anode's active material is one powder, a Si-graphite composite ("SiC"): Si sits
@@ -17,8 +19,12 @@ Cells (from the paper, via ``shared/docs/domain.md``):
   see the particle's swelling, phi_Si eps_Si(x) (``strain.embedded_strain``), at the
   particle's radius, not that of free Si (Choi 2025's nanoparticles are a powder of
   their own). The two PyBaMM phases keep Si's and graphite's own OCPs and capacities.
-* Li-In counter electrodes, 75 MPa, 30 C. Windows (not in our notes of the paper):
-  cathode 3.0-4.3 V vs Li/Li+, anode 0.01-1.5 V vs Li/Li+, full cell 2.5-4.25 V.
+* Li-In counter electrodes, 75 MPa, 30 C. Windows: full cells 2.0-4.3 V (the paper);
+  half cells (not in our notes of the paper) cathode 3.0-4.3 V vs Li/Li+, anode
+  0.01-1.5 V vs Li/Li+.
+* Protocol: a preconditioning cycle at 0.05C, then 0.5C cycling with a CC-CV charge
+  (the CV's end is not in our notes: C/50 assumed) for 150 cycles
+  (``experiments/jo2024.toml``).
 * SE separator layer 500 um of Li6PS5Cl (assumed, typical pellet).
 
 OCPs, diffusivities and exchange currents: ``materials`` (PyBaMM Chen2020 and
@@ -41,8 +47,12 @@ SEPARATOR_THICKNESS_M = 500e-6
 AREA_CM2 = 1.0
 CATHODE_1C_MAH_G = 2.0 / 11.0 * 1e3  # 2.0 mA/cm2 over 11 mg/cm2
 ANODE_1C_MAH_G = 2.8 / 2.5 * 1e3  # 2.8 mA/cm2 over 2.5 mg/cm2
-SI_MASS_FRACTION = (ANODE_1C_MAH_G - GRAPHITE.specific_capacity_mAh_g) / (
-    SILICON.specific_capacity_mAh_g - GRAPHITE.specific_capacity_mAh_g
+#: Si-C precursor of Jo 2024, graphite : Si : sucrose by weight.
+SIC_PRECURSOR_WT = {"graphite": 55.0, "Si": 35.0, "sucrose": 10.0}
+#: Carbon left by sucrose after carbonisation [g C per g sucrose] (assumed, see above).
+SUCROSE_CARBON_YIELD = 0.25
+SI_MASS_FRACTION = SIC_PRECURSOR_WT["Si"] / (
+    SIC_PRECURSOR_WT["graphite"] + SIC_PRECURSOR_WT["Si"] + SUCROSE_CARBON_YIELD * SIC_PRECURSOR_WT["sucrose"]
 )
 
 #: Volume fraction of Si in the Si-graphite composite particles.
@@ -99,6 +109,6 @@ def get_full_cell_parameter_values(binder: str = "nbr", binder_wt: float = 0.5,
     return full_cell(
         CATHODE.with_binder(binder_wt, process, binder_props=props),
         ANODE.with_binder(binder_wt, process, binder_props=props),
-        LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, CATHODE_1C_MAH_G, 2.5, 4.25, TEMPERATURE_C,
+        LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, CATHODE_1C_MAH_G, 2.0, 4.3, TEMPERATURE_C,
         stack_pressure_MPa, pristine_v_min=1.0,
     ) | {"citations": ["Jo2024", "Chen2020", "Ai2022"]}

@@ -3,8 +3,8 @@
 Cells (from the paper, via ``shared/docs/domain.md``):
 
 * NCM711 (LiNbO3-coated) : Li6PS5Cl0.5Br0.5 : C65 : BR = 70 : 27.5 : 1 : 1.5, wet
-  slurry, ~8 mg/cm2 electrode (5.6 mg/cm2 NCM711), void fraction 3 % (as measured for
-  pressed composites by Jo 2024); LPSX 5.9 mS/cm at 30 C; ~600 um SE pellet;
+  slurry, ~8 mg NCM711 per cm2 (calibration_points.csv, row kwon2022-mass-loading),
+  void fraction 3 % (as measured for pressed composites by Jo 2024); LPSX 5.9 mS/cm at 30 C; ~600 um SE pellet;
   Li-In counter electrode; 1.3 cm2; 3.0-4.3 V vs Li/Li+; 0.1C; 30 C; 70 / 7 / 2 MPa.
 * Pouch full cell NCM711 | LPSX | LTO, 4.2 mg/cm2 NCM711, 1.43-2.75 V, no external
   pressure. LTO composite not in our notes: LTO : LPSX : C65 : BR = 60 : 35 : 3.5 : 1.5
@@ -39,7 +39,7 @@ STACK_PRESSURE_MPA = 70.0
 CATHODE = CompositeRecipe(
     phases=(NCM711,), phase_mass_fractions=(1.0,),
     am_wt=70.0, se_wt=27.5, carbon_wt=1.0, binder_wt=1.5, binder="BR", process="wet",
-    se=LPSCLBR, active_loading_mg_cm2=5.6, void_fraction=0.03,
+    se=LPSCLBR, active_loading_mg_cm2=8.0, void_fraction=0.03,
 )
 
 POUCH_CATHODE = CompositeRecipe(

@@ -67,7 +67,7 @@ def test_jo2024_si_in_composite_particles_never_cracks_at_75_MPa():
     less than the stack pressure works against (G < 0), so no Si is lost, as measured."""
     eps_v = jo2024.SILICON_IN_COMPOSITE.volumetric_strain(1.0)
     s = (1 + eps_v) ** (1 / 3) - 1
-    assert 0.15 < s < 0.2
+    assert 0.25 < s < 0.29  # 37 vol% Si in the particles (the 55:35:10 precursor): their volume doubles
     assert ld.energy_release_rate(s, 75 * MPA, E_F, jo2024.ANODE.thickness) < 0
     free = (1 + strain.silicon_strain(1.0)) ** (1 / 3) - 1  # the same Si as a free powder would
     assert ld.energy_release_rate(free, 75 * MPA, E_F, jo2024.ANODE.thickness) > 100
