@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import functools
 import graphlib
 import importlib
 import inspect
@@ -105,6 +104,8 @@ def _split(name: str) -> tuple[list[str], list[tuple[str, str]]]:
     head, _, rest = name.partition("[")
     keys, rest = [], "[" + rest if rest else ""
     while rest:
+        if not rest.startswith("["):
+            raise ValueError(f"expected '[' or '.' at {rest!r} in {name!r}")
         depth = 0
         for i, ch in enumerate(rest):
             depth += {"[": 1, "]": -1}.get(ch, 0)
@@ -151,9 +152,9 @@ def value(name: str):
 # --- registry -------------------------------------------------------------------------
 
 
-@functools.cache
-def _load() -> dict[str, Constant]:
-    data = tomllib.loads(DATA_FILE.read_text(encoding="utf-8"))
+def _load(text: str) -> dict[str, Constant]:
+    """The registry from the TOML text of ``provenance.toml``."""
+    data = tomllib.loads(text)
     shared = {key: Source(**s) for key, s in data.get("source", {}).items()}
     registry = {}
     for name, entry in data["constant"].items():
@@ -164,12 +165,12 @@ def _load() -> dict[str, Constant]:
         else:
             source = Source(entry.pop("kind"), entry.pop("ref"), tuple(entry.pop("rows", ())))
         if entry:
-            raise ValueError(f"{name}: unknown keys {sorted(entry)} in {DATA_FILE.name}")
+            raise ValueError(f"{name}: unknown keys {sorted(entry)} (values are never restated)")
         registry[name] = Constant(name, unit, source)
     return registry
 
 
-REGISTRY: dict[str, Constant] = _load()
+REGISTRY: dict[str, Constant] = _load(DATA_FILE.read_text(encoding="utf-8"))
 
 
 def fitted_rows() -> set[str]:
@@ -231,16 +232,17 @@ def _module_names() -> list[str]:
 
 
 def _top_level_names(mod) -> list[str]:
-    """UPPERCASE names assigned at module level (not imported), in source order."""
-    out = []
-    for node in ast.parse(inspect.getsource(mod)).body:
-        targets = node.targets if isinstance(node, ast.Assign) else (
-            [node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else [])
-        for t in targets:
-            for n in ast.walk(t):
-                if isinstance(n, ast.Name) and n.id.upper() == n.id and n.id.strip("_"):
-                    out.append(n.id)
-    return list(dict.fromkeys(out))
+    """UPPERCASE module attributes that the module does not import, in definition order
+    (so one set later, e.g. by a test's monkeypatch, counts too)."""
+    imported, stack = set(), list(ast.parse(inspect.getsource(mod)).body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imported |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return [n for n in vars(mod) if n.upper() == n and n.strip("_") and not n.startswith("__")
+            and n not in imported]
 
 
 def _excluded(name: str) -> bool:
@@ -255,7 +257,7 @@ def _excluded(name: str) -> bool:
 def constants_in_code() -> set[str]:
     """Every constant of ssbsim.models and ssbsim.parameter_sets, by name.
 
-    Found: module-level UPPERCASE names (assigned in the module, not imported) bound to
+    Found: module-level UPPERCASE names (not imported from elsewhere) bound to
     a number (not bool), and the numbers inside them: entries of dicts, tuples and
     lists, and numeric fields of dataclass instances (records such as ``NCM711``,
     ``BINDERS[...]``, ``CATHODE``), nested. Numeric defaults of the dataclasses the
