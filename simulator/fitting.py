@@ -37,6 +37,9 @@ from .sweep import group_key, swept_inputs
 QUANTITIES = {
     "discharge_capacity": ("discharge_capacity_mAh_g", {"mAh/g", "mAh/g_NCM", "mAh/g_AM", "mAh/g_SiC"}),
     "charge_capacity": ("charge_capacity_mAh_g", {"mAh/g", "mAh/g_NCM", "mAh/g_AM", "mAh/g_SiC"}),
+    # the working electrode's half-cycles by name (anode papers report the delithiation)
+    "lithiation_capacity": ("lithiation_capacity_mAh_g", {"mAh/g", "mAh/g_NCM", "mAh/g_AM", "mAh/g_SiC"}),
+    "delithiation_capacity": ("delithiation_capacity_mAh_g", {"mAh/g", "mAh/g_NCM", "mAh/g_AM", "mAh/g_SiC"}),
     "coulombic_efficiency": ("coulombic_efficiency", {"-", "1"}),
     "average_discharge_voltage": ("average_discharge_voltage_V", {"V"}),
 }
@@ -197,7 +200,7 @@ class _Problem:
         for pt, cond in zip(self.points, self.conds):
             try:
                 res = self.runners[group_key(cond)].run(cond | {"parameters": theta})
-                out.append(res.to_dict()[QUANTITIES[pt.quantity][0]])
+                out.append(getattr(res, QUANTITIES[pt.quantity][0]))
             except SsbsimError:
                 out.append(np.nan)
         self.n_evaluations += 1

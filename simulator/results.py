@@ -25,18 +25,26 @@ class CycleMetrics:
     pressure_MPa: float = float("nan")  # stack pressure during the cycle
 
 
-def cycle_metrics(cycle, mass_g: float, working: str, block: int = 0, label: str = "",
+def cycle_metrics(cycle, summary, mass_g: float, working: str, block: int = 0, label: str = "",
                   pressure_MPa: float = float("nan")) -> CycleMetrics:
-    """Metrics of one ``pybamm.Solution`` cycle.
+    """Metrics of one cycle: its ``pybamm.Solution`` (or None where it was not kept)
+    and its PyBaMM summary variables.
 
     A step whose "Discharge capacity [A.h]" rises is a discharge (positive current in
-    PyBaMM), one whose capacity falls a charge. Coulombic efficiency is the second
-    half-cycle over the first: discharge/charge for cathodes and full cells,
-    charge (delithiation) / discharge (lithiation) for anode half cells. Average
-    discharge voltage is energy over charge during discharge steps.
+    PyBaMM), one whose capacity falls a charge. Without the cycle's solution, the
+    summary's changes in throughput T and in the discharge counter Q give discharge
+    (T + Q) / 2 and charge (T - Q) / 2, and the average voltages are not known (NaN).
+    Coulombic efficiency is the second half-cycle over the first: discharge/charge for
+    cathodes and full cells, charge (delithiation) / discharge (lithiation) for anode
+    half cells. Average discharge voltage is energy over charge during discharge steps.
     """
     charge = discharge = energy = energy_ce = 0.0
-    for step in cycle.steps:
+    if cycle is None:
+        throughput = summary["Change in throughput capacity [A.h]"]
+        net = summary["Change in discharge capacity [A.h]"]
+        discharge, charge = (throughput + net) / 2, (throughput - net) / 2
+        energy = energy_ce = float("nan")
+    for step in cycle.steps if cycle is not None else ():
         t = step["Time [s]"].entries
         q = step["Discharge capacity [A.h]"].entries
         dq = q[-1] - q[0]
@@ -230,10 +238,13 @@ class SimulationResult:
 
 
 def _plain(v):
+    """JSON-ready: numpy scalars as Python numbers, NaN / inf as None."""
     if isinstance(v, dict):
         return {k: _plain(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
         return [_plain(x) for x in v]
     if isinstance(v, np.generic):
-        return v.item()
+        v = v.item()
+    if isinstance(v, float) and not np.isfinite(v):
+        return None
     return v

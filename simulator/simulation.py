@@ -17,6 +17,11 @@ from .protocol import Protocol, experiment_of
 from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary
 
 PRESSURE_RANGE_MPA = (0.0, 500.0)
+#: Protocols longer than this keep the full PyBaMM solution of the first cycle of each
+#: entry and of the last cycle only (PyBaMM's ``save_at_cycles``); the other cycles'
+#: capacities come from PyBaMM's per-cycle summary variables. A 115-cycle DFN run of
+#: Choi 2025's protocol holds ~150,000 time points, which kept whole take > 12 GB.
+LONG_RUN_CYCLES = 30
 C_RATE_RANGE = (1e-3, 10.0)
 CYCLES_RANGE = (1, 1000)
 # IDAKLU tolerances per model, chosen so that the first-cycle discharge capacity is
@@ -38,8 +43,12 @@ def solver_tolerances(model: str, retry: bool = False) -> dict:
 
 @functools.lru_cache(maxsize=32)
 def _model(model: str, cell: str, positive_phases: int, negative_phases: int, mechanics: bool):
-    """Built (not discretised) models are reused: PyBaMM copies them on processing."""
-    return composite_cell_model(model, cell, positive_phases, negative_phases, mechanics=mechanics)
+    """Built (not discretised) models are reused: PyBaMM copies them on processing.
+    The capacity counter is a summary variable, so that cycles whose full solution is
+    not kept (long protocols) still give their capacities."""
+    m = composite_cell_model(model, cell, positive_phases, negative_phases, mechanics=mechanics)
+    m.summary_variables = [*m.summary_variables, "Discharge capacity [A.h]"]
+    return m
 
 
 def resolve_conditions(preset: str, *, binder=None, process=None, binder_content=None,
@@ -225,7 +234,8 @@ class CellRunner:
             seg_inputs = inputs | ({PRESSURE_PARAMETER: pressure_MPa * 1e6}
                                    if PRESSURE_PARAMETER in self.input_names else {})
             try:
-                sol = self._simulation(k, steps, retry).solve(inputs=seg_inputs, starting_solution=sol)
+                sol = self._simulation(k, steps, retry).solve(inputs=seg_inputs, starting_solution=sol,
+                                                              save_at_cycles=self._saved_cycles())
             except pybamm.SolverError as e:
                 if sol is None:
                     raise SimulationError(f"solve failed for {_describe(cond)}: {e}") from e
@@ -234,6 +244,13 @@ class CellRunner:
                     or isinstance(sol, pybamm.EmptySolution):
                 break  # a step could not run: later segments would start from a broken cycle
         return sol, _complete_cycles(sol, self.protocol)
+
+    def _saved_cycles(self):
+        """1-based cycles whose full solution is kept (None: all)."""
+        if self.protocol.n_cycles <= LONG_RUN_CYCLES:
+            return None
+        blocks = self.protocol.cycle_blocks()
+        return sorted({k + 1 for k, b in enumerate(blocks) if k == 0 or blocks[k - 1] != b} | {len(blocks)})
 
     def run(self, cond: dict) -> SimulationResult:
         """Solve the case ``cond`` (resolved conditions of this group)."""
@@ -264,13 +281,15 @@ PRESSURE_PARAMETER = "Stack pressure [Pa]"
 
 
 def _complete_cycles(sol, protocol: Protocol) -> list:
-    """The leading cycles of ``sol`` that ran every step of their protocol entry."""
+    """The leading cycles of ``sol`` that ran every step of their protocol entry, each as
+    (its solution or None where it was not kept, its summary variables)."""
     expected = [len(protocol.blocks[b].steps) for b in protocol.cycle_blocks()]
     done = []
-    for c, n in zip(getattr(sol, "cycles", None) or [], expected):  # EmptySolution: none
-        if c is None or len(c.steps) != n or any(isinstance(st, pybamm.EmptySolution) for st in c.steps):
-            break
-        done.append(c)
+    cycles = getattr(sol, "cycles", None) or []  # EmptySolution: none
+    for c, summary, n in zip(cycles, getattr(sol, "all_summary_variables", []), expected):
+        if c is not None and (len(c.steps) != n or any(isinstance(st, pybamm.EmptySolution) for st in c.steps)):
+            break  # a kept cycle that stopped early; a cycle not kept completed
+        done.append((c, summary))
     return done
 
 
@@ -313,8 +332,9 @@ def _result(p, cond, pv, sol, cycles_done, notes, protocol) -> SimulationResult:
     mass_g = electrode["active_mass_g"]
     blocks = protocol.cycle_blocks()
     pressures = protocol.pressures(cond["pressure_MPa"])
-    metrics = [cycle_metrics(c, mass_g, p.working, block=blocks[k], label=protocol.blocks[blocks[k]].label,
-                             pressure_MPa=pressures[blocks[k]]) for k, c in enumerate(cycles_done)]
+    metrics = [cycle_metrics(c, summary, mass_g, p.working, block=blocks[k],
+                             label=protocol.blocks[blocks[k]].label, pressure_MPa=pressures[blocks[k]])
+               for k, (c, summary) in enumerate(cycles_done)]
     series = mechanics_series(sol, pv, domain) if cond["mechanics"] else {}
     if len(metrics) < cond["cycles"]:
         notes.append(f"only {len(metrics)} of {cond['cycles']} cycles completed ({sol.termination})")

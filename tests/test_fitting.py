@@ -141,3 +141,19 @@ def test_bad_cycler_files_name_file_line_and_column(tmp_path, body, kwargs, matc
     path.write_text(body)
     with pytest.raises(InputError, match=match):
         load_cycler_csv(path, **kwargs)
+
+
+def test_anode_rows_are_fitted_on_the_half_cycle_they_name():
+    """Choi 2025 reports the delithiation: the fit reads it as such and compares it with
+    the model's delithiation (the anode half cell's charge), not its lithiation."""
+    from conftest import DATA
+
+    from ssbsim.simulator.fitting import QUANTITIES
+    from ssbsim.simulator.presets import get_preset
+
+    points = load_points(DATA, source="Choi2025", binder_aliases=get_preset("choi2025").binder_aliases)
+    delith = [p for p in points if p.quantity == "delithiation_capacity"]
+    assert sorted(p.value for p in delith) == [464.0, 469.0, 510.0]
+    r = ssbsim.simulate("choi2025", model="SPM")
+    assert getattr(r, QUANTITIES["delithiation_capacity"][0]) == r.charge_capacity_mAh_g
+    assert getattr(r, QUANTITIES["lithiation_capacity"][0]) == r.discharge_capacity_mAh_g

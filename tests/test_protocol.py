@@ -118,3 +118,30 @@ def test_cli_protocol_errors_are_one_line(tmp_path):
     assert res.exit_code == 2 and res.output.count("\n") == 1 and "not a PyBaMM experiment step" in res.output
     res = CliRunner().invoke(main, ["simulate", "--preset", "kwon2022", "--repeat", "3"])
     assert res.exit_code == 2 and "--repeat 3 needs --step" in res.output
+
+
+def test_cycles_not_kept_report_the_same_capacities_from_pybamms_summary(monkeypatch):
+    """Long protocols keep the full solution of the first cycle of each entry and the
+    last cycle only; the others' capacities come from PyBaMM's summary variables and
+    equal what the kept solution gives. Average voltages of those cycles are unknown
+    (null in JSON, never NaN)."""
+    from ssbsim.simulator import simulation
+    from ssbsim.simulator.results import cycle_metrics
+
+    cyc = list(paper_cycle("cathode", 0.2, 3.0, 4.3))
+    proto = {"cycles": [{"steps": cyc, "repeat": 4}]}
+    full = ssbsim.simulate("kwon2022", model="SPM", pressure=2.0, protocol=proto)
+    for c, s in zip(full.solution.cycles, full.solution.all_summary_variables):
+        a, b = cycle_metrics(c, s, full.electrode["active_mass_g"], "cathode"), \
+            cycle_metrics(None, s, full.electrode["active_mass_g"], "cathode")
+        assert b.discharge_capacity_mAh_g == pytest.approx(a.discharge_capacity_mAh_g, rel=1e-6)
+        assert b.charge_capacity_mAh_g == pytest.approx(a.charge_capacity_mAh_g, rel=1e-6)
+    monkeypatch.setattr(simulation, "LONG_RUN_CYCLES", 2)
+    lean = ssbsim.simulate("kwon2022", model="SPM", pressure=2.0, protocol=proto)
+    assert [c is None for c in lean.solution.cycles] == [False, True, True, False]
+    for a, b in zip(full.cycles, lean.cycles):
+        assert b.discharge_capacity_mAh_g == pytest.approx(a.discharge_capacity_mAh_g, rel=1e-6)
+    d = json.loads(json.dumps(lean.to_dict(), allow_nan=False))
+    assert d["cycles"][1]["average_discharge_voltage_V"] is None
+    assert d["cycles"][3]["average_discharge_voltage_V"] == pytest.approx(full.cycles[3].average_discharge_voltage_V)
+    assert lean.electrode["final_porosity"] == pytest.approx(full.electrode["final_porosity"], rel=1e-9)
