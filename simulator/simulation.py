@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import pybamm
 
 from ssbsim.models import binder_coverage as bc
@@ -234,8 +235,9 @@ class CellRunner:
             seg_inputs = inputs | ({PRESSURE_PARAMETER: pressure_MPa * 1e6}
                                    if PRESSURE_PARAMETER in self.input_names else {})
             try:
-                sol = self._simulation(k, steps, retry).solve(inputs=seg_inputs, starting_solution=sol,
-                                                              save_at_cycles=self._saved_cycles())
+                sol = self._simulation(k, steps, retry).solve(
+                    inputs=seg_inputs, starting_solution=sol, save_at_cycles=self._saved_cycles(),
+                    callbacks=[_CompactCycleStates()] if self._saved_cycles() else None)
             except pybamm.SolverError as e:
                 if sol is None:
                     raise SimulationError(f"solve failed for {_describe(cond)}: {e}") from e
@@ -274,6 +276,37 @@ class CellRunner:
             raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: "
                                   f"{getattr(sol, 'termination', 'no solution')}{hint}")
         return _result(self.preset, dict(cond), pv, sol, cycles_done, notes, self.protocol)
+
+
+class _CompactCycleStates(pybamm.callbacks.Callback):
+    """PyBaMM's per-cycle summary keeps the cycle's first and last states, one-point
+    solutions whose arrays are views into the cycle's full arrays and whose
+    ``sub_solutions`` hold the whole first / last step: every cycle's solution stays
+    alive even where ``save_at_cycles`` drops it (~30 MB per DFN cycle of Choi 2025).
+    Each state gets copies of its arrays and is its own sub-solution, so the rest can
+    be freed."""
+
+    def on_cycle_end(self, logs):
+        summary = logs.get("summary variables")
+        for state in (getattr(summary, "first_state", None), getattr(summary, "last_state", None)):
+            if not isinstance(state, pybamm.Solution):
+                continue
+            slots = {n for cls in type(state).__mro__ for n in getattr(cls, "__slots__", ())}
+            for name in sorted(n for n in slots if not n.startswith("__") and hasattr(state, n)):
+                if not isinstance(getattr(type(state), name, None), property):
+                    setattr(state, name, _own_arrays(getattr(state, name)))
+            state._sub_solutions = []  # `sub_solutions` is then [state]
+
+
+def _own_arrays(x):
+    """``x`` with every numpy array in it (also in lists and dicts) copied."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if isinstance(x, list):
+        return [_own_arrays(v) for v in x]
+    if isinstance(x, dict):
+        return {k: _own_arrays(v) for k, v in x.items()}
+    return x
 
 
 #: The parameter that protocol entries with their own ``pressure_MPa`` change.
