@@ -41,15 +41,21 @@ def test_fit_warns_when_a_parameter_is_not_identifiable():
     assert any("not identifiable" in w or "near-singular" in w for w in res.warnings)
 
 
-CSV_HEAD = "source,binder,stack_pressure_MPa,quantity,value,unit\n"
+CSV_HEAD = "source,binder,stack_pressure_MPa,c_rate,temperature_C,quantity,value,unit\n"
 
 
 @pytest.mark.parametrize("body, match", [
     ("source,binder\nKwon2022,x\n", r"missing column\(s\) quantity, value, unit"),
-    (CSV_HEAD + "K,pristine,2,discharge_capacity,151,Ah/kg\n", r"line 2, column 'unit': 'Ah/kg'"),
-    (CSV_HEAD + "K,pristine,2,discharge_capacity,abc,mAh/g\n", r"line 2, column 'value': 'abc' is not a number"),
-    (CSV_HEAD + "K,pristine,two,discharge_capacity,151,mAh/g\n", r"line 2, column 'stack_pressure_MPa'"),
-    (CSV_HEAD + "K,pristine,2,porosity,3,%\n", r"no rows with a supported quantity"),
+    (CSV_HEAD + "K,pristine,2,0.1,30,discharge_capacity,151,Ah/kg\n", r"line 2, column 'unit': 'Ah/kg'"),
+    (CSV_HEAD + "K,pristine,2,0.1,30,discharge_capacity,abc,mAh/g\n", r"line 2, column 'value': 'abc' is not a number"),
+    (CSV_HEAD + "K,pristine,two,0.1,30,discharge_capacity,151,mAh/g\n", r"line 2, column 'stack_pressure_MPa'"),
+    (CSV_HEAD + "K,pristine,2,0.1,30,porosity,3,%\n", r"no rows with a supported quantity"),
+    # no silent defaults for run conditions: a missing column, or an empty cell of a fitted row
+    ("source,binder,c_rate,temperature_C,quantity,value,unit\nK,pristine,0.1,30,discharge_capacity,151,mAh/g\n",
+     r"data.csv: missing column\(s\) stack_pressure_MPa"),
+    ("source,stack_pressure_MPa,quantity,value,unit\nK,2,discharge_capacity,151,mAh/g\n",
+     r"missing column\(s\) c_rate, temperature_C"),
+    (CSV_HEAD + "K,pristine,,0.1,30,discharge_capacity,151,mAh/g\n", r"line 2, column 'stack_pressure_MPa' is empty"),
 ])
 def test_bad_data_files_name_file_line_and_column(tmp_path, body, match):
     path = tmp_path / "data.csv"
