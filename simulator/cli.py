@@ -10,15 +10,29 @@ import click
 from .errors import InputError, SsbsimError
 
 
+MODELS = click.Choice(["DFN", "SPMe", "SPM"], case_sensitive=False)  # dfn -> DFN
+
+
 class _Group(click.Group):
-    """Turns ssbsim's own errors into one line on stderr and exit code 2."""
+    """Turns ssbsim's own errors and click's usage errors into one line on stderr and
+    exit code 2; an operating-system error (disk full, permission) into one line and
+    exit code 1."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except SsbsimError as e:
-            click.echo(f"ssbsim: error: {e}", err=True)
-            sys.exit(2)
+            _fail(str(e), 2)
+        except click.UsageError as e:
+            where = f" (see ssbsim {e.ctx.info_name} --help)" if e.ctx and e.ctx.parent else ""
+            _fail(e.format_message() + where, 2)
+        except OSError as e:
+            _fail(f"{e.strerror or e}" + (f": {e.filename}" if e.filename else ""), 1)
+
+
+def _fail(message: str, code: int):
+    click.echo(f"ssbsim: error: {' '.join(message.split())}", err=True)
+    sys.exit(code)
 
 
 def _params(path):
@@ -44,7 +58,7 @@ def main():
 @click.option("--c-rate", type=float, default=None, help="C-rate of the CC steps.")
 @click.option("--cycles", type=int, default=1, show_default=True, help="Number of cycles.")
 @click.option("--temperature", type=float, default=None, help="Temperature [C].")
-@click.option("--model", default="DFN", show_default=True, help="DFN, SPMe or SPM.")
+@click.option("--model", default="DFN", show_default=True, type=MODELS, help="DFN, SPMe or SPM.")
 @click.option("--mechanics/--no-mechanics", default=True, show_default=True,
               help="Contact loss, voids, delamination and binder mechanics.")
 @click.option("--params", "params_path", default=None, type=click.Path(dir_okay=False),
@@ -71,15 +85,17 @@ def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, 
               help="Column names for time, current, voltage.")
 @click.option("--cycler-units", default="s,A,V", show_default=True, help="Units: s|min|h, A|mA, V|mV.")
 @click.option("--charge-positive", is_flag=True, help="The cycler counts charge current as positive.")
-@click.option("--voltage-sigma", default=0.005, show_default=True, help="Voltage uncertainty [V].")
+@click.option("--voltage-sigma", default=0.005, show_default=True, help="Voltage uncertainty [V].",
+              type=click.FloatRange(min=0, min_open=True))
 @click.option("--cycler-pressure", default=None, type=float, help="Stack pressure of the cycler run [MPa].")
 @click.option("--cycler-binder", default=None, help="Binder of the cycler run.")
 @click.option("--source", default=None, help="Use only rows of this source (e.g. Kwon2022).")
 @click.option("--param", "param_specs", multiple=True, required=True,
               help='NAME:LOWER:UPPER[:log][:INITIAL], e.g. "Composite framework modulus [Pa]:1e8:1e10:log".')
 @click.option("--binder-alias", "aliases", multiple=True, help="DATA_NAME=PRESET_BINDER, e.g. 'BR (pristine)=pristine'.")
-@click.option("--model", default="SPM", show_default=True)
-@click.option("--starts", default=3, show_default=True, help="Multi-start: given start + Latin hypercube.")
+@click.option("--model", default="SPM", show_default=True, type=MODELS)
+@click.option("--starts", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Multi-start: given start + Latin hypercube.")
 @click.option("--out", default="results/fit_parameters.json", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--figure", default=None, type=click.Path(dir_okay=False), help="Fit-vs-data PNG.")
 @click.option("--json", "as_json", is_flag=True)
@@ -90,23 +106,39 @@ def fit(preset, data_path, cycler_path, cycler_columns, cycler_units, charge_pos
     from .cycler import load_cycler_csv
     from .fitting import FitParameter, fit as run_fit, load_points, plot_fit
 
+    from .files import check_writable
+    from .fitting import check_fit_parameters
+    from .simulation import parameter_values, resolve_conditions
+
     if not data_path and not cycler_path:
         raise InputError("give --data (measured points) and/or --cycler (a voltage curve)")
+    bad = [a for a in aliases if "=" not in a]
+    if bad:
+        raise InputError(f"--binder-alias {bad[0]!r} must be DATA_NAME=PRESET_BINDER")
+    params = [FitParameter.parse(s) for s in param_specs]
+    check_fit_parameters(preset, params, model)  # names and bounds before reading or solving
+    for path, option in ((out, "--out"), (figure, "--figure")):
+        if path:
+            check_writable(path, option)
     alias_map = get_preset_aliases(preset) | dict(a.split("=", 1) for a in aliases)  # the user's win
     points = load_points(data_path, source=source, binder_aliases=alias_map) if data_path else []
     series = []
     if cycler_path:
-        (tc, ic, vc), (tu, iu, vu) = cycler_columns.split(","), cycler_units.split(",")
-        ts = load_cycler_csv(cycler_path, tc, ic, vc, tu, iu, vu, charge_positive=charge_positive)
+        if cycler_pressure is None:
+            raise InputError("--cycler needs --cycler-pressure: the stack pressure [MPa] of the cycler run "
+                             "(no default is assumed)")
+        (tc, ic, vc), (tu, iu, vu) = _triple(cycler_columns, "--cycler-columns"), _triple(cycler_units, "--cycler-units")
         cond = {k: v for k, v in (("pressure", cycler_pressure), ("binder", cycler_binder)) if v is not None}
+        capacity = parameter_values(resolve_conditions(preset, model=model, **cond))["Nominal cell capacity [A.h]"]
+        ts = load_cycler_csv(cycler_path, tc, ic, vc, tu, iu, vu, charge_positive=charge_positive,
+                             capacity_Ah=capacity)
         series.append((cond, ts, voltage_sigma))
-    result = run_fit(preset, points, [FitParameter.parse(s) for s in param_specs], model=model,
-                     starts=starts, series=series)
+    result = run_fit(preset, points, params, model=model, starts=starts, series=series)
     result.save(out, preset)
     if figure:
         plot_fit(result, figure)
     if as_json:
-        click.echo(json.dumps(result.to_dict()))
+        click.echo(json.dumps(result.to_dict(), allow_nan=False))
         return
     for name, value in result.parameters.items():
         lo, hi = result.ci95[name]
@@ -116,6 +148,13 @@ def fit(preset, data_path, cycler_path, cycler_columns, cycler_units, charge_pos
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
     click.echo(f"parameters written to {out}")
+
+
+def _triple(text, option):
+    parts = text.split(",")
+    if len(parts) != 3:
+        raise InputError(f"{option}={text!r} must name three comma-separated items: time, current, voltage")
+    return parts
 
 
 def get_preset_aliases(preset):
