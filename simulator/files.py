@@ -45,27 +45,25 @@ def read_text(path, what: str) -> str:
 
 
 def check_writable(path, option: str, *, folder: bool = False) -> Path:
-    """Make sure ``path`` (a file, or with ``folder`` a folder) can be written: missing
-    parent folders are created; a file where a folder is needed, a read-only or
-    uncreatable location is an InputError naming ``option``. A probe file is created and
-    removed, so the check holds for any user, mount and ACL."""
+    """Make sure ``path`` (a file, or with ``folder`` a folder) can be written, without
+    creating anything: missing parent folders are fine if they can be created; a file
+    where a folder is needed, a read-only or uncreatable location is an InputError
+    naming ``option``. A probe file is created and removed in the nearest existing
+    folder, so the check holds for any user, mount and ACL."""
     path = Path(path)
-    target = path if folder else path.parent
     if path.exists() and path.is_dir() != folder:
-        raise InputError(f"{option} {path} is a {'file' if folder else 'folder'}; "
+        raise InputError(f"{option} {path} is a {'folder' if path.is_dir() else 'file'}; "
                          f"give a {'folder' if folder else 'file name'}")
-    for ancestor in (target, *target.parents):
-        if ancestor.exists():
-            if not ancestor.is_dir():
-                raise InputError(f"{option} {path}: {ancestor} is a file, not a folder")
-            break
+    target = path if folder else path.parent
+    existing = next(a for a in (target, *target.parents, Path("/")) if a.exists() or a == Path("/"))
+    if not existing.is_dir():
+        raise InputError(f"{option} {path}: {existing} is a file, not a folder")
     try:
-        target.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=target, prefix=".ssbsim-probe-")
+        fd, probe = tempfile.mkstemp(dir=existing, prefix=".ssbsim-probe-")
         os.close(fd)
         os.unlink(probe)
         if not folder and path.exists() and not os.access(path, os.W_OK):
             raise PermissionError(13, "Permission denied")
     except OSError as e:
-        raise InputError(f"{option} {path}: cannot write in {target} ({e.strerror or e})") from None
+        raise InputError(f"{option} {path}: cannot write in {existing} ({e.strerror or e})") from None
     return path
