@@ -183,10 +183,10 @@ def presets():
 @click.option("--c-rate", "c_rates", multiple=True, type=float, help="C-rate(s).")
 @click.option("--temperature", "temperatures", multiple=True, type=float, help="Temperature(s) [C].")
 @click.option("--cycles", "cycles", multiple=True, type=int, help="Cycle count(s).")
-@click.option("--model", default="DFN", show_default=True, help="DFN, SPMe or SPM.")
+@click.option("--model", default="DFN", show_default=True, type=MODELS, help="DFN, SPMe or SPM.")
 @click.option("--mechanics/--no-mechanics", default=True, show_default=True)
 @click.option("--out", default="results/sweep.h5", show_default=True, type=click.Path(dir_okay=False))
-@click.option("--workers", type=int, default=None, help="Local processes (default: all cores).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes (default: all cores).")
 @click.option("--scheduler", default=None, help="Dask scheduler address tcp://host:port (pip install ssbsim[dask]).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--overwrite", is_flag=True, help="Start again if --out holds a sweep of another grid.")
@@ -197,13 +197,22 @@ def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temp
           model, mechanics, out, workers, scheduler, progress, overwrite, figures, params_path):
     """Run a grid of cases; with no grid options, the seed pressure sweep (Kwon 2022,
     pristine vs vulcanized BR at 70 / 7 / 2 MPa, 0.1C). Re-running resumes."""
-    from .sweep import sweep as run
+    from .sweep import SweepInterrupted, sweep as run
 
-    report = run(presets or None, binders or None, processes or None, binder_contents or None,
-                 pressures or None, c_rates or None, temperatures or None, cycles or None,
-                 model=model, mechanics=mechanics, out=out, workers=workers, scheduler=scheduler,
-                 progress=progress, overwrite=overwrite, figures=figures,
-                 parameters=_params(params_path))
+    try:
+        report = run(presets or None, binders or None, processes or None, binder_contents or None,
+                     pressures or None, c_rates or None, temperatures or None, cycles or None,
+                     model=model, mechanics=mechanics, out=out, workers=workers, scheduler=scheduler,
+                     progress=progress, overwrite=overwrite, figures=figures,
+                     parameters=_params(params_path))
+    except SweepInterrupted as e:
+        click.echo(f"ssbsim: interrupted: {e.n_saved} of {e.n_cases} cases are saved in {e.path} "
+                   f"({e.n_new} by this run); resume with: {_command_line(click.get_current_context())}",
+                   err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("ssbsim: interrupted before any case was run; nothing was saved", err=True)
+        sys.exit(130)
     click.echo(f"{report.n_cases} cases in {report.path}: {report.n_run} run, "
                f"{report.n_skipped} already done, {len(report.failures)} failed")
     for path in report.figures:
@@ -214,15 +223,43 @@ def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temp
         sys.exit(1)
 
 
+def _command_line(ctx, drop=("overwrite",)) -> str:
+    """The command that repeats this invocation (without ``drop``: a resume must not
+    start again), built from the parsed options, quoted for a POSIX shell."""
+    import shlex
+
+    words = ["ssbsim", ctx.info_name]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if not isinstance(param, click.Option) or param.name in drop or value in (None, ()) \
+                or (not param.multiple and value == param.default):
+            continue
+        if param.is_flag:
+            words.append(param.opts[0] if value else param.secondary_opts[0])
+        else:
+            for v in (value if param.multiple else (value,)):
+                words += [param.opts[0], f"{v:g}" if isinstance(v, float) else str(v)]
+    return shlex.join(words)
+
+
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--out-dir", default=None, type=click.Path(file_okay=False), help="Default: beside PATH.")
 def plot(path, out_dir):
     """Redraw the figures of a stored sweep."""
-    from .figures import plot_sweep
+    from pathlib import Path
 
-    for p in plot_sweep(path, out_dir):
+    from .figures import plot_sweep
+    from .files import check_writable
+    from .store import open_results
+
+    open_results(path)  # a sweep file, else one line
+    check_writable(out_dir or Path(path).parent, "--out-dir", folder=True)
+    written = plot_sweep(path, out_dir)
+    for p in written:
         click.echo(f"figure: {p}")
+    if not written:
+        click.echo(f"no figure: {path} holds no finished case", err=True)
 
 
 @main.command()
@@ -231,8 +268,8 @@ def plot(path, out_dir):
 @click.option("--solvers", default=None, help="Comma-separated: IDAKLU,CasADi.")
 @click.option("--meshes", default=None, help="Comma-separated: coarse,default,fine.")
 @click.option("--reference-mesh", default="fine", show_default=True, help="Mesh of the DFN reference.")
-@click.option("--repeats", type=int, default=None, help="Warm solves per configuration (default 5; quick 3).")
-@click.option("--particles", type=int, default=100_000, show_default=True, help="Kernel benchmark size.")
+@click.option("--repeats", type=click.IntRange(min=1), default=None, help="Warm solves per configuration (default 5; quick 3).")
+@click.option("--particles", type=click.IntRange(min=1), default=100_000, show_default=True, help="Kernel benchmark size.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--plot", "plot_path", default=None, type=click.Path(dir_okay=False), help="Write time-vs-error PNG.")
 @click.option("--kernel-scaling", is_flag=True, help="Also numba/NumPy at 1e3...1e6 particles and a Python loop.")
