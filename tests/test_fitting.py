@@ -147,3 +147,32 @@ def test_bad_cycler_files_name_file_line_and_column(tmp_path, body, kwargs, matc
     path.write_text(body)
     with pytest.raises(InputError, match=match):
         load_cycler_csv(path, **kwargs)
+
+
+def test_fit_whose_objective_is_nan_stops_and_writes_nothing(tmp_path, monkeypatch):
+    """Every solve fails (as for parameters where the model cannot run): the fit stops
+    with one line and exit code 2 instead of writing NaN into JSON and a parameter file."""
+    from ssbsim.simulator import simulation
+
+    def failing(self, cond):
+        raise simulation.SimulationError("solve failed (simulated)")
+
+    monkeypatch.setattr(simulation.CellRunner, "run", failing)
+    data = tmp_path / "points.csv"
+    data.write_text("source,binder,stack_pressure_MPa,c_rate,temperature_C,quantity,value,unit\n"
+                    "K,pristine,2,0.1,30,discharge_capacity,151,mAh/g\n")
+    out = tmp_path / "fit.json"
+    res = CliRunner().invoke(main, ["fit", "--preset", "kwon2022", "--data", str(data), "--param",
+                                    f"{E_F}:1e8:1e10:log", "--starts", "1", "--out", str(out), "--json"])
+    assert res.exit_code == 2, res.output
+    line, = res.stderr.strip().splitlines()
+    assert "objective is not a number" in line and "no parameter file was written" in line
+    assert "NaN" not in res.stdout and not out.exists()
+
+
+def test_nan_never_reaches_a_parameter_file(tmp_path):
+    with pytest.raises(InputError, match="is not a finite number"):
+        save_parameters(tmp_path / "p.json", {E_F: float("nan")})
+    with pytest.raises(InputError, match="NaN or infinite"):
+        save_parameters(tmp_path / "p.json", {E_F: 1e9}, {"fit": {"cost": float("inf")}})
+    assert not (tmp_path / "p.json").exists()
