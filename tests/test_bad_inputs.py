@@ -216,3 +216,19 @@ def test_as_a_real_process_no_traceback(files, argv):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and out.stderr.startswith("ssbsim: error: ")
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: __import__("ssbsim").simulate("kwon2022", process="none", binder="vulcanized"), "--process none"),
+    (lambda: __import__("ssbsim").simulate("kwon2022", parameters={"Stack pressure [Pa]": 1e6}), "--pressure"),
+    (lambda: __import__("ssbsim").simulate("kwon2022", parameters={"Positive electrode thickness [m]": 0}),
+     "thickness"),
+    (lambda: __import__("ssbsim.simulator.sweep").simulator.sweep.sweep(workers=0), "workers=0"),
+], ids=["contradiction", "run-condition", "thickness", "workers"])
+def test_the_python_api_applies_the_same_checks(call, match, monkeypatch):
+    from ssbsim.simulator import simulation
+    from ssbsim.simulator.errors import InputError
+
+    monkeypatch.setattr(simulation.CellRunner, "run", lambda *a: pytest.fail("a solve started"))
+    with pytest.raises(InputError, match=match):
+        call()
