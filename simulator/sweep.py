@@ -24,7 +24,7 @@ import signal
 import sys
 import traceback
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -265,6 +265,32 @@ def _worker_init(parent_pid: int):
         os._exit(1)
 
 
+class _CtrlC:
+    """While waiting for workers, the first Ctrl-C (SIGINT) sets ``pressed``, which the
+    loop turns into KeyboardInterrupt at a defined point: raised from the signal handler,
+    it can land in a garbage-collection callback, where Python ignores it and the sweep
+    runs on. A second Ctrl-C raises at once. Only in the main thread (signal's rule)."""
+
+    pressed = False
+
+    def __enter__(self):
+        def handler(signum, frame):
+            if self.pressed:
+                raise KeyboardInterrupt
+            self.pressed = True
+
+        try:
+            self._old = signal.signal(signal.SIGINT, handler)
+        except ValueError:  # not the main thread: Python's default stays
+            self._old = None
+        return self
+
+    def __exit__(self, *exc):
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+        return False
+
+
 def _kill_workers(pool):
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
         with contextlib.suppress(Exception):
@@ -293,8 +319,14 @@ def _execute(todo, workers, scheduler):
                                initializer=_worker_init, initargs=(os.getpid(),))
     futures = {pool.submit(run_case, cond, names): name for name, cond, names in todo}
     try:
-        for fut in as_completed(futures):
-            yield futures[fut], fut.result()
+        with _CtrlC() as ctrl_c:
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    yield futures[fut], fut.result()
+                if ctrl_c.pressed:
+                    raise KeyboardInterrupt
     except BaseException:  # Ctrl-C, or the caller stopped: cases in flight are not stored
         _kill_workers(pool)
         raise
