@@ -10,15 +10,29 @@ import click
 from .errors import InputError, SsbsimError
 
 
+MODELS = click.Choice(["DFN", "SPMe", "SPM"], case_sensitive=False)  # dfn -> DFN
+
+
 class _Group(click.Group):
-    """Turns ssbsim's own errors into one line on stderr and exit code 2."""
+    """Turns ssbsim's own errors and click's usage errors into one line on stderr and
+    exit code 2; an operating-system error (disk full, permission) into one line and
+    exit code 1."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except SsbsimError as e:
-            click.echo(f"ssbsim: error: {e}", err=True)
-            sys.exit(2)
+            _fail(str(e), 2)
+        except click.UsageError as e:
+            where = f" (see ssbsim {e.ctx.info_name} --help)" if e.ctx and e.ctx.parent else ""
+            _fail(e.format_message() + where, 2)
+        except OSError as e:
+            _fail(f"{e.strerror or e}" + (f": {e.filename}" if e.filename else ""), 1)
+
+
+def _fail(message: str, code: int):
+    click.echo(f"ssbsim: error: {' '.join(message.split())}", err=True)
+    sys.exit(code)
 
 
 def _params(path):
@@ -51,7 +65,7 @@ def main():
                    '--step "Discharge at 1C until 3 V" (the cell\'s own sense: in an anode half cell Discharge lithiates).')
 @click.option("--repeat", type=int, default=None, help="Repeat the --step cycle N times [default: 1].")
 @click.option("--temperature", type=float, default=None, help="Temperature [C].")
-@click.option("--model", default="DFN", show_default=True, help="DFN, SPMe or SPM.")
+@click.option("--model", default="DFN", show_default=True, type=MODELS, help="DFN, SPMe or SPM.")
 @click.option("--mechanics/--no-mechanics", default=True, show_default=True,
               help="Contact loss, voids, delamination and binder mechanics.")
 @click.option("--params", "params_path", default=None, type=click.Path(dir_okay=False),
@@ -111,15 +125,17 @@ def _protocol(protocol, steps, repeat):
               help="Column names for time, current, voltage.")
 @click.option("--cycler-units", default="s,A,V", show_default=True, help="Units: s|min|h, A|mA, V|mV.")
 @click.option("--charge-positive", is_flag=True, help="The cycler counts charge current as positive.")
-@click.option("--voltage-sigma", default=0.005, show_default=True, help="Voltage uncertainty [V].")
+@click.option("--voltage-sigma", default=0.005, show_default=True, help="Voltage uncertainty [V].",
+              type=click.FloatRange(min=0, min_open=True))
 @click.option("--cycler-pressure", default=None, type=float, help="Stack pressure of the cycler run [MPa].")
 @click.option("--cycler-binder", default=None, help="Binder of the cycler run.")
 @click.option("--source", default=None, help="Use only rows of this source (e.g. Kwon2022).")
 @click.option("--param", "param_specs", multiple=True, required=True,
               help='NAME:LOWER:UPPER[:log][:INITIAL], e.g. "Composite framework modulus [Pa]:1e8:1e10:log".')
 @click.option("--binder-alias", "aliases", multiple=True, help="DATA_NAME=PRESET_BINDER, e.g. 'BR (pristine)=pristine'.")
-@click.option("--model", default="SPM", show_default=True)
-@click.option("--starts", default=3, show_default=True, help="Multi-start: given start + Latin hypercube.")
+@click.option("--model", default="SPM", show_default=True, type=MODELS)
+@click.option("--starts", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Multi-start: given start + Latin hypercube.")
 @click.option("--out", default="results/fit_parameters.json", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--figure", default=None, type=click.Path(dir_okay=False), help="Fit-vs-data PNG.")
 @click.option("--json", "as_json", is_flag=True)
@@ -130,23 +146,39 @@ def fit(preset, data_path, cycler_path, cycler_columns, cycler_units, charge_pos
     from .cycler import load_cycler_csv
     from .fitting import FitParameter, fit as run_fit, load_points, plot_fit
 
+    from .files import check_writable
+    from .fitting import check_fit_parameters
+    from .simulation import parameter_values, resolve_conditions
+
     if not data_path and not cycler_path:
         raise InputError("give --data (measured points) and/or --cycler (a voltage curve)")
+    bad = [a for a in aliases if "=" not in a]
+    if bad:
+        raise InputError(f"--binder-alias {bad[0]!r} must be DATA_NAME=PRESET_BINDER")
+    params = [FitParameter.parse(s) for s in param_specs]
+    check_fit_parameters(preset, params, model)  # names and bounds before reading or solving
+    for path, option in ((out, "--out"), (figure, "--figure")):
+        if path:
+            check_writable(path, option)
     alias_map = get_preset_aliases(preset) | dict(a.split("=", 1) for a in aliases)  # the user's win
     points = load_points(data_path, source=source, binder_aliases=alias_map) if data_path else []
     series = []
     if cycler_path:
-        (tc, ic, vc), (tu, iu, vu) = cycler_columns.split(","), cycler_units.split(",")
-        ts = load_cycler_csv(cycler_path, tc, ic, vc, tu, iu, vu, charge_positive=charge_positive)
+        if cycler_pressure is None:
+            raise InputError("--cycler needs --cycler-pressure: the stack pressure [MPa] of the cycler run "
+                             "(no default is assumed)")
+        (tc, ic, vc), (tu, iu, vu) = _triple(cycler_columns, "--cycler-columns"), _triple(cycler_units, "--cycler-units")
         cond = {k: v for k, v in (("pressure", cycler_pressure), ("binder", cycler_binder)) if v is not None}
+        capacity = parameter_values(resolve_conditions(preset, model=model, **cond))["Nominal cell capacity [A.h]"]
+        ts = load_cycler_csv(cycler_path, tc, ic, vc, tu, iu, vu, charge_positive=charge_positive,
+                             capacity_Ah=capacity)
         series.append((cond, ts, voltage_sigma))
-    result = run_fit(preset, points, [FitParameter.parse(s) for s in param_specs], model=model,
-                     starts=starts, series=series)
+    result = run_fit(preset, points, params, model=model, starts=starts, series=series)
     result.save(out, preset)
     if figure:
         plot_fit(result, figure)
     if as_json:
-        click.echo(json.dumps(result.to_dict()))
+        click.echo(json.dumps(result.to_dict(), allow_nan=False))
         return
     for name, value in result.parameters.items():
         lo, hi = result.ci95[name]
@@ -156,6 +188,13 @@ def fit(preset, data_path, cycler_path, cycler_columns, cycler_units, charge_pos
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
     click.echo(f"parameters written to {out}")
+
+
+def _triple(text, option):
+    parts = text.split(",")
+    if len(parts) != 3:
+        raise InputError(f"{option}={text!r} must name three comma-separated items: time, current, voltage")
+    return parts
 
 
 def get_preset_aliases(preset):
@@ -186,10 +225,10 @@ def presets():
 @click.option("--c-rate", "c_rates", multiple=True, type=float, help="C-rate(s).")
 @click.option("--temperature", "temperatures", multiple=True, type=float, help="Temperature(s) [C].")
 @click.option("--cycles", "cycles", multiple=True, type=int, help="Cycle count(s).")
-@click.option("--model", default="DFN", show_default=True, help="DFN, SPMe or SPM.")
+@click.option("--model", default="DFN", show_default=True, type=MODELS, help="DFN, SPMe or SPM.")
 @click.option("--mechanics/--no-mechanics", default=True, show_default=True)
 @click.option("--out", default="results/sweep.h5", show_default=True, type=click.Path(dir_okay=False))
-@click.option("--workers", type=int, default=None, help="Local processes (default: all cores).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes (default: all cores).")
 @click.option("--scheduler", default=None, help="Dask scheduler address tcp://host:port (pip install ssbsim[dask]).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--overwrite", is_flag=True, help="Start again if --out holds a sweep of another grid.")
@@ -200,13 +239,22 @@ def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temp
           model, mechanics, out, workers, scheduler, progress, overwrite, figures, params_path):
     """Run a grid of cases; with no grid options, the seed pressure sweep (Kwon 2022,
     pristine vs vulcanized BR at 70 / 7 / 2 MPa, 0.1C). Re-running resumes."""
-    from .sweep import sweep as run
+    from .sweep import SweepInterrupted, sweep as run
 
-    report = run(presets or None, binders or None, processes or None, binder_contents or None,
-                 pressures or None, c_rates or None, temperatures or None, cycles or None,
-                 model=model, mechanics=mechanics, out=out, workers=workers, scheduler=scheduler,
-                 progress=progress, overwrite=overwrite, figures=figures,
-                 parameters=_params(params_path))
+    try:
+        report = run(presets or None, binders or None, processes or None, binder_contents or None,
+                     pressures or None, c_rates or None, temperatures or None, cycles or None,
+                     model=model, mechanics=mechanics, out=out, workers=workers, scheduler=scheduler,
+                     progress=progress, overwrite=overwrite, figures=figures,
+                     parameters=_params(params_path))
+    except SweepInterrupted as e:
+        click.echo(f"ssbsim: interrupted: {e.n_saved} of {e.n_cases} cases are saved in {e.path} "
+                   f"({e.n_new} by this run); resume with: {_command_line(click.get_current_context())}",
+                   err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("ssbsim: interrupted before any case was run; nothing was saved", err=True)
+        sys.exit(130)
     click.echo(f"{report.n_cases} cases in {report.path}: {report.n_run} run, "
                f"{report.n_skipped} already done, {len(report.failures)} failed")
     for path in report.figures:
@@ -215,6 +263,25 @@ def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temp
         for name, error in report.failures:
             click.echo(f"failed: {name}: {error}", err=True)
         sys.exit(1)
+
+
+def _command_line(ctx, drop=("overwrite",)) -> str:
+    """The command that repeats this invocation (without ``drop``: a resume must not
+    start again), built from the parsed options, quoted for a POSIX shell."""
+    import shlex
+
+    words = ["ssbsim", ctx.info_name]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if not isinstance(param, click.Option) or param.name in drop or value in (None, ()) \
+                or (not param.multiple and value == param.default):
+            continue
+        if param.is_flag:
+            words.append(param.opts[0] if value else param.secondary_opts[0])
+        else:
+            for v in (value if param.multiple else (value,)):
+                words += [param.opts[0], f"{v:g}" if isinstance(v, float) else str(v)]
+    return shlex.join(words)
 
 
 @main.command()
@@ -247,10 +314,19 @@ def validate(only, quick, model, out, workers, progress, as_json):
 @click.option("--out-dir", default=None, type=click.Path(file_okay=False), help="Default: beside PATH.")
 def plot(path, out_dir):
     """Redraw the figures of a stored sweep."""
-    from .figures import plot_sweep
+    from pathlib import Path
 
-    for p in plot_sweep(path, out_dir):
+    from .figures import plot_sweep
+    from .files import check_writable
+    from .store import open_results
+
+    open_results(path)  # a sweep file, else one line
+    check_writable(out_dir or Path(path).parent, "--out-dir", folder=True)
+    written = plot_sweep(path, out_dir)
+    for p in written:
         click.echo(f"figure: {p}")
+    if not written:
+        click.echo(f"no figure: {path} holds no finished case", err=True)
 
 
 @main.command()
@@ -259,8 +335,8 @@ def plot(path, out_dir):
 @click.option("--solvers", default=None, help="Comma-separated: IDAKLU,CasADi.")
 @click.option("--meshes", default=None, help="Comma-separated: coarse,default,fine.")
 @click.option("--reference-mesh", default="fine", show_default=True, help="Mesh of the DFN reference.")
-@click.option("--repeats", type=int, default=None, help="Warm solves per configuration (default 5; quick 3).")
-@click.option("--particles", type=int, default=100_000, show_default=True, help="Kernel benchmark size.")
+@click.option("--repeats", type=click.IntRange(min=1), default=None, help="Warm solves per configuration (default 5; quick 3).")
+@click.option("--particles", type=click.IntRange(min=1), default=100_000, show_default=True, help="Kernel benchmark size.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--plot", "plot_path", default=None, type=click.Path(dir_okay=False), help="Write time-vs-error PNG.")
 @click.option("--kernel-scaling", is_flag=True, help="Also numba/NumPy at 1e3...1e6 particles and a Python loop.")

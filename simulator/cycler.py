@@ -3,7 +3,9 @@
 Column names and units are mapped by options; the data are converted to SI with
 PyBaMM's sign (current > 0 on discharge). Checks name the file, line and column: a
 missing column, an unknown unit, a value that is not a number, a time column that does
-not increase. The model is run with the measured current as an interpolated current
+not increase, a file that is not UTF-8 text, and a channel whose magnitude does not fit
+its declared unit (:func:`check_plausible`: a voltage in mV declared as V, a current in
+mA declared as A). The model is run with the measured current as an interpolated current
 function from the pristine state of the preset's cell, and its voltage is compared at
 the data's times (:func:`model_voltage`).
 """
@@ -11,6 +13,7 @@ the data's times (:func:`model_voltage`).
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +21,17 @@ import numpy as np
 import pybamm
 
 from .errors import InputError, parse_number
+from .files import read_text
 
 TIME_UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0}
 CURRENT_UNITS = {"A": 1.0, "mA": 1e-3}
 VOLTAGE_UNITS = {"V": 1.0, "mV": 1e-3}
+#: plausible |voltage| of a lithium cell or half cell [V]: its largest value lies above
+#: 50 mV (every preset's window ends above 1.5 V) and no value exceeds 10 V.
+VOLTAGE_BOUNDS_V = (0.05, 10.0)
+#: plausible largest |current| as C-rates of the cell's nominal capacity: above C/1000
+#: (a 1000 h half-cycle) and at most 20C (beyond any sulfide cell's rate capability).
+CURRENT_BOUNDS_C = (1e-3, 20.0)
 
 
 @dataclass(frozen=True)
@@ -35,18 +45,21 @@ class TimeSeries:
 
 
 def load_cycler_csv(path, time="time", current="current", voltage="voltage", time_unit="s",
-                    current_unit="A", voltage_unit="V", charge_positive=False) -> TimeSeries:
-    """Read a cycler CSV; ``charge_positive`` flips cyclers that count charge as positive."""
+                    current_unit="A", voltage_unit="V", charge_positive=False,
+                    capacity_Ah: float | None = None) -> TimeSeries:
+    """Read a cycler CSV; ``charge_positive`` flips cyclers that count charge as positive.
+
+    The channels are checked against their declared units (:func:`check_plausible`);
+    the current only if the cell's nominal capacity ``capacity_Ah`` is given.
+    """
     path = Path(path)
     for option, unit, allowed in (("time unit", time_unit, TIME_UNITS), ("current unit", current_unit,
                                   CURRENT_UNITS), ("voltage unit", voltage_unit, VOLTAGE_UNITS)):
         if unit not in allowed:
             raise InputError(f"{option}={unit!r} is not one of {', '.join(allowed)}")
-    if not path.exists():
-        raise InputError(f"cycler file {path} does not exist")
     cols = {"time": time, "current": current, "voltage": voltage}
     data = {k: [] for k in cols}
-    with open(path, newline="") as fh:
+    with io.StringIO(read_text(path, "cycler file"), newline="") as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in cols.values() if c not in (reader.fieldnames or [])]
         if missing:
@@ -63,8 +76,36 @@ def load_cycler_csv(path, time="time", current="current", voltage="voltage", tim
         raise InputError(f"{path}: needs at least two rows of data")
     t = np.array(data["time"]) * TIME_UNITS[time_unit]
     sign = -1.0 if charge_positive else 1.0
-    return TimeSeries(t - t[0], sign * np.array(data["current"]) * CURRENT_UNITS[current_unit],
-                      np.array(data["voltage"]) * VOLTAGE_UNITS[voltage_unit], str(path))
+    ts = TimeSeries(t - t[0], sign * np.array(data["current"]) * CURRENT_UNITS[current_unit],
+                    np.array(data["voltage"]) * VOLTAGE_UNITS[voltage_unit], str(path))
+    check_plausible(ts, (current, current_unit), (voltage, voltage_unit), capacity_Ah)
+    return ts
+
+
+def check_plausible(ts: TimeSeries, current=("current", "A"), voltage=("voltage", "V"),
+                    capacity_Ah: float | None = None):
+    """InputError naming file, column, unit and the observed range if the voltage's
+    largest magnitude is outside :data:`VOLTAGE_BOUNDS_V`, or (given the nominal
+    capacity) the current's outside :data:`CURRENT_BOUNDS_C` times 1C."""
+    def refuse(col, unit, values, scale, lo, hi, si, hint):
+        raw = values / scale
+        raise InputError(f"{ts.source}, column {col!r} declared in {unit}: values {raw.min():.4g} to "
+                         f"{raw.max():.4g} {unit} ({abs(values).max():.3g} {si} at most) are implausible "
+                         f"(expected a largest magnitude of {lo:.3g} to {hi:.3g} {si}){hint}")
+
+    col, unit = voltage
+    vmax, (lo, hi) = float(np.max(np.abs(ts.voltage_V))), VOLTAGE_BOUNDS_V
+    if not lo <= vmax <= hi:
+        refuse(col, unit, ts.voltage_V, VOLTAGE_UNITS[unit], lo, hi, "V",
+               ": is it in mV? (--cycler-units ...,mV)" if vmax > hi else ": is it in V, not mV?")
+    if capacity_Ah:
+        col, unit = current
+        imax = float(np.max(np.abs(ts.current_A)))
+        lo, hi = (c * capacity_Ah for c in CURRENT_BOUNDS_C)
+        if not lo <= imax <= hi:
+            refuse(col, unit, ts.current_A, CURRENT_UNITS[unit], lo, hi, "A",
+                   f" for a cell of {capacity_Ah * 1e3:.3g} mAh (C/1000 to 20C)"
+                   + (": is it in mA? (--cycler-units ...,mA,...)" if imax > hi else ": is it in A, not mA?"))
 
 
 def current_driven_simulation(model, parameter_values, series: TimeSeries, input_names=(), solver=None):

@@ -18,6 +18,8 @@ warning.
 from __future__ import annotations
 
 import csv
+import difflib
+import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +29,8 @@ import pybamm
 from scipy.optimize import least_squares
 from scipy.stats import qmc
 
-from .errors import InputError, SsbsimError, parse_number
+from .errors import InputError, SimulationError, SsbsimError, parse_number
+from .files import read_text
 from .presets import get_preset
 from .cycler import TimeSeries, current_driven_simulation, model_voltage
 from .simulation import CellRunner, _model, parameter_values, resolve_conditions, solver_tolerances
@@ -46,6 +49,10 @@ QUANTITIES = {
 #: data-file column -> simulate() keyword
 CONDITION_COLUMNS = {"binder": "binder", "process": "process", "binder_wt_pct": "binder_content",
                      "stack_pressure_MPa": "pressure", "c_rate": "c_rate", "temperature_C": "temperature"}
+#: condition columns every fitted row must state: a capacity depends on each, and the
+#: preset's default in their place would be a silent guess (binder, process and binder
+#: content may be left out: the preset's binder is then the one of the data).
+REQUIRED_CONDITIONS = ("stack_pressure_MPa", "c_rate", "temperature_C")
 
 
 @dataclass(frozen=True)
@@ -106,20 +113,20 @@ class DataPoint:
 def load_points(path, source: str | None = None, binder_aliases: dict | None = None) -> list[DataPoint]:
     """Scalar points from a CSV in the calibration-points layout.
 
-    Required columns: ``quantity``, ``value``, ``unit``; optional: ``uncertainty``
-    (default 1 in the data's unit), ``source`` (filtered by ``source``) and the
+    Required columns: ``quantity``, ``value``, ``unit`` and the run conditions
+    :data:`REQUIRED_CONDITIONS` (filled in every fitted row); optional: ``uncertainty``
+    (default 1 in the data's unit), ``source`` (filtered by ``source``) and the other
     condition columns (:data:`CONDITION_COLUMNS`). Rows of other quantities are skipped.
-    Errors name the file, line and column.
+    Errors name the file, line and column. The file must be UTF-8 text.
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"data file {path} does not exist")
     aliases = binder_aliases or {}
-    with open(path, newline="") as fh:
+    with io.StringIO(read_text(path, "data file"), newline="") as fh:
         reader = csv.DictReader(fh)
-        missing = [c for c in ("quantity", "value", "unit") if c not in (reader.fieldnames or [])]
+        needed = ("quantity", "value", "unit", *REQUIRED_CONDITIONS)
+        missing = [c for c in needed if c not in (reader.fieldnames or [])]
         if missing:
-            raise InputError(f"{path}: missing column(s) {', '.join(missing)} (needed: quantity, value, unit)")
+            raise InputError(f"{path}: missing column(s) {', '.join(missing)} (needed: {', '.join(needed)})")
         points = []
         for line, row in enumerate(reader, start=2):
             if source and row.get("source") != source or row["quantity"] not in QUANTITIES:
@@ -133,6 +140,10 @@ def load_points(path, source: str | None = None, binder_aliases: dict | None = N
             sigma = parse_number(row.get("uncertainty") or "1", where, "uncertainty")
             if sigma <= 0:
                 raise InputError(f"{where}, column 'uncertainty': {sigma} must be positive")
+            for col in REQUIRED_CONDITIONS:
+                if not (row.get(col) or "").strip():
+                    raise InputError(f"{where}, column {col!r} is empty: each fitted row must give its "
+                                     f"{col} (no default is assumed)")
             cond = {}
             for col, kw in CONDITION_COLUMNS.items():
                 if row.get(col):
@@ -237,7 +248,31 @@ def residual_problem(preset: str, points: list[DataPoint], parameters: list[FitP
     get_preset(preset)
     if not points and not series:
         raise InputError("nothing to fit: give data points and/or cycler time series")
+    check_fit_parameters(preset, parameters, model, mechanics)
     return _Problem(preset, points, parameters, model, mechanics, series)
+
+
+def check_fit_parameters(preset: str, parameters: list[FitParameter], model="SPM", mechanics=True):
+    """Each parameter is a number of the preset's parameter set (not a function, not a
+    run condition) and its bounds are within its physical range; else InputError naming
+    it, with the closest names. Runs before anything is solved."""
+    from .params_file import check_value
+
+    p = get_preset(preset)
+    pv = parameter_values(resolve_conditions(preset, model=model, mechanics=mechanics))
+    numeric = [k for k, v in pv.items() if isinstance(v, (int, float))]
+    for fp in parameters:
+        if fp.name not in pv:
+            close = difflib.get_close_matches(fp.name, numeric, n=3, cutoff=0.5)
+            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else \
+                "; the names are those of pybamm.ParameterValues of the preset"
+            raise InputError(f"--param {fp.name!r} is not a parameter of preset {p.name!r} "
+                             f"(parameter set {p.parameter_set}){hint}")
+        if fp.name not in numeric:
+            raise InputError(f"--param {fp.name!r} is a function in parameter set {p.parameter_set}; "
+                             "only numeric parameters can be fitted")
+        for bound in (fp.lower, fp.upper):
+            check_value(fp.name, bound, source=f"--param {fp.name!r} bound")
 
 
 def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], model="SPM",
@@ -282,13 +317,25 @@ def _result(prob, parameters, sol) -> FitResult:
             warnings.append(f"{p.name!r} is not identifiable from these data (95 % interval "
                             f"{ci[p.name][0]:.3g} - {ci[p.name][1]:.3g})")
     model = prob.model_values(sol.x)
+    series = prob.series_values(sol.x)
+    bad = [pt.where for pt, mv in zip(prob.points, model) if not math.isfinite(mv)]
+    bad += [ts.source for v, (_, ts, _) in zip(series, prob.series) if not np.any(np.isfinite(v))]
+    if bad or not math.isfinite(sol.cost) or not np.all(np.isfinite(sol.x)):
+        raise SimulationError(
+            "the fit stopped: its objective is not a number at the best parameters found "
+            f"({', '.join(f'{p.name}={p.from_u(u):.4g}' for p, u in zip(parameters, sol.x))}); the model "
+            f"could not be solved for {', '.join(bad) or 'the data'}: narrow the --param bounds or "
+            "try another --model; no parameter file was written")
     residuals = [{"where": pt.where, "conditions": pt.conditions, "quantity": pt.quantity,
                   "measured": pt.value, "model": float(mv), "residual": float(mv - pt.value)}
                  for pt, mv in zip(prob.points, model)]
-    for v, (_, ts, _) in zip(prob.series_values(sol.x), prob.series):
+    for v, (_, ts, _) in zip(series, prob.series):
         residuals.append({"where": ts.source, "conditions": {}, "quantity": "voltage RMSE [V]",
                           "measured": 0.0, "model": float(np.sqrt(np.nanmean((v - ts.voltage_V) ** 2))),
                           "residual": float(np.sqrt(np.nanmean((v - ts.voltage_V) ** 2)))})
+    if not all(math.isfinite(x) for lo_hi in ci.values() for x in lo_hi):
+        raise SimulationError(f"the fit's 95 % intervals are not numbers ({ci}): the data do not "
+                              "constrain these parameters; no parameter file was written")
     return FitResult(values, ci, residuals, float(sol.cost), prob.n_evaluations, warnings)
 
 

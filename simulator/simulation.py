@@ -65,6 +65,7 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
     p = get_preset(preset)
     if process is not None and process not in bc.PROCESSES:
         raise InputError(f"process={process!r} is not one of {', '.join(bc.PROCESSES)}")
+    check_consistent(p, binder, process)
     if binder is None and process is not None:
         # the preset's binder made by that process, if it has one (emley2023: dry -> ptfe)
         binder = next((n for n, b in p.binders.items() if b.process == process), None)
@@ -116,6 +117,31 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
     if parameters:
         parameter_values(cond)  # unknown or function-valued names fail here, not mid-sweep
     return cond
+
+
+def check_consistent(p, binder, process) -> None:
+    """InputError naming both options when the user's binder and process contradict each
+    other or the preset: a binder with process 'none' (binder-free), a process none of
+    the preset's binders is made by, or a binder with another binder's process.
+
+    The binder content is used by every preset's parameter set (it sets the electrode's
+    volume fractions, coverage and conduction laws); it is ignored only without binder,
+    where :func:`resolve_conditions` refuses a content other than 0.
+    """
+    if process is None:
+        return
+    made = {}
+    for name, b in p.binders.items():
+        made.setdefault(b.process, []).append(name)
+    if process == "none" and binder is not None:
+        raise InputError(f"--process none (binder-free) contradicts --binder {binder}: give one of them")
+    if process != "none" and process not in made:
+        listed = "; ".join(f"{k} ({', '.join(v)})" for k, v in made.items())
+        raise InputError(f"--process {process}: preset {p.name!r} has no binder made by it; its processes: "
+                         f"{listed}; none (binder-free)")
+    if binder in p.binders and process != "none" and p.binders[binder].process != process:
+        raise InputError(f"--binder {binder} is made by the {p.binders[binder].process} process, not "
+                         f"--process {process}; the {process} binder of {p.name!r}: {', '.join(made[process])}")
 
 
 def parameter_values(conditions: dict) -> pybamm.ParameterValues:

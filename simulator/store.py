@@ -17,15 +17,24 @@ Layout::
 Each finished case is written by opening, writing and closing the file, so a crash or
 Ctrl-C loses at most the cases in flight and never leaves a half-written file open.
 A file that is not an ssbsim sweep, or is unreadable, is never overwritten; a file made
-for another grid or parameter set is refused instead of being mixed.
+for another grid or parameter set is refused instead of being mixed. One sweep writes a
+file at a time (:func:`writer_lock`): a second one on the same file stops at once,
+before computing anything.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
 import time
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no lock
+    fcntl = None
 
 import h5py
 import numpy as np
@@ -50,6 +59,46 @@ _SUMMARY_COLUMNS = ["name", *_CONDITION_FIELDS, "status", *SUMMARY_FIELDS, "erro
 
 class StoreError(SsbsimError):
     """The results file cannot be used (foreign, corrupted, or for another grid)."""
+
+
+def lock_path(path) -> Path:
+    """The sibling lock file of a sweep file (``sweep.h5`` -> ``sweep.h5.lock``)."""
+    path = Path(path)
+    return path.with_name(path.name + ".lock")
+
+
+@contextlib.contextmanager
+def writer_lock(path):
+    """Hold an exclusive lock on ``path``'s sibling lock file for the ``with`` block, or
+    raise StoreError at once if another process holds it (flock, non-blocking).
+
+    The lock file stays in place (removing it would let a third sweep lock a new file
+    while a second still holds the old one); it holds the writer's pid while locked.
+    The kernel releases the lock when the holder dies, also on kill -9.
+    """
+    if fcntl is None:
+        yield
+        return
+    lp = lock_path(path)
+    try:
+        fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise StoreError(f"cannot create the lock file {lp} ({e.strerror}): choose another --out") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = os.pread(fd, 32, 0).decode(errors="replace").strip()
+            raise StoreError(f"{path} is being written by another sweep{f' (pid {pid})' if pid else ''}; "
+                             f"wait for it to finish or choose another --out (lock: {lp})") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)  # releases the lock
 
 
 class SweepStore:

@@ -8,19 +8,23 @@ properties) become PyBaMM input parameters, so each worker builds and discretise
 
 Durability: every finished case is written to the HDF5 store as it completes
 (:mod:`~ssbsim.simulator.store`); re-running the same sweep skips finished cases; a
-failed case is stored with its error and the others go on.
+failed case is stored with its error and the others go on. A second sweep on the same
+file stops at once (``store.writer_lock``); local workers die with the sweep, whatever
+kills it (:func:`_worker_init`); on Ctrl-C, :class:`SweepInterrupted` says what was saved.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import os
+import signal
 import sys
 import traceback
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +33,10 @@ import numpy as np
 from ssbsim.models.phases import phase_names
 
 from .errors import InputError, SsbsimError
+from .files import check_writable
 from .presets import get_preset
 from .simulation import CellRunner, parameter_values, resolve_conditions
-from .store import SweepStore
+from .store import SweepStore, writer_lock
 
 #: The seed study: Kwon 2022, pristine vs vulcanized BR at 70 / 7 / 2 MPa, 0.1C, 1 cycle.
 SEED = {"presets": ("kwon2022",), "binders": ("pristine", "vulcanized"), "pressures": (70.0, 7.0, 2.0)}
@@ -39,6 +44,16 @@ DEFAULT_OUT = Path("results") / "sweep.h5"
 _GROUP_FREE = ("binder", "pressure_MPa")  # what may vary inside a group (as inputs)
 _RUNNERS: OrderedDict = OrderedDict()  # per-process cache of built simulations, by group
 _MAX_RUNNERS = 4  # a built DFN with mechanics holds three discretised models
+CONNECT_TIMEOUT_S = 5.0  # to a Dask scheduler
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a sweep: ``path``, ``n_saved`` of ``n_cases`` finished cases stored
+    (``n_new`` of them by this run); re-running the same sweep resumes."""
+
+    def __init__(self, path, n_saved, n_cases, n_new):
+        super().__init__(f"{n_saved} of {n_cases} cases saved in {path}")
+        self.path, self.n_saved, self.n_cases, self.n_new = Path(path), n_saved, n_cases, n_new
 
 
 @dataclass
@@ -180,22 +195,32 @@ def sweep(presets=None, binders=None, processes=None, binder_contents=None, pres
     figures : draw the figures when done.
     parameters : numeric PyBaMM parameters to set in every case (a parameter file's data).
     """
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise InputError(f"workers={workers!r} must be a whole number of at least 1")
     conds = build_grid(presets, binders, processes, binder_contents, pressures, c_rates,
                        temperatures, cycles, model, mechanics, parameters)
-    from ssbsim import __version__
+    check_writable(out, "--out")
+    client = _connect(scheduler) if isinstance(scheduler, str) else scheduler
+    try:
+        with writer_lock(out):  # before anything is computed; held until the figures are drawn
+            from ssbsim import __version__
 
-    store = SweepStore(out, grid_hash(conds), len(conds), __version__, overwrite=overwrite)
-    report = run_cases(conds, store, workers, scheduler, progress)
-    if figures and any(r.get("status") == "ok" for r in store.read()):
-        from .figures import plot_sweep
+            store = SweepStore(out, grid_hash(conds), len(conds), __version__, overwrite=overwrite)
+            report = run_cases(conds, store, workers, client, progress)
+            if figures and any(r.get("status") == "ok" for r in store.read()):
+                from .figures import plot_sweep
 
-        report.figures = plot_sweep(store.path)
-    return report
+                report.figures = plot_sweep(store.path)
+            return report
+    finally:
+        if client is not scheduler:
+            client.close()
 
 
 def run_cases(conds: list[dict], store: SweepStore, workers=None, scheduler=None, progress=None) -> SweepReport:
     """Solve the cases of ``conds`` not yet finished in ``store``, writing each as it
-    completes (grouped so that cases differing only in inputs share one built model)."""
+    completes (grouped so that cases differing only in inputs share one built model).
+    Ctrl-C raises :class:`SweepInterrupted` saying what was saved."""
     groups: dict[str, list] = {}
     for c in conds:
         groups.setdefault(group_key(c), []).append(c)
@@ -203,13 +228,85 @@ def run_cases(conds: list[dict], store: SweepStore, workers=None, scheduler=None
     done = store.finished()
     todo = [(case_name(c), c, inputs[group_key(c)]) for c in conds if case_name(c) not in done]
     report = SweepReport(store.path, len(conds), len(todo), len(conds) - len(todo))
-    with _progress_bar(progress, len(conds), len(conds) - len(todo)) as advance:
-        for name, record in _execute(todo, workers, scheduler):
-            store.write_case(name, record)
-            if record["status"] != "ok":
-                report.failures.append((name, record["error"]))
-            advance()
+    n_new = 0
+    try:
+        with _progress_bar(progress, len(conds), len(conds) - len(todo)) as advance:
+            for name, record in _execute(todo, workers, scheduler):
+                store.write_case(name, record)
+                n_new += record["status"] == "ok"
+                if record["status"] != "ok":
+                    report.failures.append((name, record["error"]))
+                advance()
+    except KeyboardInterrupt:
+        raise SweepInterrupted(store.path, len(store.finished()), len(conds), n_new) from None
     return report
+
+
+def _connect(address):
+    """A Dask client of the scheduler at ``address``, or InputError within
+    :data:`CONNECT_TIMEOUT_S`."""
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise InputError("--scheduler needs Dask: pip install 'ssbsim[dask]'") from None
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT_S)
+    except Exception as e:  # noqa: BLE001 - refused, timed out, malformed address
+        raise InputError(f"--scheduler {address}: no Dask scheduler reachable within "
+                         f"{CONNECT_TIMEOUT_S:g} s ({type(e).__name__}: {str(e)[:200]})") from None
+
+
+def _worker_init(parent_pid: int):
+    """In each local worker: die with the sweep process, whatever ends it.
+
+    On Linux the kernel sends SIGKILL to the worker when its parent dies
+    (prctl PR_SET_PDEATHSIG), which needs no cleanup by the parent, so it holds for
+    kill -9; if the parent died before that took effect, the worker exits at once.
+    Ctrl-C is left to the parent, which stops the workers and reports what was saved.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            PR_SET_PDEATHSIG = 1
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the getppid check below still runs
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+class _CtrlC:
+    """While waiting for workers, the first Ctrl-C (SIGINT) sets ``pressed``, which the
+    loop turns into KeyboardInterrupt at a defined point: raised from the signal handler,
+    it can land in a garbage-collection callback, where Python ignores it and the sweep
+    runs on. A second Ctrl-C raises at once. Only in the main thread (signal's rule)."""
+
+    pressed = False
+
+    def __enter__(self):
+        def handler(signum, frame):
+            if self.pressed:
+                raise KeyboardInterrupt
+            self.pressed = True
+
+        try:
+            self._old = signal.signal(signal.SIGINT, handler)
+        except ValueError:  # not the main thread: Python's default stays
+            self._old = None
+        return self
+
+    def __exit__(self, *exc):
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+        return False
+
+
+def _kill_workers(pool):
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            proc.kill()
 
 
 def _execute(todo, workers, scheduler):
@@ -220,8 +317,6 @@ def _execute(todo, workers, scheduler):
         yield from _execute_dask(todo, scheduler)
         return
     workers = workers or os.cpu_count() or 1
-    if workers < 1:
-        raise InputError(f"workers={workers} must be at least 1")
     if workers == 1 or len(todo) == 1:
         for name, cond, names in todo:
             yield name, run_case(cond, names)
@@ -232,28 +327,31 @@ def _execute(todo, workers, scheduler):
     # process has not solved anything, so no solver threads are copied. Elsewhere: spawn.
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                       and sys.platform.startswith("linux") else "spawn")
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx,
+                               initializer=_worker_init, initargs=(os.getpid(),))
     futures = {pool.submit(run_case, cond, names): name for name, cond, names in todo}
     try:
-        for fut in as_completed(futures):
-            yield futures[fut], fut.result()
-    finally:  # Ctrl-C or an error: drop what has not started; finished cases are stored
+        with _CtrlC() as ctrl_c:
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    yield futures[fut], fut.result()
+                if ctrl_c.pressed:
+                    raise KeyboardInterrupt
+    except BaseException:  # Ctrl-C, or the caller stopped: cases in flight are not stored
+        _kill_workers(pool)
+        raise
+    finally:  # finished cases are stored; drop what has not started
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _execute_dask(todo, scheduler):
-    try:
-        from dask.distributed import Client, as_completed as dask_completed
-    except ImportError:
-        raise InputError("--scheduler needs Dask: pip install 'ssbsim[dask]'") from None
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
-    try:
-        futures = {client.submit(run_case, cond, names, pure=False): name for name, cond, names in todo}
-        for fut in dask_completed(list(futures)):
-            yield futures[fut], fut.result()
-    finally:
-        if client is not scheduler:
-            client.close()
+def _execute_dask(todo, client):
+    from dask.distributed import as_completed as dask_completed
+
+    futures = {client.submit(run_case, cond, names, pure=False): name for name, cond, names in todo}
+    for fut in dask_completed(list(futures)):
+        yield futures[fut], fut.result()
 
 
 class _progress_bar:

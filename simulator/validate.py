@@ -21,7 +21,8 @@ import numpy as np
 from .catalogue import Entry, load_catalogue
 from .errors import InputError
 from .simulation import electrode_properties, resolve_conditions
-from .store import SweepStore
+from .files import check_writable
+from .store import SweepStore, writer_lock
 from .sweep import case_key, case_name, grid_hash, run_cases
 
 QUICK_MODEL = "SPMe"
@@ -68,18 +69,18 @@ def validate(only=None, quick: bool = False, model: str | None = None, out="resu
     entries = [e for e in load_catalogue(papers) if e.quick or not quick]
     plan = {e.id: _plan(e, model) for e in entries}
     conds = list({case_key(c): c for p in plan.values() for c in p.get("cases", [])}.values())
-    out = Path(out)
-    results = {}
+    out = check_writable(out, "--out", folder=True)
+    results, series = {}, {}
     if conds:
         from ssbsim import __version__
 
         digest = grid_hash(conds)
-        store = SweepStore(out / f"validation-{digest[:10]}.h5", digest, len(conds), __version__)
-        run_cases(conds, store, workers=workers, progress=progress)
+        path = out / f"validation-{digest[:10]}.h5"
+        with writer_lock(path):  # a second run on the same store exits at once, before computing
+            store = SweepStore(path, digest, len(conds), __version__)
+            run_cases(conds, store, workers=workers, progress=progress)
         results = {r["name"]: r for r in store.read()}
         series = {name: store.series(name) for name, r in results.items() if r.get("status") == "ok"}
-    else:
-        series = {}
     from ssbsim.parameter_sets.provenance import fitted_rows
 
     fitted = fitted_rows()

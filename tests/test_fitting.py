@@ -41,15 +41,21 @@ def test_fit_warns_when_a_parameter_is_not_identifiable():
     assert any("not identifiable" in w or "near-singular" in w for w in res.warnings)
 
 
-CSV_HEAD = "source,binder,stack_pressure_MPa,quantity,value,unit\n"
+CSV_HEAD = "source,binder,stack_pressure_MPa,c_rate,temperature_C,quantity,value,unit\n"
 
 
 @pytest.mark.parametrize("body, match", [
     ("source,binder\nKwon2022,x\n", r"missing column\(s\) quantity, value, unit"),
-    (CSV_HEAD + "K,pristine,2,discharge_capacity,151,Ah/kg\n", r"line 2, column 'unit': 'Ah/kg'"),
-    (CSV_HEAD + "K,pristine,2,discharge_capacity,abc,mAh/g\n", r"line 2, column 'value': 'abc' is not a number"),
-    (CSV_HEAD + "K,pristine,two,discharge_capacity,151,mAh/g\n", r"line 2, column 'stack_pressure_MPa'"),
-    (CSV_HEAD + "K,pristine,2,porosity,3,%\n", r"no rows with a supported quantity"),
+    (CSV_HEAD + "K,pristine,2,0.1,30,discharge_capacity,151,Ah/kg\n", r"line 2, column 'unit': 'Ah/kg'"),
+    (CSV_HEAD + "K,pristine,2,0.1,30,discharge_capacity,abc,mAh/g\n", r"line 2, column 'value': 'abc' is not a number"),
+    (CSV_HEAD + "K,pristine,two,0.1,30,discharge_capacity,151,mAh/g\n", r"line 2, column 'stack_pressure_MPa'"),
+    (CSV_HEAD + "K,pristine,2,0.1,30,porosity,3,%\n", r"no rows with a supported quantity"),
+    # no silent defaults for run conditions: a missing column, or an empty cell of a fitted row
+    ("source,binder,c_rate,temperature_C,quantity,value,unit\nK,pristine,0.1,30,discharge_capacity,151,mAh/g\n",
+     r"data.csv: missing column\(s\) stack_pressure_MPa"),
+    ("source,stack_pressure_MPa,quantity,value,unit\nK,2,discharge_capacity,151,mAh/g\n",
+     r"missing column\(s\) c_rate, temperature_C"),
+    (CSV_HEAD + "K,pristine,,0.1,30,discharge_capacity,151,mAh/g\n", r"line 2, column 'stack_pressure_MPa' is empty"),
 ])
 def test_bad_data_files_name_file_line_and_column(tmp_path, body, match):
     path = tmp_path / "data.csv"
@@ -157,3 +163,32 @@ def test_anode_rows_are_fitted_on_the_half_cycle_they_name():
     r = ssbsim.simulate("choi2025", model="SPM")
     assert getattr(r, QUANTITIES["delithiation_capacity"][0]) == r.charge_capacity_mAh_g
     assert getattr(r, QUANTITIES["lithiation_capacity"][0]) == r.discharge_capacity_mAh_g
+
+
+def test_fit_whose_objective_is_nan_stops_and_writes_nothing(tmp_path, monkeypatch):
+    """Every solve fails (as for parameters where the model cannot run): the fit stops
+    with one line and exit code 2 instead of writing NaN into JSON and a parameter file."""
+    from ssbsim.simulator import simulation
+
+    def failing(self, cond):
+        raise simulation.SimulationError("solve failed (simulated)")
+
+    monkeypatch.setattr(simulation.CellRunner, "run", failing)
+    data = tmp_path / "points.csv"
+    data.write_text("source,binder,stack_pressure_MPa,c_rate,temperature_C,quantity,value,unit\n"
+                    "K,pristine,2,0.1,30,discharge_capacity,151,mAh/g\n")
+    out = tmp_path / "fit.json"
+    res = CliRunner().invoke(main, ["fit", "--preset", "kwon2022", "--data", str(data), "--param",
+                                    f"{E_F}:1e8:1e10:log", "--starts", "1", "--out", str(out), "--json"])
+    assert res.exit_code == 2, res.output
+    line, = res.stderr.strip().splitlines()
+    assert "objective is not a number" in line and "no parameter file was written" in line
+    assert "NaN" not in res.stdout and not out.exists()
+
+
+def test_nan_never_reaches_a_parameter_file(tmp_path):
+    with pytest.raises(InputError, match="is not a finite number"):
+        save_parameters(tmp_path / "p.json", {E_F: float("nan")})
+    with pytest.raises(InputError, match="NaN or infinite"):
+        save_parameters(tmp_path / "p.json", {E_F: 1e9}, {"fit": {"cost": float("inf")}})
+    assert not (tmp_path / "p.json").exists()
