@@ -25,6 +25,7 @@ import sys
 import traceback
 from collections import OrderedDict
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -327,16 +328,39 @@ def _execute(todo, workers, scheduler):
     # process has not solved anything, so no solver threads are copied. Elsewhere: spawn.
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                       and sys.platform.startswith("linux") else "spawn")
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx,
+    queue, alone = list(todo), False
+    while queue:  # a worker that died breaks its pool: its cases then run again, one per pool
+        batches = [[c] for c in queue] if alone else [queue]
+        queue = []
+        for batch in batches:
+            broken = yield from _run_pool(batch, workers, ctx, last_try=alone)
+            queue += broken
+        alone = True
+
+
+def _run_pool(batch, workers, ctx, last_try):
+    """Yield (name, record) from one process pool; return the cases lost to a dead
+    worker (recorded as failed instead on the ``last_try``)."""
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=ctx,
                                initializer=_worker_init, initargs=(os.getpid(),))
-    futures = {pool.submit(run_case, cond, names): name for name, cond, names in todo}
+    futures = {pool.submit(run_case, cond, names): (name, cond, names) for name, cond, names in batch}
+    broken = []
     try:
         with _CtrlC() as ctrl_c:
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    yield futures[fut], fut.result()
+                    name, cond, names = futures[fut]
+                    try:
+                        yield name, fut.result()
+                    except BrokenProcessPool:
+                        if not last_try:
+                            broken.append((name, cond, names))
+                            continue
+                        yield name, {"key": case_key(cond), "conditions": cond, "status": "failed",
+                                     "error": "its worker process died, also when run alone (killed by "
+                                              "the system: out of memory?)"}
                 if ctrl_c.pressed:
                     raise KeyboardInterrupt
     except BaseException:  # Ctrl-C, or the caller stopped: cases in flight are not stored
@@ -344,6 +368,7 @@ def _execute(todo, workers, scheduler):
         raise
     finally:  # finished cases are stored; drop what has not started
         pool.shutdown(wait=False, cancel_futures=True)
+    return broken
 
 
 def _execute_dask(todo, client):

@@ -165,3 +165,23 @@ def test_sweep_with_a_parameter_file_stores_and_plots(tmp_path):
     assert at2["discharge_capacity_mAh_g"] == pytest.approx(direct.discharge_capacity_mAh_g, rel=1e-6)
     assert "figure:" in res.output
     assert "2 already done" in CliRunner().invoke(main, args).output
+
+
+_REAL_RUN_CASE = sweep_mod.run_case
+
+
+def _dies_at_2_MPa(cond, names):
+    if cond["pressure_MPa"] == 2.0:
+        os._exit(137)
+    return _REAL_RUN_CASE(cond, names)
+
+
+def test_a_worker_killed_by_the_system_fails_its_case_and_the_sweep_goes_on(tmp_path, monkeypatch):
+    """A dead worker (as when the kernel kills it for memory) breaks its pool; the cases
+    in flight run again, each alone: the one that kills its worker again is stored as
+    failed with the reason, every other case finishes."""
+    monkeypatch.setattr(sweep_mod, "run_case", _dies_at_2_MPa)  # fork: the workers see it
+    report = sweep(**SMALL, out=tmp_path / "s.h5", workers=2)
+    assert len(report.failures) == 1 and "worker process died, also when run alone" in report.failures[0][1]
+    status = {r["pressure_MPa"]: r["status"] for r in open_results(tmp_path / "s.h5").read()}
+    assert status == {70.0: "ok", 2.0: "failed"}
