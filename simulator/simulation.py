@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 
-import numpy as np
 import pybamm
 
 from ssbsim.models import binder_coverage as bc
 from ssbsim.models import composite_cell_model
 from ssbsim.models.options import check_option
 
+from . import long_runs
 from .errors import InputError, SimulationError, check_range
 from .params_file import check_overrides
 from .presets import get_preset
@@ -18,11 +18,6 @@ from .protocol import Protocol, experiment_of
 from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary
 
 PRESSURE_RANGE_MPA = (0.0, 500.0)
-#: Protocols longer than this keep the full PyBaMM solution of the first cycle of each
-#: entry and of the last cycle only (PyBaMM's ``save_at_cycles``); the other cycles'
-#: capacities come from PyBaMM's per-cycle summary variables. A 115-cycle DFN run of
-#: Choi 2025's protocol holds ~150,000 time points, which kept whole take > 12 GB.
-LONG_RUN_CYCLES = 30
 C_RATE_RANGE = (1e-3, 10.0)
 CYCLES_RANGE = (1, 1000)
 # IDAKLU tolerances per model, chosen so that the first-cycle discharge capacity is
@@ -81,21 +76,19 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
         model = check_option("model", model)
     except ValueError as e:
         raise InputError(str(e)) from None
-    if protocol is not None:
+    if protocol is None:
+        cycles = 1 if cycles is None else cycles
+        if isinstance(cycles, bool) or not isinstance(cycles, int):
+            raise InputError(f"cycles={cycles!r} is not a whole number; allowed: 1 to {CYCLES_RANGE[1]}")
+        check_range("cycles", cycles, *CYCLES_RANGE)
+        c_rate = check_range("C-rate", p.c_rate if c_rate is None else c_rate, *C_RATE_RANGE, "C")
+        proto = p.protocol(c_rate, cycles)
+    else:
         for option, value in (("c_rate", c_rate), ("cycles", cycles)):
             if value is not None:
                 raise InputError(f"{option}={value!r} and protocol given together: the protocol's "
                                  f"steps set the rates and its entries the cycles; drop {option}")
         proto = p.named_protocol(protocol) if isinstance(protocol, str) else Protocol.from_dict(protocol)
-    else:
-        cycles = 1 if cycles is None else cycles
-        if isinstance(cycles, bool) or not isinstance(cycles, int):
-            raise InputError(f"cycles={cycles!r} is not a whole number; allowed: 1 to {CYCLES_RANGE[1]}")
-        check_range("cycles", cycles, *CYCLES_RANGE)
-        proto = None
-    if proto is None:
-        c_rate = check_range("C-rate", p.c_rate if c_rate is None else c_rate, *C_RATE_RANGE, "C")
-        proto = p.protocol(c_rate, cycles)
     p.check_window(proto)
     cond = {
         "preset": p.name,
@@ -261,9 +254,10 @@ class CellRunner:
             seg_inputs = inputs | ({PRESSURE_PARAMETER: pressure_MPa * 1e6}
                                    if PRESSURE_PARAMETER in self.input_names else {})
             try:
+                kept = long_runs.saved_cycles(self.protocol)
                 sol = self._simulation(k, steps, retry).solve(
-                    inputs=seg_inputs, starting_solution=sol, save_at_cycles=self._saved_cycles(),
-                    callbacks=[_CompactCycleStates()] if self._saved_cycles() else None)
+                    inputs=seg_inputs, starting_solution=sol, save_at_cycles=kept,
+                    callbacks=[long_runs.CompactCycleStates()] if kept else None)
             except pybamm.SolverError as e:
                 if sol is None:
                     raise SimulationError(f"solve failed for {_describe(cond)}: {e}") from e
@@ -272,13 +266,6 @@ class CellRunner:
                     or isinstance(sol, pybamm.EmptySolution):
                 break  # a step could not run: later segments would start from a broken cycle
         return sol, _complete_cycles(sol, self.protocol)
-
-    def _saved_cycles(self):
-        """1-based cycles whose full solution is kept (None: all)."""
-        if self.protocol.n_cycles <= LONG_RUN_CYCLES:
-            return None
-        blocks = self.protocol.cycle_blocks()
-        return sorted({k + 1 for k, b in enumerate(blocks) if k == 0 or blocks[k - 1] != b} | {len(blocks)})
 
     def run(self, cond: dict) -> SimulationResult:
         """Solve the case ``cond`` (resolved conditions of this group)."""
@@ -302,37 +289,6 @@ class CellRunner:
             raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: "
                                   f"{getattr(sol, 'termination', 'no solution')}{hint}")
         return _result(self.preset, dict(cond), pv, sol, cycles_done, notes, self.protocol)
-
-
-class _CompactCycleStates(pybamm.callbacks.Callback):
-    """PyBaMM's per-cycle summary keeps the cycle's first and last states, one-point
-    solutions whose arrays are views into the cycle's full arrays and whose
-    ``sub_solutions`` hold the whole first / last step: every cycle's solution stays
-    alive even where ``save_at_cycles`` drops it (~30 MB per DFN cycle of Choi 2025).
-    Each state gets copies of its arrays and is its own sub-solution, so the rest can
-    be freed."""
-
-    def on_cycle_end(self, logs):
-        summary = logs.get("summary variables")
-        for state in (getattr(summary, "first_state", None), getattr(summary, "last_state", None)):
-            if not isinstance(state, pybamm.Solution):
-                continue
-            slots = {n for cls in type(state).__mro__ for n in getattr(cls, "__slots__", ())}
-            for name in sorted(n for n in slots if not n.startswith("__") and hasattr(state, n)):
-                if not isinstance(getattr(type(state), name, None), property):
-                    setattr(state, name, _own_arrays(getattr(state, name)))
-            state._sub_solutions = []  # `sub_solutions` is then [state]
-
-
-def _own_arrays(x):
-    """``x`` with every numpy array in it (also in lists and dicts) copied."""
-    if isinstance(x, np.ndarray):
-        return x.copy()
-    if isinstance(x, list):
-        return [_own_arrays(v) for v in x]
-    if isinstance(x, dict):
-        return {k: _own_arrays(v) for k, v in x.items()}
-    return x
 
 
 #: The parameter that protocol entries with their own ``pressure_MPa`` change.
