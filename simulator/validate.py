@@ -109,13 +109,14 @@ def _plan(e: Entry, model: str) -> dict:
     return {"cases": [resolve_conditions(**c) for c in [base] + others + curve]}
 
 
-def _cycle_value(e: Entry, s: dict, half: str, cycles) -> float:
+def _cycle_value(cond: dict, s: dict, half: str, cycles) -> float:
+    """Mean capacity of ``cycles`` (1-based; negative: counted from the protocol's end)."""
     key = {"lithiation": "discharge", "delithiation": "charge"}.get(half, half)
     values = np.asarray(s[f"cycle_{key}_capacity_mAh_g"])
-    picked = [values[c - 1] if c > 0 else values[c] for c in cycles if abs(c) <= len(values) and c != 0]
-    if len(picked) < len(cycles):
-        raise _NotDerived(f"only {len(values)} cycles completed")
-    return float(np.mean(picked))
+    wanted = [c if c > 0 else cond["cycles"] + 1 + c for c in cycles]
+    if max(wanted) > len(values):
+        raise _NotDerived(f"only {len(values)} of {cond['cycles']} cycles completed")
+    return float(np.mean([values[c - 1] for c in wanted]))
 
 
 class _NotDerived(Exception):
@@ -126,15 +127,16 @@ def _derive_one(e: Entry, cond: dict, summary: dict, s: dict) -> float:
     d = e.derive
     kind = d["kind"]
     if kind == "capacity":
-        return _cycle_value(e, s, d["half"], d.get("cycles", [d.get("cycle", 1)]))
+        return _cycle_value(cond, s, d["half"], d.get("cycles", [d.get("cycle", 1)]))
     if kind == "coulombic_efficiency":
         ce = np.asarray(s["cycle_coulombic_efficiency"])
         c = d.get("cycle", 1)
-        if abs(c) > len(ce):
-            raise _NotDerived(f"only {len(ce)} cycles completed")
-        return float(ce[c - 1] if c > 0 else ce[c])
+        c = c if c > 0 else cond["cycles"] + 1 + c
+        if c > len(ce):
+            raise _NotDerived(f"only {len(ce)} of {cond['cycles']} cycles completed")
+        return float(ce[c - 1])
     if kind == "retention":
-        return _cycle_value(e, s, d["half"], d["cycles"]) / _cycle_value(e, s, d["half"], d["reference_cycles"])
+        return _cycle_value(cond, s, d["half"], d["cycles"]) / _cycle_value(cond, s, d["half"], d["reference_cycles"])
     if kind == "phase":
         key = f"first_cycle_{d['phase']}_phase_{d['half']}_mAh_g"
         if d.get("cycle", 1) != 1 or key not in summary:
@@ -143,6 +145,8 @@ def _derive_one(e: Entry, cond: dict, summary: dict, s: dict) -> float:
     if kind == "final":
         if d["key"] not in s:
             raise _NotDerived(f"no {d['key']!r} series (contact mechanics off?)")
+        if len(s["cycle_charge_capacity_mAh_g"]) < cond["cycles"]:
+            raise _NotDerived(f"only {len(s['cycle_charge_capacity_mAh_g'])} of {cond['cycles']} cycles completed")
         x = np.asarray(s[d["key"]])
         return float(x[-1] - x[0]) if d.get("change") else float(x[-1])
     raise InputError(f"catalogue entry {e.id}: cannot derive kind {kind!r}")
