@@ -40,13 +40,14 @@ def write_report(rep, entries, results, series, out: Path) -> list[Path]:
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "validation.json").write_text(json.dumps(rep.to_dict(), indent=2, allow_nan=False))
-    figures = _figures(rep.rows, entries, results, series, out / "figures")
+    model = rep.rows[0]["model_name"] if rep.rows else "DFN"
+    figures = _figures(rep.rows, entries, results, series, out / "figures", model)
     md = ["# ssbsim validation", "",
           "Every catalogued measurement (`parameter_sets/experiments/*.toml`) simulated with the "
           "paper's cell and protocol. `calibration`: a constant of the model was fitted on this row "
           "(`ssbsim.parameter_sets.provenance`), so agreement there is not a prediction; "
           "`validation`: no constant saw it.", "",
-          f"Model: {rep.rows[0]['model_name'] if rep.rows else '-'}. " + score_line(rep.score), "",
+          f"Model: {model}. " + score_line(rep.score), "",
           *table_lines(rep.rows), "", "## Conditions", ""]
     md += [f"- `{r['id']}` ({r['source']}, {r['quantity']}): {_conditions_text(r['conditions'])}" for r in rep.rows]
     md += ["", "## Figures", ""] + [f"![{p.stem}](figures/{p.name})" for p in figures]
@@ -54,7 +55,7 @@ def write_report(rep, entries, results, series, out: Path) -> list[Path]:
     return [out / "validation.md", out / "validation.json", *figures]
 
 
-def _figures(rows, entries, results, series, folder: Path) -> list[Path]:
+def _figures(rows, entries, results, series, folder: Path, model: str) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -64,59 +65,91 @@ def _figures(rows, entries, results, series, folder: Path) -> list[Path]:
     by_row = {r["id"]: r for r in rows}
     groups: dict[tuple, list] = {}
     for e in entries:
-        groups.setdefault((e.source, e.quantity), []).append(e)
+        groups.setdefault((e.source, e.quantity, e.preset), []).append(e)
     paths = []
-    for (source, quantity), group in groups.items():
+    for (source, quantity, preset), group in groups.items():
         fig, ax = plt.subplots(figsize=(6, 4))
-        curve_drawn = _pressure_curves(ax, group, results)
+        curve_drawn = _pressure_curves(ax, group, results, model) or _cycle_curves(ax, group, series, model)
         if not curve_drawn:
             x = np.arange(len(group))
             ax.scatter(x, [e.measured for e in group], marker="o", s=60, color="k", label="measured", zorder=3)
             for e, xi in zip(group, x):
                 if e.range:
                     ax.vlines(xi, *e.range, color="k")
-            model = [by_row[e.id]["model"] for e in group]
-            ax.scatter(x, [np.nan if m is None else m for m in model], marker="s", s=40, color="C3",
+            values = [by_row[e.id]["model"] for e in group]
+            ax.scatter(x, [np.nan if m is None else m for m in values], marker="s", s=40, color="C3",
                        label="model", zorder=4)
             ax.set_xticks(x, [e.id.split("-", 1)[1] for e in group], rotation=30, ha="right", fontsize=7)
         roles = {by_row[e.id]["role"] for e in group}
         ax.set_ylabel(f"{quantity} [{group[0].unit}]")
-        ax.set_title(f"{source}: {quantity} ({'/'.join(sorted(roles))})", fontsize=9)
+        ax.set_title(f"{source}, {preset}: {quantity} ({'/'.join(sorted(roles))})", fontsize=9)
         ax.legend(fontsize=7)
         fig.tight_layout()
-        path = folder / f"{source}-{quantity}.png"
+        path = folder / f"{preset}-{quantity}.png"
         fig.savefig(path, dpi=110)
         plt.close(fig)
         paths.append(path)
     return paths
 
 
-def _pressure_curves(ax, group, results) -> bool:
+def _cycle_curves(ax, group, series, model) -> bool:
+    """Retention vs cycle number, one model curve per entry (its capacity over the mean
+    of its reference cycles), the measured value at the cycles it describes."""
+    from .simulation import resolve_conditions
+
+    drawn = False
+    for k, e in enumerate(g for g in group if g.derive.get("kind") == "retention"):
+        base = dict(preset=e.preset, **e.conditions) | ({"protocol": e.protocol} if e.protocol else {})
+        cond = resolve_conditions(**(base | {"model": model}))
+        s = series.get(case_name(cond))
+        if s is None:
+            continue
+        key = {"lithiation": "discharge", "delithiation": "charge"}.get(e.derive["half"], e.derive["half"])
+        q = np.asarray(s[f"cycle_{key}_capacity_mAh_g"])
+        ref = [c if c > 0 else cond["cycles"] + 1 + c for c in e.derive["reference_cycles"]]
+        if max(ref) > len(q):
+            continue
+        n = np.arange(1, len(q) + 1)
+        label = e.conditions.get("binder", e.id)
+        ax.plot(n, 100 * q / q[np.array(ref) - 1].mean(), "-", color=f"C{k}", lw=1, label=f"model, {label}")
+        at = [c if c > 0 else cond["cycles"] + 1 + c for c in e.derive["cycles"]]
+        ax.scatter([np.mean(at)], [e.measured], color=f"C{k}", edgecolor="k", s=60, zorder=3,
+                   label=f"measured, {label}")
+        drawn = True
+    if drawn:
+        ax.set_xlabel("cycle")
+    return drawn
+
+
+def _pressure_curves(ax, group, results, model) -> bool:
     """Capacity vs stack pressure on a log axis, one model curve per binder, where the
     entries carry extra pressures (``curve``) and their cases have results."""
     from .simulation import resolve_conditions
 
     drawn = False
-    for k, e in enumerate(g for g in group if g.curve.get("pressure_MPa")):
+    binders = sorted({e.conditions.get("binder", "") for e in group})
+    for e in (g for g in group if g.curve.get("pressure_MPa")):
         base = dict(preset=e.preset, **e.conditions) | ({"protocol": e.protocol} if e.protocol else {})
         pts = []
         for p in sorted(set(e.curve["pressure_MPa"])):
-            cond = resolve_conditions(**(base | {"pressure": p, "model": results_model(results)}))
+            cond = resolve_conditions(**(base | {"pressure": p, "model": model}))
             r = results.get(case_name(cond))
             if r and r.get("status") == "ok" and e.derive["kind"] == "capacity":
                 key = {"lithiation": "discharge", "delithiation": "charge"}.get(e.derive["half"], e.derive["half"])
                 pts.append((p, r.get(f"{key}_capacity_mAh_g")))
         if pts:
-            ax.plot(*zip(*pts), "-", color=f"C{k}", label=f"model, {e.conditions.get('binder', '')}")
+            binder = e.conditions.get("binder", "")
+            ax.plot(*zip(*pts), "-", color=f"C{binders.index(binder)}", label=f"model, {binder}")
             drawn = True
     if drawn:
-        for k, e in enumerate(group):
-            ax.scatter([max(e.conditions.get("pressure", 1.0), 0.5)], [e.measured], color="k", marker="o", zorder=3,
-                       label="measured" if k == 0 else None)
+        labelled = set()
+        for e in group:
+            binder = e.conditions.get("binder", "")
+            ax.scatter([max(e.conditions.get("pressure", 1.0), 0.5)], [e.measured], color=f"C{binders.index(binder)}",
+                       edgecolor="k", marker="o", s=50, zorder=3,
+                       label=None if binder in labelled else f"measured, {binder}")
+            labelled.add(binder)
         ax.set_xscale("log")
         ax.set_xlabel("stack pressure [MPa]")
     return drawn
 
-
-def results_model(results: dict) -> str:
-    return next((r.get("model") for r in results.values() if r.get("model")), "DFN")
