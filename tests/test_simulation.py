@@ -31,8 +31,17 @@ def test_jo2024_si_graphite_first_lithiation(simulate_cached):
     assert lo - 50 <= r.discharge_capacity_mAh_g <= hi + 50
 
 
-def test_jo2024_si_graphite_first_cycle_gives_back_no_more_than_it_took(simulate_cached):
-    assert simulate_cached("jo2024-anode", binder_content=0.5).coulombic_efficiency <= 1.0 + 1e-9
+def test_jo2024_si_graphite_first_cycle_gives_back_no_more_than_it_took_and_held(simulate_cached):
+    """The first delithiation returns at most the lithiation plus the Li the pristine
+    particles held (x0 of each phase times its share of the capacity)."""
+    from ssbsim.parameter_sets import jo2024
+    from ssbsim.parameter_sets.materials import GRAPHITE, PRISTINE_SI_GRAPHITE_STO, SILICON
+
+    r = simulate_cached("jo2024-anode", binder_content=0.5)
+    w_si = jo2024.SI_MASS_FRACTION
+    held = (PRISTINE_SI_GRAPHITE_STO[0] * (1 - w_si) * GRAPHITE.specific_capacity_mAh_g
+            + PRISTINE_SI_GRAPHITE_STO[1] * w_si * SILICON.specific_capacity_mAh_g)  # ~0.9 mAh/g
+    assert r.delithiation_capacity_mAh_g <= r.lithiation_capacity_mAh_g + held
 
 
 @pytest.mark.parametrize("preset", ["jo2024-cathode", "jo2024-anode", "jo2024-full"])
@@ -76,13 +85,19 @@ def test_half_cell_voltage_stays_in_window(simulate_cached, preset):
     assert offset == {"Li-In": 0.62, "Li": 0.0}[PRESETS[preset].counter_electrode]
 
 
-def test_reduced_models_agree_with_dfn_at_low_rate(simulate_cached):
-    """Perfect contact: SPMe / SPM follow the DFN at 0.1C. (With contact mechanics the
-    Emley cell differs: the SPM charges uniformly and so shrinks its particles deeper.)"""
-    caps = {m: simulate_cached("emley2023", model=m, mechanics=False).discharge_capacity_mAh_g
-            for m in ("DFN", "SPMe", "SPM")}
-    assert caps["SPMe"] == pytest.approx(caps["DFN"], rel=0.02)
-    assert caps["SPM"] == pytest.approx(caps["DFN"], rel=0.03)
+def test_reduced_models_at_low_rate_and_where_ionic_transport_limits(simulate_cached):
+    """Perfect contact, Emley's 14 mg/cm2 rate cells at C/10 (CC, no CV hold). The dry
+    (PTFE) composite conducts Li+ well: SPMe and SPM follow the DFN. The wet (NBR) one
+    conducts 20x worse: its DFN and SPMe lose capacity to ionic transport, which the SPM
+    (no electrolyte transport) cannot see. (With contact mechanics the cells differ
+    further: the SPM charges uniformly and so shrinks its particles deeper.)"""
+    caps = {(b, m): simulate_cached("emley2023", binder=b, model=m, mechanics=False).discharge_capacity_mAh_g
+            for b in ("ptfe", "nbr") for m in ("DFN", "SPMe", "SPM")}
+    for b in ("ptfe", "nbr"):
+        assert caps[b, "SPMe"] == pytest.approx(caps[b, "DFN"], rel=0.02)
+    assert caps["ptfe", "SPM"] == pytest.approx(caps["ptfe", "DFN"], rel=0.01)
+    assert caps["nbr", "SPM"] > 1.05 * caps["nbr", "DFN"]
+    assert caps["nbr", "DFN"] < caps["ptfe", "DFN"] - 5
 
 
 def test_spme_with_mechanics_follows_dfn_for_kwon2022(simulate_cached):
