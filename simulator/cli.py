@@ -210,8 +210,8 @@ def presets():
 
     for p in PRESETS.values():
         click.echo(f"{p.name:16s} {p.description}")
-        click.echo(f"{'':16s} binders: {', '.join(p.binders)}; default {p.c_rate:g}C, "
-                   f"{p.temperature_C:g} C, {p.pressure_MPa:g} MPa")
+        click.echo(f"{'':16s} binders: {', '.join(p.binders)}; default {p.c_rate:g}C at "
+                   f"{p.temperature_C:g} °C and {p.pressure_MPa:g} MPa")
         for name, proto in p.protocols.items():
             click.echo(f"{'':16s} protocol {name!r}: {proto.n_cycles} cycles")
 
@@ -255,6 +255,7 @@ def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temp
     except KeyboardInterrupt:
         click.echo("ssbsim: interrupted before any case was run; nothing was saved", err=True)
         sys.exit(130)
+    _capacity_table(report.path)
     click.echo(f"{report.n_cases} cases in {report.path}: {report.n_run} run, "
                f"{report.n_skipped} already done, {len(report.failures)} failed")
     for path in report.figures:
@@ -307,6 +308,19 @@ def validate(only, quick, model, out, workers, progress, as_json):
         click.echo(line)
     click.echo(score_line(rep.score))
     click.echo(f"report: {rep.path}")
+
+
+def _capacity_table(path):
+    """The stored cases' first-cycle capacities, one line each."""
+    from .store import open_results
+
+    rows = sorted(open_results(path).read(), key=lambda r: (r["preset"], r["binder"], -r["pressure_MPa"]))
+    click.echo(f"{'preset':16s} {'binder':14s} {'MPa':>6s} {'C-rate':>6s} {'charge':>8s} {'discharge':>9s}  mAh/g")
+    for r in rows:
+        rate = f"{r['c_rate']:g}C" if r.get("c_rate") not in ("", None) else "proto"
+        q = (f"{r['charge_capacity_mAh_g']:8.1f} {r['discharge_capacity_mAh_g']:9.1f}"
+             if r.get("status") == "ok" else f"{'failed':>18s}")
+        click.echo(f"{r['preset']:16s} {r['binder']:14s} {r['pressure_MPa']:6g} {rate:>6s} {q}")
 
 
 @main.command()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
+import os
+import sys
 
 import pybamm
 
@@ -253,11 +257,12 @@ class CellRunner:
         for k, (pressure_MPa, steps) in enumerate(self.protocol.segments(cond["pressure_MPa"])):
             seg_inputs = inputs | ({PRESSURE_PARAMETER: pressure_MPa * 1e6}
                                    if PRESSURE_PARAMETER in self.input_names else {})
+            kept = long_runs.saved_cycles(self.protocol)
             try:
-                kept = long_runs.saved_cycles(self.protocol)
-                sol = self._simulation(k, steps, retry).solve(
-                    inputs=seg_inputs, starting_solution=sol, save_at_cycles=kept,
-                    callbacks=[long_runs.CompactCycleStates()] if kept else None)
+                with quiet_solver():
+                    sol = self._simulation(k, steps, retry).solve(
+                        inputs=seg_inputs, starting_solution=sol, save_at_cycles=kept,
+                        callbacks=[long_runs.CompactCycleStates()] if kept else None)
             except pybamm.SolverError as e:
                 if sol is None:
                     raise SimulationError(f"solve failed for {_describe(cond)}: {e}") from e
@@ -289,6 +294,27 @@ class CellRunner:
             raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: "
                                   f"{getattr(sol, 'termination', 'no solution')}{hint}")
         return _result(self.preset, dict(cond), pv, sol, cycles_done, notes, self.protocol)
+
+
+@contextlib.contextmanager
+def quiet_solver():
+    """Hold back what the solver says while it solves: SUNDIALS writes its step failures
+    to the process's stderr and PyBaMM logs them at ERROR level, also when a step is
+    retried and the run succeeds. What failed for good reaches the user as the result's
+    notes or a :class:`SimulationError` naming PyBaMM's termination. (The C stderr is
+    redirected for the whole process: run threaded solves in separate processes.)"""
+    level = pybamm.logger.level
+    pybamm.logger.setLevel(logging.CRITICAL)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        pybamm.logger.setLevel(level)
 
 
 #: The parameter that protocol entries with their own ``pressure_MPa`` change.

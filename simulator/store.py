@@ -81,6 +81,7 @@ def writer_lock(path):
         return
     lp = lock_path(path)
     try:
+        Path(lp).parent.mkdir(parents=True, exist_ok=True)  # a new --out folder (e.g. results/)
         fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as e:
         raise StoreError(f"cannot create the lock file {lp} ({e.strerror}): choose another --out") from None

@@ -167,3 +167,18 @@ def test_reduced_model_that_cannot_finish_the_first_cycle_says_to_use_the_dfn():
     with pytest.raises(SimulationError, match=r"'model': 'SPMe'.*try model='DFN'"):
         ssbsim.simulate("jo2024-cathode", model="SPMe", binder_content=1.5, c_rate=0.5)
     assert ssbsim.simulate("jo2024-cathode", model="DFN", binder_content=1.5, c_rate=0.5).discharge_capacity_mAh_g > 50
+
+
+def test_a_run_that_succeeds_prints_no_solver_errors():
+    """The README's API example hits an IDA convergence failure that the retry with
+    tighter tolerances solves: the user sees the result and its note, not SUNDIALS' or
+    PyBaMM's error lines."""
+    import subprocess
+    import sys
+
+    code = ("import ssbsim; r = ssbsim.simulate('jo2024-anode', binder_content=1.5, model='DFN'); "
+            "print(r.discharge_capacity_mAh_g > 0, r.notes)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("True") and "tighter tolerances" in out.stdout
+    assert "ERROR" not in out.stderr and "ERROR" not in out.stdout, out.stderr

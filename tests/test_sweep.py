@@ -185,3 +185,11 @@ def test_a_worker_killed_by_the_system_fails_its_case_and_the_sweep_goes_on(tmp_
     assert len(report.failures) == 1 and "worker process died, also when run alone" in report.failures[0][1]
     status = {r["pressure_MPa"]: r["status"] for r in open_results(tmp_path / "s.h5").read()}
     assert status == {70.0: "ok", 2.0: "failed"}
+
+
+def test_sweep_into_a_folder_that_does_not_exist_yet(tmp_path):
+    """The README's main command on a fresh clone writes results/sweep.h5 where results/
+    does not exist: the folder is made (the writer lock once failed there)."""
+    out = tmp_path / "results" / "deeper" / "sweep.h5"
+    report = sweep(**(SMALL | {"pressures": [70.0]}), out=out, workers=1)
+    assert report.n_run == 1 and not report.failures and out.exists()
