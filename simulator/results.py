@@ -11,6 +11,13 @@ from ssbsim.models.phases import phase_names
 FARADAY = 96485.33212  # [C.mol-1]
 
 
+def cell_half_cycle(half: str) -> str:
+    """The cell's half-cycle ("charge" / "discharge") of a working-electrode half-cycle:
+    in every ssbsim cell the working electrode lithiates on the cell's discharge (it is
+    PyBaMM's positive electrode in half cells, and the cathode in full cells)."""
+    return {"lithiation": "discharge", "delithiation": "charge"}.get(half, half)
+
+
 @dataclass
 class CycleMetrics:
     """Capacities per gram of working-electrode active material, one cycle."""

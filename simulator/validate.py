@@ -20,6 +20,7 @@ import numpy as np
 
 from .catalogue import Entry, load_catalogue
 from .errors import InputError
+from .results import cell_half_cycle
 from .simulation import electrode_properties, resolve_conditions
 from .files import check_writable
 from .store import SweepStore, writer_lock
@@ -109,11 +110,15 @@ def _plan(e: Entry, model: str) -> dict:
     return {"cases": [resolve_conditions(**c) for c in [base] + others + curve]}
 
 
+def absolute_cycles(cycles, n_cycles: int) -> list[int]:
+    """1-based cycle numbers; negative ones count from the protocol's end (-1: the last)."""
+    return [c if c > 0 else n_cycles + 1 + c for c in cycles]
+
+
 def _cycle_value(cond: dict, s: dict, half: str, cycles) -> float:
     """Mean capacity of ``cycles`` (1-based; negative: counted from the protocol's end)."""
-    key = {"lithiation": "discharge", "delithiation": "charge"}.get(half, half)
-    values = np.asarray(s[f"cycle_{key}_capacity_mAh_g"])
-    wanted = [c if c > 0 else cond["cycles"] + 1 + c for c in cycles]
+    values = np.asarray(s[f"cycle_{cell_half_cycle(half)}_capacity_mAh_g"])
+    wanted = absolute_cycles(cycles, cond["cycles"])
     if max(wanted) > len(values):
         raise _NotDerived(f"only {len(values)} of {cond['cycles']} cycles completed")
     return float(np.mean([values[c - 1] for c in wanted]))
@@ -130,8 +135,7 @@ def _derive_one(e: Entry, cond: dict, summary: dict, s: dict) -> float:
         return _cycle_value(cond, s, d["half"], d.get("cycles", [d.get("cycle", 1)]))
     if kind == "coulombic_efficiency":
         ce = np.asarray(s["cycle_coulombic_efficiency"])
-        c = d.get("cycle", 1)
-        c = c if c > 0 else cond["cycles"] + 1 + c
+        (c,) = absolute_cycles([d.get("cycle", 1)], cond["cycles"])
         if c > len(ce):
             raise _NotDerived(f"only {len(ce)} of {cond['cycles']} cycles completed")
         return float(ce[c - 1])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .results import cell_half_cycle
 from .sweep import case_name
 
 
@@ -96,6 +97,7 @@ def _cycle_curves(ax, group, series, model) -> bool:
     """Retention vs cycle number, one model curve per entry (its capacity over the mean
     of its reference cycles), the measured value at the cycles it describes."""
     from .simulation import resolve_conditions
+    from .validate import absolute_cycles
 
     drawn = False
     for k, e in enumerate(g for g in group if g.derive.get("kind") == "retention"):
@@ -104,15 +106,14 @@ def _cycle_curves(ax, group, series, model) -> bool:
         s = series.get(case_name(cond))
         if s is None:
             continue
-        key = {"lithiation": "discharge", "delithiation": "charge"}.get(e.derive["half"], e.derive["half"])
-        q = np.asarray(s[f"cycle_{key}_capacity_mAh_g"])
-        ref = [c if c > 0 else cond["cycles"] + 1 + c for c in e.derive["reference_cycles"]]
+        q = np.asarray(s[f"cycle_{cell_half_cycle(e.derive['half'])}_capacity_mAh_g"])
+        ref = absolute_cycles(e.derive["reference_cycles"], cond["cycles"])
         if max(ref) > len(q):
             continue
         n = np.arange(1, len(q) + 1)
         label = e.conditions.get("binder", e.id)
         ax.plot(n, 100 * q / q[np.array(ref) - 1].mean(), "-", color=f"C{k}", lw=1, label=f"model, {label}")
-        at = [c if c > 0 else cond["cycles"] + 1 + c for c in e.derive["cycles"]]
+        at = absolute_cycles(e.derive["cycles"], cond["cycles"])
         ax.scatter([np.mean(at)], [e.measured], color=f"C{k}", edgecolor="k", s=60, zorder=3,
                    label=f"measured, {label}")
         drawn = True
@@ -135,8 +136,7 @@ def _pressure_curves(ax, group, results, model) -> bool:
             cond = resolve_conditions(**(base | {"pressure": p, "model": model}))
             r = results.get(case_name(cond))
             if r and r.get("status") == "ok" and e.derive["kind"] == "capacity":
-                key = {"lithiation": "discharge", "delithiation": "charge"}.get(e.derive["half"], e.derive["half"])
-                pts.append((p, r.get(f"{key}_capacity_mAh_g")))
+                pts.append((p, r.get(f"{cell_half_cycle(e.derive['half'])}_capacity_mAh_g")))
         if pts:
             binder = e.conditions.get("binder", "")
             ax.plot(*zip(*pts), "-", color=f"C{binders.index(binder)}", label=f"model, {binder}")
