@@ -164,7 +164,7 @@ def check_step(step, where: str = "step") -> str:
     try:
         pybamm.step.string(step)
     except (ValueError, TypeError, KeyError, IndexError) as e:
-        reason = str(e).splitlines()[0].rstrip(": ")
+        reason = re.split(r"\.?\s*For example", str(e).splitlines()[0])[0].rstrip(": .")
         raise InputError(f"{where}: {step!r} is not a PyBaMM experiment step ({reason}); "
                          f"allowed forms: {_STEP_FORMS}") from None
     return step
