@@ -3,8 +3,11 @@
 :func:`plot_sweep` writes three kinds of figure, each as PNG and SVG:
 
 - ``voltage_profiles``: the papers' first-cycle layout, one panel per binder with the
-  first charge and discharge (voltage vs capacity), one colour per stack pressure;
-- ``capacity_vs_pressure``: first-cycle discharge capacity, one line per binder;
+  first charge (thin) and discharge (thick), voltage (vs Li/Li+ in half cells) vs
+  capacity, one colour and line style per stack pressure;
+- ``capacity_vs_pressure``: first-cycle discharge capacity vs stack pressure on a log
+  axis, one line style per binder, with the papers' measured points where the
+  catalogue has the same cell;
 - ``contact_and_pressure``: contact fraction (isolated fraction dashed) and stack-pressure
   change at fixed displacement vs time, per case; only if there are mechanics series.
 
@@ -27,10 +30,16 @@ from pathlib import Path
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import NullFormatter
 
 from .store import open_results
 
 FIGURE_KEYS = ("preset", "model", "c_rate", "temperature_C", "cycles", "mechanics")
+_LINESTYLES = ("-", "--", "-.", ":")
+_MARKERS = ("o", "s", "^", "D", "v")
+#: First charge thin, first discharge thick: the two half-cycles are told apart at a glance.
+_HALF_STYLE = {"charge": {"lw": 0.9, "alpha": 0.8}, "discharge": {"lw": 1.8}}
 PANEL_KEYS = ("binder", "process", "binder_content_wt_pct")
 _UNITS = {"c_rate": "C", "temperature_C": " °C", "binder_content_wt_pct": " wt%",
           "pressure_MPa": " MPa", "cycles": " cycles"}
@@ -147,6 +156,7 @@ def first_cycle(s: dict, case: dict) -> dict:
 def _voltage_profiles(ok, series, fig_keys, panel_keys):
     pressures = sorted({c["pressure_MPa"] for c in ok})
     colour = dict(zip(pressures, _palette(len(pressures))))
+    style = {p: _LINESTYLES[k % len(_LINESTYLES)] for k, p in enumerate(pressures)}
     figures = []
     for fkey, members in _group(ok, fig_keys).items():
         panels = _group(members, panel_keys)
@@ -155,16 +165,21 @@ def _voltage_profiles(ok, series, fig_keys, panel_keys):
         for ax, (pkey, cs) in zip(axes, panels.items()):
             for c in sorted(cs, key=lambda c: c["pressure_MPa"]):
                 label = _fmt("pressure_MPa", c["pressure_MPa"])
-                for x, v in first_cycle(series[c["name"]], c).values():
-                    ax.plot(x, v, color=colour[c["pressure_MPa"]], lw=1.4, label=label)
+                for half, (x, v) in first_cycle(series[c["name"]], c).items():
+                    ax.plot(x, v, color=colour[c["pressure_MPa"]], ls=style[c["pressure_MPa"]],
+                            **_HALF_STYLE[half], label=label)
                     label = None
             extra = _label(pkey[1:], panel_keys[1:])
             ax.set_title(f"{pkey[0]} ({extra})" if extra else str(pkey[0]))
             ax.set_xlabel("Capacity [mAh/g]")
             ax.set_xlim(left=0)
             if ax.lines:
-                ax.legend(fontsize=8, frameon=False)
-        axes[0].set_ylabel("Voltage [V]")
+                handles, labels = ax.get_legend_handles_labels()
+                for half, kw in _HALF_STYLE.items():  # what thin and thick mean
+                    handles.append(Line2D([], [], color="0.3", **kw))
+                    labels.append(half)
+                ax.legend(handles, labels, fontsize=8, frameon=False)
+        axes[0].set_ylabel(f"Voltage {_reference(members)}[V]")
         shown = ("preset", "c_rate", "temperature_C")
         shown += tuple(k for k in fig_keys if k not in shown)
         fig.suptitle(_label([members[0].get(k) for k in shown], shown) + " - first cycle", fontsize=10)
@@ -174,18 +189,65 @@ def _voltage_profiles(ok, series, fig_keys, panel_keys):
 
 
 def _capacity_vs_pressure(ok, fig_keys, panel_keys):
+    """Discharge capacity vs stack pressure on a log axis (symlog if 0 MPa is swept),
+    one line style per group, and the papers' measured points where the catalogue has
+    the same cell (:mod:`.catalogue`)."""
     if not ok:
         return []
     fig = Figure(figsize=(4.8, 3.6), layout="constrained")
     ax = fig.add_subplot()
-    for key, cs in _group(ok, (*fig_keys, *panel_keys)).items():
+    measured_drawn = False
+    for k, (key, cs) in enumerate(_group(ok, (*fig_keys, *panel_keys)).items()):
         pts = sorted((c["pressure_MPa"], c.get("discharge_capacity_mAh_g", np.nan)) for c in cs)
         p, q = np.array(pts, dtype=float).T
-        ax.plot(p, q, "o-", ms=5, label=_label(key, (*fig_keys, *panel_keys)))
+        colour = _palette(10)[k % 10]
+        ax.plot(p, q, ls=_LINESTYLES[k % len(_LINESTYLES)], marker=_MARKERS[k % len(_MARKERS)], ms=5,
+                color=colour, label="model: " + _label(key, (*fig_keys, *panel_keys)))
+        data = _measured_first_discharge(cs[0])
+        if data:
+            ax.scatter(*zip(*data), s=60, color=colour, edgecolor="k", zorder=3,
+                       label=f"measured: {cs[0]['binder']}")
+            measured_drawn = True
+    pressures = sorted({c["pressure_MPa"] for c in ok})
+    if pressures[0] > 0:
+        ax.set_xscale("log")
+    else:
+        ax.set_xscale("symlog", linthresh=1.0)
+    ax.set_xticks(pressures, [f"{p:g}" for p in pressures])  # the swept pressures, plainly
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("Stack pressure [MPa]")
     ax.set_ylabel("Discharge capacity [mAh/g]")
-    ax.legend(fontsize=8, frameon=False)
+    rates = {c.get("c_rate") for c in ok}
+    title = ", ".join(sorted({str(c["preset"]) for c in ok}))
+    if len(rates) == 1 and isinstance(next(iter(rates)), (int, float)):
+        title += f", {next(iter(rates)):g}C"
+    ax.set_title(title + (" (dots: measured)" if measured_drawn else ""), fontsize=9)
+    ax.legend(fontsize=7, frameon=False)
     return [("capacity_vs_pressure", fig)]
+
+
+def _measured_first_discharge(case) -> list[tuple[float, float]]:
+    """(pressure [MPa], capacity [mAh/g]) of the catalogue's first-cycle discharges of
+    the case's preset and binder, measured with the preset's default protocol."""
+    from .catalogue import load_catalogue
+    from .presets import PRESETS
+
+    p = PRESETS.get(case.get("preset"))
+    if p is None or case.get("c_rate") != p.c_rate or case.get("temperature_C") != p.temperature_C:
+        return []
+    return [(e.conditions["pressure"], e.measured) for e in load_catalogue()
+            if e.preset == p.name and not e.protocol and "pressure" in e.conditions
+            and e.conditions.get("binder") == case.get("binder")
+            and e.derive.get("kind") == "capacity" and e.derive.get("half") == "discharge"
+            and e.derive.get("cycle", 1) == 1 and "compare" not in e.derive]
+
+
+def _reference(cases) -> str:
+    """'vs Li/Li+ ' for half cells, 'of the cell ' for full cells, '' if unknown."""
+    from .presets import PRESETS
+
+    cells = {PRESETS[c["preset"]].cell if c.get("preset") in PRESETS else None for c in cases}
+    return {frozenset({"half"}): "vs Li/Li+ ", frozenset({"full"}): "of the cell "}.get(frozenset(cells), "")
 
 
 def _contact_and_pressure(ok, series, fig_keys, panel_keys):

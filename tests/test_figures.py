@@ -196,3 +196,32 @@ def test_not_a_sweep_raises_store_error(tmp_path, kind, message):
         plot_sweep(path, out_dir=tmp_path / "figs")
     assert (path.read_bytes() if path.exists() else None) == before
     assert not (tmp_path / "figs").exists()
+
+
+def test_figures_say_what_a_reader_needs(tmp_path):
+    """For a real preset: pressure on a log axis with the paper's measured points in
+    the binder's colour, the voltage reference on the axis, charge and discharge told
+    apart (thin / thick) and each pressure its own line style."""
+    from ssbsim.simulator import figures
+
+    path = tmp_path / "sweep.h5"
+    store = SweepStore(path, grid_hash="g", n_cases=4, version="0.1.0")
+    for b in ("pristine", "vulcanized"):
+        for p in (2.0, 7.0, 70.0):
+            s = synthetic_series("NBR", p)
+            cond = conditions(b, p) | {"preset": "kwon2022", "temperature_C": 30.0}
+            store.write_case(f"{b}{p:g}", {"key": f"{b}{p:g}", "conditions": cond, "status": "ok",
+                                           "summary": _summary(s), "series": s})
+    ok = store.read()
+    series = {c["name"]: store.series(c["name"]) for c in ok}
+    (_, cap_fig), = figures._capacity_vs_pressure(ok, (), ("binder",))
+    ax = cap_fig.axes[0]
+    assert ax.get_xscale() == "log" and "kwon2022, 0.1C" in ax.get_title()
+    measured = {tuple(xy) for coll in ax.collections for xy in coll.get_offsets()}
+    assert {(2.0, 151.0), (70.0, 171.0), (2.0, 165.0), (70.0, 172.0)} <= measured  # Kwon 2022
+    (_, v_fig), = figures._voltage_profiles(ok, series, (), ("binder",))
+    ax = v_fig.axes[0]
+    assert "vs Li/Li+" in ax.get_ylabel()
+    lines = [ln for ln in ax.lines if len(ln.get_xdata()) > 2]
+    assert len({ln.get_linewidth() for ln in lines}) == 2  # charge thin, discharge thick
+    assert len({ln.get_linestyle() for ln in lines}) == 3  # one per pressure
