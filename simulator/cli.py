@@ -133,7 +133,8 @@ def _protocol(protocol, steps, repeat):
 @click.option("--param", "param_specs", multiple=True, required=True,
               help='NAME:LOWER:UPPER[:log][:INITIAL], e.g. "Composite framework modulus [Pa]:1e8:1e10:log".')
 @click.option("--binder-alias", "aliases", multiple=True, help="DATA_NAME=PRESET_BINDER, e.g. 'BR (pristine)=pristine'.")
-@click.option("--model", default="SPM", show_default=True, type=MODELS)
+@click.option("--model", default=None, type=MODELS,
+              help="DFN, SPMe or SPM [default: the cheapest within 2 % of the DFN for the preset].")
 @click.option("--starts", default=3, show_default=True, type=click.IntRange(min=1),
               help="Multi-start: given start + Latin hypercube.")
 @click.option("--out", default="results/fit_parameters.json", show_default=True, type=click.Path(dir_okay=False))
@@ -156,6 +157,9 @@ def fit(preset, data_path, cycler_path, cycler_columns, cycler_units, charge_pos
     if bad:
         raise InputError(f"--binder-alias {bad[0]!r} must be DATA_NAME=PRESET_BINDER")
     params = [FitParameter.parse(s) for s in param_specs]
+    from .presets import recommended_model
+
+    model = model or recommended_model(preset)  # the cheapest within 2 % of the DFN for the cell
     check_fit_parameters(preset, params, model)  # names and bounds before reading or solving
     for path, option in ((out, "--out"), (figure, "--figure")):
         if path:
@@ -180,6 +184,7 @@ def fit(preset, data_path, cycler_path, cycler_columns, cycler_units, charge_pos
     if as_json:
         click.echo(json.dumps(result.to_dict(), allow_nan=False))
         return
+    click.echo(f"fitted with the {model} ({preset})")
     for name, value in result.parameters.items():
         lo, hi = result.ci95[name]
         click.echo(f"{name} = {value:.4g}  (95 % interval {lo:.4g} - {hi:.4g})")

@@ -31,7 +31,7 @@ from scipy.stats import qmc
 
 from .errors import InputError, SimulationError, SsbsimError, parse_number
 from .files import read_text
-from .presets import get_preset
+from .presets import get_preset, recommended_model
 from .cycler import TimeSeries, current_driven_simulation, model_voltage
 from .simulation import CellRunner, _model, parameter_values, resolve_conditions, solver_tolerances
 from .sweep import group_key, swept_inputs
@@ -252,14 +252,14 @@ def residual_problem(preset: str, points: list[DataPoint], parameters: list[FitP
     return _Problem(preset, points, parameters, model, mechanics, series)
 
 
-def check_fit_parameters(preset: str, parameters: list[FitParameter], model="SPM", mechanics=True):
+def check_fit_parameters(preset: str, parameters: list[FitParameter], model=None, mechanics=True):
     """Each parameter is a number of the preset's parameter set (not a function, not a
     run condition) and its bounds are within its physical range; else InputError naming
     it, with the closest names. Runs before anything is solved."""
     from .params_file import check_value
 
     p = get_preset(preset)
-    pv = parameter_values(resolve_conditions(preset, model=model, mechanics=mechanics))
+    pv = parameter_values(resolve_conditions(preset, model=model or recommended_model(preset), mechanics=mechanics))
     numeric = [k for k, v in pv.items() if isinstance(v, (int, float))]
     for fp in parameters:
         if fp.name not in pv:
@@ -275,13 +275,16 @@ def check_fit_parameters(preset: str, parameters: list[FitParameter], model="SPM
             check_value(fp.name, bound, source=f"--param {fp.name!r} bound")
 
 
-def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], model="SPM",
+def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], model=None,
         mechanics=True, starts=3, seed=0, series=()) -> FitResult:
     """Fit ``parameters`` of ``preset`` to ``points`` and/or cycler ``series``.
 
+    ``model`` defaults to the cheapest model within 2 % of the DFN for the preset
+    (:func:`~ssbsim.simulator.presets.recommended_model`).
     ``series`` is a sequence of (conditions, :class:`~ssbsim.simulator.cycler.TimeSeries`,
     voltage uncertainty [V]); the cell starts pristine and follows the measured current.
     """
+    model = model or recommended_model(preset)
     prob = residual_problem(preset, points, parameters, model, mechanics, series)
     lo = np.array([p.to_u(p.lower) for p in parameters])
     hi = np.array([p.to_u(p.upper) for p in parameters])

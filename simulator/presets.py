@@ -143,6 +143,40 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+#: Relative deviation of the SPMe's and SPM's first-cycle working capacity (discharge;
+#: delithiation for anode half cells) from the DFN's at each preset's defaults; None:
+#: the first cycle does not complete. Measured with ``scripts/reduced_model_deviation.py``
+#: (re-run it when a cell or protocol changes; ``tests/test_simulation.py`` checks
+#: the emley2023 entry).
+REDUCED_MODEL_DEVIATION = {
+    "kwon2022": {"SPMe": -0.001, "SPM": 0.004},
+    "kwon2022-pouch": {"SPMe": -0.004, "SPM": -0.008},
+    "jo2024-cathode": {"SPMe": 0.0, "SPM": 0.008},
+    "jo2024-anode": {"SPMe": 0.021, "SPM": 0.028},
+    "jo2024-full": {"SPMe": None, "SPM": 0.039},
+    "emley2023": {"SPMe": -0.017, "SPM": 0.078},
+    "choi2025": {"SPMe": 0.001, "SPM": 0.001},
+}
+#: A reduced model is trusted for a preset where it deviates less than this.
+REDUCED_MODEL_TOLERANCE = 0.02
+
+
+def reduced_model_warning(preset: str, model: str) -> str | None:
+    """Why ``model`` is not to be trusted for ``preset`` (None if it is, or is the DFN)."""
+    dev = REDUCED_MODEL_DEVIATION.get(preset, {}).get(model, 0.0) if model != "DFN" else 0.0
+    if dev is None:
+        return f"the {model} cannot complete the first cycle of {preset} at its defaults: use model='DFN'"
+    if abs(dev) >= REDUCED_MODEL_TOLERANCE:
+        return (f"the {model} deviates from the DFN by {100 * dev:+.1f} % in the first-cycle capacity of "
+                f"{preset} at its defaults: use model='DFN'")
+    return None
+
+
+def recommended_model(preset: str) -> str:
+    """The cheapest model within :data:`REDUCED_MODEL_TOLERANCE` of the DFN for ``preset``."""
+    return next((m for m in ("SPM", "SPMe") if reduced_model_warning(preset, m) is None), "DFN")
+
+
 def get_preset(name: str) -> Preset:
     """The preset called ``name``; InputError listing the presets otherwise."""
     if name not in PRESETS:

@@ -17,7 +17,7 @@ from ssbsim.models.options import check_option
 from . import long_runs
 from .errors import InputError, SimulationError, check_range
 from .params_file import check_overrides
-from .presets import get_preset
+from .presets import get_preset, reduced_model_warning
 from .protocol import Protocol, experiment_of
 from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary
 
@@ -276,7 +276,7 @@ class CellRunner:
         """Solve the case ``cond`` (resolved conditions of this group)."""
         pv = parameter_values(cond)
         inputs = {name: pv[name] for name in self.input_names}
-        notes = []
+        notes = [w for w in [reduced_model_warning(cond["preset"], cond["model"])] if w]
         sol, cycles_done = self._solve(cond, inputs)
         if len(cycles_done) < cond["cycles"] and self.user_solver is None:
             # IDA can stall where particles empty under strong polarisation: one retry

@@ -182,3 +182,19 @@ def test_a_run_that_succeeds_prints_no_solver_errors():
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("True") and "tighter tolerances" in out.stdout
     assert "ERROR" not in out.stderr and "ERROR" not in out.stdout, out.stderr
+
+
+def test_a_reduced_model_known_to_deviate_says_so_and_fit_avoids_it(simulate_cached):
+    """Emley's wet cell is ionic-transport limited: its SPM deviates from the DFN by
+    ~8 % (the recorded deviation is checked against a fresh pair of solves), so the
+    result carries a note and fit defaults to a model within 2 %; Kwon's SPM is trusted."""
+    from ssbsim.simulator.presets import REDUCED_MODEL_DEVIATION, recommended_model
+
+    spm = simulate_cached("emley2023", model="SPM")
+    dfn = simulate_cached("emley2023", model="DFN")
+    dev = spm.discharge_capacity_mAh_g / dfn.discharge_capacity_mAh_g - 1
+    assert dev == pytest.approx(REDUCED_MODEL_DEVIATION["emley2023"]["SPM"], abs=0.005)
+    assert any("deviates from the DFN by +7.8 %" in n for n in spm.notes)
+    assert not any("deviates" in n for n in dfn.notes)
+    assert recommended_model("emley2023") == "SPMe" and recommended_model("kwon2022") == "SPM"
+    assert recommended_model("jo2024-full") == "DFN"  # its SPMe cannot finish the first cycle
