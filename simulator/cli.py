@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -26,6 +27,9 @@ class _Group(click.Group):
         except click.UsageError as e:
             where = f" (see ssbsim {e.ctx.info_name} --help)" if e.ctx and e.ctx.parent else ""
             _fail(e.format_message() + where, 2)
+        except BrokenPipeError:  # the reader went away (`ssbsim presets | head`): nothing to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except OSError as e:
             _fail(f"{e.strerror or e}" + (f": {e.filename}" if e.filename else ""), 1)
 
@@ -49,7 +53,7 @@ def main():
     """ssbsim: sulfide all-solid-state battery simulations on PyBaMM."""
 
 
-@main.command()
+@main.command(short_help="One cell: a preset, its conditions, any protocol.")
 @click.option("--preset", required=True, help="Cell preset, e.g. kwon2022, jo2024-cathode (see `ssbsim presets`).")
 @click.option("--binder", default=None, help="Binder of the preset, e.g. pristine, vulcanized, nbr-anisole.")
 @click.option("--process", default=None, help="Electrode process: wet, dry or none (binder-free).")
@@ -115,7 +119,7 @@ def _protocol(protocol, steps, repeat):
     return protocol  # a paper protocol's name (or None)
 
 
-@main.command()
+@main.command(short_help="Fit parameters to measured points or a cycler curve.")
 @click.option("--preset", required=True, help="Preset whose parameters are fitted.")
 @click.option("--data", "data_path", default=None, type=click.Path(dir_okay=False),
               help="CSV of measured points (layout of calibration_points.csv).")
@@ -137,9 +141,10 @@ def _protocol(protocol, steps, repeat):
               help="DFN, SPMe or SPM [default: the cheapest within 2 % of the DFN for the preset].")
 @click.option("--starts", default=3, show_default=True, type=click.IntRange(min=1),
               help="Multi-start: given start + Latin hypercube.")
-@click.option("--out", default="results/fit_parameters.json", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--out", default="results/fit_parameters.json", show_default=True, type=click.Path(dir_okay=False),
+              help="Parameter file of the fitted values (for simulate/sweep --params).")
 @click.option("--figure", default=None, type=click.Path(dir_okay=False), help="Fit-vs-data PNG.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: values, intervals, residuals.")
 def fit(preset, data_path, cycler_path, cycler_columns, cycler_units, charge_positive, voltage_sigma,
         cycler_pressure, cycler_binder, source, param_specs, aliases, model, starts, out, figure, as_json):
     """Fit parameters of a preset to measured points and/or a cycler curve; writes a
@@ -208,7 +213,7 @@ def get_preset_aliases(preset):
     return get_preset(preset).binder_aliases
 
 
-@main.command()
+@main.command(short_help="The papers' cells, binders and protocols.")
 def presets():
     """List the presets and their binders."""
     from .presets import PRESETS
@@ -221,7 +226,7 @@ def presets():
             click.echo(f"{'':16s} protocol {name!r}: {proto.n_cycles} cycles")
 
 
-@main.command()
+@main.command(short_help="A grid of cases in parallel, stored and resumable.")
 @click.option("--preset", "presets", multiple=True, help="Preset(s); default: the seed study (kwon2022).")
 @click.option("--binder", "binders", multiple=True, help="Binder(s) of the preset(s).")
 @click.option("--process", "processes", multiple=True, help="Process(es): wet, dry, none.")
@@ -231,13 +236,15 @@ def presets():
 @click.option("--temperature", "temperatures", multiple=True, type=float, help="Temperature(s) [C].")
 @click.option("--cycles", "cycles", multiple=True, type=int, help="Cycle count(s).")
 @click.option("--model", default="DFN", show_default=True, type=MODELS, help="DFN, SPMe or SPM.")
-@click.option("--mechanics/--no-mechanics", default=True, show_default=True)
-@click.option("--out", default="results/sweep.h5", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--mechanics/--no-mechanics", default=True, show_default=True,
+              help="Contact loss, voids, delamination and binder mechanics.")
+@click.option("--out", default="results/sweep.h5", show_default=True, type=click.Path(dir_okay=False),
+              help="HDF5 file of the cases; summary.csv and the figures go beside it.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes (default: all cores).")
 @click.option("--scheduler", default=None, help="Dask scheduler address tcp://host:port (pip install ssbsim[dask]).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--overwrite", is_flag=True, help="Start again if --out holds a sweep of another grid.")
-@click.option("--figures/--no-figures", default=True, show_default=True)
+@click.option("--figures/--no-figures", default=True, show_default=True, help="Draw the figures when done.")
 @click.option("--params", "params_path", default=None, type=click.Path(dir_okay=False),
               help="JSON parameter file (e.g. from ssbsim fit).")
 def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temperatures, cycles,
@@ -290,7 +297,7 @@ def _command_line(ctx, drop=("overwrite",)) -> str:
     return shlex.join(words)
 
 
-@main.command()
+@main.command(short_help="Every measured row of the papers, model vs data.")
 @click.option("--only", "only", multiple=True, help="Paper(s): kwon2022, jo2024, emley2023, choi2025, kimkwonjung2022.")
 @click.option("--quick", is_flag=True, help="A representative subset on the fast model (SPMe), under 2 minutes.")
 @click.option("--model", default=None, help="DFN, SPMe or SPM [default: DFN; SPMe with --quick].")
@@ -328,7 +335,7 @@ def _capacity_table(path):
         click.echo(f"{r['preset']:16s} {r['binder']:14s} {r['pressure_MPa']:6g} {rate:>6s} {q}")
 
 
-@main.command()
+@main.command(short_help="Redraw the figures of a stored sweep.")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--out-dir", default=None, type=click.Path(file_okay=False), help="Default: beside PATH.")
 def plot(path, out_dir):
@@ -348,7 +355,7 @@ def plot(path, out_dir):
         click.echo(f"no figure: {path} holds no finished case", err=True)
 
 
-@main.command()
+@main.command(short_help="Speed and accuracy of models, solvers, meshes.")
 @click.option("--quick", is_flag=True, help="SPM and DFN, IDAKLU, default mesh, 3 repeats (< 2 min).")
 @click.option("--models", default=None, help="Comma-separated, e.g. SPM,SPMe,DFN.")
 @click.option("--solvers", default=None, help="Comma-separated: IDAKLU,CasADi.")

@@ -76,6 +76,7 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
     binder_content = check_range("binder content", binder_content, lo, hi, "wt%")
     if process == "none" and binder_content != 0:
         raise InputError(f"binder content={binder_content:g} wt% must be 0 with process 'none'")
+    model = {m.lower(): m for m in ("DFN", "SPMe", "SPM")}.get(str(model).lower(), model)  # dfn -> DFN
     try:
         model = check_option("model", model)
     except ValueError as e:

@@ -198,3 +198,11 @@ def test_a_reduced_model_known_to_deviate_says_so_and_fit_avoids_it(simulate_cac
     assert not any("deviates" in n for n in dfn.notes)
     assert recommended_model("emley2023") == "SPMe" and recommended_model("kwon2022") == "SPM"
     assert recommended_model("jo2024-full") == "DFN"  # its SPMe cannot finish the first cycle
+
+
+def test_model_names_are_case_insensitive_in_the_api_too():
+    from ssbsim.simulator.simulation import resolve_conditions
+
+    assert [resolve_conditions("kwon2022", model=m)["model"] for m in ("dfn", "spme", "Spm")] == ["DFN", "SPMe", "SPM"]
+    with pytest.raises(InputError, match="model"):
+        resolve_conditions("kwon2022", model="P2D")
