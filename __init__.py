@@ -3,7 +3,8 @@
 Subpackages: ``ssbsim.models`` (PyBaMM submodels, pure physics laws),
 ``ssbsim.parameter_sets`` (one module per cell system), ``ssbsim.simulator``
 (simulations, sweeps, fitting, benchmarks, CLI). Entry points:
-:func:`ssbsim.simulate`, :func:`ssbsim.sweep`, :func:`ssbsim.fit`. Heavy imports
+:func:`ssbsim.simulate`, :func:`ssbsim.sweep`, :func:`ssbsim.fit`,
+:func:`ssbsim.validate`. Heavy imports
 (PyBaMM) happen on first use.
 """
 
@@ -31,4 +32,12 @@ def fit(preset, points, parameters, **options):
     return _fit(preset, points, parameters, **options)
 
 
-__all__ = ["simulate", "sweep", "fit", "__version__"]
+def validate(only=None, **options):
+    """Run the papers' catalogue of measurements, model vs data; see
+    :func:`ssbsim.simulator.validate.validate`."""
+    from .simulator.validate import validate as _validate
+
+    return _validate(only, **options)
+
+
+__all__ = ["simulate", "sweep", "fit", "validate", "__version__"]

@@ -102,3 +102,14 @@ def test_a_run_that_stopped_early_is_not_read_as_its_last_cycle():
         _cycle_value({"cycles": 115}, series, "delithiation", [-1])
     assert _cycle_value({"cycles": 114}, series, "delithiation", [-1]) == 0.0
     assert _cycle_value({"cycles": 115}, series, "delithiation", [1, 2]) == 300.0
+
+
+def test_the_api_runs_the_same_catalogue(tmp_path):
+    """ssbsim.validate() is the command's engine: Emley's conductivities need no solve."""
+    import ssbsim
+
+    rep = ssbsim.validate(["emley2023"], quick=True, out=tmp_path, workers=1, report=False)
+    rows = {r["id"]: r for r in rep.rows}
+    assert rows["emley2023-ionic-wet"]["role"] == "calibration"  # the blocking law was fitted on it
+    assert rows["emley2023-electronic-wet"]["role"] == "validation" and rows["emley2023-electronic-wet"]["within_tolerance"]
+    assert rep.score["rows"] == len(rep.rows)
