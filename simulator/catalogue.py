@@ -24,10 +24,8 @@ quantity of a second cell. Values in ``%`` are derived as fractions and shown x1
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ssbsim.parameter_sets import experiments
 
@@ -157,12 +155,6 @@ def inputs() -> dict[str, tuple[str, dict]]:
 def all_row_ids() -> set[str]:
     """Ids of every catalogued row: measurements and measured inputs."""
     return {e.id for e in load_catalogue()} | set(inputs())
-
-
-def read_csv(path) -> list[dict]:
-    """Rows of a calibration-points CSV as dicts of text."""
-    with open(Path(path), newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def matches(row: dict, source: str, selector: dict) -> bool:
