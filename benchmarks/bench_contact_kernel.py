@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import statistics
 import time
@@ -68,29 +67,15 @@ def drivers(steps):
 
 
 def advance_python(R, c, d, v, z, s, s_max, P_eff, chi, dt, p):
-    """Scalar pure-Python loop: the reference's formulas, one particle and step at a time."""
-    h, g_s, k_y, k_max = p.smoothing_m, p.gap_regularisation_m, p.yield_rate_s, p.max_relaxation_rate_s
-
-    def relu_h(y, hh):
-        yp = max(y, 0.0)
-        return yp * yp / (yp + hh)
-
+    """Scalar pure-Python loop: ``contact_law.implicit_step`` on Python floats (the same
+    code as the NumPy reference and the numba kernel), one particle and step at a time."""
+    k_, T = p.constants(), p.creep_reference_temperature_K
+    s, s_max, P_eff, chi = (a.tolist() for a in (s, s_max, P_eff, chi))
     for i in range(len(R)):
         Ri, ci, di, vi, zi = float(R[i]), float(c[i]), float(d[i]), float(v[i]), float(z[i])
         for k in range(len(s)):
-            e = Ri * (s_max[k] - s[k])
-            open_gap, over, d_pos = relu_h(e - ci, h), relu_h(ci - e, h), relu_h(di, h)
-            g = open_gap + d_pos
-            v_cr = p.creep_velocity_m_s * (max(P_eff[k], 0.0) / 1e6) ** p.creep_exponent
-            push = k_y * over + Ri * k_max * max(s[k] - s_max[k], 0.0)
-            dv = p.void_coefficient * chi[k] * push
-            phi = math.exp(-relu_h(g - Ri * P_eff[k] / p.framework_modulus_Pa, h) / p.roughness_m)
-            below = 1.0 / (1.0 + math.exp(-(p.percolation_threshold - phi) / p.threshold_width))
-            dz = p.isolation_rate_s * relu_h(below - zi, 1e-6)
-            f = dt * v_cr / (g + g_s)  # implicit creep closure, as in the reference
-            ci = ci + open_gap * f / (1.0 + f) - dt * k_y * over
-            di = (di + dt * dv) / (1.0 + f)
-            vi, zi = vi + dt * dv, min(zi + dt * dz, 1.0)
+            ci, di, vi, zi = contact_law.PYTHON.implicit_step(k_, dt, Ri, ci, di, vi, zi, s[k], s_max[k], P_eff[k],
+                                                             T, chi[k], 0.0)
         c[i], d[i], v[i], z[i] = ci, di, vi, zi
 
 

@@ -6,17 +6,28 @@ Two roles, both only through measured binder properties:
    like extra stack pressure, P_eff = P_stack + P_b. Its magnitude is taken as a fixed
    fraction eta of the measured compressive strength of the binder-held electrode
    (Kwon 2022: 10.1 MPa pristine BR, 34.8 MPa vulcanized), scaled with binder content.
-   A raw linear rubber flows: its traction relaxes, P_b(t) = P_b0 exp(-t / tau); a
-   crosslinked (vulcanized) network keeps it, the equilibrium modulus being the rubber
-   elasticity of its strands, G_inf = nu_e R T (affine network; Treloar 1975).
+   The traction relaxes as the binder's modulus does (:func:`binder_traction`):
+
+       P_b(t) = P_b0 [r + (1 - r) exp(-t / tau(T))],   r = G_x / (G_x + G_e)
+
+   A linear rubber's entanglements (plateau modulus G_e) flow away by reptation; a
+   crosslinked network keeps the rubber elasticity of its strands, G_x = nu_e R T
+   (affine network, Treloar 1975), so r = 0 for raw rubber and r > 0 for a vulcanizate
+   (a lower bound: entanglements trapped between crosslinks also stay, Langley 1968).
+   tau follows the Williams-Landel-Ferry shift with the universal constants referenced
+   to the glass transition, log10 a_T = -C1 (T - T_g) / (C2 + T - T_g), C1 = 17.44,
+   C2 = 51.6 K (Williams, Landel, Ferry, J. Am. Chem. Soc. 77 (1955) 3701):
+   tau(T) = tau_ref a_T(T) / a_T(T_ref) (:func:`relaxation_time_s`), so a binder relaxes
+   faster in a warmer cell.
 2. **Void-nucleation resistance** chi = exp(-Gamma / Gamma_chi): cracking the SE
    around a particle that pushes back (or swells, as Si) opens voids unless the binder
    bridges them; the energy scale is the binder's cohesion Gamma [N/m] (SAICAS, Choi
    2025), or, where only the tensile toughness U [J/m3] was measured (Kwon 2022),
    U times the particle diameter (the energy to break the bridges of one particle).
 
-The two conversion constants eta and Gamma_chi are shared by all binders and cell
-systems (calibrated on Kwon 2022 and Jo 2024 respectively; see the parameter sets).
+The two conversion constants eta (``"Binder holding fraction of strength"``) and
+Gamma_chi are shared by all binders and cell systems (fitted on Kwon 2022's vulcanized
+2 MPa row and Jo 2024's porosity respectively; see ``parameter_sets/mechanics.py``).
 """
 
 from __future__ import annotations
@@ -33,7 +44,16 @@ PHYSICAL_RANGES = {
     "toughness_kJ_m3": (0.0, 1.0e5),
     "relaxation_time_s": (1e-3, 1e9),
     "crosslink_density_mol_m3": (0.0, 1.0e4),
+    "glass_transition_K": (100.0, 400.0),
+    "entanglement_modulus_Pa": (0.0, 1.0e8),
 }
+
+#: Universal WLF constants referenced to the glass transition (Williams, Landel, Ferry,
+#: J. Am. Chem. Soc. 77 (1955) 3701).
+WLF_C1 = 17.44
+WLF_C2_K = 51.6
+#: Temperature at which the binders' relaxation times are given (Kwon 2022's 30 C).
+RELAXATION_REFERENCE_TEMPERATURE_K = 303.15
 
 
 @dataclass(frozen=True)
@@ -51,8 +71,10 @@ class BinderProperties:
     cohesion_N_m: float | None = None
     toughness_kJ_m3: float | None = None
     adhesion_N_m: float = 0.0
-    relaxation_time_s: float = 3600.0
+    relaxation_time_s: float = 3600.0  # at RELAXATION_REFERENCE_TEMPERATURE_K
     crosslink_density_mol_m3: float = 0.0
+    glass_transition_K: float = 200.0
+    entanglement_modulus_Pa: float = 1.0e6
 
     def __post_init__(self):
         for key, (lo, hi) in PHYSICAL_RANGES.items():
@@ -73,14 +95,37 @@ def rubber_shear_modulus(crosslink_density_mol_m3: float, temperature_K: float) 
     return crosslink_density_mol_m3 * R_GAS * temperature_K
 
 
+def compressive_strength_Pa(b: BinderProperties, content_wt_pct: float) -> float:
+    """sigma_c (w / w_measured) [Pa]: the binder-held electrode's strength at content w."""
+    return b.compressive_strength_MPa * 1e6 * content_wt_pct / b.measured_content_wt_pct
+
+
 def holding_traction_Pa(b: BinderProperties, content_wt_pct: float, eta: float) -> float:
     """P_b0 = eta * sigma_c * (w / w_measured) [Pa], the traction before relaxation."""
-    return eta * b.compressive_strength_MPa * 1e6 * content_wt_pct / b.measured_content_wt_pct
+    return eta * compressive_strength_Pa(b, content_wt_pct)
 
 
-def retained_traction_fraction(b: BinderProperties) -> float:
-    """Fraction of the traction kept at long times: 1 crosslinked, 0 linear."""
-    return 1.0 if b.crosslinked else 0.0
+def retained_fraction(crosslink_density_mol_m3, entanglement_modulus_Pa, temperature_K):
+    """r = G_x / (G_x + G_e + 1 Pa) [-], G_x = nu_e R T: the part of the binder's modulus
+    (and traction) that a crosslinked network keeps; 0 for a linear rubber (the 1 Pa
+    keeps r = 0 when both moduli are 0). Floats or PyBaMM symbols."""
+    G_x = rubber_shear_modulus(crosslink_density_mol_m3, temperature_K)
+    return G_x / (G_x + entanglement_modulus_Pa + 1.0)
+
+
+def relaxation_time_s(tau_ref_s, temperature_K, glass_transition_K, C1=WLF_C1, C2_K=WLF_C2_K,
+                      reference_K=RELAXATION_REFERENCE_TEMPERATURE_K):
+    """tau(T) = tau_ref a_T(T) / a_T(T_ref) [s] with the WLF shift referenced to T_g,
+    log10 a_T = -C1 (T - T_g) / (C2 + T - T_g). Floats or PyBaMM symbols."""
+    def log10_aT(T):
+        return -C1 * (T - glass_transition_K) / (C2_K + T - glass_transition_K)
+
+    return tau_ref_s * 10 ** (log10_aT(temperature_K) - log10_aT(reference_K))
+
+
+def binder_traction(P_b0, t, tau_s, r, exp=math.exp):
+    """P_b(t) = P_b0 [r + (1 - r) exp(-t / tau)] [Pa]; ``exp`` of the value's type."""
+    return P_b0 * (r + (1 - r) * exp(-t / tau_s))
 
 
 def fracture_energy_N_m(b: BinderProperties, content_wt_pct: float, particle_diameter_m: float) -> float:

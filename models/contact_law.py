@@ -1,116 +1,303 @@
-"""Particle-scale contact law of a composite electrode: the reference NumPy form.
+"""The particle contact law of a composite electrode, written once.
 
 Each active particle (radius R) sits in a cavity of the solid electrolyte (SE) that was
 pressed around it at fabrication. Its radial strain s = ((1 + eps_v(x)) / (1 + eps_v(x0)))^(1/3) - 1
-follows its lithiation (``models.strain``). The law, per particle, in SI units:
+follows its lithiation (``models.strain``). Per particle, in SI units:
 
-* **Shrinkage gap.** The rigid SE does not follow a shrinking particle: relative to the
-  largest size seen so far, s_max, a radial opening e = R (s_max - s) appears (domain
-  notes: gap ~ (R/3)|eps_v|). Creep / plastic flow of the soft sulfide under the
-  effective pressure closes it by c:
+* **Shrinkage opening.** The rigid SE does not follow a shrinking particle: relative to
+  the largest size seen so far, s_max, an opening e = R (s_max - s) appears (gap
+  ~ (R/3)|eps_v|). Creep of the soft sulfide under the effective pressure closes it by c:
 
-      dc/dt = v_cr * relu(e - c) / (g + g_s) - k_y * relu(c - e)
+      dc/dt = v_cr relu_h(e - c) / (g + g_s) - k_y relu_h(c - e)
+      v_cr = v_0 (P_eff / 1 MPa)^n exp(-Q / R_g (1/T - 1/T_ref))
 
-  with the Norton creep velocity v_cr = v_0 (P_eff / 1 MPa)^n. When the particle
-  re-expands past the crept-in SE (c > e) it pushes the SE back (fast yield, rate k_y).
-* **Damage opening** d: pushing SE back, or expanding beyond the previous largest size
-  (s > s_max, as Si does), cracks the SE around the particle:
+  (Norton power-law creep with an Arrhenius temperature dependence). A particle that
+  re-expands past the crept-in SE pushes it back (rate k_y).
+* **Damage opening and voids.** Pushing SE back, or expanding beyond the previous
+  largest size (Si), cracks the SE around the particle:
 
-      push = k_y relu(c - e) + R k_max relu(s - s_max)
-      dd/dt = kappa * chi * push - v_cr * relu(d) / (g + g_s)
-      dv/dt = kappa * chi * push          (irreversible void, only grows)
+      push = k_y relu_h(c - e) + R k_max relu_h(s - s_max)
+      dv/dt = kappa chi push        (irreversible void, only grows)
+      dd/dt = dv/dt - v_cr relu_h(d) / (g + g_s)
 
-  chi = exp(-Gamma_eff / Gamma_chi) is the binder's resistance to void nucleation
+  chi = exp(-Gamma / Gamma_chi) is the binder's resistance to void nucleation
   (``models.binder_mechanics``).
-* **Gap and contact.** g = relu(e - c) + relu(d). Rough surfaces (roughness lambda) touch where
-  the gap is closed elastically by the framework, delta_el = R P_eff / E_f
-  (Greenwood-Williamson-type exponential closure, Greenwood & Williamson 1966):
+* **Contact from the local pressure.** The gap is g = relu_h(e - c) + relu_h(d). The
+  stack load reaches a particle's surface through force chains, whose local contact
+  pressures p are exponentially distributed about their mean P_eff (Liu et al.,
+  Science 269 (1995) 513; Mueth, Jaeger, Nagel, Phys. Rev. E 57 (1998) 3164). A patch
+  pressed at p closes a gap up to the elastic closure R p / E_f of the composite
+  framework (modulus E_f), so the fraction of the surface in contact is
 
-      phi = exp(-relu(g - delta_el) / lambda)
+      phi = P(R p / E_f >= g) = exp(-g / (delta + g_s)),   delta = R P_eff / E_f
 
-* **Isolation.** A particle whose contact falls below the percolation threshold phi_c is
-  cut off from the SE network. A size class holds many particles with scattered local
-  geometry, so its isolated fraction z relaxes towards the fraction below threshold,
-  b = sigmoid((phi_c - phi) / w_phi), and never decreases (a cut-off particle cannot
-  re-expand to reconnect). Where the swelling layer cracks through the phase's network
-  (a layer-level decohered fraction zeta, the same for every particle of the phase:
-  ``models.layer_decohesion``), the particles it cuts off are isolated too:
+  continuous in pressure (no threshold), 1 at zero gap, -> 1 as P_eff -> infinity, and
+  -ln phi ~ g E_f / (R P): the contact (charge-transfer) resistance R_ct / phi grows
+  smoothly as pressure falls.
+* **Isolation.** A particle is cut off from the SE network once all of its Z load-bearing
+  contacts have opened, b = (1 - phi)^Z (Z: contact coordination number); the particles
+  the layer's through-cracks cut off (``models.layer_decohesion``, fraction zeta) are
+  isolated too. The isolated fraction z of a size class never decreases:
 
-      dz/dt = r_iso relu(b + zeta (1 - b) - z)
+      dz/dt = r_iso relu_h(b + zeta (1 - b) - z, h_z)
 
-The running maximum relaxes fast: ds_max/dt = k_max relu(s - s_max).
+* **Running maximum:** ds_max/dt = k_max relu_h(s - s_max, h_s).
 
-relu is smoothed, relu_h(y) = y+^2 / (y+ + h) with y+ = max(y, 0): exactly 0 for y <= 0
-(no spurious gap or drift at zero strain), y - h + O(h^2/y) for y >> h, and continuously
-differentiable, so that PyBaMM's DAE solver can integrate the same law
-(``models.contact_mechanics``). Aggregates over an
-ensemble (volume weights w_V ~ R^3, area weights w_A ~ R^2): isolated fraction
-f_iso = sum w_V z; contact fraction of the connected surface
-phi_bar = sum w_A (1 - z) phi / sum w_A (1 - z); void added per AM volume
-sum w_V 3 (g + v) / R.
+relu_h(y, h) = y+^2 / (y+ + h): exactly 0 for y <= 0 (no gap or drift at zero strain),
+y - h + O(h^2/y) for y >> h, continuously differentiable (PyBaMM's DAE solver integrates
+it). Aggregates over size classes (volume weights w_V ~ R^3, area weights w_A ~ R^2,
+normalised): isolated fraction sum w_V z; contact fraction of the connected surface
+1 - sum w_A (1 - z)(1 - phi) / sum w_A (1 - z); void per active volume
+sum 3 w_V (g + v) / R; mean gap sum w_A g.
 
-This module is the plain-NumPy reference; ``models.contact_kernel`` is the numba twin.
+**One definition, four executors.** The functions below are written once, on operations
+named ``exp``, ``fmax``, ``fmin``, ``power`` and ``total`` that this module does not
+define: :func:`backend` binds the same code objects to NumPy (the reference,
+:data:`NUMPY`), Python floats (:data:`PYTHON`), CasADi SX (PyBaMM's node, ``contact_law_sx``), numba (the particle
+ensemble, ``contact_kernel``) or to operations that dispatch on the argument type
+(:data:`GENERIC`: NumPy values or CasADi symbols inside ``pybamm.Function`` nodes).
+Every constant is a field of :class:`ContactLawParameters`, which is also a PyBaMM
+parameter (its name in the field's metadata), so fits and sweeps reach each of them.
 """
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+import dataclasses
+import math
+import types
+from collections import namedtuple
+from dataclasses import dataclass, field
 
 import numpy as np
+
+R_GAS = 8.314462618  # [J.mol-1.K-1]
+
+
+def _p(name: str, unit: str, default=None):
+    """A law constant: its PyBaMM parameter name and unit ride in the field's metadata."""
+    meta = {"pybamm": name, "unit": unit}
+    return field(metadata=meta) if default is None else field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
 class ContactLawParameters:
-    """Constants of the particle contact law (SI units)."""
+    """Constants of the particle contact law (SI), each also a PyBaMM parameter.
 
-    creep_velocity_m_s: float  # v_0: SE creep closure velocity at 1 MPa
-    creep_exponent: float  # n: Norton stress exponent of the SE
-    framework_modulus_Pa: float  # E_f: elastic closure delta_el = R P / E_f
-    roughness_m: float  # lambda
-    percolation_threshold: float  # phi_c
-    isolation_rate_s: float  # r_iso [s-1]
-    void_coefficient: float  # kappa [-]
-    yield_rate_s: float = 1e-2  # k_y [s-1]: push-back of crept-in SE
-    max_relaxation_rate_s: float = 1e-1  # k_max [s-1]: running maximum of s
-    gap_regularisation_m: float = 1e-10  # g_s
-    smoothing_m: float = 1e-11  # h of relu_h (for lengths)
-    threshold_width: float = 0.05  # w_phi
+    Values with a physical source live in ``parameter_sets/mechanics.py``; the defaults
+    here are numerical (rates fast enough to be instantaneous on a cycle's time scale,
+    smoothing lengths far below any gap that matters).
+    """
 
-    def as_array(self) -> np.ndarray:
-        """Packed for the numba kernel, in field order."""
-        return np.array(astuple(self), dtype=np.float64)
+    creep_velocity_m_s: float = _p("Solid electrolyte creep velocity at 1 MPa [m.s-1]", "m.s-1")
+    creep_exponent: float = _p("Solid electrolyte creep stress exponent", "-")
+    creep_activation_energy_J_mol: float = _p("Solid electrolyte creep activation energy [J.mol-1]", "J.mol-1")
+    framework_modulus_Pa: float = _p("Composite framework modulus [Pa]", "Pa")
+    closure_exponent: float = _p("Contact closure pressure exponent", "-")
+    coordination_number: float = _p("Active particle contact coordination number", "-")
+    isolation_rate_s: float = _p("Contact isolation rate [s-1]", "s-1")
+    void_coefficient: float = _p("Void nucleation coefficient", "-")
+    creep_reference_temperature_K: float = _p("Solid electrolyte creep reference temperature [K]", "K", 303.15)
+    yield_rate_s: float = _p("Solid electrolyte push-back rate [s-1]", "s-1", 1e-2)
+    max_relaxation_rate_s: float = _p("Particle running maximum strain rate [s-1]", "s-1", 1e-1)
+    gap_regularisation_m: float = _p("Contact gap regularisation [m]", "m", 1e-10)
+    smoothing_m: float = _p("Contact law smoothing length [m]", "m", 1e-11)
+    strain_smoothing: float = _p("Contact law strain smoothing", "-", 1e-9)
+    fraction_smoothing: float = _p("Contact law fraction smoothing", "-", 1e-6)
+
+    @classmethod
+    def names(cls) -> dict:
+        """Field -> PyBaMM parameter name."""
+        return {f.name: f.metadata["pybamm"] for f in dataclasses.fields(cls)}
+
+    @classmethod
+    def numerical_defaults(cls) -> dict:
+        """PyBaMM name -> value of the fields with a (numerical) default."""
+        return {f.metadata["pybamm"]: f.default for f in dataclasses.fields(cls)
+                if f.default is not dataclasses.MISSING}
 
     @classmethod
     def from_parameters(cls, values) -> "ContactLawParameters":
-        """From a parameter mapping with ssbsim's PyBaMM names (e.g. ``pybamm.ParameterValues``)."""
-        return cls(
-            creep_velocity_m_s=values["Solid electrolyte creep velocity at 1 MPa [m.s-1]"],
-            creep_exponent=values["Solid electrolyte creep stress exponent"],
-            framework_modulus_Pa=values["Composite framework modulus [Pa]"],
-            roughness_m=values["Active material surface roughness [m]"],
-            percolation_threshold=values["Contact percolation threshold"],
-            isolation_rate_s=values["Contact isolation rate [s-1]"],
-            void_coefficient=values["Void nucleation coefficient"],
-            threshold_width=values["Contact percolation threshold width"],
-        )
+        """From a mapping with the PyBaMM names (e.g. ``pybamm.ParameterValues``);
+        numerical fields missing from it keep their defaults."""
+        kw = {}
+        for f in dataclasses.fields(cls):
+            name = f.metadata["pybamm"]
+            try:
+                kw[f.name] = float(values[name])
+            except KeyError:
+                if f.default is dataclasses.MISSING:
+                    raise KeyError(f"contact law parameter {name!r} is missing") from None
+        return cls(**kw)
+
+    def to_parameters(self) -> dict:
+        """PyBaMM name -> value."""
+        return {f.metadata["pybamm"]: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def constants(self) -> "LawConstants":
+        """The values as a :data:`LawConstants` tuple (what the law functions take)."""
+        return LawConstants(*dataclasses.astuple(self))
+
+    def as_array(self) -> np.ndarray:
+        """Packed in field order (float64)."""
+        return np.array(dataclasses.astuple(self), dtype=np.float64)
+
+
+#: The law's constants as the law functions take them (NumPy floats, CasADi symbols or
+#: numba's named tuple): the fields of ContactLawParameters, in order.
+LawConstants = namedtuple("LawConstants", [f.name for f in dataclasses.fields(ContactLawParameters)])
+
+
+# --- the law, written once (exp, fmax, fmin, power, total are bound by ``backend``) --------
+# ruff: noqa: F821
 
 
 def relu_h(y, h):
     """C1-smooth max(y, 0): y+^2 / (y+ + h), exactly 0 for y <= 0."""
-    yp = np.maximum(y, 0.0)
+    yp = fmax(y, 0.0)
     return yp * yp / (yp + h)
 
 
-def creep_velocity(p: ContactLawParameters, pressure_Pa):
-    """v_cr = v_0 (P / 1 MPa)^n [m.s-1]; P >= 0."""
-    return p.creep_velocity_m_s * (np.maximum(pressure_Pa, 0.0) / 1e6) ** p.creep_exponent
+def creep_velocity(p, P_eff, T):
+    """v_cr = v_0 (P+ / 1 MPa)^n exp(-Q / R_g (1/T - 1/T_ref)) [m.s-1]."""
+    arrhenius = exp(p.creep_activation_energy_J_mol / R_GAS * (1.0 / p.creep_reference_temperature_K - 1.0 / T))
+    return p.creep_velocity_m_s * arrhenius * power(fmax(P_eff, 0.0) / 1e6, p.creep_exponent)
+
+
+def closure_length(R, P_eff, p):
+    """delta = R (P+ / E_f)^m [m]: the elastic approach of a particle and the SE pressed at
+    P_eff (Hertz: m = 2/3 with the contact force ~ P R^2 of Rumpf's force transmission)."""
+    return R * power(fmax(P_eff, 0.0) / p.framework_modulus_Pa, p.closure_exponent)
+
+
+def contact_fraction(g, R, P_eff, p):
+    """phi = (delta + g_s) / (delta + g_s + g) [-]: the surface fraction whose local
+    elastic closure (exponentially distributed about delta) exceeds its local opening
+    (exponentially distributed about the mean gap g)."""
+    delta = closure_length(R, P_eff, p) + p.gap_regularisation_m
+    return delta / (delta + g)
+
+
+def isolation_probability(phi, p):
+    """b = (1 - phi)^Z [-]: all Z load-bearing contacts of a particle open."""
+    return power(fmax(1.0 - phi, 0.0), p.coordination_number)
+
+
+def particle_terms(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta):
+    """Per-particle terms: (open gap, over-closure, damage opening+, gap g, creep rate per
+    unit gap v_cr / (g + g_s), void rate dv/dt, contact fraction phi, isolation rate dz/dt)."""
+    y = R * (s_max - s) - c
+    open_gap = relu_h(y, p.smoothing_m)
+    over = relu_h(-y, p.smoothing_m)
+    d_pos = relu_h(d, p.smoothing_m)
+    g = open_gap + d_pos
+    creep = creep_velocity(p, P_eff, T) / (g + p.gap_regularisation_m)
+    expand = relu_h(s - s_max, p.strain_smoothing)
+    dv = p.void_coefficient * chi * (p.yield_rate_s * over + R * (p.max_relaxation_rate_s * expand))
+    phi = contact_fraction(g, R, P_eff, p)
+    b = isolation_probability(phi, p)
+    dz = p.isolation_rate_s * relu_h(b + zeta * (1.0 - b) - z, p.fraction_smoothing)
+    return open_gap, over, d_pos, g, creep, dv, phi, dz
+
+
+def particle_rates(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta):
+    """Continuous-time rates (dc, dd, dv, dz) and (phi, g): what PyBaMM integrates."""
+    open_gap, over, d_pos, g, creep, dv, phi, dz = particle_terms(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta)
+    return creep * open_gap - p.yield_rate_s * over, dv - creep * d_pos, dv, dz, phi, g
+
+
+def running_max_rate(p, s, s_max):
+    """ds_max/dt = k_max relu_h(s - s_max, h_s) [s-1]."""
+    return p.max_relaxation_rate_s * relu_h(s - s_max, p.strain_smoothing)
+
+
+def implicit_step(p, dt, R, c, d, v, z, s, s_max, P_eff, T, chi, zeta):
+    """One step of length dt: creep closure implicit (f = dt v_cr / (g + g_s); the open
+    gap and the damage opening shrink by 1 / (1 + f)), the rest explicit. Consistent
+    with :func:`particle_rates` as dt -> 0; needs dt k_y <= 1 and dt r_iso <= 1.
+    Returns the new (c, d, v, z)."""
+    open_gap, over, d_pos, g, creep, dv, phi, dz = particle_terms(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta)
+    f = dt * creep
+    return (c + open_gap * f / (1.0 + f) - dt * p.yield_rate_s * over,
+            (d + dt * dv) / (1.0 + f), v + dt * dv, fmin(z + dt * dz, 1.0))
+
+
+def aggregates(R, weights, z, phi, g, v, dz):
+    """(isolated fraction, contact fraction, void per active volume, mean gap [m],
+    isolation rate [s-1]) of size classes or particles with number ``weights``."""
+    wV = weights * R * R * R
+    wV = wV / total(wV)
+    wA = weights * R * R
+    wA = wA / total(wA)
+    connected = wA * (1.0 - z)
+    return (total(wV * z), 1.0 - total(connected * (1.0 - phi)) / fmax(total(connected), 1e-300),
+            total(3.0 * wV / R * (g + v)), total(wA * g), total(wV * dz))
+
+
+LAW_FUNCTIONS = (relu_h, creep_velocity, closure_length, contact_fraction, isolation_probability, particle_terms,
+                 particle_rates, running_max_rate, implicit_step, aggregates)
+OPERATIONS = ("exp", "fmax", "fmin", "power", "total")
+
+
+def backend(ops: dict, wrap=None) -> types.SimpleNamespace:
+    """The law functions bound to ``ops`` (the :data:`OPERATIONS`, e.g. NumPy's): each
+    function is a new function object on the same code, whose globals are ``ops``, the
+    bound law functions and this module's constants. ``wrap`` (e.g. ``numba.njit``) is
+    applied to every bound function."""
+    missing = set(OPERATIONS) - set(ops)
+    if missing:
+        raise ValueError(f"backend operations missing: {', '.join(sorted(missing))}")
+    namespace = {"R_GAS": R_GAS, **ops}
+    bound = {}
+    for f in LAW_FUNCTIONS:
+        g = types.FunctionType(f.__code__, namespace, f.__name__, f.__defaults__)
+        g.__doc__ = f.__doc__
+        bound[f.__name__] = wrap(g) if wrap else g
+    namespace.update(bound)
+    return types.SimpleNamespace(**bound)
+
+
+def _np_power(x, y):
+    return np.power(x, y)
+
+
+NUMPY = backend({"exp": np.exp, "fmax": np.maximum, "fmin": np.minimum, "power": _np_power, "total": np.sum})
+#: The law on Python floats (the pure-Python reference loop of the benchmarks).
+PYTHON = backend({"exp": math.exp, "fmax": max, "fmin": min, "power": pow, "total": sum})
+
+
+def _generic(numpy_op, casadi_name):
+    def op(*args):
+        import casadi
+
+        if any(isinstance(a, (casadi.SX, casadi.MX, casadi.DM)) for a in args):
+            return getattr(casadi, casadi_name)(*args)
+        return numpy_op(*args)
+
+    return op
+
+
+def _generic_power(x, y):
+    import casadi
+
+    if isinstance(x, (casadi.SX, casadi.MX)) or isinstance(y, (casadi.SX, casadi.MX)):
+        return casadi.if_else(x > 0, x ** y, 0)  # derivative in y finite at x = 0
+    return np.power(x, y)
+
+
+#: The law on NumPy values or CasADi symbols alike (``pybamm.Function`` nodes).
+GENERIC = backend({"exp": _generic(np.exp, "exp"), "fmax": _generic(np.maximum, "fmax"),
+                   "fmin": _generic(np.minimum, "fmin"), "power": _generic_power,
+                   "total": _generic(np.sum, "sum1")})
+
+
+# --- NumPy drivers of the ensemble (the reference the numba kernel is tested against) -------
 
 
 def running_max_series(s, s_max0, dt, p: ContactLawParameters):
-    """s_max at the start of each step: exact update ds_max/dt = k_max relu(s - s_max)
-    over steps of constant s (relu not smoothed: s_max is not a length)."""
+    """s_max at the start of each step: exact update of ds_max/dt = k_max (s - s_max)+
+    over steps of constant s (the h_s smoothing, 1e-9 in strain, is dropped)."""
     out = np.empty_like(s)
-    decay = 1.0 - np.exp(-p.max_relaxation_rate_s * dt)
+    decay = 1.0 - math.exp(-p.max_relaxation_rate_s * dt)
     m = s_max0
     for k in range(len(s)):
         out[k] = m
@@ -118,42 +305,9 @@ def running_max_series(s, s_max0, dt, p: ContactLawParameters):
     return out, m
 
 
-def _terms(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters, zeta=0.0):
-    """Per-particle terms of the law: open gap, over-closure, gap, creep velocity,
-    void rate dv/dt, isolation rate dz/dt and contact fraction phi."""
-    h = p.smoothing_m
-    e = R * (s_max - s)
-    open_gap = relu_h(e - c, h)
-    over = relu_h(c - e, h)
-    g = open_gap + relu_h(d, h)
-    v_cr = creep_velocity(p, P_eff)
-    push = p.yield_rate_s * over + R * p.max_relaxation_rate_s * max(s - s_max, 0.0)
-    dv = p.void_coefficient * chi * push
-    phi = np.exp(-relu_h(g - R * P_eff / p.framework_modulus_Pa, h) / p.roughness_m)
-    below = 1.0 / (1.0 + np.exp(-(p.percolation_threshold - phi) / p.threshold_width))
-    dz = p.isolation_rate_s * relu_h(below + zeta * (1.0 - below) - z, 1e-6)
-    return open_gap, over, g, v_cr, dv, dz, phi
-
-
-def contact_rates(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters, zeta=0.0):
-    """Continuous-time rates (dc, dd, dv, dz) and phi, g: the ODEs PyBaMM integrates."""
-    open_gap, over, g, v_cr, dv, dz, phi = _terms(R, c, d, z, s, s_max, P_eff, chi, p, zeta)
-    dc = v_cr * open_gap / (g + p.gap_regularisation_m) - p.yield_rate_s * over
-    dd = dv - v_cr * relu_h(d, p.smoothing_m) / (g + p.gap_regularisation_m)
-    return dc, dd, dv, dz, phi, g
-
-
-def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLawParameters, zeta=None):
-    """Advance particle states over len(s) steps of ``dt`` seconds.
-
-    Creep closure is taken implicitly (f = dt v_cr / (g + g_s); the open gap and the
-    damage opening shrink by 1 / (1 + f)), the rest explicitly:
-
-        c += open f / (1 + f) - dt k_y over;  d = (d + dt dv) / (1 + f)
-        v += dt dv;  z = min(z + dt dz, 1)
-
-    Unconditionally stable in the creep term, consistent with :func:`contact_rates`
-    as dt -> 0, and d stays >= 0. The explicit terms need dt k_y <= 1, dt r_iso <= 1.
+def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLawParameters,
+                           zeta=None, T=None):
+    """Advance particle states over len(s) steps of ``dt`` seconds (:func:`implicit_step`).
 
     Parameters
     ----------
@@ -161,47 +315,38 @@ def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLa
     c, d, v, z : (N,) states (closure [m], damage opening [m], void [m], isolated [-]);
         updated in place.
     s, s_max, P_eff, chi : (M,) drivers per step: radial strain of connected particles,
-        its running maximum (``running_max_series``), effective pressure [Pa] and the
+        its running maximum (:func:`running_max_series`), effective pressure [Pa] and the
         binder's void-nucleation factor.
     dt : float, step [s].
     p : ContactLawParameters.
-    zeta : (M,), optional: the layer's decohered fraction per step
-        (``layer_decohesion.decohered_fraction``); default 0 (no layer cracks).
+    zeta : (M,), optional: the layer's decohered fraction per step; default 0.
+    T : float, optional: temperature [K]; default the creep reference temperature.
 
     Returns
     -------
     phi, g : (N,) contact fraction and gap [m] after the last step.
     """
+    k_ = p.constants()
     zeta = np.zeros(len(s)) if zeta is None else zeta
+    T = p.creep_reference_temperature_K if T is None else T
     for k in range(len(s)):
-        open_gap, over, g, v_cr, dv, dz, _ = _terms(R, c, d, z, s[k], s_max[k], P_eff[k], chi[k], p, zeta[k])
-        f = dt * v_cr / (g + p.gap_regularisation_m)
-        c += open_gap * f / (1.0 + f) - dt * p.yield_rate_s * over
-        d[:] = (d + dt * dv) / (1.0 + f)
-        v += dt * dv
-        z += dt * dz
-        np.minimum(z, 1.0, out=z)
+        c[:], d[:], v[:], z[:] = NUMPY.implicit_step(k_, dt, R, c, d, v, z, s[k], s_max[k], P_eff[k], T, chi[k],
+                                                     zeta[k])
     k = len(s) - 1
-    _, _, g, _, _, _, phi = _terms(R, c, d, z, s[k], s_max[k], P_eff[k], chi[k], p)
+    _, _, _, g, _, _, phi, _ = NUMPY.particle_terms(k_, R, c, d, z, s[k], s_max[k], P_eff[k], T, chi[k], 0.0)
     return phi, g
 
 
+def contact_rates(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters, zeta=0.0, T=None):
+    """(dc, dd, dv, dz, phi, g) on NumPy values."""
+    T = p.creep_reference_temperature_K if T is None else T
+    return NUMPY.particle_rates(p.constants(), R, c, d, z, s, s_max, P_eff, T, chi, zeta)
+
+
 def aggregate(R, weights, z, phi, g, v):
-    """Electrode-level (phase-level) aggregates of an ensemble.
-
-    ``weights`` are number weights (a sampled ensemble has weights 1).
-
-    Returns
-    -------
+    """Electrode-level (phase-level) aggregates of an ensemble with number ``weights``:
     dict with ``isolated_fraction`` (volume), ``contact_fraction`` (area-weighted over
-    connected particles), ``void_per_am_volume`` (sum w_V 3 (g + v) / R).
-    """
-    wV = weights * R**3
-    wA = weights * R**2
-    wV = wV / wV.sum()
-    conn_area = wA * (1.0 - z)
-    return {
-        "isolated_fraction": float(np.sum(wV * z)),
-        "contact_fraction": float(np.sum(conn_area * phi) / max(np.sum(conn_area), 1e-300)),
-        "void_per_am_volume": float(np.sum(wV * 3.0 * (g + v) / R)),
-    }
+    connected particles), ``void_per_am_volume`` (sum w_V 3 (g + v) / R)."""
+    iso, contact, void, _, _ = NUMPY.aggregates(R, weights, z, phi, g, v, np.zeros_like(R))
+    return {"isolated_fraction": float(iso), "contact_fraction": float(contact),
+            "void_per_am_volume": float(void)}

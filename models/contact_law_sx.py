@@ -1,44 +1,33 @@
 """The particle contact law of K size classes as one CasADi SX function: PyBaMM's node.
 
 :class:`~ssbsim.models.contact_mechanics.ContactLossActiveMaterial` integrates the law of
-:mod:`ssbsim.models.contact_law` (equations there) for K lognormal size classes. Written
-as PyBaMM expressions, every operation of the law became one instruction of the CasADi
-MX virtual machine (~360 instructions, ~15 ns each, ~85 of them constants) and every
-Jacobian colour swept them again. Here the whole law is one ``pybamm.Function`` node
-whose CasADi form is a call of an SX function built once per K: one MX instruction for
-the residual, SX forward derivatives (flat scalar code) for the Jacobian, the same
-sparsity (CasADi takes the call's exact Jacobian pattern). On NumPy values (PyBaMM's
-shape checks, initial conditions) the same function is evaluated numerically.
+:mod:`ssbsim.models.contact_law` (equations there; this module binds its functions to
+CasADi SX, :data:`CASADI`) for K lognormal size classes. Written as PyBaMM expressions,
+every operation of the law would be one instruction of the CasADi MX virtual machine and
+every Jacobian colour would sweep them again. Here the whole law is one
+``pybamm.Function`` node whose CasADi form is a call of an SX function built once per K:
+one MX instruction for the residual, SX forward derivatives (flat scalar code) for the
+Jacobian, the same sparsity (CasADi takes the call's exact Jacobian pattern). On NumPy
+values (PyBaMM's shape checks, initial conditions) the same function is evaluated
+numerically.
 
-Per size class k (radius R_k = R_c exp(sigma xi_k), xi_k, w_k the Hermite-Gauss nodes and
-number weights of the lognormal, ``lognormal_classes``), with relu_h(y, h) = y+^2 / (y+ + h):
-
-    y_k = R_k (s_max - s) - c_k                       (shrinkage opening less closure)
-    g_k = relu_h(y_k, h) + relu_h(d_k, h)             (gap)
-    v_cr = v_0 (P_eff / 1 MPa)^n                      (Norton creep, Bhattacharya 2011)
-    dc_k/dt = v_cr relu_h(y_k) / (g_k + g_s) - k_y relu_h(-y_k)
-    dv_k/dt = kappa chi (k_y relu_h(-y_k) + R_k k_max relu_h(s - s_max, 1e-9))
-    dd_k/dt = dv_k/dt - v_cr relu_h(d_k) / (g_k + g_s)
-    phi_k = exp(-relu_h(g_k - R_k P_eff / E_f, h) / lambda)   (Greenwood & Williamson 1966)
-    b_k = (1 + tanh((phi_c - phi_k) / (2 w_phi))) / 2
-    dz_k/dt = r_iso relu_h(b_k + zeta (1 - b_k) - z_k, 1e-6)
-    ds_max/dt = k_max relu_h(s - s_max, 1e-9)
-
-with the layer's decohered fraction zeta(G+, Gamma, w_G) of ``layer_decohesion`` and
-G = energy_release_rate(relu_h(s, 1e-9), P_eff, E_f, L). Aggregates (volume weights
-w_V ~ w R^3, area weights w_A ~ w R^2, both normalised): isolated fraction
-f_iso = sum w_V z; contact fraction 1 - sum w_A (1 - z)(1 - phi) / sum w_A (1 - z)
-(exactly 1 at full contact); void per active-material volume sum 3 w_V (g + v) / R; mean
-gap sum w_A g [m]; isolation rate df_iso/dt = sum w_V dz/dt [s-1].
+Size class k has radius R_k = R_c exp(sigma xi_k), xi_k and w_k the Hermite-Gauss nodes
+and number weights of the lognormal (``lognormal_classes``). The layer's decohered
+fraction zeta(G+, Gamma, w_G) is that of ``layer_decohesion`` with
+G = energy_release_rate(relu_h(s, h_s), P_eff, E_layer, L), E_layer the layer's modulus
+(``"Composite layer modulus [Pa]"``; not the contact law's E_f, which sets the elastic
+approach of particle contacts).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import casadi
 import numpy as np
 
+from .contact_law import ContactLawParameters, LawConstants, backend
 from .layer_decohesion import decohered_fraction, energy_release_rate
 
 #: Units of the law's states, which are the solver's states as they are (PyBaMM's
@@ -46,10 +35,11 @@ from .layer_decohesion import decohered_fraction, energy_release_rate
 #: division per rate): lengths in 10 nm, the running maximum strain in %.
 LENGTH_UNIT_M = 1e-8
 STRAIN_UNIT = 1e-2
+#: The law's constants (fields of ContactLawParameters), inputs of the law function.
+CONSTANTS = tuple(f.name for f in dataclasses.fields(ContactLawParameters))
 #: Inputs of the law function, in order; the four size-class states are K-vectors.
 LAW_INPUTS = ("s", "s_max [%]", "closure [10 nm]", "damage opening [10 nm]", "void [10 nm]", "isolated fraction",
-              "P_eff", "chi", "R_c", "sigma", "v0", "n", "E_f", "lam", "phi_c", "r_iso", "kappa",
-              "k_y", "k_max", "g_s", "h", "w_phi", "L", "Gamma", "w_G")
+              "P_eff", "T", "chi", "R_c", "sigma", "L", "E_layer", "Gamma", "w_G") + CONSTANTS
 VECTOR_INPUTS = ("closure [10 nm]", "damage opening [10 nm]", "void [10 nm]", "isolated fraction")
 #: Outputs, stacked in this order: four K-vector rates (in the states' units per s), then
 #: scalars (ds_max/dt in %/s; aggregates in SI).
@@ -91,37 +81,27 @@ def power(x, y):
     return casadi.if_else(x > 0, x**y, 0)
 
 
+#: The law of ``contact_law`` bound to CasADi SX operations.
+CASADI = backend({"exp": casadi.exp, "fmax": casadi.fmax, "fmin": casadi.fmin, "power": power,
+                  "total": casadi.sum1})
+
+
 def _law(K, x):
     """The stacked outputs of the law on SX symbols ``x`` (a dict keyed by LAW_INPUTS)."""
     xi, w = lognormal_classes(K)
+    p = LawConstants(*(x[q] for q in CONSTANTS))
     c, d, v = (LENGTH_UNIT_M * x[q] for q in VECTOR_INPUTS[:3])
     z, s_max = x["isolated fraction"], STRAIN_UNIT * x["s_max [%]"]
-    s, P_eff, h, g_s, k_y, k_max = (x[q] for q in ("s", "P_eff", "h", "g_s", "k_y", "k_max"))
+    s, P_eff, T, chi = x["s"], x["P_eff"], x["T"], x["chi"]
     R = x["R_c"] * casadi.exp(x["sigma"] * casadi.DM(xi))
-    wV, wA = casadi.DM(w) * R**3, casadi.DM(w) * R**2
-    wV, wA = wV / casadi.sum1(wV), wA / casadi.sum1(wA)
-    expand = _relu_h(s - s_max, 1e-9)
-    y = R * (s_max - s) - c
-    open_gap, over, d_pos = _relu_h(y, h), _relu_h(-y, h), _relu_h(d, h)
-    g = open_gap + d_pos
-    creep = x["v0"] * power(P_eff / 1e6, x["n"]) / (g + g_s)  # closure / healing rate per unit gap [s-1]
-    dv = x["kappa"] * x["chi"] * (k_y * over + R * (k_max * expand))
-    phi = casadi.exp(_relu_h(g - R * (P_eff / x["E_f"]), h) * (-1 / x["lam"]))
-    below = (1 + casadi.tanh((x["phi_c"] - phi) / (2 * x["w_phi"]))) / 2
-    G = energy_release_rate(_relu_h(s, 1e-9), P_eff, x["E_f"], x["L"])
-    zeta = decohered_fraction(_relu_h(G, 1e-9), x["Gamma"], x["w_G"], power=power)
-    dz = x["r_iso"] * _relu_h(below + zeta * (1 - below) - z, 1e-6)
-    connected = wA * (1 - z)
-    aggregates = (
-        k_max * expand / STRAIN_UNIT,
-        1 - casadi.sum1(connected * (1 - phi)) / casadi.sum1(connected),
-        casadi.sum1((3 * wV / R) * (g + v)),
-        casadi.sum1(wA * g),
-        casadi.sum1(wV * z),
-        casadi.sum1(wV * dz),
-    )
-    rates = (creep * open_gap - k_y * over, dv - creep * d_pos, dv)
-    return casadi.vertcat(*(r / LENGTH_UNIT_M for r in rates), dz, *aggregates)
+    G = energy_release_rate(CASADI.relu_h(s, p.strain_smoothing), P_eff, x["E_layer"], x["L"])
+    zeta = decohered_fraction(CASADI.relu_h(G, p.strain_smoothing), x["Gamma"], x["w_G"], power=power)
+    dc, dd, dv, dz, phi, g = CASADI.particle_rates(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta)
+    iso, contact, void, mean_gap, iso_rate = CASADI.aggregates(R, casadi.DM(w), z, phi, g, v, dz)
+    ds_max = CASADI.running_max_rate(p, s, s_max)
+    rates = (dc, dd, dv)
+    return casadi.vertcat(*(r / LENGTH_UNIT_M for r in rates), dz,
+                          ds_max / STRAIN_UNIT, contact, void, mean_gap, iso, iso_rate)
 
 
 @functools.lru_cache(maxsize=None)

@@ -4,7 +4,10 @@ The particle contact law of :mod:`ssbsim.models.contact_law` (equations there) i
 integrated for K lognormal size classes of each particle phase, driven by the
 x-averaged stoichiometry of the phase's connected particles and the effective pressure
 
-    P_eff = P_stack + P_b0 [r + (1 - r) exp(-t / tau_b)]      (binder traction)
+    P_eff = P_stack + P_b0 [r + (1 - r) exp(-t / tau_b(T))]      (binder traction)
+
+with the binder's relaxation time tau_b(T) (WLF) and retained fraction r (rubber
+elasticity) of ``models.binder_mechanics``.
 
 Isolated particles are lost active material: eps_AM = eps_AM0 (1 - f_iso), so their
 lithium is stranded (PyBaMM's loss-of-active-material accounting). The contact fraction
@@ -17,34 +20,31 @@ class k, closure c_k, damage opening d_k, void v_k [10 nm] and isolated fraction
 (the SI values are the variables ``... closure [m]`` etc.). Size classes:
 R_k = R_c exp(sigma xi_k), probabilists' Gauss-Hermite nodes xi_k with number weights w_k.
 
-Cost (Kwon 2022 DFN half cell, 5 classes, 2026-12-02): the whole law is one
-``pybamm.Function`` node that CasADi evaluates as one call of an SX function
-(:mod:`ssbsim.models.contact_law_sx`), the states are in the law's units (no PyBaMM
-``scale``: one multiplication per state and one division per rate fewer) and eps_AM is
-x-averaged (20 identical rows of 17 non-zeros before). Residual 629 -> 465 MX
-instructions (262 without mechanics), Jacobian 4219 -> 2691 (1267), states 548 -> 529
-(502); warm-solve overhead vs no mechanics 1.36 -> 1.23-1.28x in interleaved runs. The
-Jacobian still needs 19 AD colours (11 without): the aggregates, eps_AM and the lithium
-loss each depend on 17-18 states. Aggregates (contact fraction, void, mean gap) stay
-algebraic variables: inlined, every kinetics row would depend on every size-class state.
+Cost: the whole law is one ``pybamm.Function`` node that CasADi evaluates as one call of
+an SX function (:mod:`ssbsim.models.contact_law_sx`); the states are in the law's units
+(no PyBaMM ``scale``) and eps_AM is x-averaged. Aggregates (contact fraction, void, mean
+gap) stay algebraic variables: inlined, every kinetics row would depend on every
+size-class state. Measured overheads: ``benchmarks/`` and the docs' performance page.
 
 Parameters (``<pre>`` is the phase prefix, e.g. ``"Secondary: "``):
 ``<pre><Domain> electrode volumetric strain`` (function of stoichiometry),
 ``<pre><Domain> particle contact radius [m]``, ``<pre><Domain> particle size
-log-standard deviation``, ``<Domain> electrode binder holding traction [Pa]``,
-``<Domain> electrode binder retained traction fraction``, ``<Domain> electrode binder
-relaxation time [s]``, ``<Domain> electrode void nucleation factor``,
-``Stack pressure [Pa]`` and the SE / composite constants named in ``_law``.
+log-standard deviation``, ``<Domain> electrode binder compressive strength [Pa]``
+(at the electrode's binder content), ``Binder holding fraction of strength`` (eta),
+``... binder relaxation time [s]`` (at the WLF reference), ``... binder glass transition
+temperature [K]``, ``... binder crosslink density [mol.m-3]``, ``... binder entanglement
+modulus [Pa]``, ``<Domain> electrode void nucleation factor``, ``Binder WLF constant C1``,
+``Binder WLF constant C2 [K]``, ``Stack pressure [Pa]``, ``Ambient temperature [K]`` and
+every field of ``ContactLawParameters`` (its PyBaMM name).
 """
 
 from __future__ import annotations
-
-import dataclasses
 
 import casadi
 import numpy as np
 import pybamm
 
+from .binder_mechanics import binder_traction, relaxation_time_s, retained_fraction
 from .contact_law import ContactLawParameters
 from .contact_law_sx import (_CASADI_TYPES, LAW_INPUTS, LENGTH_UNIT_M, SCALAR_OUTPUTS, STRAIN_UNIT, VECTOR_INPUTS,
                              ContactLawCall, _relu_h, law_output_slices)
@@ -77,35 +77,25 @@ def relu_h(y, h):
 
 
 def _law():
-    """Shared SE / composite constants of the contact law as PyBaMM parameters; the four
-    numerical constants (k_y, k_max, g_s, h) are the defaults of ``ContactLawParameters``,
-    so the PyBaMM law, the NumPy reference and the numba kernel share one value each."""
-    P = pybamm.Parameter
-    fixed = {f.name: f.default for f in dataclasses.fields(ContactLawParameters)}
-    return {
-        "v0": P("Solid electrolyte creep velocity at 1 MPa [m.s-1]"),
-        "n": P("Solid electrolyte creep stress exponent"),
-        "E_f": P("Composite framework modulus [Pa]"),
-        "lam": P("Active material surface roughness [m]"),
-        "phi_c": P("Contact percolation threshold"),
-        "r_iso": P("Contact isolation rate [s-1]"),
-        "kappa": P("Void nucleation coefficient"),
-        "k_y": pybamm.Scalar(fixed["yield_rate_s"]),
-        "k_max": pybamm.Scalar(fixed["max_relaxation_rate_s"]),
-        "g_s": pybamm.Scalar(fixed["gap_regularisation_m"]),
-        "h": pybamm.Scalar(fixed["smoothing_m"]),
-        "w_phi": P("Contact percolation threshold width"),
-    }
+    """The law's constants (every field of ``ContactLawParameters``) as PyBaMM parameters."""
+    return {field: pybamm.Parameter(name) for field, name in ContactLawParameters.names().items()}
 
 
 def effective_pressure(domain: str):
-    """P_eff(t) = P_stack + binder traction [Pa] of the ``domain`` electrode."""
+    """P_eff(t) = P_stack + binder traction [Pa] of the ``domain`` electrode
+    (``binder_mechanics.binder_traction`` at the cell's ambient temperature)."""
     Domain = domain.capitalize()
     P = pybamm.Parameter
-    r = P(f"{Domain} electrode binder retained traction fraction")
-    tau = P(f"{Domain} electrode binder relaxation time [s]")
-    relax = r + (1 - r) * pybamm.exp(-pybamm.t / tau)
-    return P("Stack pressure [Pa]") + P(f"{Domain} electrode binder holding traction [Pa]") * relax
+    T = P("Ambient temperature [K]")
+    return P("Stack pressure [Pa]") + binder_traction(
+        P("Binder holding fraction of strength") * P(f"{Domain} electrode binder compressive strength [Pa]"),
+        pybamm.t,
+        relaxation_time_s(P(f"{Domain} electrode binder relaxation time [s]"), T,
+                          P(f"{Domain} electrode binder glass transition temperature [K]"),
+                          P("Binder WLF constant C1"), P("Binder WLF constant C2 [K]")),
+        retained_fraction(P(f"{Domain} electrode binder crosslink density [mol.m-3]"),
+                          P(f"{Domain} electrode binder entanglement modulus [Pa]"), T),
+        exp=pybamm.exp)
 
 
 class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
@@ -177,10 +167,11 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         inputs = {
             "s": s, "s_max [%]": variables[f"{name}running maximum radial strain [%]"],
             **{q: self._stack(variables, q) for q in SIZE_CLASS_STATES},
-            "P_eff": P_eff, "chi": P(f"{Domain} electrode void nucleation factor"),
+            "P_eff": P_eff, "T": P("Ambient temperature [K]"),
+            "chi": P(f"{Domain} electrode void nucleation factor"),
             "R_c": P(f"{pre}{Domain} particle contact radius [m]"),
             "sigma": P(f"{pre}{Domain} particle size log-standard deviation"),
-            **_law(), "L": self.domain_param.L,
+            **_law(), "L": self.domain_param.L, "E_layer": P("Composite layer modulus [Pa]"),
             "Gamma": P(f"{Domain} electrode cohesive fracture energy [J.m-2]"),
             "w_G": P("Layer fracture energy scatter"),
         }

@@ -6,20 +6,35 @@ two contact effects:
 * **Voids in the composite.** Gaps and voids replace SE paths; with the Bruggeman-type
   exponent b of the SE network (``"<Domain> electrode Bruggeman coefficient
   (electrolyte)"``) the composite's ionic transport efficiency becomes
-  B = (eps / tau) (1 - Delta eps_void / eps)^b.
-* **Electrode | SE-layer interface.** Its contact fraction psi follows the same rough
-  contact law as the particles, with the mean gap at the interface and the adhesion
-  traction P_adh instead of the bulk binder traction:
-  psi = exp(-relu(g_mean - R_c (P_stack + P_adh) / E_f) / lambda). The interface
+  B = (eps / tau) (1 - Delta eps_void / eps)^b psi_SE.
+* **SE necks.** The SE grains (radius R_SE) around a breathing particle are loaded by the
+  same force chains: the fraction of SE | SE necks that stay closed is the contact law
+  (``contact_law.contact_fraction``) at the grains' radius, the particles' mean gap and
+  the effective pressure, psi_SE = delta_SE / (delta_SE + g_mean),
+  delta_SE = R_SE (P_eff / E_f)^m + g_s; the neck conductance scales with it, so the
+  network conducts worse where contact is lost and the pressure effect grows with current.
+* **Electrode | SE-layer interface.** Its contact fraction psi is the particles' law
+  (``contact_law.contact_fraction``, the same function), with the mean gap at the
+  interface and the adhesion traction P_adh instead of the bulk binder traction:
+  psi = delta / (delta + g_mean), delta = R_c ((P_stack + P_adh) / E_f)^m + g_s. The interface
   resistance R_int / psi (R_int at full contact; R_int ~ 1 / A_c, Limon, Duffee, Ahmad
   2025) is lumped into the SE separator layer: L / (sigma B_sep) = L / (sigma B_0) +
   sum R_int / psi, so B_sep = 1 / (1 / B_0 + sigma sum(R_int / psi) / L).
 """
 
+import types
+
 import pybamm
 
+from .contact_law import GENERIC
 from .contact_mechanics import relu_h
 from .phases import phase_names
+
+
+def _interface_law(gap, radius, pressure, modulus, exponent, regularisation):
+    p = types.SimpleNamespace(framework_modulus_Pa=modulus, closure_exponent=exponent,
+                              gap_regularisation_m=regularisation)
+    return GENERIC.contact_fraction(gap, radius, pressure, p)
 
 
 def interface_contact(domain: str, variables, options):
@@ -28,15 +43,17 @@ def interface_contact(domain: str, variables, options):
     pre, infix = phase_names(options, domain)[0]  # the interface sees the primary phase
     name = f"{Domain} electrode {infix}"
     P = pybamm.Parameter
-    closure = (P(f"{pre}{Domain} particle contact radius [m]")
-               * (P("Stack pressure [Pa]") + P(f"{Domain} electrode adhesion traction [Pa]"))
-               / P("Composite framework modulus [Pa]"))
-    gap = variables[f"{name}mean gap [m]"]
-    return pybamm.exp(-relu_h(gap - closure, 1e-11) / P("Active material surface roughness [m]"))
+    return pybamm.Function(
+        _interface_law, variables[f"{name}mean gap [m]"], P(f"{pre}{Domain} particle contact radius [m]"),
+        P("Stack pressure [Pa]") + P(f"{Domain} electrode adhesion traction [Pa]"),
+        P("Composite framework modulus [Pa]"), P("Contact closure pressure exponent"),
+        P("Contact gap regularisation [m]"),
+        name="function (interface contact fraction)")
 
 
 class ContactTortuosity(pybamm.transport_efficiency.TortuosityFactor):
-    """Tortuosity-factor transport with void loss and interface contact resistance.
+    """Tortuosity-factor transport with void loss, SE-neck contact and interface contact
+    resistance.
 
     Parameters
     ----------
@@ -58,7 +75,16 @@ class ContactTortuosity(pybamm.transport_efficiency.TortuosityFactor):
                        for _, n in phase_names(self.options, domain))
             eps = variables[f"{Domain} electrode porosity"]
             dp = self.param.domain_params[domain]
-            tor[domain] = eps / dp.tau_e * relu_h(1 - void / eps, 1e-6) ** dp.b_e
+            pre, infix = phase_names(self.options, domain)[0]
+            P = pybamm.Parameter
+            necks = pybamm.Function(
+                _interface_law, variables[f"{Domain} electrode {infix}mean gap [m]"],
+                P(f"{Domain} electrode solid electrolyte particle radius [m]"),
+                variables[f"{Domain} electrode effective pressure [Pa]"],
+                P("Composite framework modulus [Pa]"), P("Contact closure pressure exponent"),
+                P("Contact gap regularisation [m]"), name="function (SE neck contact fraction)")
+            variables[f"{Domain} electrode solid electrolyte neck contact fraction"] = necks
+            tor[domain] = eps / dp.tau_e * relu_h(1 - void / eps, 1e-6) ** dp.b_e * necks
             psi = interface_contact(domain, variables, self.options)
             variables[f"{Domain} electrode|SE layer interface contact fraction"] = psi
             r_int = r_int + pybamm.Parameter("Electrode|SE interface resistance [Ohm.m2]") / psi

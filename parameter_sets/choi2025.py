@@ -42,6 +42,7 @@ ANODE = CompositeRecipe(
     phase_mass_fractions=(0.9, 0.1),
     am_wt=70.0, se_wt=26.0, carbon_wt=0.0, binder_wt=4.0, binder="NBR", process="wet",
     se=LPSCL, active_loading_mg_cm2=3.1, void_fraction=0.03,
+    se_particle_radius_m=1.5e-6,  # Li6PS5Cl 3 um (Choi 2025)
     # Pristine state 2e-3: with this cell's strong ionic polarisation, emptier Si particles
     # near the separator drive the steep Si OCP and stall IDA on delithiation to 2 V.
     initial_stoichiometry=(2e-3, 2e-3), carbon_network_conductivity_S_m=100.0,

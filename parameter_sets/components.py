@@ -64,6 +64,7 @@ class CompositeRecipe:
     carbon_network_conductivity_S_m: float = 10.0
     binder_props: BinderProperties | None = None  # measured mechanics of the binder
     particle_size_log_std: float = 0.3  # lognormal sigma of the particle radii
+    se_particle_radius_m: float = 1.5e-6  # radius of the SE grains in the composite (default: Choi's 3 um)
 
     def with_binder(self, binder_wt: float, process: str, binder: str | None = None,
                     binder_props: BinderProperties | None = None):
@@ -153,6 +154,7 @@ class CompositeRecipe:
             f"{Domain} electrode double-layer capacity [F.m-2]": 0.2,
             f"{Domain} electrode contact fraction": 1.0,
             f"{Domain} electrode void fraction": self.void_fraction,
+            f"{Domain} electrode solid electrolyte particle radius [m]": self.se_particle_radius_m,
             f"{Domain} electrode active material mass loading [kg.m-2]": self.active_loading_mg_cm2 * 1e-2,
         }
         p.update(self.binder_parameters(domain))

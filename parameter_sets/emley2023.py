@@ -28,6 +28,7 @@ CATHODE = CompositeRecipe(
     phases=(NMC83,), phase_mass_fractions=(1.0,),
     am_wt=70.0, se_wt=27.0, carbon_wt=3.0, binder_wt=0.5, binder="NBR", process="wet",
     se=LPSCL, active_loading_mg_cm2=ACTIVE_LOADING_MG_CM2, void_fraction=0.03,
+    se_particle_radius_m=2.5e-6,  # Li6PS5Cl d50 5 um (Emley 2023)
     # binder-free VGCF network: 4.6e-2 S/cm (dry) / f_dry(0.5 wt%) = 0.406
     carbon_network_conductivity_S_m=11.3,
 )

@@ -36,23 +36,27 @@ BINDERS = {
 }
 STACK_PRESSURE_MPA = 70.0
 
+#: Radius of the LPSX grains in the composites: not in our notes of Kwon 2022; assumed the
+#: d50 ~ 1 um of composite-grade argyrodite that Jo 2024 state (R = 0.5 um).
+KWON_SE_RADIUS_M = 0.5e-6
+
 CATHODE = CompositeRecipe(
     phases=(NCM711,), phase_mass_fractions=(1.0,),
     am_wt=70.0, se_wt=27.5, carbon_wt=1.0, binder_wt=1.5, binder="BR", process="wet",
-    se=LPSCLBR, active_loading_mg_cm2=8.0, void_fraction=0.03,
+    se=LPSCLBR, active_loading_mg_cm2=8.0, void_fraction=0.03, se_particle_radius_m=KWON_SE_RADIUS_M,
 )
 
 POUCH_CATHODE = CompositeRecipe(
     phases=(NCM711,), phase_mass_fractions=(1.0,),
     am_wt=70.0, se_wt=27.5, carbon_wt=1.0, binder_wt=1.5, binder="BR", process="wet",
-    se=LPSCLBR, active_loading_mg_cm2=4.2, void_fraction=0.03,
+    se=LPSCLBR, active_loading_mg_cm2=4.2, void_fraction=0.03, se_particle_radius_m=KWON_SE_RADIUS_M,
 )
 
 _N_P = 1.2
 POUCH_ANODE = CompositeRecipe(
     phases=(LTO,), phase_mass_fractions=(1.0,),
     am_wt=60.0, se_wt=35.0, carbon_wt=3.5, binder_wt=1.5, binder="BR", process="wet",
-    se=LPSCLBR, void_fraction=0.03, initial_stoichiometry=(0.01,),
+    se=LPSCLBR, void_fraction=0.03, initial_stoichiometry=(0.01,), se_particle_radius_m=KWON_SE_RADIUS_M,
     active_loading_mg_cm2=_N_P * 4.2 * ONE_C_MAH_G / LTO.specific_capacity_mAh_g,
 )
 

@@ -1,19 +1,21 @@
 """Contact-mechanics constants and measured binder properties shared by the cell systems.
 
-SE / composite constants (one set for all sulfide composites):
+SE / composite constants (one set for all sulfide composites; the law is
+``models.contact_law``):
 
-* Creep closure of the soft sulfide, v_cr = v_0 (P / 1 MPa)^n: argyrodites densify by
-  plastic flow and creep under tens of MPa at room temperature (Doux et al., J. Mater.
-  Chem. A 8 (2020) 5049); n = 2 is assumed, v_0 is calibrated on Kwon 2022's
-  pressure dependence (70 vs 2 MPa).
-* Elastic closure delta_el = R P / E_f. E_f is the compliance of the rough SE | AM
-  contacts under the stack load, far softer than dense Li6PS5Cl (E ~ 20-30 GPa)
-  because load passes through asperities (Hertz-Rumpf); calibrated with v_0 on
-  Kwon 2022 (E_f = 1 GPa).
-* Surface roughness lambda = 40 nm (asperity scale of NCM secondary particles;
-  calibrated with E_f on Kwon 2022).
-* Percolation threshold phi_c = 0.1: a particle with less than 10 % of its surface in
-  contact is cut off; it latches within ~100 s (r_iso = 1e-2 s-1).
+* Creep closure of the soft sulfide, v_cr = v_0 (P / 1 MPa)^n exp(-Q/R (1/T - 1/T_ref)):
+  argyrodites densify by plastic flow and creep under tens of MPa at room temperature
+  (Doux et al., J. Mater. Chem. A 8 (2020) 5049); n = 2 is assumed, v_0 is calibrated on
+  Kwon 2022's pressure dependence; no creep activation energy of an argyrodite was found,
+  so Q = 37 kJ/mol is assumed, that of the power-law creep of Li metal (Masias, Felten,
+  Sakamoto, J. Mater. Chem. A 7 (2019) 8757), another soft Li conductor.
+* Contact from the local pressure phi = exp(-g E_f / (R P_eff)): E_f, the modulus of the
+  composite framework under the stack load, far softer than dense Li6PS5Cl (E ~ 20-30 GPa)
+  because load passes through particle contacts, is calibrated on Kwon 2022 (the one
+  fitted constant of the contact law).
+* Contact coordination number Z = 1: a particle is cut off when the force chain that
+  loads it lets go (one load-bearing contact per particle); assumed.
+* Isolation within ~100 s (r_iso = 1e-2 s-1): fast on a cycle's time scale; assumed.
 * Void nucleation coefficient kappa and the binder energy scale Gamma_chi: calibrated
   on Jo 2024's porosity after 150 cycles (``scripts/porosity_growth.py``).
 * Electrode | SE-layer resistance at full contact 2 Ohm cm2 (R_int ~ 1/A_c, Limon,
@@ -22,7 +24,12 @@ SE / composite constants (one set for all sulfide composites):
   of its counter electrode; order of Koerver et al., Energy Environ. Sci. 11 (2018) 2142).
 * Layer decohesion (``models.layer_decohesion``): the cohesive fracture energy is the
   binder's (cohesion, else toughness x particle diameter, at its content) plus the SE's
-  own 2.9 J/m2; its relative scatter 0.05 is assumed.
+  own 2.9 J/m2; its relative scatter 0.05 is assumed. The layer's modulus, 1 GPa, is the
+  value the composite framework modulus had when the layer law was set up (calibrated
+  then on Kwon 2022 with the earlier contact law); it is kept for the layer law until
+  the anode issue replaces it.
+* Binder relaxation (``models.binder_mechanics``): WLF constants C1 = 17.44,
+  C2 = 51.6 K (Williams, Landel, Ferry 1955).
 
 Binder properties are those of ``shared/data/calibration_points.csv``; binders without
 a measurement borrow the nearest measured one, as said at each record.
@@ -31,48 +38,71 @@ a measurement borrow the nearest measured one, as said at each record.
 from __future__ import annotations
 
 from ssbsim.models.binder_mechanics import (
+    WLF_C1,
+    WLF_C2_K,
     BinderProperties,
     fracture_energy_N_m,
-    holding_traction_Pa,
-    retained_traction_fraction,
+    compressive_strength_Pa,
     void_nucleation_factor,
 )
+from ssbsim.models.contact_law import ContactLawParameters
 from ssbsim.models.layer_decohesion import SE_FRACTURE_ENERGY_J_M2
 
-#: Fraction of the binder-held electrode's compressive strength that acts as holding
-#: traction (calibrated on Kwon 2022, vulcanized vs pristine BR at 2 MPa).
-HOLDING_FRACTION_OF_STRENGTH = 0.04
+#: Fraction eta of the binder-held electrode's compressive strength that acts as holding
+#: traction (fitted on row kwon2022-q1-vulcanized-2MPa by scripts/calibrate_contact.py).
+HOLDING_FRACTION_OF_STRENGTH = 0.67
 #: Energy scale of void-nucleation resistance [N/m] (calibrated on Jo 2024 porosity).
 GAMMA_CHI_N_M = 63.0
 #: Process-zone length turning a peel adhesion [N/m] into a traction [Pa].
 ADHESION_PROCESS_ZONE_M = 100e-6
 
-SE_CONTACT = {
+SE_CONTACT = ContactLawParameters.numerical_defaults() | {
     "Solid electrolyte creep velocity at 1 MPa [m.s-1]": 1.0e-14,
     "Solid electrolyte creep stress exponent": 2.0,
-    "Composite framework modulus [Pa]": 1.0e9,
-    "Active material surface roughness [m]": 40e-9,
-    "Contact percolation threshold": 0.1,
-    "Contact percolation threshold width": 0.05,
+    "Solid electrolyte creep activation energy [J.mol-1]": 3.7e4,
+    "Composite framework modulus [Pa]": 9.85e7,
+    "Contact closure pressure exponent": 2.0 / 3.0,
+    "Active particle contact coordination number": 1.0,
     "Contact isolation rate [s-1]": 1e-2,
     "Void nucleation coefficient": 0.055,
     "Electrode|SE interface resistance [Ohm.m2]": 2e-4,
     "Stack stiffness [Pa.m-1]": 2e11,
     "Layer fracture energy scatter": 0.05,
+    "Composite layer modulus [Pa]": 1.0e9,
+    "Binder WLF constant C1": WLF_C1,
+    "Binder holding fraction of strength": HOLDING_FRACTION_OF_STRENGTH,
+    "Binder WLF constant C2 [K]": WLF_C2_K,
 }
 
 #: Measured binder properties (Kwon 2022; Choi 2025). Jo 2024 and Emley 2023 used NBR
 #: without mechanical tests: they borrow Choi's NBR-in-toluene (the common solvent).
+#: Glass transitions: cis-1,4-polybutadiene -106 C (167 K); NBR with 25 % acrylonitrile
+#: about -38 C (235 K), between -55 C at 18 % and -10 C at 45 % (Brandrup, Immergut,
+#: Grulke, Polymer Handbook, 4th ed.). Entanglement (plateau) modulus of 1,4-polybutadiene
+#: 1.15 MPa (Fetters et al., Macromolecules 27 (1994) 4639); NBR's taken the same
+#: (it only matters for a crosslinked NBR, of which there is none here).
+BR_TG_K, NBR_TG_K, PB_PLATEAU_MODULUS_PA = 167.0, 235.0, 1.15e6
+#: Crosslink density of Kwon's S2 vulcanizate (2 phr S): not measured; 150 mol/m3 is the
+#: middle of the 50-300 mol/m3 of sulfur-cured rubbers (G = nu R T ~ 0.1-0.7 MPa).
+VULCANIZED_BR_CROSSLINKS_MOL_M3 = 150.0
+_BR = dict(glass_transition_K=BR_TG_K, entanglement_modulus_Pa=PB_PLATEAU_MODULUS_PA)
+_NBR = dict(glass_transition_K=NBR_TG_K, entanglement_modulus_Pa=PB_PLATEAU_MODULUS_PA)
 BINDERS = {
     "BR-pristine": BinderProperties(
-        "BR-pristine", 1.5, crosslinked=False, compressive_strength_MPa=10.1, toughness_kJ_m3=19.0),
+        "BR-pristine", 1.5, crosslinked=False, compressive_strength_MPa=10.1, toughness_kJ_m3=19.0, **_BR),
     "BR-vulcanized-S2": BinderProperties(
-        "BR-vulcanized-S2", 1.5, crosslinked=True, compressive_strength_MPa=34.8, toughness_kJ_m3=220.0),
-    "NBR-anisole": BinderProperties("NBR-anisole", 4.0, crosslinked=False, cohesion_N_m=187.0, adhesion_N_m=245.0),
-    "NBR-toluene": BinderProperties("NBR-toluene", 4.0, crosslinked=False, cohesion_N_m=93.0, adhesion_N_m=214.0),
-    "NBR-xylene": BinderProperties("NBR-xylene", 4.0, crosslinked=False, cohesion_N_m=65.0, adhesion_N_m=197.0),
-    # PTFE fibrils: semi-crystalline, no rubbery flow; toughness ~10 MJ/m3 (bulk PTFE).
-    "PTFE": BinderProperties("PTFE", 0.5, crosslinked=True, toughness_kJ_m3=1.0e4),
+        "BR-vulcanized-S2", 1.5, crosslinked=True, compressive_strength_MPa=34.8, toughness_kJ_m3=220.0,
+        crosslink_density_mol_m3=VULCANIZED_BR_CROSSLINKS_MOL_M3, **_BR),
+    "NBR-anisole": BinderProperties("NBR-anisole", 4.0, crosslinked=False, cohesion_N_m=187.0, adhesion_N_m=245.0,
+                                    **_NBR),
+    "NBR-toluene": BinderProperties("NBR-toluene", 4.0, crosslinked=False, cohesion_N_m=93.0, adhesion_N_m=214.0,
+                                    **_NBR),
+    "NBR-xylene": BinderProperties("NBR-xylene", 4.0, crosslinked=False, cohesion_N_m=65.0, adhesion_N_m=197.0,
+                                   **_NBR),
+    # PTFE fibrils: semi-crystalline, no rubbery flow; toughness ~10 MJ/m3 (bulk PTFE);
+    # no compressive strength measured, so no holding traction (its relaxation is moot).
+    "PTFE": BinderProperties("PTFE", 0.5, crosslinked=True, toughness_kJ_m3=1.0e4, glass_transition_K=388.0,
+                             entanglement_modulus_Pa=0.0),
 }
 
 
@@ -86,17 +116,19 @@ def binder_mechanics_parameters(domain: str, binder: BinderProperties | None,
     """Binder entries of the ``domain`` electrode (no binder: no traction, chi = 1)."""
     Domain = domain.capitalize()
     if binder is None or content_wt_pct == 0:
-        traction, retained, chi, adhesion, gamma = 0.0, 1.0, 1.0, 0.0, 0.0
+        strength, chi, adhesion, gamma = 0.0, 1.0, 0.0, 0.0
+        binder = BinderProperties("none", 1.0, crosslinked=False, toughness_kJ_m3=0.0)
     else:
-        traction = holding_traction_Pa(binder, content_wt_pct, HOLDING_FRACTION_OF_STRENGTH)
-        retained = retained_traction_fraction(binder)
+        strength = compressive_strength_Pa(binder, content_wt_pct)
         gamma = fracture_energy_N_m(binder, content_wt_pct, particle_diameter_m)
         chi = void_nucleation_factor(gamma, GAMMA_CHI_N_M)
         adhesion = binder.adhesion_N_m / ADHESION_PROCESS_ZONE_M
     return {
-        f"{Domain} electrode binder holding traction [Pa]": traction,
-        f"{Domain} electrode binder retained traction fraction": retained,
-        f"{Domain} electrode binder relaxation time [s]": binder.relaxation_time_s if binder else 3600.0,
+        f"{Domain} electrode binder compressive strength [Pa]": strength,
+        f"{Domain} electrode binder relaxation time [s]": binder.relaxation_time_s,
+        f"{Domain} electrode binder glass transition temperature [K]": binder.glass_transition_K,
+        f"{Domain} electrode binder crosslink density [mol.m-3]": binder.crosslink_density_mol_m3,
+        f"{Domain} electrode binder entanglement modulus [Pa]": binder.entanglement_modulus_Pa,
         f"{Domain} electrode void nucleation factor": chi,
         f"{Domain} electrode adhesion traction [Pa]": adhesion,
         f"{Domain} electrode cohesive fracture energy [J.m-2]": gamma + SE_FRACTURE_ENERGY_J_M2,

@@ -1,6 +1,6 @@
 """Fit the contact-mechanics constants of kwon2022 to Kwon 2022's four capacities.
 
-Fits the composite framework modulus and the active-material roughness (log scaled) to
+Fits the composite framework modulus and the binder holding fraction of strength (log scaled) to
 the first discharges of pristine and vulcanized BR at 70 and 2 MPa (0.1C, 30 C) and
 prints values, 95 % intervals and residuals; writes ``results/fit_kwon2022.json`` and a
 fit-vs-data figure. Run: ``python scripts/fit_kwon2022.py [--model DFN] [data.csv]``.
@@ -23,8 +23,8 @@ def main(argv=None):
     ap.add_argument("--out", type=Path, default=Path("results"))
     args = ap.parse_args(argv)
     points = load_points(args.data, source="Kwon2022", binder_aliases=get_preset("kwon2022").binder_aliases)
-    params = [FitParameter("Composite framework modulus [Pa]", 2e8, 1e10, log=True),
-              FitParameter("Active material surface roughness [m]", 1e-8, 2e-7, log=True)]
+    params = [FitParameter("Composite framework modulus [Pa]", 1e7, 1e9, log=True),
+              FitParameter("Binder holding fraction of strength", 0.05, 1.0, log=True)]
     t = time.perf_counter()
     res = fit("kwon2022", points, params, model=args.model, starts=3)
     elapsed = time.perf_counter() - t

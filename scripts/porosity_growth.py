@@ -53,7 +53,8 @@ def porosity_history(binder_wt: float, cycles: int, n_particles: int, seed: int 
     for k in range(cycles):
         s, p = cycle_drivers(res.solution, min(k, 1))
         smax_series, s_max = running_max_series(s, s_max, DT, law)
-        phi, g = advance_ensemble(R, c, d, v, z, s, smax_series, p, np.full_like(s, chi), DT, law)
+        phi, g = advance_ensemble(R, c, d, v, z, s, smax_series, p, np.full_like(s, chi), DT, law,
+                                  T=pv["Ambient temperature [K]"])
         _, _, void = aggregate_ensemble(R, weights, z, phi, g, v)
         history.append(100 * (void0 + eps_am * void))
     return np.array(history), res

@@ -124,7 +124,7 @@ def kernel_speedups(n_particles=100_000, steps=50, repeats=3):
 
     from ssbsim.models.contact_kernel import advance_ensemble
 
-    p = ContactLawParameters(1e-14, 2.0, 1e9, 4e-8, 0.1, 1e-2, 0.055)
+    p = _law_parameters()
     rng = np.random.default_rng(0)
     R = 5e-6 * np.exp(0.3 * rng.standard_normal(n_particles))
     s = -0.012 * np.sin(np.linspace(0, np.pi, steps))
@@ -151,24 +151,32 @@ def kernel_scaling(sizes=(1_000, 10_000, 100_000, 1_000_000), steps=50):
     return out
 
 
+def _law_parameters():
+    from ssbsim.parameter_sets.mechanics import SE_CONTACT
+
+    return ContactLawParameters.from_parameters(SE_CONTACT)
+
+
 def _python_loop_time(n, steps):
-    """One pure-Python particle loop over ``steps`` (the scalar law, for reference)."""
+    """The law (``contact_law.implicit_step``, the same code) in a pure-Python particle
+    loop over ``steps``, for reference."""
     import math
 
-    p = ContactLawParameters(1e-14, 2.0, 1e9, 4e-8, 0.1, 1e-2, 0.055)
+    from ssbsim.models.contact_law import PYTHON
+
+    p = _law_parameters()
+    k = p.constants()
     R = 5e-6 * np.exp(0.3 * np.random.default_rng(0).standard_normal(n))
-    s = -0.012 * np.sin(np.linspace(0, np.pi, steps))
+    s = (-0.012 * np.sin(np.linspace(0, np.pi, steps))).tolist()
+    s_max, _ = running_max_series(np.array(s), 0.0, 10.0, p)
+    s_max = s_max.tolist()
+    T = p.creep_reference_temperature_K
     t = time.perf_counter()
-    for Ri in R:
-        c = d = 0.0
-        for k in range(steps):
-            y = Ri * (0.0 - s[k]) - c
-            yp, yn = max(y, 0.0), max(-y, 0.0)
-            open_gap, over = yp * yp / (yp + 1e-11), yn * yn / (yn + 1e-11)
-            g = open_gap + d
-            f = 10.0 * p.creep_velocity_m_s * 4.0 / (g + 1e-10)
-            c += open_gap * f / (1 + f) - 10.0 * 1e-2 * over
-            math.exp(-max(g - Ri * 2e6 / 1e9, 0.0) / 4e-8)
+    for Ri in R.tolist():
+        c = d = v = z = 0.0
+        for j in range(steps):
+            c, d, v, z = PYTHON.implicit_step(k, 10.0, Ri, c, d, v, z, s[j], s_max[j], 2e6, T, 0.8, 0.0)
+    assert math.isfinite(c)
     return time.perf_counter() - t
 
 

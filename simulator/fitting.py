@@ -314,7 +314,10 @@ def _result(prob, parameters, sol) -> FitResult:
     for k, p in enumerate(parameters):
         u, half = sol.x[k], 1.96 * math.sqrt(max(cov[k, k], 0.0))
         values[p.name] = float(p.from_u(u))
-        ci[p.name] = [float(p.from_u(u - half)), float(p.from_u(u + half))]
+        # an interval is reported within the parameter's bounds (the fit cannot leave them;
+        # a parameter the data barely touch would otherwise overflow 10^u)
+        lo, hi = p.to_u(p.lower), p.to_u(p.upper)
+        ci[p.name] = [float(p.from_u(max(u - half, lo))), float(p.from_u(min(u + half, hi)))]
         wide = half > 1.0 if p.log else half > abs(values[p.name])
         if wide or cov[k, k] == 0:
             warnings.append(f"{p.name!r} is not identifiable from these data (95 % interval "

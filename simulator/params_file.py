@@ -49,7 +49,7 @@ RULES = (
     (r"[Mm]aximum concentration", 0.0, _INF, True, "mol/m3"),
     (r"\[mol\.m-3\]", 0.0, _INF, False, "mol/m3"),
     (r"porosity", 0.0, 1.0, True, ""),
-    (r"fraction|coverage|transference number|nucleation factor|percolation threshold", 0.0, 1.0, False, ""),
+    (r"fraction|coverage|transference number|nucleation factor|holding fraction of strength", 0.0, 1.0, False, ""),
     (r"charge transfer coefficient", 0.0, 1.0, True, ""),
     (r"tortuosity factor|\[K\]|\[s\]$|double-layer capacity", 0.0, _INF, True, ""),
     (r"Bruggeman|log-standard deviation|\[Ohm|\[J\.m-2\]|\[s-1\]|\[W\.m-2\.K-1\]|scatter|"

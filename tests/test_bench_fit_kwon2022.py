@@ -32,10 +32,10 @@ def test_help_exits_cleanly(bench, capsys):
 def test_problem_is_the_scripts(bench):
     points, params = bench.load_kwon_points(), bench.fit_parameters()
     assert [p.value for p in points] == [171, 151, 172, 165]
-    assert [(p.lower, p.upper, p.log) for p in params] == [(2e8, 1e10, True), (1e-8, 2e-7, True)]
+    assert [(p.lower, p.upper, p.log) for p in params] == [(1e7, 1e9, True), (0.05, 1.0, True)]
     x0 = bench.start_values(params)  # geometric midpoints of the bounds
-    assert x0["Composite framework modulus [Pa]"] == pytest.approx(math.sqrt(2e8 * 1e10))
-    assert x0["Active material surface roughness [m]"] == pytest.approx(math.sqrt(1e-8 * 2e-7))
+    assert x0["Composite framework modulus [Pa]"] == pytest.approx(math.sqrt(1e7 * 1e9))
+    assert x0["Binder holding fraction of strength"] == pytest.approx(math.sqrt(0.05 * 1.0))
 
 
 def test_cost_rows_and_table(bench):

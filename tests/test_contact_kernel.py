@@ -12,8 +12,8 @@ from ssbsim.models import layer_decohesion as decohesion
 from ssbsim.models.contact_kernel import advance_ensemble, aggregate_ensemble
 
 PARAMS = law.ContactLawParameters(
-    creep_velocity_m_s=2e-11, creep_exponent=2.0, framework_modulus_Pa=5e9, roughness_m=2e-8,
-    percolation_threshold=0.1, isolation_rate_s=1e-3, void_coefficient=0.05,
+    creep_velocity_m_s=2e-11, creep_exponent=2.0, creep_activation_energy_J_mol=3.7e4, framework_modulus_Pa=1e8,
+    closure_exponent=2 / 3, coordination_number=1.0, isolation_rate_s=1e-3, void_coefficient=0.05,
 )
 DT = 10.0  # s
 STEPS = 300
@@ -91,9 +91,12 @@ def test_numba_matches_numpy(scenario, params_form):
         assert ref["d"].max() > 1e-10
 
 
+LAYER_MODULUS_PA = 5e9
+
+
 def layer_zeta(s, pressure_Pa, fracture_energy_J_m2=20.0, thickness_m=20e-6):
     """The layer's decohered fraction per step for a swelling strain series."""
-    return decohesion.decohered_fraction_of_strain(s, pressure_Pa, PARAMS.framework_modulus_Pa, thickness_m,
+    return decohesion.decohered_fraction_of_strain(s, pressure_Pa, LAYER_MODULUS_PA, thickness_m,
                                                    fracture_energy_J_m2, 0.05)
 
 
@@ -112,15 +115,15 @@ def test_numba_matches_numpy_with_layer_decohesion(pressure):
         np.testing.assert_allclose(out["numba"][name], out["numpy"][name], rtol=RTOL, atol=RTOL * floor,
                                    err_msg=name)
     # isolation follows zeta at the isolation rate, dz/dt = r_iso (zeta - z), up to the
-    # 1e-6 smoothing of relu_h, on top of what contact alone cuts off (at 70 MPa: nothing)
+    # 1e-6 smoothing of relu_h, on top of what contact alone cuts off (at 70 MPa: < 1 %)
     expected = 0.0
     for zk in zeta:
         expected += DT * PARAMS.isolation_rate_s * max(zk - expected, 0.0)
     without = run_kernel(si_strain(), pressure)
     assert np.all(out["numpy"]["z"] >= expected - 1e-5) and expected > 0.9
     if pressure == 70 * MPA:
-        assert without["isolated_fraction"] < 1e-6
-        np.testing.assert_allclose(out["numpy"]["z"], expected, atol=1e-5)
+        assert without["isolated_fraction"] < 1e-2
+        assert np.all(out["numpy"]["z"] <= expected + without["z"].max() + 1e-5)
 
 
 def test_zero_zeta_is_the_law_without_layer_cracks():
@@ -135,11 +138,18 @@ def test_zero_zeta_is_the_law_without_layer_cracks():
 
 
 def test_numba_matches_numpy_where_z_is_clamped():
-    """dt r_iso > 1 makes Euler overshoot z = 1: both clip it with min(z, 1)."""
-    params = dataclasses.replace(PARAMS, isolation_rate_s=0.3, percolation_threshold=0.5)
-    ref = run(law.advance_ensemble_numpy, si_strain(), 0.0, params=params)
-    got = run(advance_ensemble, si_strain(), 0.0, params=params)
-    assert np.any(ref["z"] == 1.0) and np.any(ref["z"] < 1.0)
+    """dt r_iso > 1 makes Euler overshoot z = 1 where the layer cracks through: both
+    clip it with min(z, 1)."""
+    params = dataclasses.replace(PARAMS, isolation_rate_s=0.3)
+    s, s_max, P, chi = drivers(si_strain(), 2 * MPA)
+    zeta = layer_zeta(s, 2 * MPA)
+    out = []
+    for advance in (law.advance_ensemble_numpy, advance_ensemble):
+        c, d, v, z = (np.zeros_like(R) for _ in range(4))
+        phi, g = advance(R, c, d, v, z, s, s_max, P, chi, DT, params, zeta=zeta)
+        out.append({"c": c, "d": d, "v": v, "z": z, "phi": phi, "g": g})
+    ref, got = out
+    assert np.all(ref["z"] == 1.0)
     for name, floor in FLOOR.items():
         np.testing.assert_allclose(got[name], ref[name], rtol=RTOL, atol=RTOL * floor, err_msg=name)
 
@@ -180,21 +190,22 @@ def test_fractions_stay_in_unit_interval(strain, pressure):
 
 @pytest.mark.parametrize("strain", [ncm_strain, si_strain])
 def test_more_pressure_never_less_contact(strain):
-    runs = [run_kernel(strain(), p * MPA) for p in (0.0, 2.0, 7.0, 70.0)]
+    """Up to the largest misfit (top of charge for NCM, full swelling for Si); beyond it,
+    pushing crept-in SE back leaves damage that grows with how much crept in."""
+    runs = [run_kernel(strain()[:STEPS // 2], p * MPA) for p in (0.0, 2.0, 7.0, 70.0)]
     for low, high in zip(runs, runs[1:]):
-        assert high["contact_fraction"] >= low["contact_fraction"] - 1e-12
+        # (the aggregate contact fraction is over the *connected* surface, which loses its
+        # worst-contacted particles to isolation as pressure falls: not monotone by itself)
         assert high["phi"].mean() >= low["phi"].mean() - 1e-12
         assert high["isolated_fraction"] <= low["isolated_fraction"] + 1e-12
 
 
 @pytest.mark.parametrize("pressure", [0.0, 2 * MPA, 70 * MPA])
 def test_zero_strain_keeps_full_contact(pressure):
-    """No strain, no gap: phi = 1 up to the smoothing length h of relu_h
-    (1 - phi <= 2 h / lambda), no isolation, no void beyond h-scale round-off."""
+    """No strain, no gap: phi = 1 exactly, no isolation, no void."""
     out = run_kernel(np.zeros(STEPS), pressure)
-    h, lam = PARAMS.smoothing_m, PARAMS.roughness_m
-    assert np.all(1.0 - out["phi"] <= 2 * h / lam)
-    assert np.all(out["z"] < 1e-3) and np.all(out["v"] < 10 * h)
+    assert np.all(out["phi"] == 1.0)
+    assert np.all(out["z"] == 0.0) and np.all(out["v"] == 0.0)
 
 
 def test_no_binder_void_without_nucleation():

@@ -11,7 +11,7 @@ from ssbsim.parameter_sets import choi2025, jo2024
 from ssbsim.parameter_sets.mechanics import SE_CONTACT
 from ssbsim.simulator.presets import get_preset
 
-E_F = SE_CONTACT["Composite framework modulus [Pa]"]
+E_F = SE_CONTACT["Composite layer modulus [Pa]"]
 MPA = 1e6
 
 

@@ -109,7 +109,7 @@ def test_known_fits_are_fitted():
     kind = {n: c.source.kind for n, c in REGISTRY.items()}
     for name in ["parameter_sets.mechanics.HOLDING_FRACTION_OF_STRENGTH", "parameter_sets.mechanics.GAMMA_CHI_N_M",
                  "parameter_sets.mechanics.SE_CONTACT[Composite framework modulus [Pa]]",
-                 "parameter_sets.mechanics.SE_CONTACT[Active material surface roughness [m]]",
+                 "parameter_sets.mechanics.SE_CONTACT[Binder holding fraction of strength]",
                  "parameter_sets.mechanics.SE_CONTACT[Solid electrolyte creep velocity at 1 MPa [m.s-1]]",
                  "parameter_sets.mechanics.SE_CONTACT[Void nucleation coefficient]",
                  "parameter_sets.components.SE_NETWORK_BRUGGEMAN_EXPONENT",
