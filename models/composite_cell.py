@@ -74,11 +74,24 @@ def scalar_jacobian(expression, y):
 _MODELS = {"DFN": pybamm.lithium_ion.DFN, "SPMe": pybamm.lithium_ion.SPMe, "SPM": pybamm.lithium_ion.SPM}
 
 
+#: PyBaMM's SEI submodel that carries the SE's reduction on an anode
+#: (``parameter_sets.interphase``): reaction above, film transport below U_red.
+INTERPHASE_SEI_OPTION = "ec reaction limited"
+
+
 def pybamm_options(cell: str, positive_phases: int = 1, negative_phases: int = 1,
-                   mechanics: bool = False) -> dict:
-    """PyBaMM options for a composite-electrode cell (submodels are swapped after)."""
+                   mechanics: bool = False, interphase_domains: tuple = ()) -> dict:
+    """PyBaMM options for a composite-electrode cell (submodels are swapped after).
+    ``interphase_domains``: the composite electrodes ("positive", "negative") on whose
+    particle phases the SE is reduced (anodes below 1.71 V vs Li/Li+)."""
     check_option("cell", cell)
     options = {"transport efficiency": "tortuosity factor"}
+    if interphase_domains:
+        if cell == "half" and set(interphase_domains) != {"positive"}:
+            raise ValueError("a half cell's only composite electrode is the positive one")
+        options["SEI"] = tuple(INTERPHASE_SEI_OPTION if d in interphase_domains else "none"
+                               for d in ("negative", "positive"))
+        options["SEI film resistance"] = "none"
     lam = "reaction-driven"  # placeholder: replaced by ContactLossActiveMaterial
     if cell == "half":
         options["working electrode"] = "positive"
@@ -97,7 +110,7 @@ def pybamm_options(cell: str, positive_phases: int = 1, negative_phases: int = 1
 
 def composite_cell_model(
     model: str = "DFN", cell: str = "half", positive_phases: int = 1, negative_phases: int = 1,
-    mechanics: bool = False, size_classes: int = DEFAULT_SIZE_CLASSES,
+    mechanics: bool = False, size_classes: int = DEFAULT_SIZE_CLASSES, interphase_domains: tuple = (),
 ):
     """A built PyBaMM model of a composite-electrode all-solid-state cell.
 
@@ -113,9 +126,12 @@ def composite_cell_model(
         mechanics (``models.contact_mechanics``).
     size_classes : int
         Lognormal size classes per particle phase in the contact law.
+    interphase_domains : tuple of {"positive", "negative"}
+        Composite anodes on whose particles the SE is reduced (PyBaMM's SEI submodel,
+        ``parameter_sets.interphase``); default none.
     """
     check_option("model", model)
-    options = pybamm_options(cell, positive_phases, negative_phases, mechanics)
+    options = pybamm_options(cell, positive_phases, negative_phases, mechanics, tuple(interphase_domains))
     m = _MODELS[model](options=options, build=False)
     composite_domains = ("positive",) if cell == "half" else ("negative", "positive")
     for domain in composite_domains:
@@ -130,7 +146,8 @@ def composite_cell_model(
             m.param, m.options, composite_domains)
     m.build_model()
     m.build_casadi_jacobian = scalar_jacobian
-    m.name = f"ssbsim composite {cell} cell ({model}{', mechanics' if mechanics else ''})"
+    m.name = (f"ssbsim composite {cell} cell ({model}{', mechanics' if mechanics else ''}"
+              f"{', SE reduction' if interphase_domains else ''})")
     V = m.variables["Voltage [V]"]
     m.variables["Voltage vs counter electrode [V]"] = V - pybamm.Parameter(
         "Counter electrode potential vs Li/Li+ [V]")

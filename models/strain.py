@@ -19,6 +19,10 @@ fabricated (pristine) state, :func:`radial_strain`.
   particle's volume changes by phi eps_v(x), phi the volume fraction of the swelling
   material in the particle (volume additivity; internal porosity would buffer more, so
   this is an upper bound): :func:`embedded_strain`.
+* A stoichiometry defined on a practical capacity q_p < q_th (Choi 2025's Si:
+  1700 of 3579 mAh/g): the Li content at x is x q_p / q_th of the theoretical one, so
+  eps_v(x) = eps_v,th(x q_p / q_th) (:func:`practical_strain`; the volume of Li_ySi is
+  linear in y, Obrovac & Christensen 2004).
 * Li4Ti5O12: zero strain (Ohzuku et al., J. Electrochem. Soc. 142 (1995) 1431).
 * Li metal / Li-In counter electrodes change thickness by V_m Q / (F A) with the molar
   volume of Li, 1.3e-5 m3/mol (:func:`counter_electrode_thickness_change`).
@@ -77,6 +81,19 @@ def embedded_strain(eps_v, volume_fraction: float):
 
     embedded.__name__ = f"embedded_{eps_v.__name__}"
     return embedded
+
+
+def practical_strain(eps_v, capacity_fraction: float):
+    """eps_v(x q_p / q_th) for a stoichiometry x defined on a practical capacity that is
+    ``capacity_fraction`` = q_p / q_th of the theoretical one."""
+    if not 0 < capacity_fraction <= 1:
+        raise ValueError(f"capacity_fraction={capacity_fraction} is outside (0, 1]")
+
+    def practical(sto):
+        return eps_v(capacity_fraction * sto)
+
+    practical.__name__ = f"practical_{eps_v.__name__}"
+    return practical
 
 
 def zero_strain(sto):

@@ -20,6 +20,9 @@ capacities are the delithiations (``experiments/choi2025.toml``: 3 formation cyc
 
 from dataclasses import replace
 
+from ssbsim.models import strain
+
+from . import interphase
 from .components import CompositeRecipe, half_cell
 from .materials import GRAPHITE, LPSCL, SILICON
 from .mechanics import BINDERS as _MEASURED
@@ -37,8 +40,27 @@ BINDERS = {
     "nbr-xylene": _MEASURED["NBR-xylene"],
 }
 
+#: Practical capacities of the paper's materials [mAh/g] (Choi 2025, from the authors'
+#: earlier half cells in the same 0.01-2 V window; calibration_points.csv rows
+#: choi2025-practical-capacity-*): the stoichiometry x = 0 ... 1 of each phase spans
+#: its practical capacity, not the theoretical one, so no phase can give more than the
+#: paper's material does (the 90 : 10 mix at most 0.9 x 370 + 0.1 x 1700 = 503 mAh/g).
+#: Why c_max from the practical capacity rather than a window of the theoretical one:
+#: the practical capacity is measured between the same cut-offs, so the OCP spans the
+#: whole window over it (x = 0 at 2 V, x = 1 at 0.01 V); a window inside the theoretical
+#: x would need a second, unmeasured bound. Si's volume follows its true Li content,
+#: eps_v = 2.8 x 1700 / 3579 (``strain.practical_strain``).
+PRACTICAL_CAPACITY_MAH_G = {"graphite": 370.0, "Si": 1700.0}
+NATURAL_GRAPHITE = replace(GRAPHITE, specific_capacity_mAh_g=PRACTICAL_CAPACITY_MAH_G["graphite"],
+                           particle_radius_m=7.5e-6)
+SI_NANOPARTICLES = replace(
+    SILICON, specific_capacity_mAh_g=PRACTICAL_CAPACITY_MAH_G["Si"], particle_radius_m=50e-9,
+    volumetric_strain=strain.practical_strain(
+        strain.silicon_strain, PRACTICAL_CAPACITY_MAH_G["Si"] / SILICON.specific_capacity_mAh_g),
+)
+
 ANODE = CompositeRecipe(
-    phases=(replace(GRAPHITE, particle_radius_m=7.5e-6), replace(SILICON, particle_radius_m=50e-9)),
+    phases=(NATURAL_GRAPHITE, SI_NANOPARTICLES),
     phase_mass_fractions=(0.9, 0.1),
     am_wt=70.0, se_wt=26.0, carbon_wt=0.0, binder_wt=4.0, binder="NBR", process="wet",
     se=LPSCL, active_loading_mg_cm2=3.1, void_fraction=0.03,
@@ -61,4 +83,4 @@ def get_parameter_values(binder: str = "nbr-anisole", binder_wt: float = 4.0, pr
         ANODE.with_binder(binder_wt, process, binder_props=BINDERS[binder]), LPSCL,
         SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, 0.01, 2.0, TEMPERATURE_C, 0.0,
         stack_pressure_MPa,
-    ) | {"citations": ["Choi2025", "Chen2020", "Ai2022"]}
+    ) | interphase.parameters(("Primary: ", "Secondary: ")) | {"citations": ["Choi2025", "Chen2020", "Ai2022"]}

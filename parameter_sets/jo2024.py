@@ -35,6 +35,7 @@ from dataclasses import replace
 
 from ssbsim.models import strain
 
+from . import interphase
 from .components import LI_IN_POTENTIAL_VS_LI, CompositeRecipe, full_cell, half_cell
 from .materials import GRAPHITE, LPSCL, NCM811, PRISTINE_SI_GRAPHITE_STO, SILICON
 from .mechanics import BINDERS as _MEASURED
@@ -99,7 +100,7 @@ def get_anode_half_cell_parameter_values(binder: str = "nbr", binder_wt: float =
         ANODE.with_binder(binder_wt, process, binder_props=BINDERS[binder]), LPSCL,
         SEPARATOR_THICKNESS_M, AREA_CM2, ANODE_1C_MAH_G, 0.01, 1.5, TEMPERATURE_C,
         LI_IN_POTENTIAL_VS_LI, stack_pressure_MPa,
-    ) | {"citations": ["Jo2024", "Chen2020", "Ai2022"]}
+    ) | interphase.parameters(("Primary: ", "Secondary: ")) | {"citations": ["Jo2024", "Chen2020", "Ai2022"]}
 
 
 def get_full_cell_parameter_values(binder: str = "nbr", binder_wt: float = 0.5,

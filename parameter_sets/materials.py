@@ -77,7 +77,9 @@ class ActiveMaterial:
 
     name: str
     ocp: Callable
-    specific_capacity_mAh_g: float  # theoretical, 1 Li per formula unit
+    # the capacity x = 0 ... 1 spans: theoretical (1 Li per formula unit), or the practical
+    # capacity a paper measured for its material in its voltage window (choi2025)
+    specific_capacity_mAh_g: float
     density_kg_m3: float
     particle_radius_m: float
     diffusivity_m2_s: float

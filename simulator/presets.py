@@ -61,6 +61,13 @@ class Preset:
         return Protocol.from_steps(steps, cycles, source=f"preset {self.name}")
 
     @property
+    def interphase_domains(self) -> tuple[str, ...]:
+        """Composite electrodes on which the SE is reduced: a half cell's anode (the SE
+        reduction of ``parameter_sets.interphase``). Full cells with a composite anode do
+        not have it yet."""
+        return ("positive",) if self.cell == "half" and self.working == "anode" else ()
+
+    @property
     def protocols(self) -> dict[str, Protocol]:
         """The paper's named protocols for this preset."""
         return experiments.protocols(self.paper, self.name) if self.paper else {}

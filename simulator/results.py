@@ -180,18 +180,34 @@ class SimulationResult:
         return out
 
     def phase_uptake_mAh_g(self, step: int = 0, cycle: int = 0) -> dict:
-        """Lithium each particle phase of the working electrode took up during ``step``
-        of ``cycle`` (0: the first) [mAh per g of working active material], Li stranded
-        in contact-isolated particles included; keys ``"primary"`` / ``"secondary"``, or
-        ``"all"`` for a one-phase electrode. Negative where the phase gave Li up."""
+        """Charge each particle phase of the working electrode took through its surface
+        during ``step`` of ``cycle`` (0: the first) [mAh per g of working active material]:
+        the Li it took up (Li stranded in contact-isolated particles included) plus the
+        Li the SE's reduction on its surface consumed (``parameter_sets.interphase``), so
+        the phases sum to the charge passed. Keys ``"primary"`` / ``"secondary"``, or
+        ``"all"`` for a one-phase electrode. Negative where the phase gave charge up."""
         st, d = self.solution.cycles[cycle].steps[step], self.domain
         mAh_g_per_mol = FARADAY / 3.6 / self.electrode["active_mass_g"]
         out = {}
         for _, ph in phase_names(self.solution.all_models[0].options, d):
-            total = st[f"Total lithium in {ph}phase in {d} electrode [mol]" if ph else
-                       f"Total lithium in {d} electrode [mol]"].entries
-            stranded = st[f"Loss of lithium due to loss of {ph}active material in {d} electrode [mol]"].entries
-            out[ph.strip() or "all"] = float(total[-1] + stranded[-1] - total[0] - stranded[0]) * mAh_g_per_mol
+            names = [f"Total lithium in {ph}phase in {d} electrode [mol]" if ph else
+                     f"Total lithium in {d} electrode [mol]",
+                     f"Loss of lithium due to loss of {ph}active material in {d} electrode [mol]",
+                     f"Loss of lithium to {d} {ph}SEI [mol]"]
+            q = sum(st[n].entries for n in names if n in st.all_models[0].variables)
+            out[ph.strip() or "all"] = float(q[-1] - q[0]) * mAh_g_per_mol
+        return out
+
+    def phase_irreversible_mAh_g(self, step: int = 0, cycle: int = 0) -> dict:
+        """Li the SE's reduction consumed on each phase during ``step`` of ``cycle``
+        [mAh/g of working active material] (zero without the interphase)."""
+        st, d = self.solution.cycles[cycle].steps[step], self.domain
+        mAh_g_per_mol = FARADAY / 3.6 / self.electrode["active_mass_g"]
+        out = {}
+        for _, ph in phase_names(self.solution.all_models[0].options, d):
+            name = f"Loss of lithium to {d} {ph}SEI [mol]"
+            q = st[name].entries if name in st.all_models[0].variables else [0.0, 0.0]
+            out[ph.strip() or "all"] = float(q[-1] - q[0]) * mAh_g_per_mol
         return out
 
     def phase_halves_mAh_g(self, cycle: int = 0) -> dict:

@@ -42,11 +42,13 @@ def solver_tolerances(model: str, retry: bool = False) -> dict:
 
 
 @functools.lru_cache(maxsize=32)
-def _model(model: str, cell: str, positive_phases: int, negative_phases: int, mechanics: bool):
+def _model(model: str, cell: str, positive_phases: int, negative_phases: int, mechanics: bool,
+           interphase_domains: tuple = ()):
     """Built (not discretised) models are reused: PyBaMM copies them on processing.
     The capacity counter is a summary variable, so that cycles whose full solution is
     not kept (long protocols) still give their capacities."""
-    m = composite_cell_model(model, cell, positive_phases, negative_phases, mechanics=mechanics)
+    m = composite_cell_model(model, cell, positive_phases, negative_phases, mechanics=mechanics,
+                             interphase_domains=interphase_domains)
     m.summary_variables = [*m.summary_variables, "Discharge capacity [A.h]"]
     return m
 
@@ -238,7 +240,8 @@ class CellRunner:
         pv.update({name: "[input]" for name in self.input_names})
         self._pv = pv
         self.model_name = cond["model"]
-        self.model = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"])
+        self.model = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"],
+                            p.interphase_domains)
         self.user_solver = solver
         self._sims = {}
 

@@ -166,8 +166,9 @@ def test_numba_ensemble_reproduces_pybamm_contact_states(simulate_cached):
 
 
 def test_numba_ensemble_reproduces_pybamm_layer_decohesion(simulate_cached):
-    """The same check where the layer cracks: Choi 2025's Si nanoparticles (toluene NBR)."""
-    r = simulate_cached("choi2025", binder="nbr-toluene")
+    """The same check where the layer cracks: Choi 2025's Si nanoparticles (toluene NBR)
+    at 16 MPa (at 48 MPa their swelling to the practical 1700 mAh/g no longer cracks it)."""
+    r = simulate_cached("choi2025", binder="nbr-toluene", pressure=16.0)
     iso, zeta = _numba_isolated_fraction(r.solution, parameter_values(r.conditions), "Secondary: ", "secondary ")
     pybamm_iso = r.solution["Positive electrode secondary isolated fraction"].entries[-1]
     assert zeta.max() > 0.99 and pybamm_iso > 0.9  # the layer cracked through the Si

@@ -1,0 +1,82 @@
+"""Reduction of the sulfide SE on a lithiating anode: the first-cycle irreversible loss.
+
+Below its reduction potential the argyrodite takes Li and electrons from a lithiated
+anode particle it touches,
+
+    Li6PS5Cl + 8 Li+ + 8 e-  ->  5 Li2S + Li3P + LiCl        (U_red = 1.71 V vs Li/Li+)
+
+(thermodynamic window 1.71-2.01 V: Zhu, He, Mo, ACS Appl. Mater. Interfaces 7 (2015)
+23685; products found by XPS at Li | Li6PS5X: Wenzel et al., Solid State Ionics 318
+(2018) 102). The products form a passivating interphase whose growth is limited by
+transport through it: its resistance grows as sqrt(t) (Wenzel 2018), as a film
+that thickens by diffusion, L dL/dt ~ D.
+
+ssbsim uses PyBaMM's ``"SEI": "ec reaction limited"`` submodel (Yang et al., J. Power
+Sources 360 (2017) 28) on every particle phase of the anode, with the SE in place of
+the solvent:
+
+    j_red = -F c_SE k exp(-alpha F eta / RT) / (1 + L k exp(-alpha F eta / RT) / D),
+    eta = phi_s - phi_e - U_red,     dL/dt ~ -V_m j_red / (z F)
+
+so the reaction stops above 1.71 V, and below it the film's transport (D / L) limits
+it: parabolic growth, large in the first lithiation and falling cycle after cycle
+(the CE rises toward 1). The reaction needs the particle's surface: Si nanoparticles
+(R = 50 nm) carry ~20x the area of graphite per volume and take most of the loss, and a
+particle cut off by contact loss stops growing its film, keeping its Li (stranded).
+
+Constants (``SE_REDUCTION``): z = 8 Li per formula unit; molar volume of the products
+5 Li2S + Li3P + LiCl = 5 x 27.7 + 36.2 + 20.5 = 195 cm3/mol (M / rho of Li2S 45.95 g/mol
+/ 1.66 g/cm3, Li3P 51.8 / 1.43, LiCl 42.39 / 2.07, handbook densities); reactant
+concentration c_SE = rho / M = 1640 kg/m3 / 0.2684 kg/mol = 6110 mol/m3; k = 1e-12 m/s
+and the initial film 5 nm are PyBaMM's OKane2022 values (assumed: the loss is
+transport-limited, k only matters within ~0.1 V of U_red); the film's transport
+activation energy is the SE's Li+ conduction's, 32 kJ/mol (Kraft et al., JACS 139
+(2017) 10909; assumed: Li+ transport through the Li2S / Li3P film limits it). One
+constant is fitted: the transport coefficient D, on Choi 2025's first-cycle CE of NBR
+in anisole at 48 MPa (77 %, row ``choi2025-ice-anisole``; ``scripts/calibrate_choi2025.py``).
+"""
+
+from __future__ import annotations
+
+from .materials import LPSCL
+
+#: Li6PS5Cl molar mass [kg.mol-1] (6 x 6.94 + 30.97 + 5 x 32.06 + 35.45 g/mol).
+LI6PS5CL_MOLAR_MASS_KG_MOL = 0.26836
+#: Product molar volumes [m3.mol-1] (M / rho): Li2S, Li3P, LiCl.
+PRODUCT_MOLAR_VOLUME_M3_MOL = {"Li2S": 45.95e-3 / 1660.0, "Li3P": 51.8e-3 / 1430.0, "LiCl": 42.39e-3 / 2070.0}
+
+SE_REDUCTION = {
+    "reduction potential [V]": 1.71,
+    "Li per formula unit": 8.0,
+    "product molar volume [m3.mol-1]": 5 * PRODUCT_MOLAR_VOLUME_M3_MOL["Li2S"]
+    + PRODUCT_MOLAR_VOLUME_M3_MOL["Li3P"] + PRODUCT_MOLAR_VOLUME_M3_MOL["LiCl"],
+    "SE concentration [mol.m-3]": LPSCL.density_kg_m3 / LI6PS5CL_MOLAR_MASS_KG_MOL,
+    "rate constant [m.s-1]": 1e-12,
+    "initial thickness [m]": 5e-9,
+    "activation energy [J.mol-1]": LPSCL.activation_energy_J_mol,
+    # fitted on choi2025-ice-anisole (scripts/calibrate_choi2025.py)
+    "film transport coefficient [m2.s-1]": 4.4e-20,
+}
+
+
+def parameters(phase_prefixes=("",), constants=None) -> dict:
+    """PyBaMM entries of the ``"ec reaction limited"`` SEI for each phase prefix
+    (``"Primary: "``, ``"Secondary: "`` or ``""``)."""
+    c = SE_REDUCTION | (constants or {})
+    out = {}
+    for pre in phase_prefixes:
+        out |= {
+            f"{pre}SEI open-circuit potential [V]": c["reduction potential [V]"],
+            f"{pre}Ratio of lithium moles to SEI moles": c["Li per formula unit"],
+            f"{pre}SEI partial molar volume [m3.mol-1]": c["product molar volume [m3.mol-1]"],
+            f"{pre}EC initial concentration in electrolyte [mol.m-3]": c["SE concentration [mol.m-3]"],
+            f"{pre}SEI kinetic rate constant [m.s-1]": c["rate constant [m.s-1]"],
+            f"{pre}Initial SEI thickness [m]": c["initial thickness [m]"],
+            f"{pre}SEI growth activation energy [J.mol-1]": c["activation energy [J.mol-1]"],
+            f"{pre}EC diffusivity [m2.s-1]": c["film transport coefficient [m2.s-1]"],
+            # the film's ohmic drop is not in the main reaction ("SEI film resistance":
+            # "none"), so it is not in the reduction's overpotential either
+            f"{pre}SEI resistivity [Ohm.m]": 0.0,
+        }
+    return out
+
