@@ -55,12 +55,14 @@ def test_first_delithiation_never_exceeds_the_lithiation_or_the_practical_capaci
 
 
 def test_coulombic_efficiency_rises_toward_one(simulate_cached):
-    """The interphase passivates: each cycle loses less Li than the one before."""
+    """The interphase passivates: each cycle loses less Li than the one before, and by
+    the third cycle the irreversible fraction is less than half the first's (the film's
+    transport-limited growth slows as it thickens)."""
     r = simulate_cached("choi2025", binder="nbr-anisole", cycles=3)
     ce = [c.charge_capacity_mAh_g / c.discharge_capacity_mAh_g for c in r.cycles]
     assert len(ce) == 3
     assert ce[0] < ce[1] < ce[2] < 1
-    assert ce[2] > 0.97
+    assert 1 - ce[2] < 0.5 * (1 - ce[0])
     for c in r.cycles:
         assert c.charge_capacity_mAh_g <= c.discharge_capacity_mAh_g
 
