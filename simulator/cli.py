@@ -399,5 +399,10 @@ def bench(quick, models, solvers, meshes, reference_mesh, repeats, particles, as
     click.echo(json.dumps(result) if as_json else format_table(result))
 
 
+# `ssbsim data` and `ssbsim characterise` live in their own module
+from .cli_lab import data  # noqa: E402
+
+main.add_command(data)
+
 if __name__ == "__main__":
     main()
