@@ -34,7 +34,8 @@ def test_biologic_mpr_and_mpt_of_one_run_agree_and_match_ec_labs_own_counter():
     np.testing.assert_allclose(a.current_A[a.step == 3][1:], 0.065, rtol=1e-3)  # discharge > 0
     assert 2.32 < a.voltage_V.min() and a.voltage_V.max() < 2.34
     # capacities integrated from the current vs EC-Lab's own Q charge/discharge counter
-    q = BioLogic.MPRfile(str(MPR)).data["Q charge/discharge/mA.h"]
+    with open(MPR, "rb") as fh:
+        q = BioLogic.MPRfile(fh).data["Q charge/discharge/mA.h"]
     cap = a.capacities_mAh()
     assert len(cap) == 1
     assert cap[0]["charge_mAh"] == pytest.approx(q[a.step == 2].max(), rel=2e-3)
