@@ -97,7 +97,7 @@ def pybamm_options(cell: str, positive_phases: int = 1, negative_phases: int = 1
 
 def composite_cell_model(
     model: str = "DFN", cell: str = "half", positive_phases: int = 1, negative_phases: int = 1,
-    mechanics: bool = False, size_classes: int = DEFAULT_SIZE_CLASSES,
+    mechanics: bool = False, size_classes: int = DEFAULT_SIZE_CLASSES, extra_options: dict | None = None,
 ):
     """A built PyBaMM model of a composite-electrode all-solid-state cell.
 
@@ -113,9 +113,12 @@ def composite_cell_model(
         mechanics (``models.contact_mechanics``).
     size_classes : int
         Lognormal size classes per particle phase in the contact law.
+    extra_options : dict, optional
+        Further PyBaMM options, e.g. ``{"surface form": "differential"}`` for
+        ``pybamm.EISSimulation`` (``simulator.characterise_cells.eis``).
     """
     check_option("model", model)
-    options = pybamm_options(cell, positive_phases, negative_phases, mechanics)
+    options = pybamm_options(cell, positive_phases, negative_phases, mechanics) | (extra_options or {})
     m = _MODELS[model](options=options, build=False)
     composite_domains = ("positive",) if cell == "half" else ("negative", "positive")
     for domain in composite_domains:

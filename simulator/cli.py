@@ -400,9 +400,10 @@ def bench(quick, models, solvers, meshes, reference_mesh, repeats, particles, as
 
 
 # `ssbsim data` and `ssbsim characterise` live in their own module
-from .cli_lab import data  # noqa: E402
+from .cli_lab import characterise, data  # noqa: E402
 
 main.add_command(data)
+main.add_command(characterise)
 
 if __name__ == "__main__":
     main()
