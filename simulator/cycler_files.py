@@ -291,3 +291,21 @@ def _read_csv(path, columns, units, charge_positive, cycle_column, step_column, 
                       _from_one(values["cycle"]) if "cycle" in extra else np.ones(n, int),
                       _running_count(values["step"]) if "step" in extra else np.ones(n, int),
                       str(path), "CSV", mapped, pressure)
+
+
+def load_series(path, columns=("time", "current", "voltage"), units=("s", "A", "V"),
+                charge_positive=False, capacity_Ah: float | None = None):
+    """A cycler file of any supported format as the (time, current, voltage)
+    :class:`~ssbsim.simulator.cycler.TimeSeries` a fit compares with: CSV through
+    :func:`~ssbsim.simulator.cycler.load_cycler_csv` (``columns``, ``units``,
+    ``charge_positive``), vendor files through :func:`read_cycler_file`; the channels
+    are checked against the cell's nominal capacity ``capacity_Ah``
+    (:func:`~ssbsim.simulator.cycler.check_plausible`)."""
+    from .cycler import check_plausible, load_cycler_csv
+
+    if Path(path).suffix.lower() in (".csv", ".txt"):
+        return load_cycler_csv(path, *columns, *units, charge_positive=charge_positive, capacity_Ah=capacity_Ah)
+    d = read_cycler_file(path)
+    ts = d.to_timeseries()
+    check_plausible(ts, (d.columns["current"], "A"), (d.columns["voltage"], "V"), capacity_Ah)
+    return ts
