@@ -35,6 +35,9 @@ from .simulation import _model, parameter_values, quiet_solver, resolve_conditio
 
 #: GITT defaults (assumed, see module docstring): pulse C-rate, pulse and rest [min].
 GITT_DEFAULTS = {"c_rate": 0.05, "pulse_min": 10.0, "rest_min": 60.0, "pulses": 3, "soc": 0.5}
+#: A rest counts as relaxed if its voltage moves by less than this fraction of Delta E_s
+#: over its last tenth.
+RELAXED_DRIFT_FRACTION = 0.05
 #: DC-IR pulse C-rates and duration of Jo 2024; rest between pulses [min] (assumed).
 DCIR_C_RATES = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
 DCIR_PULSE_S = 10.0
@@ -135,10 +138,17 @@ def gitt(preset, *, c_rate=None, pulse_min=None, rest_min=None, pulses=None, soc
     e_before = sol.cycles[0].steps[-1]["Voltage [V]"].entries[-1]
     rows = []
     for cyc in sol.cycles[1:]:
-        (tp, vp), (_, vr) = _step_tv(cyc.steps[0]), _step_tv(cyc.steps[1])
-        rows.append(weppner_huggins(tp - tp[0], vp, e_before, vr[-1], radius / 3))
+        (tp, vp), (tr, vr) = _step_tv(cyc.steps[0]), _step_tv(cyc.steps[1])
+        row = weppner_huggins(tp - tp[0], vp, e_before, vr[-1], radius / 3)
+        # still relaxing? the voltage change over the rest's last tenth, relative to Delta E_s
+        late = tr >= tr[-1] - 0.1 * (tr[-1] - tr[0])
+        row["rest_drift_fraction"] = float(abs(vr[-1] - vr[late][0]) / max(abs(row["delta_Es_V"]), 1e-12))
+        rows.append(row)
         e_before = vr[-1]
-    return {"measurement": "GITT", "conditions": _public(cond), "settings": s,
+    notes = [f"the rests are not relaxed (voltage still moving by {100 * max(r['rest_drift_fraction'] for r in rows):.0f} "
+             f"% of Delta E_s over their last tenth): D_app is not a solid-state diffusivity; lengthen --rest-min"
+             ] if max(r["rest_drift_fraction"] for r in rows) > RELAXED_DRIFT_FRACTION else []
+    return {"measurement": "GITT", "conditions": _public(cond), "settings": s, "notes": notes,
             "particle_radius_m": float(radius), "pulses": rows,
             "D_app_m2_s": float(np.median([r["D_app_m2_s"] for r in rows]))}
 
@@ -157,7 +167,8 @@ def gitt_active_area(preset, binder_contents, reference_wt_pct=0.5, **kwargs) ->
         rows.append({"binder_content_wt_pct": w, "D_app_m2_s": r["D_app_m2_s"],
                      "relative_active_area_gitt": float(np.sqrt(r["D_app_m2_s"] / ref["D_app_m2_s"])),
                      "relative_active_area_law": bc.relative_active_area(w, process, reference_wt_pct),
-                     "ir_drop_V": float(np.median([p["ir_drop_V"] for p in r["pulses"]]))})
+                     "ir_drop_V": float(np.median([p["ir_drop_V"] for p in r["pulses"]])),
+                     "notes": r["notes"]})
     return {"measurement": "GITT active area", "reference_wt_pct": reference_wt_pct,
             "settings": ref["settings"], "conditions": ref["conditions"], "rows": rows}
 

@@ -114,6 +114,7 @@ def gitt_cmd(preset, binder, process, pressure, temperature, model, mechanics, a
     lines = [f"GITT {preset}: {r['settings']}", f"{'wt%':>5} {'D_app [m2/s]':>13} {'area (GITT)':>12} {'area (law)':>11}"]
     lines += [f"{x['binder_content_wt_pct']:>5g} {x['D_app_m2_s']:>13.4g} {x['relative_active_area_gitt']:>12.3f} "
               f"{x['relative_active_area_law']:>11.3f}" for x in r["rows"]]
+    lines += [f"note ({x['binder_content_wt_pct']:g} wt%): {n}" for x in r["rows"] for n in x["notes"]]
     _emit(r, as_json, figure, lines)
 
 
