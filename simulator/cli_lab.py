@@ -148,7 +148,10 @@ def blocking_cmd(preset, binder, process, pressure, temperature, model, mechanic
     """Electron- and ion-blocking DC measurements on the working composite (30 C unless
     --temperature): sigma = L / (R A)."""
     from .characterise_cells import BLOCKING_TEMPERATURE_C, blocking
+    from .errors import InputError
 
+    if figure:
+        raise InputError("--figure: characterise blocking gives two numbers and draws no figure")
     r = blocking(preset, binder=binder, process=process, binder_content=binder_content, pressure=pressure,
                  temperature=BLOCKING_TEMPERATURE_C if temperature is None else temperature,
                  model=model, mechanics=mechanics)
@@ -166,7 +169,11 @@ def eis_cmd(preset, binder, process, pressure, temperature, model, mechanics, as
     """EIS of the rested cell at --soc (the DFN, whatever --model says); the interfacial
     arc is Re Z(0.1 Hz) - Re Z(100 kHz)."""
     from .characterise_cells import eis
+    from .errors import InputError
 
+    if model != "DFN":
+        raise InputError(f"--model {model}: characterise eis runs the DFN (the SPMe with a double layer drives the "
+                         "SE concentration negative in these cells)")
     r = eis(preset, soc=soc, binder=binder, process=process, binder_content=binder_content, pressure=pressure,
             temperature=temperature, mechanics=mechanics)
     _emit(r, as_json, figure, [f"EIS {preset} at SOC {soc:g} ({r['voltage_V']:.4g} V), "

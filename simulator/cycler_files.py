@@ -139,7 +139,8 @@ def read_cycler_file(path, *, pressure_column: str | None = None, pressure_unit:
     if suffix in (".csv", ".txt"):
         return _read_csv(path, csv_columns, csv_units, charge_positive, cycle_column, step_column,
                          pressure_column, pressure_unit)
-    head = path.read_bytes()[:32]
+    with open(path, "rb") as fh:
+        head = fh.read(32)
     if not any(head.startswith(m) for m in _MAGIC[suffix]):
         raise InputError(f"cycler file {path} is not a {FORMATS[suffix]} file (it starts with "
                          f"{head[:20]!r}); check the suffix")

@@ -149,5 +149,9 @@ def test_cli_characterise_json_figures_and_errors(tmp_path):
     assert fig.read_bytes()[:4] == b"\x89PNG"
     res = CliRunner().invoke(main, ["characterise", "dcir", "--preset", "jo2024-cathode", "--c-rates", "0.1,x"])
     assert res.exit_code == 2 and "--c-rates='0.1,x' is not" in res.output
+    res = CliRunner().invoke(main, ["characterise", "eis", "--preset", "kwon2022", "--model", "spme"])
+    assert res.exit_code == 2 and "--model SPMe: characterise eis runs the DFN" in res.output
+    res = CliRunner().invoke(main, ["characterise", "blocking", "--preset", "emley2023", "--figure", "x.png"])
+    assert res.exit_code == 2 and "draws no figure" in res.output
     with pytest.raises(InputError, match="GITT pulses=0 is outside"):
         ch.gitt("jo2024-cathode", pulses=0)
