@@ -29,7 +29,7 @@ import numpy as np
 import pybamm
 
 from .characterise import _conditions, _public
-from .errors import SimulationError, check_range
+from .errors import InputError, SimulationError, check_range
 from .presets import get_preset
 from .simulation import _model, parameter_values, quiet_solver, solver_tolerances
 
@@ -38,6 +38,8 @@ BLOCKING_TEMPERATURE_C = 30.0
 #: EIS frequencies [Hz] and the band that bounds the interfacial arc.
 EIS_FREQUENCIES_HZ = np.logspace(-2, 5, 36)
 EIS_ARC_BAND_HZ = (0.1, 1e5)
+#: Most paper cycles an EIS may be preceded by (each is a full DFN solve).
+EIS_MAX_CYCLES = 50
 
 
 def blocking(preset, *, temperature=BLOCKING_TEMPERATURE_C, model="DFN", mechanics=True,
@@ -77,12 +79,13 @@ def _series_resistance(x_centres, sigma, L) -> float:
     return float(np.sum(np.diff(edges) / np.asarray(sigma)))
 
 
-def eis(preset, *, soc=0.5, frequencies_hz=EIS_FREQUENCIES_HZ, mechanics=True, **conditions) -> dict:
+def eis(preset, *, soc=0.5, cycles=0, frequencies_hz=EIS_FREQUENCIES_HZ, mechanics=True, **conditions) -> dict:
     """Impedance spectrum of ``preset`` (DFN) at ``soc`` and the interfacial arc [Ohm].
 
-    The cell is brought to ``soc`` (fraction of the 1C capacity, or the end of its
-    window) from the pristine state at 0.1C and rested, as in the lab, so that contact
-    and isolation states carry their history; the rested state is then linearised.
+    The cell runs ``cycles`` of its paper's cycle (the preset's C-rate and window), is
+    brought to ``soc`` (fraction of the 1C capacity, or the end of its window) at 0.1C
+    and rested, as in the lab, so that contact and isolation states carry their
+    history; the rested state is then linearised.
     (The SPMe with a differential surface form drives the SE "concentration" negative
     on charge in these cells, so EIS uses the DFN.)
     """
@@ -95,13 +98,17 @@ def eis(preset, *, soc=0.5, frequencies_hz=EIS_FREQUENCIES_HZ, mechanics=True, *
     pv = parameter_values(cond)
     m = composite_cell_model("DFN", p.cell, p.positive_phases, p.negative_phases,
                              mechanics=cond["mechanics"], extra_options={"surface form": "differential"})
-    steps = _approach(preset, soc)
+    from .protocol import paper_cycle
+
+    if isinstance(cycles, bool) or not isinstance(cycles, int) or not 0 <= cycles <= EIS_MAX_CYCLES:
+        raise InputError(f"EIS cycles={cycles!r} is outside the allowed range: 0 to {EIS_MAX_CYCLES}")
+    steps = [paper_cycle(p.working, p.c_rate, *p.window_V, p.cv_cutoff)] * cycles + _approach(preset, soc)
     sim = pybamm.Simulation(m, parameter_values=pv, experiment=pybamm.Experiment(steps),
                             solver=pybamm.IDAKLUSolver(**solver_tolerances("DFN", retry=True)))
     f = np.asarray(frequencies_hz, float)
     with quiet_solver():
         rested = sim.solve()
-        if len(rested.cycles[-1].steps) < len(steps[0]):
+        if len(rested.cycles) < len(steps) or len(rested.cycles[-1].steps) < len(steps[-1]):
             raise SimulationError(f"EIS of {preset}: the approach to SOC {soc:g} stopped ({rested.termination})")
         z = np.asarray(pybamm.EISSimulation(m.set_initial_conditions_from(rested, inplace=False),
                                             parameter_values=pv).solve(f).impedance)
@@ -109,7 +116,7 @@ def eis(preset, *, soc=0.5, frequencies_hz=EIS_FREQUENCIES_HZ, mechanics=True, *
     band = (f >= lo) & (f <= hi)
     r_int = float(z.real[band][np.argmin(f[band])] - z.real[band][np.argmax(f[band])])
     volume = "X-averaged positive electrode active material volume fraction"
-    return {"measurement": "EIS", "conditions": _public(cond), "soc": soc,
+    return {"measurement": "EIS", "conditions": _public(cond), "soc": soc, "cycles_before": cycles,
             "voltage_V": float(rested["Voltage [V]"].entries[-1]),
             "active_material_volume_fraction": float(rested[volume].entries[-1]),
             "frequency_Hz": f.tolist(), "Z_real_Ohm": z.real.tolist(), "Z_imag_Ohm": z.imag.tolist(),

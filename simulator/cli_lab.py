@@ -165,7 +165,9 @@ def blocking_cmd(preset, binder, process, pressure, temperature, model, mechanic
 @_cell_options
 @click.option("--binder-content", type=float, default=None, help="Binder content [wt%].")
 @click.option("--soc", type=float, default=0.5, show_default=True, help="SOC reached from pristine at 0.1C.")
-def eis_cmd(preset, binder, process, pressure, temperature, model, mechanics, as_json, figure, binder_content, soc):
+@click.option("--cycles", type=int, default=0, show_default=True, help="Paper cycles run before (0-50).")
+def eis_cmd(preset, binder, process, pressure, temperature, model, mechanics, as_json, figure, binder_content, soc,
+            cycles):
     """EIS of the rested cell at --soc (the DFN, whatever --model says); the interfacial
     arc is Re Z(0.1 Hz) - Re Z(100 kHz)."""
     from .characterise_cells import eis
@@ -174,8 +176,8 @@ def eis_cmd(preset, binder, process, pressure, temperature, model, mechanics, as
     if model != "DFN":
         raise InputError(f"--model {model}: characterise eis runs the DFN (the SPMe with a double layer drives the "
                          "SE concentration negative in these cells)")
-    r = eis(preset, soc=soc, binder=binder, process=process, binder_content=binder_content, pressure=pressure,
+    r = eis(preset, soc=soc, cycles=cycles, binder=binder, process=process, binder_content=binder_content, pressure=pressure,
             temperature=temperature, mechanics=mechanics)
-    _emit(r, as_json, figure, [f"EIS {preset} at SOC {soc:g} ({r['voltage_V']:.4g} V), "
+    _emit(r, as_json, figure, [f"EIS {preset} at SOC {soc:g} ({r['voltage_V']:.4g} V) after {cycles} cycle(s), "
                                f"{r['conditions']['pressure_MPa']:g} MPa: R_hf {r['high_frequency_resistance_Ohm']:.4g} "
                                f"Ohm, interfacial arc {r['interfacial_resistance_Ohm']:.4g} Ohm"])

@@ -124,6 +124,16 @@ def test_eis_interfacial_arc_larger_at_2_than_at_70_mpa(kwon_eis):
     assert low["high_frequency_resistance_Ohm"] >= high["high_frequency_resistance_Ohm"]
 
 
+def test_eis_arc_grows_with_a_weaker_binder_and_with_cycles_at_2_mpa(kwon_eis):
+    """At 2 MPa the linear (pristine) BR loses more contact than the vulcanized network,
+    and the loss accumulates over cycles (Kwon 2022's trends)."""
+    base = kwon_eis[2.0]["interfacial_resistance_Ohm"]
+    vulcanized = cc.eis("kwon2022", binder="vulcanized", pressure=2.0, soc=0.9)
+    cycled = cc.eis("kwon2022", pressure=2.0, soc=0.9, cycles=2)
+    assert vulcanized["interfacial_resistance_Ohm"] < base < cycled["interfacial_resistance_Ohm"]
+    assert cycled["cycles_before"] == 2
+
+
 def test_eis_spectrum_is_capacitive_and_ordered(kwon_eis):
     r = kwon_eis[70.0]
     f, zr, zi = (np.array(r[k]) for k in ("frequency_Hz", "Z_real_Ohm", "Z_imag_Ohm"))
