@@ -40,7 +40,9 @@ SIGN_CONVENTION = "current_A > 0 on discharge (PyBaMM); BioLogic/Neware charge-p
 #: Pressure units a pressure channel may be declared in, as MPa per unit.
 PRESSURE_UNITS = {"MPa": 1.0, "kPa": 1e-3, "bar": 0.1, "psi": 6.894757e-3, "N/mm2": 1.0}
 FORMATS = {".mpr": "BioLogic .mpr", ".mpt": "BioLogic .mpt", ".nda": "Neware .nda",
-           ".ndax": "Neware .ndax", ".csv": "CSV", ".txt": "CSV"}
+           ".ndax": "Neware .ndax", ".csv": "CSV"}
+#: Suffixes read by a vendor reader (or refused, .res); anything else given to a fit is CSV.
+VENDOR_SUFFIXES = (".mpr", ".mpt", ".nda", ".ndax", ".res")
 _MAGIC = {".mpr": (b"BIO-LOGIC MODULAR FILE",), ".mpt": (b"EC-Lab ASCII FILE", b"BT-Lab ASCII FILE"),
           ".nda": (b"NEWARE",), ".ndax": (b"PK\x03\x04",)}
 
@@ -136,7 +138,7 @@ def read_cycler_file(path, *, pressure_column: str | None = None, pressure_unit:
         raise InputError(f"cycler file {path} is a folder, not a file")
     if pressure_unit not in PRESSURE_UNITS:
         raise InputError(f"pressure unit={pressure_unit!r} is not one of {', '.join(PRESSURE_UNITS)}")
-    if suffix in (".csv", ".txt"):
+    if suffix == ".csv":
         return _read_csv(path, csv_columns, csv_units, charge_positive, cycle_column, step_column,
                          pressure_column, pressure_unit)
     with open(path, "rb") as fh:
@@ -304,7 +306,7 @@ def load_series(path, columns=("time", "current", "voltage"), units=("s", "A", "
     (:func:`~ssbsim.simulator.cycler.check_plausible`)."""
     from .cycler import check_plausible, load_cycler_csv
 
-    if Path(path).suffix.lower() in (".csv", ".txt"):
+    if Path(path).suffix.lower() not in VENDOR_SUFFIXES:  # CSV, whatever its suffix (as before)
         return load_cycler_csv(path, *columns, *units, charge_positive=charge_positive, capacity_Ah=capacity_Ah)
     d = read_cycler_file(path)
     ts = d.to_timeseries()

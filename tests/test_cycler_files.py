@@ -158,3 +158,17 @@ def test_data_show_cli_json_and_text():
     assert res.exit_code == 0 and "1464 records" in res.output and "0.59277" in res.output
     res = CliRunner().invoke(main, ["data", "show", "absent.mpr"])
     assert res.exit_code == 2 and res.output.count("\n") == 1 and "absent.mpr does not exist" in res.output
+
+
+def test_fit_series_from_a_vendor_file_and_from_csv_of_any_suffix(tmp_path):
+    """What ``ssbsim fit --cycler`` reads: a Neware file as a strictly increasing series
+    checked against the cell's capacity, and a CSV named .txt still as CSV."""
+    pytest.importorskip("NewareNDA")
+    from ssbsim.simulator.cycler_files import load_series
+
+    ts = load_series(NDAX, capacity_Ah=0.6e-3)
+    assert np.all(np.diff(ts.time_s) > 0) and ts.voltage_V.max() == pytest.approx(4.3998, abs=1e-3)
+    with pytest.raises(InputError, match="implausible"):  # 0.12 mA is beyond 20C of a 1 uAh cell
+        load_series(NDAX, capacity_Ah=1e-9 * 1e3)
+    f = _write(tmp_path / "run.txt", "time,current,voltage\n0,0.001,3.7\n60,0.001,3.6\n")
+    assert load_series(f).current_A.tolist() == [0.001, 0.001]
