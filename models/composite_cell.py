@@ -111,6 +111,7 @@ def pybamm_options(cell: str, positive_phases: int = 1, negative_phases: int = 1
 def composite_cell_model(
     model: str = "DFN", cell: str = "half", positive_phases: int = 1, negative_phases: int = 1,
     mechanics: bool = False, size_classes: int = DEFAULT_SIZE_CLASSES, interphase_domains: tuple = (),
+    extra_options: dict | None = None,
 ):
     """A built PyBaMM model of a composite-electrode all-solid-state cell.
 
@@ -129,9 +130,13 @@ def composite_cell_model(
     interphase_domains : tuple of {"positive", "negative"}
         Composite anodes on whose particles the SE is reduced (PyBaMM's SEI submodel,
         ``parameter_sets.interphase``); default none.
+    extra_options : dict, optional
+        Further PyBaMM options, e.g. ``{"surface form": "differential"}`` for
+        ``pybamm.EISSimulation`` (``simulator.characterise_cells.eis``).
     """
     check_option("model", model)
-    options = pybamm_options(cell, positive_phases, negative_phases, mechanics, tuple(interphase_domains))
+    options = (pybamm_options(cell, positive_phases, negative_phases, mechanics, tuple(interphase_domains))
+               | (extra_options or {}))
     m = _MODELS[model](options=options, build=False)
     composite_domains = ("positive",) if cell == "half" else ("negative", "positive")
     for domain in composite_domains:

@@ -123,16 +123,18 @@ def _protocol(protocol, steps, repeat):
 @click.option("--preset", required=True, help="Preset whose parameters are fitted.")
 @click.option("--data", "data_path", default=None, type=click.Path(dir_okay=False),
               help="CSV of measured points (layout of calibration_points.csv).")
-@click.option("--cycler", "cycler_path", default=None, type=click.Path(dir_okay=False),
-              help="Cycler CSV (time, current, voltage) of a pristine cell, fitted as a voltage curve.")
+@click.option("--cycler", "cycler_paths", multiple=True, type=click.Path(dir_okay=False),
+              help="Cycler file of a pristine cell (CSV, BioLogic .mpr/.mpt, Neware .nda/.ndax), fitted as a "
+                   "voltage curve; repeatable, each with its --cycler-pressure (joint fit).")
 @click.option("--cycler-columns", default="time,current,voltage", show_default=True,
               help="Column names for time, current, voltage.")
 @click.option("--cycler-units", default="s,A,V", show_default=True, help="Units: s|min|h, A|mA, V|mV.")
 @click.option("--charge-positive", is_flag=True, help="The cycler counts charge current as positive.")
 @click.option("--voltage-sigma", default=0.005, show_default=True, help="Voltage uncertainty [V].",
               type=click.FloatRange(min=0, min_open=True))
-@click.option("--cycler-pressure", default=None, type=float, help="Stack pressure of the cycler run [MPa].")
-@click.option("--cycler-binder", default=None, help="Binder of the cycler run.")
+@click.option("--cycler-pressure", "cycler_pressures", multiple=True, type=float,
+              help="Stack pressure of each --cycler run [MPa], in the same order.")
+@click.option("--cycler-binder", "cycler_binders", multiple=True, help="Binder of the --cycler runs (one, or one each).")
 @click.option("--source", default=None, help="Use only rows of this source (e.g. Kwon2022).")
 @click.option("--param", "param_specs", multiple=True, required=True,
               help='NAME:LOWER:UPPER[:log][:INITIAL], e.g. "Composite framework modulus [Pa]:1e8:1e10:log".')
@@ -145,18 +147,18 @@ def _protocol(protocol, steps, repeat):
               help="Parameter file of the fitted values (for simulate/sweep --params).")
 @click.option("--figure", default=None, type=click.Path(dir_okay=False), help="Fit-vs-data PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: values, intervals, residuals.")
-def fit(preset, data_path, cycler_path, cycler_columns, cycler_units, charge_positive, voltage_sigma,
-        cycler_pressure, cycler_binder, source, param_specs, aliases, model, starts, out, figure, as_json):
+def fit(preset, data_path, cycler_paths, cycler_columns, cycler_units, charge_positive, voltage_sigma,
+        cycler_pressures, cycler_binders, source, param_specs, aliases, model, starts, out, figure, as_json):
     """Fit parameters of a preset to measured points and/or a cycler curve; writes a
     parameter file."""
-    from .cycler import load_cycler_csv
+    from .cycler_files import load_series
     from .fitting import FitParameter, fit as run_fit, load_points, plot_fit
 
     from .files import check_writable
     from .fitting import check_fit_parameters
     from .simulation import parameter_values, resolve_conditions
 
-    if not data_path and not cycler_path:
+    if not data_path and not cycler_paths:
         raise InputError("give --data (measured points) and/or --cycler (a voltage curve)")
     bad = [a for a in aliases if "=" not in a]
     if bad:
@@ -172,15 +174,17 @@ def fit(preset, data_path, cycler_path, cycler_columns, cycler_units, charge_pos
     alias_map = get_preset_aliases(preset) | dict(a.split("=", 1) for a in aliases)  # the user's win
     points = load_points(data_path, source=source, binder_aliases=alias_map) if data_path else []
     series = []
-    if cycler_path:
-        if cycler_pressure is None:
-            raise InputError("--cycler needs --cycler-pressure: the stack pressure [MPa] of the cycler run "
-                             "(no default is assumed)")
-        (tc, ic, vc), (tu, iu, vu) = _triple(cycler_columns, "--cycler-columns"), _triple(cycler_units, "--cycler-units")
-        cond = {k: v for k, v in (("pressure", cycler_pressure), ("binder", cycler_binder)) if v is not None}
+    if len(cycler_pressures) != len(cycler_paths):
+        raise InputError(f"{len(cycler_paths)} --cycler file(s) need as many --cycler-pressure values (the stack "
+                         f"pressure [MPa] of each run, no default is assumed); got {len(cycler_pressures)}")
+    if len(cycler_binders) not in (0, 1, len(cycler_paths)):
+        raise InputError(f"--cycler-binder: give one binder for all --cycler runs or one each ({len(cycler_paths)})")
+    for k, (path, pressure) in enumerate(zip(cycler_paths, cycler_pressures)):
+        binder = cycler_binders[min(k, len(cycler_binders) - 1)] if cycler_binders else None
+        cond = {"pressure": pressure} | ({"binder": binder} if binder else {})
         capacity = parameter_values(resolve_conditions(preset, model=model, **cond))["Nominal cell capacity [A.h]"]
-        ts = load_cycler_csv(cycler_path, tc, ic, vc, tu, iu, vu, charge_positive=charge_positive,
-                             capacity_Ah=capacity)
+        ts = load_series(path, _triple(cycler_columns, "--cycler-columns"), _triple(cycler_units, "--cycler-units"),
+                         charge_positive, capacity)
         series.append((cond, ts, voltage_sigma))
     result = run_fit(preset, points, params, model=model, starts=starts, series=series)
     result.save(out, preset)
@@ -398,6 +402,12 @@ def bench(quick, models, solvers, meshes, reference_mesh, repeats, particles, as
         plot_bench(result, plot_path)
     click.echo(json.dumps(result) if as_json else format_table(result))
 
+
+# `ssbsim data` and `ssbsim characterise` live in their own module
+from .cli_lab import characterise, data  # noqa: E402
+
+main.add_command(data)
+main.add_command(characterise)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,132 @@
+"""Virtual blocking cells (Emley et al., Mater. Futures 2023) and EIS of a preset cell.
+
+* **Blocking cells.** An ion-blocking cell (composite between electronically
+  conducting, ion-blocking electrodes) passes a DC current through the carbon network
+  only; an electron-blocking cell (composite between SE layers with Li electrodes)
+  through the SE network only. The steady DC resistance of a layer of thickness L and
+  area A whose effective conductivity sigma(x) varies through its thickness is
+
+  .. math:: R = \\frac{1}{A} \\int_0^L \\frac{dx}{\\sigma(x)}, \\qquad
+            \\sigma_{meas} = \\frac{L}{R A}
+
+  Here sigma(x) is what the composite-cell model itself carries in its pristine,
+  rested state at the given temperature and stack pressure: the SE conductivity
+  kappa(T) times PyBaMM's ``"Positive electrolyte transport efficiency"`` (ions), and
+  the electrode conductivity times ``"Positive electrode transport efficiency"``
+  (electrons), so binder blocking, voids and contact states all enter as the model has
+  them. The measurement is at 30 C unless stated (Emley's reported values).
+* **EIS.** PyBaMM's frequency-domain impedance (``pybamm.EISSimulation``: the model
+  linearised about a rested state, ``(i omega M - J) x = b``) of the composite-cell
+  model built with ``"surface form": "differential"`` (double-layer capacitance), at a
+  given SOC and stack pressure. The interfacial (charge-transfer) arc is read as
+  R_int = Re Z(f_low) - Re Z(f_high): the real-axis span between the high-frequency
+  intercept (ohmic) and the low-frequency end of the arc, before the diffusion tail.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pybamm
+
+from .characterise import _conditions, _public
+from .errors import InputError, SimulationError, check_range
+from .presets import get_preset
+from .simulation import _model, parameter_values, quiet_solver, solver_tolerances
+
+#: Temperature of the virtual blocking-cell measurement [C] (Emley 2023 report 30 C values).
+BLOCKING_TEMPERATURE_C = 30.0
+#: EIS frequencies [Hz] and the band that bounds the interfacial arc.
+EIS_FREQUENCIES_HZ = np.logspace(-2, 5, 36)
+EIS_ARC_BAND_HZ = (0.1, 1e5)
+#: Most paper cycles an EIS may be preceded by (each is a full DFN solve).
+EIS_MAX_CYCLES = 50
+
+
+def blocking(preset, *, temperature=BLOCKING_TEMPERATURE_C, model="DFN", mechanics=True,
+             **conditions) -> dict:
+    """Effective ionic and electronic conductivity [S/cm] of the working composite
+    from virtual electron- and ion-blocking DC measurements (module docstring)."""
+    p = get_preset(preset)
+    if p.cell != "half":
+        raise SimulationError(f"blocking cells are measured on a half-cell preset's composite; {preset!r} "
+                              "is a full cell")
+    cond = _conditions(preset, model, mechanics, temperature=temperature, **conditions)
+    pv = parameter_values(cond)
+    m = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"])
+    sim = pybamm.Simulation(m, parameter_values=pv, experiment=pybamm.Experiment(["Rest for 1 second"]),
+                            solver=pybamm.IDAKLUSolver(**solver_tolerances(cond["model"])))
+    with quiet_solver():
+        sol = sim.solve()
+    x = sol["x_p [m]"].entries[:, 0]
+    B_e = sol["Positive electrolyte transport efficiency"].entries[:, 0]
+    B_s = sol["Positive electrode transport efficiency"].entries[:, 0]
+    T = 273.15 + cond["temperature_C"]
+    kappa = pv.evaluate(pv["Electrolyte conductivity [S.m-1]"](pybamm.Scalar(1000.0), pybamm.Scalar(T)))
+    sigma_s = pv["Positive electrode conductivity [S.m-1]"]
+    L = pv["Positive electrode thickness [m]"]
+    area = pv["Electrode height [m]"] * pv["Electrode width [m]"]
+    out = {"measurement": "blocking cells", "conditions": _public(cond), "thickness_um": L * 1e6}
+    for name, sigma in (("ionic", kappa * B_e), ("electronic", sigma_s * B_s)):
+        resistance = _series_resistance(x, sigma, L) / area
+        out[f"{name}_resistance_Ohm"] = float(resistance)
+        out[f"{name}_conductivity_S_cm"] = float(L / (resistance * area) / 100.0)
+    return out
+
+
+def _series_resistance(x_centres, sigma, L) -> float:
+    """int_0^L dx / sigma(x) [Ohm.m2] of a finite-volume profile (cell-centred values)."""
+    edges = np.r_[0.0, 0.5 * (x_centres[1:] + x_centres[:-1]), L]
+    return float(np.sum(np.diff(edges) / np.asarray(sigma)))
+
+
+def eis(preset, *, soc=0.5, cycles=0, frequencies_hz=EIS_FREQUENCIES_HZ, mechanics=True, **conditions) -> dict:
+    """Impedance spectrum of ``preset`` (DFN) at ``soc`` and the interfacial arc [Ohm].
+
+    The cell runs ``cycles`` of its paper's cycle (the preset's C-rate and window), is
+    brought to ``soc`` (fraction of the 1C capacity, or the end of its window) at 0.1C
+    and rested, as in the lab, so that contact and isolation states carry their
+    history; the rested state is then linearised.
+    (The SPMe with a differential surface form drives the SE "concentration" negative
+    on charge in these cells, so EIS uses the DFN.)
+    """
+    from ssbsim.models import composite_cell_model
+
+    from .characterise import _approach
+
+    p = get_preset(preset)
+    cond = _conditions(preset, "DFN", mechanics, **conditions)
+    pv = parameter_values(cond)
+    m = composite_cell_model("DFN", p.cell, p.positive_phases, p.negative_phases,
+                             mechanics=cond["mechanics"], extra_options={"surface form": "differential"})
+    from .protocol import paper_cycle
+
+    if isinstance(cycles, bool) or not isinstance(cycles, int) or not 0 <= cycles <= EIS_MAX_CYCLES:
+        raise InputError(f"EIS cycles={cycles!r} is outside the allowed range: 0 to {EIS_MAX_CYCLES}")
+    steps = [paper_cycle(p.working, p.c_rate, *p.window_V, p.cv_cutoff)] * cycles + _approach(preset, soc)
+    sim = pybamm.Simulation(m, parameter_values=pv, experiment=pybamm.Experiment(steps),
+                            solver=pybamm.IDAKLUSolver(**solver_tolerances("DFN", retry=True)))
+    f = np.asarray(frequencies_hz, float)
+    with quiet_solver():
+        rested = sim.solve()
+        if len(rested.cycles) < len(steps) or len(rested.cycles[-1].steps) < len(steps[-1]):
+            raise SimulationError(f"EIS of {preset}: the approach to SOC {soc:g} stopped ({rested.termination})")
+        z = np.asarray(pybamm.EISSimulation(m.set_initial_conditions_from(rested, inplace=False),
+                                            parameter_values=pv).solve(f).impedance)
+    lo, hi = EIS_ARC_BAND_HZ
+    band = (f >= lo) & (f <= hi)
+    r_int = float(z.real[band][np.argmin(f[band])] - z.real[band][np.argmax(f[band])])
+    volume = "X-averaged positive electrode active material volume fraction"
+    return {"measurement": "EIS", "conditions": _public(cond), "soc": soc, "cycles_before": cycles,
+            "voltage_V": float(rested["Voltage [V]"].entries[-1]),
+            "active_material_volume_fraction": float(rested[volume].entries[-1]),
+            "frequency_Hz": f.tolist(), "Z_real_Ohm": z.real.tolist(), "Z_imag_Ohm": z.imag.tolist(),
+            "high_frequency_resistance_Ohm": float(z.real[np.argmax(f)]),
+            "interfacial_resistance_Ohm": r_int, "arc_band_Hz": [lo, hi]}
+
+
+def _has(sol, key) -> bool:
+    try:
+        sol[key]
+        return True
+    except (KeyError, TypeError):
+        return False

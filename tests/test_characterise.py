@@ -1,0 +1,167 @@
+"""Virtual characterisation: GITT (Weppner-Huggins), DC-IR, blocking cells, EIS."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from ssbsim.models import binder_coverage as bc
+from ssbsim.parameter_sets import emley2023
+from ssbsim.parameter_sets.materials import LPSCL
+from ssbsim.simulator import characterise as ch
+from ssbsim.simulator import characterise_cells as cc
+from ssbsim.simulator.cli import main
+from ssbsim.simulator.errors import InputError
+
+
+def test_weppner_huggins_recovers_d_of_the_exact_planar_transient():
+    """Planar semi-infinite diffusion into a slab of V/S = l under flux J with a linear
+    OCP slope k: V = E0 + IR + 2 k J sqrt(t / (pi D)), dEs = k J tau / l; the analysis
+    must return D and the IR drop exactly."""
+    D, l, k, J, ir, tau = 3e-15, 2e-6, 0.02, 1e-3, 0.05, 600.0
+    t = np.linspace(0, tau, 601)
+    v = 3.7 + ir + 2 * k * J * np.sqrt(t / (np.pi * D))
+    v[0] = 3.7
+    r = ch.weppner_huggins(t, v, 3.7, 3.7 + k * J * tau / l, l)
+    assert r["D_app_m2_s"] == pytest.approx(D, rel=1e-9)
+    assert r["ir_drop_V"] == pytest.approx(ir, rel=1e-9)
+    r4 = ch.weppner_huggins(t, v, 3.7, 3.7 + 0.5 * k * J * tau / l, l)  # area halved -> D_app / 4
+    assert r4["D_app_m2_s"] == pytest.approx(D / 4, rel=1e-9)
+
+
+def test_gitt_on_spme_without_mechanics_reads_the_particle_diffusivity():
+    """Where solid diffusion is the cell's only slow process (SPMe, no mechanics), the
+    Weppner-Huggins D_app of 1-minute pulses lies within a factor 2 of the NCM811
+    diffusivity at 30 C (the spherical particle and the pulse length make it approximate)."""
+    g = ch.gitt("jo2024-cathode", model="SPMe", mechanics=False, pulse_min=1.0, pulses=1, rest_min=30.0)
+    d_material = 4e-15 * np.exp(3.0e4 / 8.314 * (1 / 298.15 - 1 / 303.15))
+    assert g["particle_radius_m"] == 5e-6
+    assert 0.5 < g["D_app_m2_s"] / d_material < 2.0, g
+
+
+@pytest.fixture(scope="module")
+def jo_gitt_areas():
+    return ch.gitt_active_area("jo2024-cathode", [0.5, 1.5, 2.5], pulses=2)  # DFN with mechanics
+
+
+def test_gitt_sees_the_binder_coverage_in_the_pulse_jump(jo_gitt_areas):
+    """The coverage enters the model's kinetics: the pulses' IR drop grows with binder."""
+    ir = [r["ir_drop_V"] for r in jo_gitt_areas["rows"]]
+    assert ir[0] < ir[1] < ir[2]
+
+
+def test_gitt_says_when_its_rests_have_not_relaxed(jo_gitt_areas):
+    """Jo's cathode in the DFN relaxes through its slow composite ionic network for hours:
+    1 h rests are flagged; with 100x the ionic conductivity they are not."""
+    assert all("not relaxed" in r["notes"][0] for r in jo_gitt_areas["rows"])
+    tau = "Positive electrode tortuosity factor (electrolyte)"
+    from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+
+    fast = ch.gitt("jo2024-cathode", mechanics=False, pulses=1, parameters={
+        tau: parameter_values(resolve_conditions("jo2024-cathode"))[tau] / 100})
+    assert fast["notes"] == [] and fast["pulses"][0]["rest_drift_fraction"] < ch.RELAXED_DRIFT_FRACTION
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 19 finding: the binder coverage is PyBaMM's interface utilisation, which scales "
+    "only the exchange current; Li still enters each particle over its whole surface, so the "
+    "Weppner-Huggins transient does not see the lost area (SPMe, or DFN with 100x the ionic "
+    "conductivity: areas 1.000 at 0.5-2.5 wt%). The DFN's 'areas' (0.41-0.59) come from the "
+    "composite's slow ionic relaxation, which 1 h rests do not complete, not from coverage"))
+def test_virtual_gitt_recovers_the_coverage_law_area_within_0_05(jo_gitt_areas):
+    for r in jo_gitt_areas["rows"]:
+        assert r["relative_active_area_gitt"] == pytest.approx(
+            bc.relative_active_area(r["binder_content_wt_pct"], "wet"), abs=0.05)
+
+
+def test_dcir_grows_with_binder_content():
+    """Jo 2024: DC-IR from 10 s pulses rises with NBR content (fewer rates than Jo's six
+    to keep the test fast)."""
+    r = {w: ch.dcir("jo2024-cathode", binder_content=w, c_rates=(0.025, 0.25, 1.0)) for w in (0.5, 2.5)}
+    for x in r.values():
+        dv = [p["delta_V"] for p in x["pulses"]]
+        assert dv == sorted(dv) and x["resistance_Ohm"] > 0
+        assert x["area_specific_resistance_Ohm_cm2"] == pytest.approx(x["resistance_Ohm"])  # 1 cm2 cell
+    assert r[2.5]["resistance_Ohm"] > 1.1 * r[0.5]["resistance_Ohm"]
+
+
+@pytest.mark.parametrize("process, ionic_measured", [("wet", 3.3e-6), ("dry", 6.9e-5), ("none", 1.7e-4)])
+def test_blocking_cells_return_the_calibrated_conductivities(process, ionic_measured):
+    """Emley 2023 (blocking cells at 21 MPa, 30 C): the model's composite conductivities
+    come back within 10 % of the calibrated ones, and the ionic ones of the measured."""
+    r = cc.blocking("emley2023", process=process, pressure=21.0)
+    recipe = emley2023.CATHODE.with_binder(0.0 if process == "none" else 0.5, process,
+                                           emley2023.BINDER_BY_PROCESS[process])
+    ionic = recipe.ionic_conductivity(LPSCL.conductivity(303.15).evaluate()) / 100
+    assert r["ionic_conductivity_S_cm"] == pytest.approx(ionic, rel=0.10)
+    assert r["electronic_conductivity_S_cm"] == pytest.approx(recipe.electronic_conductivity() / 100, rel=0.10)
+    assert r["ionic_conductivity_S_cm"] == pytest.approx(ionic_measured, rel=0.10)
+
+
+def test_blocking_cell_measures_the_model_not_the_recipe():
+    """A doubled tortuosity in the parameter set halves the measured ionic conductivity."""
+    base = cc.blocking("emley2023", process="dry", pressure=21.0)
+    from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+
+    tau = parameter_values(resolve_conditions("emley2023", process="dry"))[
+        "Positive electrode tortuosity factor (electrolyte)"]
+    r = cc.blocking("emley2023", process="dry", pressure=21.0,
+                    parameters={"Positive electrode tortuosity factor (electrolyte)": 2 * tau})
+    assert r["ionic_conductivity_S_cm"] == pytest.approx(base["ionic_conductivity_S_cm"] / 2, rel=1e-6)
+
+
+@pytest.fixture(scope="module")
+def kwon_eis():
+    return {p: cc.eis("kwon2022", pressure=p, soc=0.9) for p in (2.0, 70.0)}
+
+
+def test_eis_interfacial_arc_larger_at_2_than_at_70_mpa(kwon_eis):
+    """Kwon 2022 at SOC 0.9, charged from pristine at 0.1C: contact lost at 2 MPa enlarges
+    the interfacial arc."""
+    low, high = kwon_eis[2.0], kwon_eis[70.0]
+    assert low["interfacial_resistance_Ohm"] > 1.1 * high["interfacial_resistance_Ohm"]
+    assert low["high_frequency_resistance_Ohm"] >= high["high_frequency_resistance_Ohm"]
+
+
+def test_eis_arc_grows_with_a_weaker_binder_and_with_cycles_at_2_mpa(kwon_eis):
+    """At 2 MPa the linear (pristine) BR loses more contact than the vulcanized network,
+    and the loss accumulates over cycles (Kwon 2022's trends)."""
+    base = kwon_eis[2.0]["interfacial_resistance_Ohm"]
+    vulcanized = cc.eis("kwon2022", binder="vulcanized", pressure=2.0, soc=0.9)
+    cycled = cc.eis("kwon2022", pressure=2.0, soc=0.9, cycles=2)
+    assert vulcanized["interfacial_resistance_Ohm"] < base < cycled["interfacial_resistance_Ohm"]
+    assert cycled["cycles_before"] == 2
+
+
+def test_eis_spectrum_is_capacitive_and_ordered(kwon_eis):
+    r = kwon_eis[70.0]
+    f, zr, zi = (np.array(r[k]) for k in ("frequency_Hz", "Z_real_Ohm", "Z_imag_Ohm"))
+    assert np.all(np.diff(f) > 0) and np.all(zi <= 1e-9)  # -Im Z >= 0 everywhere
+    assert zr[0] > zr[-1] > 0  # the real part falls from low to high frequency
+    assert r["high_frequency_resistance_Ohm"] == pytest.approx(zr[-1])
+
+
+def test_cli_characterise_json_figures_and_errors(tmp_path):
+    res = CliRunner().invoke(main, ["characterise", "blocking", "--preset", "emley2023", "--pressure", "21",
+                                    "--process", "dry", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["conditions"]["process"] == "dry" and d["ionic_conductivity_S_cm"] == pytest.approx(6.74e-5, rel=0.01)
+    fig = tmp_path / "gitt.png"
+    res = CliRunner().invoke(main, ["characterise", "gitt", "--preset", "jo2024-cathode", "--model", "SPMe",
+                                    "--no-mechanics", "--binder-content", "0.5", "--binder-content", "2.5",
+                                    "--pulses", "1", "--json", "--figure", str(fig)])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)["rows"]
+    assert [r["binder_content_wt_pct"] for r in rows] == [0.5, 2.5]
+    assert rows[1]["relative_active_area_law"] == pytest.approx(bc.relative_active_area(2.5, "wet"))
+    assert fig.read_bytes()[:4] == b"\x89PNG"
+    res = CliRunner().invoke(main, ["characterise", "dcir", "--preset", "jo2024-cathode", "--c-rates", "0.1,x"])
+    assert res.exit_code == 2 and "--c-rates='0.1,x' is not" in res.output
+    res = CliRunner().invoke(main, ["characterise", "eis", "--preset", "kwon2022", "--model", "spme"])
+    assert res.exit_code == 2 and "--model SPMe: characterise eis runs the DFN" in res.output
+    res = CliRunner().invoke(main, ["characterise", "blocking", "--preset", "emley2023", "--figure", "x.png"])
+    assert res.exit_code == 2 and "draws no figure" in res.output
+    with pytest.raises(InputError, match="GITT pulses=0 is outside"):
+        ch.gitt("jo2024-cathode", pulses=0)
