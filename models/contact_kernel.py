@@ -11,7 +11,8 @@ loops. Results agree with the NumPy reference to rounding (tests: 1e-10).
 
 Particles are independent given the drivers, so the loop is ``prange`` over particles
 (threads: ``numba.set_num_threads`` / NUMBA_NUM_THREADS), then time steps, the states of
-one particle in registers.
+one particle in registers; the factors all particles share in a step (creep velocity,
+closure per radius) are evaluated once per step (``contact_law.step_factors``).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ NUMBA = backend({"exp": _exp, "fmax": _fmax, "fmin": _fmin, "power": _power, "to
                 wrap=lambda f: numba.njit(inline="always")(f))
 _implicit_step = NUMBA.implicit_step
 _particle_terms = NUMBA.particle_terms
+_step_factors = NUMBA.step_factors
 _aggregates = NUMBA.aggregates
 
 
@@ -61,14 +63,19 @@ _aggregates = NUMBA.aggregates
 def _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, dt, T, p):
     n = R.shape[0]
     m = s.shape[0]
+    v_cr = np.empty(m)  # the factors every particle shares, once per step
+    ratio = np.empty(m)
+    for k in range(m):
+        v_cr[k], ratio[k] = _step_factors(p, P_eff[k], T)
     phi = np.empty(n)
     g = np.empty(n)
     for i in numba.prange(n):
         ci, di, vi, zi, Ri = c[i], d[i], v[i], z[i], R[i]
         for k in range(m):
-            ci, di, vi, zi = _implicit_step(p, dt, Ri, ci, di, vi, zi, s[k], s_max[k], P_eff[k], T, chi[k], zeta[k])
+            ci, di, vi, zi = _implicit_step(p, dt, Ri, ci, di, vi, zi, s[k], s_max[k], v_cr[k], ratio[k], chi[k],
+                                            zeta[k])
         c[i], d[i], v[i], z[i] = ci, di, vi, zi
-        terms = _particle_terms(p, Ri, ci, di, zi, s[m - 1], s_max[m - 1], P_eff[m - 1], T, chi[m - 1], 0.0)
+        terms = _particle_terms(p, Ri, ci, di, zi, s[m - 1], s_max[m - 1], v_cr[m - 1], ratio[m - 1], chi[m - 1], 0.0)
         g[i] = terms[3]
         phi[i] = terms[6]
     return phi, g

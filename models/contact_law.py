@@ -163,18 +163,24 @@ def creep_velocity(p, P_eff, T):
     return p.creep_velocity_m_s * arrhenius * power(fmax(P_eff, 0.0) / 1e6, p.creep_exponent)
 
 
-def closure_length(R, P_eff, p):
-    """delta = R (P+ / E_f)^m [m]: the elastic approach of a particle and the SE pressed at
-    P_eff (Hertz: m = 2/3 with the contact force ~ P R^2 of Rumpf's force transmission)."""
-    return R * power(fmax(P_eff, 0.0) / p.framework_modulus_Pa, p.closure_exponent)
+def closure_ratio(P_eff, p):
+    """delta / R = (P+ / E_f)^m [-]: the elastic approach of a particle and the SE pressed
+    at P_eff, per unit radius (Hertz: m = 2/3 with the contact force ~ P R^2 of Rumpf's
+    force transmission)."""
+    return power(fmax(P_eff, 0.0) / p.framework_modulus_Pa, p.closure_exponent)
 
 
-def contact_fraction(g, R, P_eff, p):
+def contact_from_closure(g, delta, p):
     """phi = (delta + g_s) / (delta + g_s + g) [-]: the surface fraction whose local
     elastic closure (exponentially distributed about delta) exceeds its local opening
     (exponentially distributed about the mean gap g)."""
-    delta = closure_length(R, P_eff, p) + p.gap_regularisation_m
+    delta = delta + p.gap_regularisation_m
     return delta / (delta + g)
+
+
+def contact_fraction(g, R, P_eff, p):
+    """phi of a particle (or interface) of radius R with mean gap g at pressure P_eff."""
+    return contact_from_closure(g, R * closure_ratio(P_eff, p), p)
 
 
 def isolation_probability(phi, p):
@@ -182,18 +188,24 @@ def isolation_probability(phi, p):
     return power(fmax(1.0 - phi, 0.0), p.coordination_number)
 
 
-def particle_terms(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta):
-    """Per-particle terms: (open gap, over-closure, damage opening+, gap g, creep rate per
-    unit gap v_cr / (g + g_s), void rate dv/dt, contact fraction phi, isolation rate dz/dt)."""
+def step_factors(p, P_eff, T):
+    """What every particle shares in a step: (v_cr [m.s-1], delta / R [-])."""
+    return creep_velocity(p, P_eff, T), closure_ratio(P_eff, p)
+
+
+def particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta):
+    """Per-particle terms given the step's factors (:func:`step_factors`): (open gap,
+    over-closure, damage opening+, gap g, creep rate per unit gap v_cr / (g + g_s), void
+    rate dv/dt, contact fraction phi, isolation rate dz/dt)."""
     y = R * (s_max - s) - c
     open_gap = relu_h(y, p.smoothing_m)
     over = relu_h(-y, p.smoothing_m)
     d_pos = relu_h(d, p.smoothing_m)
     g = open_gap + d_pos
-    creep = creep_velocity(p, P_eff, T) / (g + p.gap_regularisation_m)
+    creep = v_cr / (g + p.gap_regularisation_m)
     expand = relu_h(s - s_max, p.strain_smoothing)
     dv = p.void_coefficient * chi * (p.yield_rate_s * over + R * (p.max_relaxation_rate_s * expand))
-    phi = contact_fraction(g, R, P_eff, p)
+    phi = contact_from_closure(g, R * ratio, p)
     b = isolation_probability(phi, p)
     dz = p.isolation_rate_s * relu_h(b + zeta * (1.0 - b) - z, p.fraction_smoothing)
     return open_gap, over, d_pos, g, creep, dv, phi, dz
@@ -201,7 +213,8 @@ def particle_terms(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta):
 
 def particle_rates(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta):
     """Continuous-time rates (dc, dd, dv, dz) and (phi, g): what PyBaMM integrates."""
-    open_gap, over, d_pos, g, creep, dv, phi, dz = particle_terms(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta)
+    v_cr, ratio = step_factors(p, P_eff, T)
+    open_gap, over, d_pos, g, creep, dv, phi, dz = particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta)
     return creep * open_gap - p.yield_rate_s * over, dv - creep * d_pos, dv, dz, phi, g
 
 
@@ -210,12 +223,12 @@ def running_max_rate(p, s, s_max):
     return p.max_relaxation_rate_s * relu_h(s - s_max, p.strain_smoothing)
 
 
-def implicit_step(p, dt, R, c, d, v, z, s, s_max, P_eff, T, chi, zeta):
-    """One step of length dt: creep closure implicit (f = dt v_cr / (g + g_s); the open
-    gap and the damage opening shrink by 1 / (1 + f)), the rest explicit. Consistent
-    with :func:`particle_rates` as dt -> 0; needs dt k_y <= 1 and dt r_iso <= 1.
-    Returns the new (c, d, v, z)."""
-    open_gap, over, d_pos, g, creep, dv, phi, dz = particle_terms(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta)
+def implicit_step(p, dt, R, c, d, v, z, s, s_max, v_cr, ratio, chi, zeta):
+    """One step of length dt given the step's factors (:func:`step_factors`): creep
+    closure implicit (f = dt v_cr / (g + g_s); the open gap and the damage opening shrink
+    by 1 / (1 + f)), the rest explicit. Consistent with :func:`particle_rates` as
+    dt -> 0; needs dt k_y <= 1 and dt r_iso <= 1. Returns the new (c, d, v, z)."""
+    open_gap, over, d_pos, g, creep, dv, phi, dz = particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta)
     f = dt * creep
     return (c + open_gap * f / (1.0 + f) - dt * p.yield_rate_s * over,
             (d + dt * dv) / (1.0 + f), v + dt * dv, fmin(z + dt * dz, 1.0))
@@ -233,8 +246,9 @@ def aggregates(R, weights, z, phi, g, v, dz):
             total(3.0 * wV / R * (g + v)), total(wA * g), total(wV * dz))
 
 
-LAW_FUNCTIONS = (relu_h, creep_velocity, closure_length, contact_fraction, isolation_probability, particle_terms,
-                 particle_rates, running_max_rate, implicit_step, aggregates)
+LAW_FUNCTIONS = (relu_h, creep_velocity, closure_ratio, contact_from_closure, contact_fraction,
+                 isolation_probability, step_factors, particle_terms, particle_rates, running_max_rate,
+                 implicit_step, aggregates)
 OPERATIONS = ("exp", "fmax", "fmin", "power", "total")
 
 
@@ -330,10 +344,12 @@ def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLa
     zeta = np.zeros(len(s)) if zeta is None else zeta
     T = p.creep_reference_temperature_K if T is None else T
     for k in range(len(s)):
-        c[:], d[:], v[:], z[:] = NUMPY.implicit_step(k_, dt, R, c, d, v, z, s[k], s_max[k], P_eff[k], T, chi[k],
+        v_cr, ratio = NUMPY.step_factors(k_, P_eff[k], T)
+        c[:], d[:], v[:], z[:] = NUMPY.implicit_step(k_, dt, R, c, d, v, z, s[k], s_max[k], v_cr, ratio, chi[k],
                                                      zeta[k])
     k = len(s) - 1
-    _, _, _, g, _, _, phi, _ = NUMPY.particle_terms(k_, R, c, d, z, s[k], s_max[k], P_eff[k], T, chi[k], 0.0)
+    v_cr, ratio = NUMPY.step_factors(k_, P_eff[k], T)
+    _, _, _, g, _, _, phi, _ = NUMPY.particle_terms(k_, R, c, d, z, s[k], s_max[k], v_cr, ratio, chi[k], 0.0)
     return phi, g
 
 

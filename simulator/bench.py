@@ -170,12 +170,12 @@ def _python_loop_time(n, steps):
     s = (-0.012 * np.sin(np.linspace(0, np.pi, steps))).tolist()
     s_max, _ = running_max_series(np.array(s), 0.0, 10.0, p)
     s_max = s_max.tolist()
-    T = p.creep_reference_temperature_K
+    factors = PYTHON.step_factors(k, 2e6, p.creep_reference_temperature_K)
     t = time.perf_counter()
     for Ri in R.tolist():
         c = d = v = z = 0.0
         for j in range(steps):
-            c, d, v, z = PYTHON.implicit_step(k, 10.0, Ri, c, d, v, z, s[j], s_max[j], 2e6, T, 0.8, 0.0)
+            c, d, v, z = PYTHON.implicit_step(k, 10.0, Ri, c, d, v, z, s[j], s_max[j], *factors, 0.8, 0.0)
     assert math.isfinite(c)
     return time.perf_counter() - t
 
