@@ -19,37 +19,21 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pybamm
 from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from test_fit_cycler_files import TAU, write_mpt  # noqa: E402
+from test_fit_cycler_files import TAU, synthetic_charges  # noqa: E402
 
-from ssbsim.models import composite_cell_model  # noqa: E402
 from ssbsim.simulator.cli import main as cli  # noqa: E402
-from ssbsim.simulator.cycler import TimeSeries, current_driven_simulation, model_voltage  # noqa: E402
-from ssbsim.simulator.simulation import parameter_values, resolve_conditions, solver_tolerances  # noqa: E402
 
 PRESSURES_MPA = (70.0, 7.0, 2.0)
 FACTOR = 1.8
 
 
 def main():
-    rng = np.random.default_rng(2)
     with tempfile.TemporaryDirectory() as tmp:
-        args, nominal = [], None
-        for p in PRESSURES_MPA:
-            pv = parameter_values(resolve_conditions("kwon2022", pressure=p, model="SPMe"))
-            nominal = pv[TAU]
-            t = np.linspace(0, 6000, 200)
-            ts = TimeSeries(t, np.full_like(t, -0.3 * pv["Nominal cell capacity [A.h]"]), np.zeros_like(t), "")
-            pv[TAU] = nominal * FACTOR
-            sim = current_driven_simulation(composite_cell_model("SPMe", "half", mechanics=True), pv, ts,
-                                            solver=pybamm.IDAKLUSolver(**solver_tolerances("SPMe")))
-            v = model_voltage(sim, ts) + rng.normal(0, 0.002, t.shape)
-            f = write_mpt(Path(tmp) / f"charge_{p:g}MPa.mpt", t, ts.current_A, v)
-            args += ["--cycler", str(f), "--cycler-pressure", f"{p:g}"]
+        files, nominal = synthetic_charges(Path(tmp), PRESSURES_MPA, FACTOR, seed=2)
+        args = [a for f, p in zip(files, PRESSURES_MPA) for a in ("--cycler", str(f), "--cycler-pressure", f"{p:g}")]
         t0 = time.perf_counter()
         res = CliRunner().invoke(cli, ["fit", "--preset", "kwon2022", *args, "--voltage-sigma", "0.002",
                                        "--param", f"{TAU}:{nominal / 5}:{nominal * 10}:log:{nominal}",

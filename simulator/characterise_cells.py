@@ -29,7 +29,7 @@ import numpy as np
 import pybamm
 
 from .characterise import _conditions, _public
-from .errors import InputError, SimulationError, check_range
+from .errors import InputError, SimulationError
 from .presets import get_preset
 from .simulation import _model, parameter_values, quiet_solver, solver_tolerances
 

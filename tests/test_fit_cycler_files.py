@@ -27,15 +27,17 @@ def write_mpt(path, t_s, current_A, voltage_V):
     return path
 
 
-def test_joint_fit_recovers_tortuosity_from_two_biologic_text_files(tmp_path, factor=1.8):
-    pytest.importorskip("galvani")
+def synthetic_charges(folder, pressures, factor, seed):
+    """0.3C charges of the Kwon 2022 half cell (SPMe, contact mechanics) with the SE
+    network's tortuosity ``factor`` x the preset's and 2 mV noise, written as EC-Lab text
+    files, one per pressure. Returns (files, the preset's tortuosity)."""
     from ssbsim.models import composite_cell_model
     from ssbsim.simulator.cycler import TimeSeries, current_driven_simulation, model_voltage
     from ssbsim.simulator.simulation import parameter_values, resolve_conditions, solver_tolerances
 
     files, nominal = [], None
-    rng = np.random.default_rng(1)
-    for pressure in (70.0, 7.0):
+    rng = np.random.default_rng(seed)
+    for pressure in pressures:
         pv = parameter_values(resolve_conditions("kwon2022", pressure=pressure, model="SPMe"))
         nominal = pv[TAU]
         t = np.linspace(0, 6000, 200)
@@ -44,7 +46,13 @@ def test_joint_fit_recovers_tortuosity_from_two_biologic_text_files(tmp_path, fa
         sim = current_driven_simulation(composite_cell_model("SPMe", "half", mechanics=True), pv, ts,
                                         solver=pybamm.IDAKLUSolver(**solver_tolerances("SPMe")))
         v = model_voltage(sim, ts) + rng.normal(0, 0.002, t.shape)
-        files.append(write_mpt(tmp_path / f"charge_{pressure:g}MPa.mpt", t, ts.current_A, v))
+        files.append(write_mpt(folder / f"charge_{pressure:g}MPa.mpt", t, ts.current_A, v))
+    return files, nominal
+
+
+def test_joint_fit_recovers_tortuosity_from_two_biologic_text_files(tmp_path, factor=1.8):
+    pytest.importorskip("galvani")
+    files, nominal = synthetic_charges(tmp_path, (70.0, 7.0), factor, seed=1)
     d = read_cycler_file(files[0])  # the file reads back with EC-Lab's sign undone
     assert d.format == "BioLogic .mpt" and np.all(d.current_A < 0) and len(d) == 200
     out = tmp_path / "fit.json"

@@ -7,7 +7,7 @@ import pytest
 
 from ssbsim.models import layer_decohesion as ld
 from ssbsim.models import strain
-from ssbsim.parameter_sets import choi2025, jo2024
+from ssbsim.parameter_sets import jo2024
 from ssbsim.parameter_sets.mechanics import SE_CONTACT
 
 E_F = SE_CONTACT["Composite layer modulus [Pa]"]
