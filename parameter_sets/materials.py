@@ -16,6 +16,8 @@ import pybamm
 
 from ssbsim.models import strain
 
+from .ncm_diffusivity import NCM_DIFFUSIVITY
+
 F = 96485.33212  # [C.mol-1]
 R = 8.314462618  # [J.mol-1.K-1]
 T_REF = 298.15  # [K]
@@ -81,16 +83,14 @@ class ActiveMaterial:
     # capacity a paper measured for its material in its voltage window (choi2025)
     specific_capacity_mAh_g: float
     density_kg_m3: float
-    particle_radius_m: float
-    diffusivity_m2_s: float
+    particle_radius_m: float  # the diffusion length (secondary particle or single crystal)
+    # A constant D [m2.s-1] (Arrhenius with `diffusivity_activation_energy_J_mol`), or a
+    # law D(sto, T) [m2.s-1] that carries its own temperature dependence
+    # (``ncm_diffusivity.NcmDiffusivity``).
+    diffusivity_m2_s: float | Callable
     exchange_current_rate_constant: float  # k in j0 = k sqrt(c_e c_s (c_max - c_s)) [A.m-2.(m3.mol-1)^1.5]
     diffusivity_activation_energy_J_mol: float = 3.0e4
     exchange_current_activation_energy_J_mol: float = 3.0e4
-    # Kinetic hindrance near full lithiation: D falls by `hindrance_decades` around
-    # x = `hindrance_onset_sto` (logistic, width `hindrance_width_sto`).
-    hindrance_decades: float = 0.0
-    hindrance_onset_sto: float = 1.0
-    hindrance_width_sto: float = 0.015
     volumetric_strain: Callable = strain.zero_strain  # eps_v(x), ``models.strain``
     contact_radius_m: float | None = None  # mechanical radius, default particle_radius_m
 
@@ -100,13 +100,11 @@ class ActiveMaterial:
         return self.specific_capacity_mAh_g * 3600.0 * self.density_kg_m3 / F  # mAh/g = Ah/kg
 
     def diffusivity(self, sto, T):
-        """D(x, T) = D0 10^(-n s(x)) exp(Ea/R (1/T_ref - 1/T)) [m2.s-1],
-        s(x) = 1 / (1 + exp(-(x - x_h) / w)) the hindrance switch."""
-        D = self.diffusivity_m2_s * _arrhenius(self.diffusivity_activation_energy_J_mol, T)
-        if self.hindrance_decades:
-            switch = 1 / (1 + pybamm.exp(-(sto - self.hindrance_onset_sto) / self.hindrance_width_sto))
-            D = D * 10 ** (-self.hindrance_decades * switch)
-        return D
+        """D(x, T) [m2.s-1]: the material's law D(x, T) if it has one, else
+        D0 exp(Ea/R (1/T_ref - 1/T)) with the constant D0 = ``diffusivity_m2_s``."""
+        if callable(self.diffusivity_m2_s):
+            return self.diffusivity_m2_s(sto, T)
+        return self.diffusivity_m2_s * _arrhenius(self.diffusivity_activation_energy_J_mol, T)
 
     def exchange_current_density(self, c_e, c_s_surf, c_s_max, T):
         return (
@@ -134,25 +132,22 @@ class SolidElectrolyte:
         )
 
 
-# Layered NCM: Chen2020 NMC811 kinetics and diffusion (PyBaMM ``Chen2020``: k = 3.42e-6,
-# D = 4e-15); theoretical capacity 1 Li per formula unit (275-278 mAh/g), crystal
-# density ~4.75 g/cm3. The first-cycle loss of NCM is kinetic (Kasnatscheew et al.,
-# PCCP 18 (2016) 3956): Li diffusion collapses by orders of magnitude near full
-# lithiation, so the lattice is not refilled at the end of the first discharge. We use
-# a 2-decade drop with onset x_h = 0.955, calibrated on the 0.05C first discharge of
-# Jo 2024 (194 mAh/g, 0.5 wt% NBR). Known limit: Chen2020's OCP reaches 4.3 V at
-# x ~ 0.27, so the first charge (~202 mAh/g) is below NCM811's measured ~225 mAh/g.
-_NCM = dict(hindrance_decades=2.0, hindrance_onset_sto=0.955)
-NCM811 = ActiveMaterial("NCM811", ncm811_ocp_Chen2020, 275.5, 4750.0, 5.0e-6, 4.0e-15, 3.42e-6,
-                        volumetric_strain=strain.ncm_strain("NCM811"), **_NCM)
-#: NCM711: its hindrance onset (x_h = 0.88, first-cycle CE ~85 %) is calibrated on Kwon
-#: 2022's 0.1C first discharge at 70 MPa, where contact is nearly complete.
-NCM711 = ActiveMaterial("NCM711", ncm811_ocp_Chen2020, 277.0, 4700.0, 5.0e-6, 4.0e-15, 3.42e-6,
-                        volumetric_strain=strain.ncm_strain("NCM711"),
-                        **(_NCM | {"hindrance_onset_sto": 0.88}))
-#: Single-crystal NMC83 (Emley 2023): d50 ~ 3.5 um.
-NMC83 = ActiveMaterial("NMC83", ncm811_ocp_Chen2020, 275.0, 4750.0, 1.75e-6, 4.0e-15, 3.42e-6,
-                       volumetric_strain=strain.ncm_strain("NMC83"), **_NCM)
+# Layered NCM: Chen2020 NMC811 kinetics (PyBaMM ``Chen2020``: k = 3.42e-6); theoretical
+# capacity 1 Li per formula unit (275-278 mAh/g), crystal density ~4.75 g/cm3. Li
+# diffusion follows the measured, concentration-dependent D(x) of
+# ``ncm_diffusivity.NCM_DIFFUSIVITY``: D falls by ~1.4 decades as x -> 1, so the lattice
+# is not refilled at the end of the first discharge (the first-cycle loss of NCM is
+# kinetic, Kasnatscheew et al., PCCP 18 (2016) 3956) and the discharge ends in a tail.
+# Known limit: Chen2020's OCP reaches 4.3 V at x ~ 0.27, so the first charge
+# (~202 mAh/g) is below NCM811's measured ~225 mAh/g, and NCM711 uses NCM811's OCP.
+NCM811 = ActiveMaterial("NCM811", ncm811_ocp_Chen2020, 275.5, 4750.0, 5.0e-6, NCM_DIFFUSIVITY, 3.42e-6,
+                        volumetric_strain=strain.ncm_strain("NCM811"))
+#: NCM711 (Kwon 2022): the same D(x) as NCM811 (no NCM711 data; Ni-rich layered oxide).
+NCM711 = ActiveMaterial("NCM711", ncm811_ocp_Chen2020, 277.0, 4700.0, 5.0e-6, NCM_DIFFUSIVITY, 3.42e-6,
+                        volumetric_strain=strain.ncm_strain("NCM711"))
+#: Single-crystal NMC83 (Emley 2023): d50 ~ 3.5 um, the crystal is the diffusion length.
+NMC83 = ActiveMaterial("NMC83", ncm811_ocp_Chen2020, 275.0, 4750.0, 1.75e-6, NCM_DIFFUSIVITY, 3.42e-6,
+                       volumetric_strain=strain.ncm_strain("NMC83"))
 #: Graphite: 372 mAh/g (LiC6), 2260 kg/m3; kinetics and D from Chen2020 (k = 6.48e-7).
 GRAPHITE = ActiveMaterial(
     "graphite", graphite_ocp_Ai2020, 372.0, 2260.0, 5.86e-6, 3.3e-14, 6.48e-7,

@@ -27,8 +27,9 @@ CYCLES_RANGE = (1, 1000)
 # IDAKLU tolerances per model, chosen so that the first-cycle discharge capacity is
 # converged to < 0.05 mAh/g (Kwon 2022, 2-70 MPa; tests/test_simulation.py): the DFN is at
 # PyBaMM's defaults; the SPM / SPMe at the defaults scatter by up to 0.4 mAh/g where the
-# NCM's kinetic hindrance makes the end of discharge a cliff, which is larger than the
-# differences between binders at high pressure. A failed solve is retried 10x tighter.
+# end of discharge is steep (NCM's diffusivity falls as x -> 1 while its OCP stays above
+# 3.49 V), which is larger than the differences between binders at high pressure. A
+# failed solve is retried 10x tighter.
 SOLVER_TOLERANCES = {"DFN": {"rtol": 1e-4, "atol": 1e-6},
                      "SPMe": {"rtol": 1e-5, "atol": 1e-7},
                      "SPM": {"rtol": 1e-5, "atol": 1e-7}}
