@@ -50,7 +50,7 @@ from ssbsim.models.layer_decohesion import SE_FRACTURE_ENERGY_J_M2
 
 #: Fraction eta of the binder-held electrode's compressive strength that acts as holding
 #: traction (fitted on row kwon2022-q1-vulcanized-2MPa by scripts/calibrate_contact.py).
-HOLDING_FRACTION_OF_STRENGTH = 0.67
+HOLDING_FRACTION_OF_STRENGTH = 0.50
 #: Energy scale of void-nucleation resistance [N/m] (calibrated on Jo 2024 porosity).
 GAMMA_CHI_N_M = 63.0
 #: Process-zone length turning a peel adhesion [N/m] into a traction [Pa].
@@ -60,7 +60,7 @@ SE_CONTACT = ContactLawParameters.numerical_defaults() | {
     "Solid electrolyte creep velocity at 1 MPa [m.s-1]": 1.0e-14,
     "Solid electrolyte creep stress exponent": 2.0,
     "Solid electrolyte creep activation energy [J.mol-1]": 3.7e4,
-    "Composite framework modulus [Pa]": 9.85e7,
+    "Composite framework modulus [Pa]": 1.06e8,
     "Contact closure pressure exponent": 2.0 / 3.0,
     "Active particle contact coordination number": 1.0,
     "Contact isolation rate [s-1]": 1e-2,
