@@ -53,7 +53,11 @@ integration alone).
 
 **The goal** is ``mechanics_overhead_ratio`` = warm median (mechanics) / warm median (no
 mechanics) <= 1.3 (``goal_met``). ``integration_time_ratio`` is the same ratio computed on
-the IDAS integration time alone.
+the IDAS integration time alone. The two models integrate different physics where contact
+is lost (at 2 MPa particles isolate near the top of charge, which the model without
+mechanics does not do), so IDAS takes a different number of steps;
+``per_step_ratio`` = (warm median / IDAS steps) with mechanics over the same without is
+the cost of the mechanics themselves, and ``per_step_goal_met`` judges it on the same 1.3.
 
 Also reported:
 
@@ -312,6 +316,9 @@ def run(model: str, pressure: float, repeats: int, warmup: int, size_classes: in
                                    / statistics.median(plain.warm_integration_s)),
         "warm_solves_rebuild": False,  # checked after every warm solve (raises otherwise)
     }
+    res["step_count_ratio"] = mech.stats["steps"] / plain.stats["steps"]
+    res["per_step_ratio"] = ratio / res["step_count_ratio"]
+    res["per_step_goal_met"] = res["per_step_ratio"] <= GOAL_RATIO
     for name, c in cases.items():
         s = c.structure[c.discharge_key]
         res |= {
@@ -400,6 +407,8 @@ def print_table(res: dict) -> None:
     print(f"mechanics_overhead_ratio (warm median) = {res['mechanics_overhead_ratio']:.2f} "
           f"(goal <= {GOAL_RATIO}: {verdict}); ratio of min times = {res['ratio_of_min_times']:.2f}; "
           f"IDAS integration-time ratio = {res['integration_time_ratio']:.2f}")
+    print(f"IDAS steps with / without mechanics = {res['step_count_ratio']:.2f}; per-step ratio = "
+          f"{res['per_step_ratio']:.2f} (goal <= {GOAL_RATIO}: {'met' if res['per_step_goal_met'] else 'NOT met'})")
 
 
 def main(argv=None) -> int:
