@@ -52,26 +52,49 @@ def load_cycler_csv(path, time="time", current="current", voltage="voltage", tim
     The channels are checked against their declared units (:func:`check_plausible`);
     the current only if the cell's nominal capacity ``capacity_Ah`` is given.
     """
-    path = Path(path)
+    check_units(time_unit, current_unit, voltage_unit)
+    data = read_csv_columns(path, {"time": time, "current": current, "voltage": voltage}, increasing="time")
+    return series_from_columns(path, data, (time, current, voltage), (time_unit, current_unit, voltage_unit),
+                               charge_positive, capacity_Ah)
+
+
+def check_units(time_unit: str, current_unit: str, voltage_unit: str) -> None:
+    """InputError for a unit of a cycler channel that is not one of the allowed."""
     for option, unit, allowed in (("time unit", time_unit, TIME_UNITS), ("current unit", current_unit,
                                   CURRENT_UNITS), ("voltage unit", voltage_unit, VOLTAGE_UNITS)):
         if unit not in allowed:
             raise InputError(f"{option}={unit!r} is not one of {', '.join(allowed)}")
-    cols = {"time": time, "current": current, "voltage": voltage}
-    data = {k: [] for k in cols}
+
+
+def read_csv_columns(path, columns: dict, increasing: str | None = None) -> dict:
+    """{key: [numbers]} of a CSV's ``columns`` ({key: header}), the file read once.
+
+    One-line errors name the file for a missing column, a cell that is not a number, and
+    (``increasing``: a key) a value that does not increase."""
+    path = Path(path)
+    data = {k: [] for k in columns}
     with io.StringIO(read_text(path, "cycler file"), newline="") as fh:
         reader = csv.DictReader(fh)
-        missing = [c for c in cols.values() if c not in (reader.fieldnames or [])]
+        missing = [c for c in columns.values() if c not in (reader.fieldnames or [])]
         if missing:
             raise InputError(f"{path}: missing column(s) {', '.join(map(repr, missing))} "
                              f"(columns found: {', '.join(reader.fieldnames or [])})")
         for line, row in enumerate(reader, start=2):
-            for key, col in cols.items():
+            for key, col in columns.items():
                 x = parse_number(row[col], f"{path}, line {line}", col)
-                if key == "time" and data["time"] and x <= data["time"][-1]:
+                if key == increasing and data[key] and x <= data[key][-1]:
                     raise InputError(f"{path}, line {line}, column {col!r}: time {x} does not increase "
-                                     f"(previous {data['time'][-1]})")
+                                     f"(previous {data[key][-1]})")
                 data[key].append(x)
+    return data
+
+
+def series_from_columns(path, data: dict, names, units, charge_positive=False,
+                        capacity_Ah: float | None = None) -> TimeSeries:
+    """The :class:`TimeSeries` of ``data``'s "time", "current" and "voltage" lists
+    (:func:`read_csv_columns`) in SI, time from 0; ``names`` and ``units`` are the
+    columns' headers and declared units (checked by :func:`check_plausible`)."""
+    (_, current, voltage), (time_unit, current_unit, voltage_unit) = names, units
     if len(data["time"]) < 2:
         raise InputError(f"{path}: needs at least two rows of data")
     t = np.array(data["time"]) * TIME_UNITS[time_unit]

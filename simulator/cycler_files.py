@@ -267,28 +267,17 @@ def _from_one(x) -> np.ndarray:
 
 def _read_csv(path, columns, units, charge_positive, cycle_column, step_column, pressure_column,
               pressure_unit) -> CyclerData:
-    """CSV through :func:`cycler.load_cycler_csv`; optional cycle/step/pressure columns."""
-    import csv
+    """CSV through :func:`cycler.read_csv_columns` (the file read once): the channels of
+    :func:`cycler.load_cycler_csv` and the optional cycle/step/pressure columns."""
+    from .cycler import check_units, read_csv_columns, series_from_columns
 
-    from .cycler import load_cycler_csv
-    from .errors import parse_number
-    from .files import read_text
-
-    ts = load_cycler_csv(path, *columns, *units, charge_positive=charge_positive)
+    check_units(*units)
     extra = {k: c for k, c in (("cycle", cycle_column), ("step", step_column),
                                ("pressure", pressure_column)) if c}
-    values = {k: [] for k in extra}
-    if extra:
-        reader = csv.DictReader(io.StringIO(read_text(path, "cycler file"), newline=""))
-        missing = [c for c in extra.values() if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(f"cycler file {path}: missing column(s) {', '.join(map(repr, missing))} "
-                             f"(columns found: {', '.join(reader.fieldnames or [])})")
-        for line, row in enumerate(reader, start=2):
-            for k, c in extra.items():
-                values[k].append(parse_number(row[c], f"{path}, line {line}", c))
-    n = len(ts.time_s)
     mapped = dict(zip(("time", "current", "voltage"), columns)) | extra
+    values = read_csv_columns(path, mapped, increasing="time")
+    ts = series_from_columns(path, values, columns, units, charge_positive)
+    n = len(ts.time_s)
     pressure = (np.array(values["pressure"]) * PRESSURE_UNITS[pressure_unit]) if "pressure" in extra else None
     return CyclerData(ts.time_s, ts.current_A, ts.voltage_V,
                       _from_one(values["cycle"]) if "cycle" in extra else np.ones(n, int),
