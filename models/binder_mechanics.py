@@ -61,12 +61,13 @@ class BinderProperties:
     """Measured properties of a binder, at the binder content they were measured at.
 
     Either ``cohesion_N_m`` or ``toughness_kJ_m3`` gives the void-nucleation energy;
-    ``compressive_strength_MPa`` gives the holding traction (0 if not measured).
+    ``compressive_strength_MPa`` gives the holding traction (0 if not measured). A
+    crosslinked network is one with ``crosslink_density_mol_m3`` > 0 (a linear rubber
+    has 0): it sets the traction the binder keeps (:func:`retained_fraction`).
     """
 
     name: str
     measured_content_wt_pct: float
-    crosslinked: bool
     compressive_strength_MPa: float = 0.0
     cohesion_N_m: float | None = None
     toughness_kJ_m3: float | None = None
@@ -99,10 +100,6 @@ def compressive_strength_Pa(b: BinderProperties, content_wt_pct: float) -> float
     """sigma_c (w / w_measured) [Pa]: the binder-held electrode's strength at content w."""
     return b.compressive_strength_MPa * 1e6 * content_wt_pct / b.measured_content_wt_pct
 
-
-def holding_traction_Pa(b: BinderProperties, content_wt_pct: float, eta: float) -> float:
-    """P_b0 = eta * sigma_c * (w / w_measured) [Pa], the traction before relaxation."""
-    return eta * compressive_strength_Pa(b, content_wt_pct)
 
 
 def retained_fraction(crosslink_density_mol_m3, entanglement_modulus_Pa, temperature_K):

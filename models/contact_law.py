@@ -68,6 +68,7 @@ import types
 from collections import namedtuple
 from dataclasses import dataclass, field
 
+import casadi
 import numpy as np
 
 R_GAS = 8.314462618  # [J.mol-1.K-1]
@@ -270,38 +271,33 @@ def backend(ops: dict, wrap=None) -> types.SimpleNamespace:
     return types.SimpleNamespace(**bound)
 
 
-def _np_power(x, y):
-    return np.power(x, y)
-
-
-NUMPY = backend({"exp": np.exp, "fmax": np.maximum, "fmin": np.minimum, "power": _np_power, "total": np.sum})
+NUMPY = backend({"exp": np.exp, "fmax": np.maximum, "fmin": np.minimum, "power": np.power, "total": np.sum})
 #: The law on Python floats (the pure-Python reference loop of the benchmarks).
 PYTHON = backend({"exp": math.exp, "fmax": max, "fmin": min, "power": pow, "total": sum})
 
 
-def _generic(numpy_op, casadi_name):
-    def op(*args):
-        import casadi
+def casadi_power(x, y):
+    """x^y for x >= 0 on CasADi symbols, 0 at x = 0 with derivatives 0 there: the
+    derivative of x^y in y, ln(x) x^y, is NaN at x = 0 (CasADi simplifies ``constpow`` to
+    ``pow``). The exponents are constants of the law, but the Jacobian of a call
+    multiplies every input's partial derivative by its (zero) seed, and NaN x 0 = NaN."""
+    return casadi.if_else(x > 0, x**y, 0)
 
-        if any(isinstance(a, (casadi.SX, casadi.MX, casadi.DM)) for a in args):
-            return getattr(casadi, casadi_name)(*args)
-        return numpy_op(*args)
+
+_CASADI_TYPES = (casadi.SX, casadi.MX, casadi.DM)
+
+
+def _generic(numpy_op, casadi_op):
+    def op(*args):
+        return casadi_op(*args) if any(isinstance(a, _CASADI_TYPES) for a in args) else numpy_op(*args)
 
     return op
 
 
-def _generic_power(x, y):
-    import casadi
-
-    if isinstance(x, (casadi.SX, casadi.MX)) or isinstance(y, (casadi.SX, casadi.MX)):
-        return casadi.if_else(x > 0, x ** y, 0)  # derivative in y finite at x = 0
-    return np.power(x, y)
-
-
 #: The law on NumPy values or CasADi symbols alike (``pybamm.Function`` nodes).
-GENERIC = backend({"exp": _generic(np.exp, "exp"), "fmax": _generic(np.maximum, "fmax"),
-                   "fmin": _generic(np.minimum, "fmin"), "power": _generic_power,
-                   "total": _generic(np.sum, "sum1")})
+GENERIC = backend({"exp": _generic(np.exp, casadi.exp), "fmax": _generic(np.maximum, casadi.fmax),
+                   "fmin": _generic(np.minimum, casadi.fmin), "power": _generic(np.power, casadi_power),
+                   "total": _generic(np.sum, casadi.sum1)})
 
 
 # --- NumPy drivers of the ensemble (the reference the numba kernel is tested against) -------

@@ -27,7 +27,8 @@ import functools
 import casadi
 import numpy as np
 
-from .contact_law import ContactLawParameters, LawConstants, backend
+from .contact_law import _CASADI_TYPES, ContactLawParameters, LawConstants, backend
+from .contact_law import casadi_power as power
 from .layer_decohesion import decohered_fraction, energy_release_rate
 
 #: Units of the law's states, which are the solver's states as they are (PyBaMM's
@@ -61,7 +62,6 @@ def law_output_slices(K: int) -> dict:
     return out
 
 
-_CASADI_TYPES = (casadi.MX, casadi.SX, casadi.DM)
 _MX_ZERO = casadi.MX(0)  # one constant node, shared by every relu_h of an MX graph
 
 
@@ -71,14 +71,6 @@ def _relu_h(y, h):
     zero = _MX_ZERO if isinstance(y, casadi.MX) else 0  # SX or DM: a plain 0
     yp = casadi.fmax(y, zero) if symbolic else np.maximum(y, 0)
     return yp * yp / (yp + h)
-
-
-def power(x, y):
-    """x^y for x >= 0 on SX, 0 at x = 0 with derivatives 0 there: the derivative of x^y
-    in y, ln(x) x^y, is NaN at x = 0 (CasADi simplifies ``constpow`` to ``pow``). The
-    exponents are constants of the law, but the Jacobian of a call multiplies every
-    input's partial derivative by its (zero) seed, and NaN x 0 = NaN."""
-    return casadi.if_else(x > 0, x**y, 0)
 
 
 #: The law of ``contact_law`` bound to CasADi SX operations.

@@ -60,7 +60,7 @@ def decohered_fraction(G_pos, fracture_energy_J_m2, scatter, power=operator.pow)
     """zeta = r^(1/w) / (1 + r^(1/w)), r = G+ / Gamma [-]; ``G_pos`` = max(G, 0) >= 0.
 
     ``power(x, y)`` computes x^y (CasADi SX passes one whose derivative in y stays
-    finite at x = 0: ``contact_law_sx.power``)."""
+    finite at x = 0: ``contact_law.casadi_power``)."""
     q = power(G_pos / fracture_energy_J_m2, 1 / scatter)
     return q / (1 + q)
 

@@ -89,19 +89,19 @@ _BR = dict(glass_transition_K=BR_TG_K, entanglement_modulus_Pa=PB_PLATEAU_MODULU
 _NBR = dict(glass_transition_K=NBR_TG_K, entanglement_modulus_Pa=PB_PLATEAU_MODULUS_PA)
 BINDERS = {
     "BR-pristine": BinderProperties(
-        "BR-pristine", 1.5, crosslinked=False, compressive_strength_MPa=10.1, toughness_kJ_m3=19.0, **_BR),
+        "BR-pristine", 1.5, compressive_strength_MPa=10.1, toughness_kJ_m3=19.0, **_BR),
     "BR-vulcanized-S2": BinderProperties(
-        "BR-vulcanized-S2", 1.5, crosslinked=True, compressive_strength_MPa=34.8, toughness_kJ_m3=220.0,
+        "BR-vulcanized-S2", 1.5, compressive_strength_MPa=34.8, toughness_kJ_m3=220.0,
         crosslink_density_mol_m3=VULCANIZED_BR_CROSSLINKS_MOL_M3, **_BR),
-    "NBR-anisole": BinderProperties("NBR-anisole", 4.0, crosslinked=False, cohesion_N_m=187.0, adhesion_N_m=245.0,
+    "NBR-anisole": BinderProperties("NBR-anisole", 4.0, cohesion_N_m=187.0, adhesion_N_m=245.0,
                                     **_NBR),
-    "NBR-toluene": BinderProperties("NBR-toluene", 4.0, crosslinked=False, cohesion_N_m=93.0, adhesion_N_m=214.0,
+    "NBR-toluene": BinderProperties("NBR-toluene", 4.0, cohesion_N_m=93.0, adhesion_N_m=214.0,
                                     **_NBR),
-    "NBR-xylene": BinderProperties("NBR-xylene", 4.0, crosslinked=False, cohesion_N_m=65.0, adhesion_N_m=197.0,
+    "NBR-xylene": BinderProperties("NBR-xylene", 4.0, cohesion_N_m=65.0, adhesion_N_m=197.0,
                                    **_NBR),
     # PTFE fibrils: semi-crystalline, no rubbery flow; toughness ~10 MJ/m3 (bulk PTFE);
     # no compressive strength measured, so no holding traction (its relaxation is moot).
-    "PTFE": BinderProperties("PTFE", 0.5, crosslinked=True, toughness_kJ_m3=1.0e4, glass_transition_K=388.0,
+    "PTFE": BinderProperties("PTFE", 0.5, toughness_kJ_m3=1.0e4, glass_transition_K=388.0,
                              entanglement_modulus_Pa=0.0),
 }
 
@@ -117,7 +117,7 @@ def binder_mechanics_parameters(domain: str, binder: BinderProperties | None,
     Domain = domain.capitalize()
     if binder is None or content_wt_pct == 0:
         strength, chi, adhesion, gamma = 0.0, 1.0, 0.0, 0.0
-        binder = BinderProperties("none", 1.0, crosslinked=False, toughness_kJ_m3=0.0)
+        binder = BinderProperties("none", 1.0, toughness_kJ_m3=0.0)
     else:
         strength = compressive_strength_Pa(binder, content_wt_pct)
         gamma = fracture_energy_N_m(binder, content_wt_pct, particle_diameter_m)

@@ -196,7 +196,7 @@ def test_rubber_elasticity_closed_form():
     (dict(relaxation_time_s=0.0), r"relaxation_time_s=0.0 is outside"),
 ])
 def test_unphysical_binder_properties_are_rejected(kwargs, match):
-    base = dict(name="test", measured_content_wt_pct=1.0, crosslinked=True, cohesion_N_m=100.0)
+    base = dict(name="test", measured_content_wt_pct=1.0, cohesion_N_m=100.0)
     with pytest.raises(ValueError, match=match):
         BinderProperties(**(base | kwargs))
 
