@@ -1,7 +1,7 @@
 """Ionic transport of a composite cell with contact loss and a contact resistance.
 
 A PyBaMM ``"tortuosity factor"`` transport-efficiency submodel (B = eps / tau) with
-two contact effects:
+three contact effects:
 
 * **Voids in the composite.** Gaps and voids replace SE paths; with the Bruggeman-type
   exponent b of the SE network (``"<Domain> electrode Bruggeman coefficient
@@ -37,18 +37,23 @@ def _interface_law(gap, radius, pressure, modulus, exponent, regularisation):
     return GENERIC.contact_fraction(gap, radius, pressure, p)
 
 
+def contact_fraction_node(gap, radius, pressure, what: str):
+    """The law's contact fraction as one ``pybamm.Function`` node (gap [m], radius [m],
+    pressure [Pa]; the law's constants as PyBaMM parameters)."""
+    P = pybamm.Parameter
+    return pybamm.Function(_interface_law, gap, radius, pressure, P("Composite framework modulus [Pa]"),
+                           P("Contact closure pressure exponent"), P("Contact gap regularisation [m]"),
+                           name=f"function ({what} contact fraction)")
+
+
 def interface_contact(domain: str, variables, options):
     """psi [-] of the ``domain`` electrode | SE-layer interface."""
     Domain = domain.capitalize()
     pre, infix = phase_names(options, domain)[0]  # the interface sees the primary phase
-    name = f"{Domain} electrode {infix}"
     P = pybamm.Parameter
-    return pybamm.Function(
-        _interface_law, variables[f"{name}mean gap [m]"], P(f"{pre}{Domain} particle contact radius [m]"),
-        P("Stack pressure [Pa]") + P(f"{Domain} electrode adhesion traction [Pa]"),
-        P("Composite framework modulus [Pa]"), P("Contact closure pressure exponent"),
-        P("Contact gap regularisation [m]"),
-        name="function (interface contact fraction)")
+    return contact_fraction_node(
+        variables[f"{Domain} electrode {infix}mean gap [m]"], P(f"{pre}{Domain} particle contact radius [m]"),
+        P("Stack pressure [Pa]") + P(f"{Domain} electrode adhesion traction [Pa]"), "interface")
 
 
 class ContactTortuosity(pybamm.transport_efficiency.TortuosityFactor):
@@ -75,14 +80,11 @@ class ContactTortuosity(pybamm.transport_efficiency.TortuosityFactor):
                        for _, n in phase_names(self.options, domain))
             eps = variables[f"{Domain} electrode porosity"]
             dp = self.param.domain_params[domain]
-            pre, infix = phase_names(self.options, domain)[0]
-            P = pybamm.Parameter
-            necks = pybamm.Function(
-                _interface_law, variables[f"{Domain} electrode {infix}mean gap [m]"],
-                P(f"{Domain} electrode solid electrolyte particle radius [m]"),
-                variables[f"{Domain} electrode effective pressure [Pa]"],
-                P("Composite framework modulus [Pa]"), P("Contact closure pressure exponent"),
-                P("Contact gap regularisation [m]"), name="function (SE neck contact fraction)")
+            infix = phase_names(self.options, domain)[0][1]
+            necks = contact_fraction_node(
+                variables[f"{Domain} electrode {infix}mean gap [m]"],
+                pybamm.Parameter(f"{Domain} electrode solid electrolyte particle radius [m]"),
+                variables[f"{Domain} electrode effective pressure [Pa]"], "SE neck")
             variables[f"{Domain} electrode solid electrolyte neck contact fraction"] = necks
             tor[domain] = eps / dp.tau_e * relu_h(1 - void / eps, 1e-6) ** dp.b_e * necks
             psi = interface_contact(domain, variables, self.options)
