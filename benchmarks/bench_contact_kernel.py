@@ -67,20 +67,6 @@ def drivers(steps):
     return s, s_max, np.full(steps, PRESSURE_PA), np.ones(steps)
 
 
-def advance_python(R, c, d, v, z, s, s_max, P_eff, chi, dt, p):
-    """Scalar pure-Python loop: ``contact_law.implicit_step`` on Python floats (the same
-    code as the NumPy reference and the numba kernel), one particle and step at a time."""
-    k_, T = p.constants(), p.creep_reference_temperature_K
-    s, s_max, P_eff, chi = (a.tolist() for a in (s, s_max, P_eff, chi))
-    factors = [contact_law.PYTHON.step_factors(k_, P, T) for P in P_eff]
-    for i in range(len(R)):
-        Ri, ci, di, vi, zi = float(R[i]), float(c[i]), float(d[i]), float(v[i]), float(z[i])
-        for k in range(len(s)):
-            ci, di, vi, zi = contact_law.PYTHON.implicit_step(k_, dt, Ri, ci, di, vi, zi, s[k], s_max[k],
-                                                             *factors[k], chi[k], 0.0)
-        c[i], d[i], v[i], z[i] = ci, di, vi, zi
-
-
 def timed(fn, R, drv, params):
     """Seconds for one call on fresh zero states, and the final states. The states are
     written before the clock starts (``np.full``, not ``np.zeros``, whose pages the OS
@@ -145,7 +131,7 @@ def run(sizes, steps, repeats):
         if n == 1000:
             t_py = []
             for _ in range(repeats):
-                t, got = timed(advance_python, R, drv, PARAMS)
+                t, got = timed(contact_law.advance_ensemble_python, R, drv, PARAMS)
                 t_py.append(t)
             res["python_loop_n"] = n
             res["python_loop_median_s"] = statistics.median(t_py)

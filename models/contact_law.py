@@ -349,6 +349,24 @@ def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLa
     return phi, g
 
 
+def advance_ensemble_python(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLawParameters,
+                            zeta=None, T=None):
+    """:func:`advance_ensemble_numpy` as a scalar pure-Python loop over particles and steps
+    (:data:`PYTHON`, the same law), the reference timing of the benchmarks. Arrays are
+    updated in place; returns nothing."""
+    k_ = p.constants()
+    T = p.creep_reference_temperature_K if T is None else T
+    zeta = [0.0] * len(s) if zeta is None else list(zeta)
+    s, s_max, chi = (list(map(float, a)) for a in (s, s_max, chi))
+    factors = [PYTHON.step_factors(k_, float(P), T) for P in P_eff]
+    for i in range(len(R)):
+        Ri, ci, di, vi, zi = float(R[i]), float(c[i]), float(d[i]), float(v[i]), float(z[i])
+        for k in range(len(s)):
+            ci, di, vi, zi = PYTHON.implicit_step(k_, dt, Ri, ci, di, vi, zi, s[k], s_max[k], *factors[k], chi[k],
+                                                  zeta[k])
+        c[i], d[i], v[i], z[i] = ci, di, vi, zi
+
+
 def contact_rates(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters, zeta=0.0, T=None):
     """(dc, dd, dv, dz, phi, g) on NumPy values."""
     T = p.creep_reference_temperature_K if T is None else T

@@ -158,25 +158,17 @@ def _law_parameters():
 
 
 def _python_loop_time(n, steps):
-    """The law (``contact_law.implicit_step``, the same code) in a pure-Python particle
-    loop over ``steps``, for reference."""
-    import math
-
-    from ssbsim.models.contact_law import PYTHON
+    """The law in a pure-Python particle loop (``contact_law.advance_ensemble_python``,
+    the same code) over ``steps``, for reference."""
+    from ssbsim.models.contact_law import advance_ensemble_python
 
     p = _law_parameters()
-    k = p.constants()
     R = 5e-6 * np.exp(0.3 * np.random.default_rng(0).standard_normal(n))
-    s = (-0.012 * np.sin(np.linspace(0, np.pi, steps))).tolist()
-    s_max, _ = running_max_series(np.array(s), 0.0, 10.0, p)
-    s_max = s_max.tolist()
-    factors = PYTHON.step_factors(k, 2e6, p.creep_reference_temperature_K)
+    s = -0.012 * np.sin(np.linspace(0, np.pi, steps))
+    s_max, _ = running_max_series(s, 0.0, 10.0, p)
+    states = [np.zeros(n) for _ in range(4)]
     t = time.perf_counter()
-    for Ri in R.tolist():
-        c = d = v = z = 0.0
-        for j in range(steps):
-            c, d, v, z = PYTHON.implicit_step(k, 10.0, Ri, c, d, v, z, s[j], s_max[j], *factors, 0.8, 0.0)
-    assert math.isfinite(c)
+    advance_ensemble_python(R, *states, s, s_max, np.full(steps, 2e6), np.full(steps, 0.8), 10.0, p)
     return time.perf_counter() - t
 
 

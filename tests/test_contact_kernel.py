@@ -258,3 +258,17 @@ def test_no_steps_and_bad_aggregate_input():
         advance_ensemble(**args)
     with pytest.raises(ValueError, match=r"^weights\b"):
         aggregate_ensemble(R, WEIGHTS[:-1], R, R, R, R)
+
+
+def test_python_loop_matches_numpy():
+    """The pure-Python executor of the law (the benchmarks' reference loop) = NumPy."""
+    r = R[:50].copy()
+    s, s_max, P, chi = drivers(si_strain(60), 7 * MPA)
+    out = []
+    for advance in (law.advance_ensemble_numpy, law.advance_ensemble_python):
+        c, d, v, z = (np.zeros_like(r) for _ in range(4))
+        advance(r, c, d, v, z, s, s_max, P, chi, DT, PARAMS)
+        out.append((c, d, v, z))
+    for a, b, floor in zip(*out, (1e-9, 1e-9, 1e-9, 1.0)):
+        np.testing.assert_allclose(b, a, rtol=RTOL, atol=RTOL * floor)
+    assert out[0][2].max() > 1e-7  # the void branch ran
