@@ -24,16 +24,18 @@ follows its lithiation (``models.strain``). Per particle, in SI units:
   (``models.binder_mechanics``).
 * **Contact from the local pressure.** The gap is g = relu_h(e - c) + relu_h(d). The
   stack load reaches a particle's surface through force chains, whose local contact
-  pressures p are exponentially distributed about their mean P_eff (Liu et al.,
-  Science 269 (1995) 513; Mueth, Jaeger, Nagel, Phys. Rev. E 57 (1998) 3164). A patch
-  pressed at p closes a gap up to the elastic closure R p / E_f of the composite
-  framework (modulus E_f), so the fraction of the surface in contact is
+  pressures are exponentially distributed about their mean P_eff (Liu et al., Science
+  269 (1995) 513; Mueth, Jaeger, Nagel, Phys. Rev. E 57 (1998) 3164); a patch pressed
+  at p approaches the SE elastically by R (p / E_f)^m (Hertz with Rumpf's force
+  transmission: m = 2/3), so local closures scatter exponentially about
+  delta = R (P_eff / E_f)^m. Local openings scatter exponentially about the mean gap g
+  (anisotropic shrinkage of the primary grains, roughness). The fraction of the surface
+  where the closure exceeds the opening is
 
-      phi = P(R p / E_f >= g) = exp(-g / (delta + g_s)),   delta = R P_eff / E_f
+      phi = P(closure >= opening) = (delta + g_s) / (delta + g_s + g)
 
-  continuous in pressure (no threshold), 1 at zero gap, -> 1 as P_eff -> infinity, and
-  -ln phi ~ g E_f / (R P): the contact (charge-transfer) resistance R_ct / phi grows
-  smoothly as pressure falls.
+  continuous in pressure (no threshold), exactly 1 at zero gap, -> 1 as P_eff -> infinity:
+  the contact (charge-transfer) resistance R_ct / phi grows smoothly as pressure falls.
 * **Isolation.** A particle is cut off from the SE network once all of its Z load-bearing
   contacts have opened, b = (1 - phi)^Z (Z: contact coordination number); the particles
   the layer's through-cracks cut off (``models.layer_decohesion``, fraction zeta) are

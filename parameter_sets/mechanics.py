@@ -9,7 +9,7 @@ SE / composite constants (one set for all sulfide composites; the law is
   Kwon 2022's pressure dependence; no creep activation energy of an argyrodite was found,
   so Q = 37 kJ/mol is assumed, that of the power-law creep of Li metal (Masias, Felten,
   Sakamoto, J. Mater. Chem. A 7 (2019) 8757), another soft Li conductor.
-* Contact from the local pressure phi = exp(-g E_f / (R P_eff)): E_f, the modulus of the
+* Contact from the local pressure phi = delta / (delta + g), delta = R (P_eff / E_f)^(2/3): E_f, the modulus of the
   composite framework under the stack load, far softer than dense Li6PS5Cl (E ~ 20-30 GPa)
   because load passes through particle contacts, is calibrated on Kwon 2022 (the one
   fitted constant of the contact law).
