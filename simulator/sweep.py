@@ -36,7 +36,8 @@ from ssbsim.models.phases import phase_names
 from .errors import InputError, SsbsimError
 from .files import check_writable
 from .presets import get_preset
-from .simulation import CellRunner, parameter_values, resolve_conditions
+from .conditions import Conditions, parameter_values
+from .simulation import CellRunner
 from .store import SweepStore, writer_lock
 
 #: The seed study: Kwon 2022, pristine vs vulcanized BR at 70 / 7 / 2 MPa, 0.1C, 1 cycle.
@@ -71,8 +72,8 @@ class SweepReport:
 
 def build_grid(presets=None, binders=None, processes=None, binder_contents=None, pressures=None,
                c_rates=None, temperatures=None, cycles=None, model="DFN", mechanics=True,
-               parameters=None) -> list[dict]:
-    """All cases of the grid as resolved (validated) conditions.
+               parameters=None) -> list[Conditions]:
+    """All cases of the grid as :class:`Conditions`.
 
     ``None`` for a dimension means the preset's default; with every dimension ``None``
     the grid is the seed study (:data:`SEED`). Binders that a preset does not have are
@@ -88,7 +89,7 @@ def build_grid(presets=None, binders=None, processes=None, binder_contents=None,
         dims = [binders or [None], processes or [None], binder_contents or [None], pressures or [None],
                 c_rates or [None], temperatures or [None], cycles or [1]]
         for b, proc, w, p, c, t, n in itertools.product(*dims):
-            cond = resolve_conditions(preset, binder=b, process=proc, binder_content=w, pressure=p,
+            cond = Conditions.resolve(preset, binder=b, process=proc, binder_content=w, pressure=p,
                                       c_rate=c, temperature=t, cycles=n, model=model, mechanics=mechanics,
                                       parameters=parameters)
             key = case_key(cond)
@@ -98,25 +99,25 @@ def build_grid(presets=None, binders=None, processes=None, binder_contents=None,
     return cases
 
 
-def case_key(cond: dict) -> str:
-    return json.dumps(cond, sort_keys=True)
+def case_key(cond: Conditions) -> str:
+    return cond.key
 
 
-def case_name(cond: dict) -> str:
+def case_name(cond: Conditions) -> str:
     """A readable, unique HDF5 group name for a case."""
     digest = hashlib.sha1(case_key(cond).encode()).hexdigest()[:8]
-    return f"{cond['preset']}-{cond['binder']}-{cond['pressure_MPa']:g}MPa-{digest}"
+    return f"{cond.preset}-{cond.binder}-{cond.pressure_MPa:g}MPa-{digest}"
 
 
-def group_key(cond: dict) -> str:
-    return json.dumps({k: v for k, v in cond.items() if k not in _GROUP_FREE}, sort_keys=True)
+def group_key(cond: Conditions) -> str:
+    return json.dumps({k: v for k, v in cond.to_dict().items() if k not in _GROUP_FREE}, sort_keys=True)
 
 
 def _fingerprint(value) -> str:
     return getattr(value, "__qualname__", None) or repr(value)
 
 
-def swept_inputs(conds: list[dict]) -> tuple[str, ...]:
+def swept_inputs(conds: list[Conditions]) -> tuple[str, ...]:
     """Numeric parameters whose values differ between the cases of one group."""
     values = [parameter_values(c) for c in conds]
     names = []
@@ -127,7 +128,7 @@ def swept_inputs(conds: list[dict]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def grid_hash(conds: list[dict]) -> str:
+def grid_hash(conds: list[Conditions]) -> str:
     """Hash of the cases and of every parameter value they use (and the version)."""
     from ssbsim import __version__
 
@@ -140,9 +141,9 @@ def grid_hash(conds: list[dict]) -> str:
     return h.hexdigest()
 
 
-def run_case(cond: dict, input_names: tuple) -> dict:
+def run_case(cond: Conditions, input_names: tuple) -> dict:
     """Solve one case (in any process); never raises: a failure is recorded."""
-    record = {"key": case_key(cond), "conditions": cond}
+    record = _record(cond)
     try:
         gk = (group_key(cond), input_names)
         if gk not in _RUNNERS:
@@ -155,7 +156,7 @@ def run_case(cond: dict, input_names: tuple) -> dict:
         msg = str(e) if isinstance(e, SsbsimError) else "".join(
             traceback.format_exception_only(type(e), e)).strip()
         return record | {"status": "failed", "error": msg}
-    summary = {k: v for k, v in result.to_dict().items() if k not in cond}
+    summary = {k: v for k, v in result.to_dict().items() if k not in record["conditions"]}
     if result.solution is not None and len(phase_names(result.solution.all_models[0].options, result.domain)) > 1:
         for ph, halves in result.phase_halves_mAh_g(0).items():  # first cycle, per phase
             summary |= {f"first_cycle_{ph}_phase_{h}_mAh_g": q for h, q in halves.items()}
@@ -168,6 +169,11 @@ def run_case(cond: dict, input_names: tuple) -> dict:
         series[f"cycle_{key}"] = [getattr(c, key) for c in result.cycles]
     return record | {"status": "ok", "summary": summary,
                      "series": {k: np.asarray(v, dtype=float) for k, v in series.items()}}
+
+
+def _record(cond: Conditions) -> dict:
+    """What the store keeps of a case's conditions."""
+    return {"key": case_key(cond), "conditions": cond.to_dict()}
 
 
 def _capacity_mAh_g(result) -> np.ndarray:
@@ -218,7 +224,7 @@ def sweep(presets=None, binders=None, processes=None, binder_contents=None, pres
             client.close()
 
 
-def run_cases(conds: list[dict], store: SweepStore, workers=None, scheduler=None, progress=None) -> SweepReport:
+def run_cases(conds: list[Conditions], store: SweepStore, workers=None, scheduler=None, progress=None) -> SweepReport:
     """Solve the cases of ``conds`` not yet finished in ``store``, writing each as it
     completes (grouped so that cases differing only in inputs share one built model).
     Ctrl-C raises :class:`SweepInterrupted` saying what was saved."""
@@ -358,7 +364,7 @@ def _run_pool(batch, workers, ctx, last_try):
                         if not last_try:
                             broken.append((name, cond, names))
                             continue
-                        yield name, {"key": case_key(cond), "conditions": cond, "status": "failed",
+                        yield name, _record(cond) | {"status": "failed",
                                      "error": "its worker process died, also when run alone (killed by "
                                               "the system: out of memory?)"}
                 if ctrl_c.pressed:
