@@ -54,7 +54,7 @@ def test_failed_case_is_recorded_and_others_finish(tmp_path, monkeypatch):
     real = sweep_mod.CellRunner.run
 
     def flaky(self, cond):
-        if cond["pressure_MPa"] == 2.0:
+        if cond.pressure_MPa == 2.0:
             raise ssbsim.simulator.SimulationError("solver failed at 2 MPa (simulated)")
         return real(self, cond)
 
@@ -171,7 +171,7 @@ _REAL_RUN_CASE = sweep_mod.run_case
 
 
 def _dies_at_2_MPa(cond, names):
-    if cond["pressure_MPa"] == 2.0:
+    if cond.pressure_MPa == 2.0:
         os._exit(137)
     return _REAL_RUN_CASE(cond, names)
 
