@@ -7,8 +7,9 @@ store, figures, fit and validate. It is frozen: a changed case is
 :meth:`Conditions.to_dict` is the form the HDF5 store, ``summary.csv`` and the JSON
 output hold; :meth:`Conditions.from_dict` reads it back.
 
-Adding a condition: a field with a default, ``metadata={"unit": ..., "doc": ...}``, and
-``"omit_default": True`` if stored results made without it are to keep their names.
+Adding a condition: a field with a default, ``metadata={"unit": ..., "doc": ...}``,
+``"omit_default": True`` if stored results made without it are to keep their names, and
+``"column": False`` if it is not a column of ``summary.csv`` (:data:`SUMMARY_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ class Conditions:
     """
 
     preset: str = field(metadata=_meta("", "cell preset"))
-    parameter_set: str = field(init=False, metadata=_meta("", "the preset's parameter set"))
+    parameter_set: str = field(init=False, metadata=_meta("", "the preset's parameter set", column=False))
     model: Model = field(default=Model.DFN, metadata=_meta("", "DFN, SPMe or SPM"))
     binder: str | None = field(default=None, metadata=_meta("", "binder of the preset"))
     process: Process | None = field(default=None, metadata=_meta("", "wet, dry or none"))
@@ -112,9 +113,9 @@ class Conditions:
     temperature_C: float | None = field(default=None, metadata=_meta("degC", "temperature"))
     cycles: int | None = field(default=None, metadata=_meta("-", "cycles run"))
     mechanics: bool = field(default=True, metadata=_meta("", "contact mechanics on"))
-    protocol: Protocol | None = field(default=None, metadata=_meta("", "a protocol of one's own"))
+    protocol: Protocol | None = field(default=None, metadata=_meta("", "a protocol of one's own", column=False))
     parameters: tuple = field(default=(), metadata=_meta("(parameter's)", "PyBaMM parameters set",
-                                                         omit_default=True))
+                                                         omit_default=True, column=False))
 
     def __post_init__(self):
         p = get_preset(self.preset)
@@ -225,6 +226,10 @@ class Conditions:
         else:
             kwargs.pop("cycles", None)
         return cls(**kwargs)
+
+
+#: The conditions that are columns of a sweep's ``summary.csv``, in order.
+SUMMARY_COLUMNS = tuple(f.name for f in dataclasses.fields(Conditions) if f.metadata.get("column", True))
 
 
 def _together(option, value) -> InputError:

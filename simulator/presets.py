@@ -30,7 +30,9 @@ class Preset:
     lithiation of an anode) comes first, as CC-CV (its hold ending at ``cv_cutoff``:
     ``"C/50"`` or a fraction of the CC current such as ``"10%"``) or CC (``None``).
     The paper's named protocol sequences (formation, rate blocks, long cycling) are
-    data in ``parameter_sets/experiments/<paper>.toml`` (:attr:`protocols`).
+    data in ``parameter_sets/experiments/<paper>.toml`` (:attr:`protocols`). The
+    temperature, stack pressure, window and binders are the parameter set's
+    (``TEMPERATURE_C``, ``STACK_PRESSURE_MPA``, ``WINDOW_V``, ``BINDERS`` of its module).
     """
 
     name: str

@@ -156,3 +156,10 @@ def test_simulate_takes_conditions_alone():
     with pytest.raises(InputError, match="set them in the conditions"):
         ssbsim.simulate(c, pressure=7)
     assert isinstance(Protocol.from_dict(c.to_dict()["protocol"]), Protocol)
+
+
+def test_summary_columns_are_those_of_stored_sweeps():
+    from ssbsim.simulator import store
+
+    assert store._SUMMARY_COLUMNS[:12] == ["name", "preset", "model", "binder", "process", "binder_content_wt_pct",
+                                           "pressure_MPa", "c_rate", "temperature_C", "cycles", "mechanics", "status"]
