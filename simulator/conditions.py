@@ -182,6 +182,9 @@ class Conditions:
                    pressure_MPa=pressure, c_rate=c_rate, temperature_C=temperature, cycles=cycles,
                    mechanics=mechanics, protocol=protocol, parameters=parameters or ())
 
+    def __getstate__(self):  # pickled (to worker processes) without the parameter values
+        return {k: v for k, v in self.__dict__.items() if k != _CACHE}
+
     @property
     def preset_data(self) -> Preset:
         """The :class:`~ssbsim.simulator.presets.Preset` of the cell."""
@@ -296,13 +299,21 @@ def check_consistent(p: Preset, binder, process) -> None:
 
 
 def parameter_values(conditions: Conditions) -> pybamm.ParameterValues:
-    """The PyBaMM parameter values of ``conditions`` (built once per conditions; each
-    call returns a copy the caller may change)."""
+    """The PyBaMM parameter values of ``conditions``: built once per Conditions object
+    (kept on it, not pickled with it), each call returning a copy the caller may change."""
     return _parameter_values(conditions).copy()
 
 
-@functools.lru_cache(maxsize=256)
 def _parameter_values(conditions: Conditions) -> pybamm.ParameterValues:
+    if _CACHE not in conditions.__dict__:  # a frozen instance: set around its __setattr__
+        object.__setattr__(conditions, _CACHE, _build_parameter_values(conditions))
+    return conditions.__dict__[_CACHE]
+
+
+_CACHE = "_parameter_values"
+
+
+def _build_parameter_values(conditions: Conditions) -> pybamm.ParameterValues:
     p = conditions.preset_data
     values = p.parameters(conditions.binder, conditions.binder_content_wt_pct, str(conditions.process),
                           conditions.pressure_MPa)

@@ -92,20 +92,15 @@ def build_grid(presets=None, binders=None, processes=None, binder_contents=None,
             cond = Conditions.resolve(preset, binder=b, process=proc, binder_content=w, pressure=p,
                                       c_rate=c, temperature=t, cycles=n, model=model, mechanics=mechanics,
                                       parameters=parameters)
-            key = case_key(cond)
-            if key not in seen:
-                seen.add(key)
+            if cond not in seen:
+                seen.add(cond)
                 cases.append(cond)
     return cases
 
 
-def case_key(cond: Conditions) -> str:
-    return cond.key
-
-
 def case_name(cond: Conditions) -> str:
     """A readable, unique HDF5 group name for a case."""
-    digest = hashlib.sha1(case_key(cond).encode()).hexdigest()[:8]
+    digest = hashlib.sha1(cond.key.encode()).hexdigest()[:8]
     return f"{cond.preset}-{cond.binder}-{cond.pressure_MPa:g}MPa-{digest}"
 
 
@@ -133,8 +128,8 @@ def grid_hash(conds: list[Conditions]) -> str:
     from ssbsim import __version__
 
     h = hashlib.sha256(__version__.encode())
-    for cond in sorted(conds, key=case_key):
-        h.update(case_key(cond).encode())
+    for cond in sorted(conds, key=lambda c: c.key):
+        h.update(cond.key.encode())
         pv = parameter_values(cond)
         for k in sorted(pv.keys()):
             h.update(f"{k}={_fingerprint(pv[k])}".encode())
@@ -143,7 +138,7 @@ def grid_hash(conds: list[Conditions]) -> str:
 
 def run_case(cond: Conditions, input_names: tuple) -> dict:
     """Solve one case (in any process); never raises: a failure is recorded."""
-    record = _record(cond)
+    record = {"key": cond.key, "conditions": cond.to_dict()}
     try:
         gk = (group_key(cond), input_names)
         if gk not in _RUNNERS:
@@ -169,11 +164,6 @@ def run_case(cond: Conditions, input_names: tuple) -> dict:
         series[f"cycle_{key}"] = [getattr(c, key) for c in result.cycles]
     return record | {"status": "ok", "summary": summary,
                      "series": {k: np.asarray(v, dtype=float) for k, v in series.items()}}
-
-
-def _record(cond: Conditions) -> dict:
-    """What the store keeps of a case's conditions."""
-    return {"key": case_key(cond), "conditions": cond.to_dict()}
 
 
 def _capacity_mAh_g(result) -> np.ndarray:
@@ -364,7 +354,7 @@ def _run_pool(batch, workers, ctx, last_try):
                         if not last_try:
                             broken.append((name, cond, names))
                             continue
-                        yield name, _record(cond) | {"status": "failed",
+                        yield name, {"key": cond.key, "conditions": cond.to_dict(), "status": "failed",
                                      "error": "its worker process died, also when run alone (killed by "
                                               "the system: out of memory?)"}
                 if ctrl_c.pressed:

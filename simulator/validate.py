@@ -25,7 +25,7 @@ from .conditions import Conditions
 from .simulation import electrode_properties, resolve_conditions
 from .files import check_writable
 from .store import SweepStore, writer_lock
-from .sweep import case_key, case_name, grid_hash, run_cases
+from .sweep import case_name, grid_hash, run_cases
 
 QUICK_MODEL = "SPMe"
 
@@ -70,7 +70,7 @@ def validate(only=None, quick: bool = False, model: str | None = None, out="resu
                 raise InputError(f"only={p!r} is not a paper of the catalogue; allowed: {', '.join(PAPERS)}")
     entries = [e for e in load_catalogue(papers) if e.quick or not quick]
     plan = {e.id: _plan(e, model) for e in entries}
-    conds = list({case_key(c): c for p in plan.values() for c in p.get("cases", [])}.values())
+    conds = list(dict.fromkeys(c for p in plan.values() for c in p.get("cases", [])))
     out = check_writable(out, "--out", folder=True)
     results, series = {}, {}
     if conds:

@@ -3,6 +3,7 @@ Fast: no solves."""
 
 import dataclasses
 import json
+import pickle
 
 import numpy as np
 import pytest
@@ -129,6 +130,11 @@ def test_parameter_values_built_once_per_conditions(monkeypatch):
     first, second = parameter_values(c), parameter_values(c)
     assert len(calls) == 1 and first is not second  # each caller gets its own copy
     assert first["Positive electrode porosity"] == 0.2
+    again = pickle.loads(pickle.dumps(c))  # as a sweep sends it to a worker: without them
+    assert again == c and hash(again) == hash(c)
+    parameter_values(again)
+    parameter_values(dataclasses.replace(c))  # a new object sees a parameter set as it is now
+    assert len(calls) == 3
 
 
 def test_completed_cycles_are_the_results_not_the_conditions():
