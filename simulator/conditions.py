@@ -15,6 +15,7 @@ Adding a condition: a field with a default, ``metadata={"unit": ..., "doc": ...}
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import json
 from dataclasses import dataclass, field
@@ -23,7 +24,6 @@ from enum import StrEnum
 import pybamm
 
 from ssbsim.models import binder_coverage as bc
-from ssbsim.models.options import check_option
 
 from .errors import InputError, check_range
 from .params_file import check_overrides
@@ -241,18 +241,22 @@ def _together(option, value) -> InputError:
 
 
 def check_process(process) -> Process:
-    if str(process) not in bc.PROCESSES:
-        raise InputError(f"process={process!r} is not one of {', '.join(bc.PROCESSES)}")
-    return Process(str(process))
+    """``process`` as a :class:`Process` (any case), else InputError with the nearest."""
+    return _member("process", process, Process)
 
 
 def check_model(model) -> Model:
-    """``model`` as a :class:`Model` (case-insensitive), else InputError with the nearest."""
-    model = {m.lower(): m for m in Model}.get(str(model).lower(), model)  # dfn -> DFN
-    try:
-        return Model(check_option("model", model))
-    except ValueError as e:
-        raise InputError(str(e)) from None
+    """``model`` as a :class:`Model` (any case: ``dfn`` -> ``DFN``), else InputError."""
+    return _member("model", model, Model)
+
+
+def _member(name: str, value, enum):
+    by_lower = {m.value.lower(): m for m in enum}
+    if str(value).lower() in by_lower:
+        return by_lower[str(value).lower()]
+    hint = difflib.get_close_matches(str(value).lower(), list(by_lower), n=1)
+    extra = f" (did you mean {by_lower[hint[0]].value!r}?)" if hint else ""
+    raise InputError(f"{name}={value!r} is not one of {', '.join(m.value for m in enum)}{extra}")
 
 
 def check_binder_content(content, process) -> float:

@@ -57,7 +57,7 @@ def test_enums():
     assert [p.value for p in Process] == list(bc.PROCESSES)
     for given, model in (("dfn", Model.DFN), ("spme", Model.SPMe), ("Spm", Model.SPM), (Model.SPMe, Model.SPMe)):
         assert Conditions.resolve("kwon2022", model=given).model is model
-    c = Conditions.resolve("emley2023", process="dry")
+    c = Conditions.resolve("emley2023", process="DRY")
     assert c.process is Process.DRY and c.binder == "ptfe" and c.process == "dry"
 
 
@@ -73,6 +73,8 @@ def test_enums():
     ({"process": "none", "binder": "vulcanized"}, "--process none (binder-free) contradicts --binder vulcanized"),
     ({"process": "dry"}, "--process dry: preset 'kwon2022' has no binder made by it"),
     ({"model": "P2D"}, "model='P2D' is not one of DFN, SPMe, SPM"),
+    ({"model": "dfm"}, "(did you mean 'DFN'?)"),
+    ({"process": "Wett"}, "process='Wett' is not one of wet, dry, none (did you mean 'wet'?)"),
     ({"binder": "epoxy"}, "binder='epoxy' is not a binder of preset 'kwon2022'"),
     ({"protocol": PROTOCOL, "c_rate": 0.5}, "c_rate=0.5 and protocol given together"),
     ({"protocol": PROTOCOL, "cycles": 2}, "cycles=2 and protocol given together"),
