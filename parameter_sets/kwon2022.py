@@ -12,7 +12,7 @@ Cells (from the paper, via ``shared/docs/domain.md``):
 
 Binders: pristine BR and BR vulcanized in situ with sulfur (S1, S2, S3). Their
 coverage is that of a wet-processed rubber; they differ by their mechanical
-properties (``BINDER_PROPERTIES``, used by the contact-mechanics models).
+properties (``BINDERS``, used by the contact-mechanics models).
 1C = 200 mAh/g (not stated in our notes; common for NCM711 sulfide half cells).
 OCPs, diffusivities, exchange currents: ``materials``.
 """

@@ -22,9 +22,9 @@ SMALL = dict(presets=["kwon2022"], binders=["pristine"], pressures=[70.0, 2.0], 
 
 def test_seed_grid_is_the_papers_study():
     cases = build_grid()
-    assert {(c["binder"], c["pressure_MPa"]) for c in cases} == {
+    assert {(c.binder, c.pressure_MPa) for c in cases} == {
         (b, p) for b in ("pristine", "vulcanized") for p in (70.0, 7.0, 2.0)}
-    assert {c["c_rate"] for c in cases} == {0.1} and {c["cycles"] for c in cases} == {1}
+    assert {c.c_rate for c in cases} == {0.1} and {c.cycles for c in cases} == {1}
 
 
 def test_small_sweep_end_to_end(tmp_path):
