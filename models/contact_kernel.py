@@ -59,6 +59,9 @@ _step_factors = NUMBA.step_factors
 _aggregates = NUMBA.aggregates
 
 
+# cache=False: numba's cache is keyed on this file's timestamp, but the law it inlines
+# lives in contact_law.py, so a cached kernel could run an old law (compiling: ~5 s once
+# per process).
 @numba.njit(parallel=True, cache=False)
 def _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, s_rate, dt, T, p):
     n = R.shape[0]

@@ -121,14 +121,35 @@ def contact_phases(model, pv) -> list[_Phase]:
     return out
 
 
-def _state_slices(model) -> dict:
-    return {var.name: sl[0] for var, sl in model.y_slices.items()}
+def _number(x) -> float:
+    return float(x.evaluate()) if isinstance(x, pybamm.Symbol) else float(x)
+
+
+class _State:
+    """A discretised model's state vector by variable name, in the variables' units
+    (PyBaMM stores (value - reference) / scale)."""
+
+    def __init__(self, model, y):
+        self.y = np.array(y, dtype=float)
+        self._vars = {var.name: (sl[0], _number(var.scale), _number(var.reference)) for var, sl in model.y_slices.items()}
+
+    def __contains__(self, name):
+        return name in self._vars
+
+    def __getitem__(self, name):
+        sl, scale, ref = self._vars[name]
+        return self.y[sl] * scale + ref
+
+    def __setitem__(self, name, value):
+        sl, scale, ref = self._vars[name]
+        self.y[sl] = (np.asarray(value, dtype=float) - ref) / scale
 
 
 def _drivers(cycle, phase: _Phase, law: ContactLawParameters, dt: float) -> dict:
     """The law's drivers over one solved cycle, on a uniform grid of step ``dt``."""
     t = cycle["Time [s]"].entries
     n = max(int(math.ceil((t[-1] - t[0]) / dt)), 1)
+    dt = (t[-1] - t[0]) / n  # n steps span the cycle exactly
     grid = t[0] + dt * np.arange(n)
 
     def on_grid(name):
@@ -142,7 +163,7 @@ def _drivers(cycle, phase: _Phase, law: ContactLawParameters, dt: float) -> dict
     G = energy_release_rate(NUMPY.relu_h(s, h), P, E_layer, L)
     zeta = np.ascontiguousarray(decohered_fraction(NUMPY.relu_h(G, h), Gamma, w_G, power=np.power))
     return {"s": s, "s_max": s_max, "P_eff": P, "chi": np.full(n, phase.chi), "zeta": zeta,
-            "s_rate": strain_rate_series(s, dt), "duration_s": float(t[-1] - t[0])}
+            "s_rate": strain_rate_series(s, dt), "duration_s": float(t[-1] - t[0]), "dt": float(dt)}
 
 
 def _slow_names(slices: dict) -> list[str]:
@@ -159,39 +180,34 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, control: SkipCont
 
     last = cycle.last_state
     model = last.all_models[-1]
-    slices = _state_slices(model)
-    y = np.array(last.all_ys[-1][:, -1], dtype=float)
-    y_first = np.asarray(cycle.first_state.all_ys[0][:, 0], dtype=float)
+    x = _State(model, last.all_ys[-1][:, -1])
+    first = _State(model, cycle.first_state.all_ys[0][:, 0])
     t0 = time.perf_counter()
     duration = 0.0
     for ph in phases:
         drv = _drivers(cycle, ph, law, control.ensemble_dt_s)
         duration = drv["duration_s"]
-        states = {}
-        for q in VECTOR_INPUTS:
-            unit = 1.0 if q == "isolated fraction" else LENGTH_UNIT_M
-            states[q] = np.array([y[slices[f"{ph.name}size class {k} {q}"]][0] * unit for k in range(ph.K)])
-        z_old = states["isolated fraction"].copy()
-        reps = {k: np.ascontiguousarray(np.tile(v, n_skipped)) for k, v in drv.items() if k != "duration_s"}
-        c, d, v, z = (np.ascontiguousarray(states[q]) for q in VECTOR_INPUTS)
+        names = {q: [f"{ph.name}size class {k} {q}" for k in range(ph.K)] for q in VECTOR_INPUTS}
+        units = {q: 1.0 if q == "isolated fraction" else LENGTH_UNIT_M for q in VECTOR_INPUTS}
+        c, d, v, z = (np.array([x[n][0] * units[q] for n in names[q]]) for q in VECTOR_INPUTS)
+        z_old = z.copy()
+        reps = {k: np.ascontiguousarray(np.tile(val, n_skipped)) for k, val in drv.items() if isinstance(val, np.ndarray)}
         advance_ensemble(ph.R.copy(), c, d, v, z, reps["s"], reps["s_max"], reps["P_eff"], reps["chi"],
-                         control.ensemble_dt_s, law, zeta=reps["zeta"], T=T_K, s_rate=reps["s_rate"])
+                         drv["dt"], law, zeta=reps["zeta"], T=T_K, s_rate=reps["s_rate"])
         for q, arr in zip(VECTOR_INPUTS, (c, d, v, z)):
-            unit = 1.0 if q == "isolated fraction" else LENGTH_UNIT_M
-            for k in range(ph.K):
-                y[slices[f"{ph.name}size class {k} {q}"]] = arr[k] / unit
-        eps_name = f"X-averaged {ph.domain} electrode {ph.infix}active material volume fraction"
-        lli_name = f"Loss of lithium due to loss of {ph.infix}active material in {ph.domain} electrode [mol]"
+            for n, val in zip(names[q], arr):
+                x[n] = val / units[q]
+        eps = f"X-averaged {ph.domain} electrode {ph.infix}active material volume fraction"
+        lli = f"Loss of lithium due to loss of {ph.infix}active material in {ph.domain} electrode [mol]"
         d_eps = -ph.eps0 * float(ph.w_volume @ (z - z_old))
-        cyc_eps = y[slices[eps_name]][0] - y_first[slices[eps_name]][0]
-        cyc_lli = y[slices[lli_name]][0] - y_first[slices[lli_name]][0]
-        y[slices[eps_name]] += d_eps
+        cyc_eps, cyc_lli = x[eps][0] - first[eps][0], x[lli][0] - first[lli][0]
+        x[eps] = x[eps] + d_eps
         if abs(cyc_eps) > 1e-14:  # Li stranded per isolated volume as in the representative cycle
-            y[slices[lli_name]] += cyc_lli / cyc_eps * d_eps
-    for name in _slow_names(slices):
-        y[slices[name]] += n_skipped * (y[slices[name]] - y_first[slices[name]])
+            x[lli] = x[lli] + cyc_lli / cyc_eps * d_eps
+    for name in _slow_names(x._vars):
+        x[name] = x[name] + n_skipped * (x[name] - first[name])
     seconds = time.perf_counter() - t0
-    return _one_point(last, y, float(last.all_ts[-1][-1]) + n_skipped * duration), seconds
+    return _one_point(last, x.y, float(last.all_ts[-1][-1]) + n_skipped * duration), seconds
 
 
 def _one_point(last, y, t_s: float) -> pybamm.Solution:
@@ -206,35 +222,36 @@ def repress_state(last, phases, law, P_old_Pa: float, P_new_Pa: float) -> pybamm
     ``P_old_Pa`` to ``P_new_Pa``: isolated particles whose gap the higher closure bridges
     reconnect (``contact_law.repressed_isolation``), with the lithium stranded in them,
     which joins the connected particles (spread evenly over them); lithium is conserved."""
-    model = last.all_models[-1]
-    slices = _state_slices(model)
-    y = np.array(last.all_ys[-1][:, -1], dtype=float)
+    x = _State(last.all_models[-1], last.all_ys[-1][:, -1])
     p = law.constants()
     for ph in phases:
         P_eff = float(np.ravel(last[f"{ph.domain.capitalize()} electrode effective pressure [Pa]"].entries)[-1])
         r_old = NUMPY.closure_ratio(P_eff, p)
         r_new = NUMPY.closure_ratio(P_eff + P_new_Pa - P_old_Pa, p)
-        keys = [slices[f"{ph.name}size class {k} isolated fraction"] for k in range(ph.K)]
-        z = np.array([y[k][0] for k in keys])
+        keys = [f"{ph.name}size class {k} isolated fraction" for k in range(ph.K)]
+        z = np.array([x[k][0] for k in keys])
         z_new = NUMPY.repressed_isolation(z, ph.R * r_old, ph.R * r_new, p)
         iso, back = float(ph.w_volume @ z), float(ph.w_volume @ (z - z_new))
         if back <= 0 or iso <= 0:
             continue
-        eps = slices[f"X-averaged {ph.domain} electrode {ph.infix}active material volume fraction"]
-        lli = slices[f"Loss of lithium due to loss of {ph.infix}active material in {ph.domain} electrode [mol]"]
-        li_back = y[lli][0] * back / iso  # [mol]
-        eps_new = y[eps][0] + ph.eps0 * back
+        eps = f"X-averaged {ph.domain} electrode {ph.infix}active material volume fraction"
+        lli = f"Loss of lithium due to loss of {ph.infix}active material in {ph.domain} electrode [mol]"
+        eps_old = x[eps][0]
+        li_back = x[lli][0] * back / iso  # [mol]
+        eps_new = eps_old + ph.eps0 * back
         dc = li_back / (eps_new * ph.volume_m3)  # [mol.m-3] of connected active material
-        conc = slices[f"{ph.domain.capitalize()} {ph.infix}particle concentration [mol.m-3]"]
-        sto = slices[f"{ph.name}mean stoichiometry of connected particles"]
+        conc = next(n for n in (f"{ph.domain.capitalize()} {ph.infix}particle concentration [mol.m-3]",
+                                f"X-averaged {ph.domain} {ph.infix}particle concentration [mol.m-3]")
+                    if n in x)  # DFN, or SPM / SPMe
+        sto = f"{ph.name}mean stoichiometry of connected particles"
         # the connected particles' lithium (eps V c) and the returning lithium, over eps_new V
-        y[conc] = y[conc] * y[eps][0] / eps_new + dc
-        y[sto] = y[sto] * y[eps][0] / eps_new + dc / ph.c_max
+        x[conc] = x[conc] * eps_old / eps_new + dc
+        x[sto] = x[sto] * eps_old / eps_new + dc / ph.c_max
         for k, zk in zip(keys, z_new):
-            y[k] = zk
-        y[eps] = eps_new
-        y[lli] -= li_back
-    return _one_point(last, y, float(last.all_ts[-1][-1]))
+            x[k] = zk
+        x[eps] = eps_new
+        x[lli] = x[lli] - li_back
+    return _one_point(last, x.y, float(last.all_ts[-1][-1]))
 
 
 def repress(last, pv, P_old_MPa: float, P_new_MPa: float) -> pybamm.Solution:
