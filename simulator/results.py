@@ -300,14 +300,30 @@ class SimulationResult:
                 f"{e['final_interface_contact_fraction']:.3f}; at fixed displacement the stack "
                 f"pressure changes by up to {e['max_stack_pressure_change_MPa']:+.2f} MPa"
             )
-        for k, cyc in enumerate(self.cycles, 1):
+        n = len(self.cycles)
+        if self.cycle_path != "cycle by cycle":
+            lines.append(f"  {self.cycle_path}: {len(self.representative_cycles)} of {n} cycles solved by PyBaMM "
+                         "(~: interpolated between them)")
+        for k in shown_cycles(n):
+            cyc = self.cycles[k - 1]
+            lam = cyc.loss_of_active_material_pct
             lines.append(
-                f"  cycle {k}: charge {cyc.charge_capacity_mAh_g:.1f} mAh/g, discharge "
-                f"{cyc.discharge_capacity_mAh_g:.1f} mAh/g, CE {100 * cyc.coulombic_efficiency:.1f} %, "
+                f"  cycle {k}{'~' if cyc.interpolated else ''}: charge {cyc.charge_capacity_mAh_g:.1f} mAh/g, "
+                f"discharge {cyc.discharge_capacity_mAh_g:.1f} mAh/g, CE {100 * cyc.coulombic_efficiency:.1f} %, "
                 f"mean discharge voltage {cyc.average_discharge_voltage_V:.3f} V ({self.voltage_reference})"
+                + ("" if np.isnan(lam) else f", isolated {lam:.1f} %")
             )
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
+
+
+def shown_cycles(n: int, first: int = 3, rows: int = 10) -> list[int]:
+    """Cycles a text summary lists: all up to 12, else the first three, about ``rows``
+    evenly spaced and the last (1-based)."""
+    if n <= 12:
+        return list(range(1, n + 1))
+    step = max(n // rows, 1)
+    return sorted(set(range(1, first + 1)) | set(range(step, n, step)) | {n})
 
 
 def _plain(v):
