@@ -44,6 +44,8 @@ import casadi
 import numpy as np
 import pybamm
 
+from ssbsim.citations import cite
+
 from .binder_mechanics import binder_traction, relaxation_time_s, retained_fraction
 from .contact_law import ContactLawParameters
 from .contact_law_sx import (_CASADI_TYPES, LAW_INPUTS, LENGTH_UNIT_M, SCALAR_OUTPUTS, STRAIN_UNIT, VECTOR_INPUTS,
@@ -116,6 +118,8 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
     def __init__(self, param, domain, options, phase, size_classes=DEFAULT_SIZE_CLASSES):
         super().__init__(param, domain, options, True, phase)
         self.size_classes = size_classes
+        for mechanism in ("contact law", "binder mechanics", "layer decohesion"):
+            cite(mechanism)
 
     def _var_prefix(self):
         return f"{self.domain.capitalize()} electrode {self.phase_name}"
