@@ -103,16 +103,16 @@ def effective_pressure(domain: str):
 class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
     """Loss of active material by contact isolation, with the contact states.
 
+    The active-material volume fraction is x-averaged (PyBaMM's ``x_average=True``) in
+    every model, the DFN included: the law is driven by x-averaged quantities, so
+    eps_AM(x) would be N_x identical states, each row depending on every size-class
+    state (Kwon 2022 DFN: 20 such rows of 17 non-zeros, 19 redundant states).
+
     Parameters
     ----------
     param, domain, options, phase : as PyBaMM's ``LossActiveMaterial``
     size_classes : int
         Number K of lognormal size classes.
-
-    The active-material volume fraction is x-averaged (PyBaMM's ``x_average=True``) in
-    every model, the DFN included: the law is driven by x-averaged quantities, so
-    eps_AM(x) would be N_x identical states, each row depending on every size-class
-    state (Kwon 2022 DFN: 20 such rows of 17 non-zeros, 19 redundant states).
     """
 
     def __init__(self, param, domain, options, phase, size_classes=DEFAULT_SIZE_CLASSES):
