@@ -103,7 +103,7 @@ def contact_law_function(K: int, constants: tuple = ()) -> casadi.Function:
     ``constants``: ((input name, value), ...) folded into the function; its inputs are
     the other LAW_INPUTS, in order. Folded, the weights, radii and every product of
     parameters are numbers in the SX code, and the MX graph holds no constant nodes for
-    them (~20 fewer MX instructions per residual for the Kwon 2022 half cell)."""
+    them."""
     fixed = dict(constants)
     x = {q: casadi.SX.sym(q, K if q in VECTOR_INPUTS else 1) for q in LAW_INPUTS if q not in fixed}
     free = [x[q] for q in LAW_INPUTS if q in x]

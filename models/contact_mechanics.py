@@ -44,6 +44,8 @@ import casadi
 import numpy as np
 import pybamm
 
+from ssbsim.citations import cite
+
 from .binder_mechanics import binder_traction, relaxation_time_s, retained_fraction
 from .contact_law import ContactLawParameters
 from .contact_law_sx import (_CASADI_TYPES, LAW_INPUTS, LENGTH_UNIT_M, SCALAR_OUTPUTS, STRAIN_UNIT, VECTOR_INPUTS,
@@ -103,21 +105,23 @@ def effective_pressure(domain: str):
 class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
     """Loss of active material by contact isolation, with the contact states.
 
+    The active-material volume fraction is x-averaged (PyBaMM's ``x_average=True``) in
+    every model, the DFN included: the law is driven by x-averaged quantities, so
+    eps_AM(x) would be N_x identical states, each row depending on every size-class
+    state (Kwon 2022 DFN: 20 such rows of 17 non-zeros, 19 redundant states).
+
     Parameters
     ----------
     param, domain, options, phase : as PyBaMM's ``LossActiveMaterial``
     size_classes : int
         Number K of lognormal size classes.
-
-    The active-material volume fraction is x-averaged (PyBaMM's ``x_average=True``) in
-    every model, the DFN included: the law is driven by x-averaged quantities, so
-    eps_AM(x) would be N_x identical states, each row depending on every size-class
-    state (Kwon 2022 DFN: 20 such rows of 17 non-zeros, 19 redundant states).
     """
 
     def __init__(self, param, domain, options, phase, size_classes=DEFAULT_SIZE_CLASSES):
         super().__init__(param, domain, options, True, phase)
         self.size_classes = size_classes
+        for mechanism in ("contact law", "binder mechanics", "layer decohesion"):
+            cite(mechanism)
 
     def _var_prefix(self):
         return f"{self.domain.capitalize()} electrode {self.phase_name}"
