@@ -31,7 +31,7 @@ SE / composite constants (one set for all sulfide composites; the law is
 * Binder relaxation (``models.binder_mechanics``): WLF constants C1 = 17.44,
   C2 = 51.6 K (Williams, Landel, Ferry 1955).
 
-Binder properties are those of ``shared/data/calibration_points.csv``; binders without
+Binder properties are those of ``tests/data/calibration_points.csv``; binders without
 a measurement borrow the nearest measured one, as said at each record.
 """
 

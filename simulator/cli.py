@@ -98,8 +98,12 @@ def main():
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON object: the conditions, the first cycle's metrics at the top level and "
                    "`cycles`, one object per cycle.")
+@click.option("--cycle-skipping/--every-cycle", "skipping", default=None,
+              help="Skip cycles (PyBaMM solves representative ones; default above 50 cycles) or solve each.")
+@click.option("--figure", "figure", default=None, type=click.Path(dir_okay=False),
+              help="Write the retention and contact state per cycle to this image (PNG, SVG, PDF).")
 def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, protocol, steps, repeat,
-             temperature, model, mechanics, params_path, as_json):
+             temperature, model, mechanics, params_path, as_json, skipping, figure):
     """Simulate a preset cell with its paper's protocol, or any protocol.
 
     \b
@@ -119,8 +123,12 @@ def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, 
     result = run(preset, binder=binder, process=process, binder_content=binder_content,
                  pressure=pressure, c_rate=c_rate, cycles=cycles, temperature=temperature,
                  model=model, mechanics=mechanics, parameters=_params(params_path),
-                 protocol=_protocol(protocol, steps, repeat))
+                 protocol=_protocol(protocol, steps, repeat), cycle_skipping=skipping)
     click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False) if as_json else result.summary())
+    if figure:
+        from .figures import plot_cycle_life
+
+        click.echo(f"wrote {plot_cycle_life(result, figure)}", err=as_json)
 
 
 def _protocol(protocol, steps, repeat):

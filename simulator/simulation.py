@@ -17,7 +17,8 @@ from .conditions import Conditions, parameter_values
 from .errors import InputError, SimulationError
 from .presets import reduced_model_warning
 from .protocol import Protocol, experiment_of
-from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary
+from . import cycle_life
+from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary, summary_variable_names
 
 # IDAKLU tolerances per model, chosen so that the first-cycle discharge capacity is
 # converged to < 0.05 mAh/g (Kwon 2022, 2-70 MPa; tests/test_simulation.py): the DFN is at
@@ -45,7 +46,9 @@ def _model(model: str, cell: str, positive_phases: int, negative_phases: int, me
     not kept (long protocols) still give their capacities."""
     m = composite_cell_model(model, cell, positive_phases, negative_phases, mechanics=mechanics,
                              interphase_domains=interphase_domains)
-    m.summary_variables = [*m.summary_variables, "Discharge capacity [A.h]"]
+    extra = ["Discharge capacity [A.h]"] + [n for d in ("positive", "negative") for n in summary_variable_names(d)
+                                            if n in m.variables and n not in m.summary_variables]
+    m.summary_variables = [*m.summary_variables, *dict.fromkeys(extra)]
     return m
 
 
@@ -54,7 +57,7 @@ def resolve_conditions(preset: str, **options) -> Conditions:
     return Conditions.resolve(preset, **options)
 
 
-def simulate(preset: str | Conditions, *, solver=None, **options) -> SimulationResult:
+def simulate(preset: str | Conditions, *, solver=None, cycle_skipping=None, **options) -> SimulationResult:
     """Simulate a preset cell with the paper's protocol, or any other.
 
     Parameters
@@ -89,16 +92,43 @@ def simulate(preset: str | Conditions, *, solver=None, **options) -> SimulationR
         of the preset's paper protocols (``Preset.protocols``).
     solver : pybamm solver, optional
         Default ``pybamm.IDAKLUSolver`` with the model's ``SOLVER_TOLERANCES``.
+    cycle_skipping : bool or SkipControl, optional
+        Solve representative cycles and let the contact law's ensemble carry the contact
+        state across the others (:mod:`~ssbsim.simulator.cycle_life`). Default: for runs
+        of more than ``cycle_life.SKIP_THRESHOLD_CYCLES`` cycles. The result's
+        ``cycle_path`` says which path ran.
 
     Returns
     -------
     SimulationResult
+
+    A cell built before in this process (same conditions and solver) is reused: its
+    discretised model and solver set-up are not built again.
     """
     if isinstance(preset, Conditions) and options:
         raise InputError(f"simulate(conditions, {', '.join(options)}=...): set them in the conditions "
                          "(dataclasses.replace) instead")
     cond = preset if isinstance(preset, Conditions) else Conditions.resolve(preset, **options)
-    return CellRunner(cond, solver=solver).run(cond)
+    if cycle_skipping is None:
+        cycle_skipping = cond.cycles > cycle_life.SKIP_THRESHOLD_CYCLES
+    control = cycle_skipping if isinstance(cycle_skipping, cycle_life.SkipControl) else \
+        cycle_life.SkipControl() if cycle_skipping else None
+    return _runner(cond, solver).run(cond, skipping=control)
+
+
+_RUNNERS: dict = {}
+_MAX_RUNNERS = 8
+
+
+def _runner(cond: Conditions, solver) -> "CellRunner":
+    """The built runner of these conditions (kept for the last few), or a new one."""
+    if solver is not None:
+        return CellRunner(cond, solver=solver)
+    if cond not in _RUNNERS:
+        if len(_RUNNERS) >= _MAX_RUNNERS:
+            _RUNNERS.pop(next(iter(_RUNNERS)))
+        _RUNNERS[cond] = CellRunner(cond)
+    return _RUNNERS[cond]
 
 
 class CellRunner:
@@ -134,7 +164,19 @@ class CellRunner:
         self.model = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
                             p.interphase_domains)
         self.user_solver = solver
+        self.pressure_MPa = cond.pressure_MPa
         self._sims = {}
+
+    def cycle_simulation(self, steps, retry=False):
+        """A built ``pybamm.Simulation`` of one cycle of ``steps`` (the fast path's);
+        ``retry``: with 10x tighter tolerances."""
+        key = ("cycle", tuple(steps), retry)
+        if key not in self._sims:
+            solver = self.user_solver if self.user_solver and not retry else \
+                pybamm.IDAKLUSolver(**solver_tolerances(self.model_name, retry))
+            self._sims[key] = pybamm.Simulation(self.model, parameter_values=self._pv,
+                                                experiment=cycle_life.one_cycle_experiment(steps), solver=solver)
+        return self._sims[key]
 
     def _simulation(self, segment: int, steps, retry=False):
         if (segment, retry) not in self._sims:
@@ -148,9 +190,14 @@ class CellRunner:
                 self.model, parameter_values=self._pv, experiment=experiment_of(steps), solver=solver)
         return self._sims[segment, retry]
 
-    def _solve(self, cond, inputs, retry=False):
+    def _solve(self, cond, inputs, retry=False, pv=None):
         sol = None
+        previous_MPa = None
         for k, (pressure_MPa, steps) in enumerate(self.protocol.segments(cond.pressure_MPa)):
+            if sol is not None and cond.mechanics and pressure_MPa > previous_MPa:
+                # re-pressed: particles whose gap the higher closure bridges reconnect
+                sol._last_state = cycle_life.repress(sol.last_state, pv, previous_MPa, pressure_MPa)
+            previous_MPa = pressure_MPa
             seg_inputs = inputs | ({PRESSURE_PARAMETER: pressure_MPa * 1e6}
                                    if PRESSURE_PARAMETER in self.input_names else {})
             kept = self._kept_cycles
@@ -168,16 +215,19 @@ class CellRunner:
                 break  # a step could not run: later segments would start from a broken cycle
         return sol, _complete_cycles(sol, self.protocol)
 
-    def run(self, cond: Conditions) -> SimulationResult:
-        """Solve the case ``cond`` (conditions of this group)."""
+    def run(self, cond: Conditions, skipping: "cycle_life.SkipControl | None" = None) -> SimulationResult:
+        """Solve the case ``cond`` (conditions of this group), cycle by cycle or
+        (``skipping``) by cycle skipping."""
         pv = parameter_values(cond)
         inputs = {name: pv[name] for name in self.input_names}
         notes = [w for w in [reduced_model_warning(cond.preset, cond.model)] if w]
-        sol, cycles_done = self._solve(cond, inputs)
+        if skipping is not None and cond.mechanics:
+            return self._run_skipping(cond, pv, inputs, notes, skipping)
+        sol, cycles_done = self._solve(cond, inputs, pv=pv)
         if len(cycles_done) < cond.cycles and self.user_solver is None:
             # IDA can stall where particles empty under strong polarisation: one retry
             # with tighter tolerances before reporting what completed.
-            sol2, done2 = self._solve(cond, inputs, retry=True)
+            sol2, done2 = self._solve(cond, inputs, retry=True, pv=pv)
             if len(done2) > len(cycles_done):
                 sol, cycles_done = sol2, done2
                 notes.append(f"solved with tighter tolerances {solver_tolerances(cond.model, True)} "
@@ -189,7 +239,21 @@ class CellRunner:
                 " binder content): try model='DFN'")
             raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: "
                                   f"{getattr(sol, 'termination', 'no solution')}{hint}")
-        return _result(self.preset, cond, pv, sol, cycles_done, notes, self.protocol)
+        return _result(self.preset, cond, pv, sol, _metrics(self.preset, cond, pv, cycles_done, self.protocol),
+                       notes)
+
+    def _run_skipping(self, cond, pv, inputs, notes, control) -> SimulationResult:
+        mass_g = electrode_properties(cond, pv)["active_mass_g"]
+        run = cycle_life.run_skipping(self, pv, inputs, mass_g, control, PRESSURE_PARAMETER, _domain(self.preset))
+        if run.last_cycle is None:
+            raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: {run.notes}")
+        result = _result(self.preset, cond, pv, run.last_cycle, run.metrics, notes + run.notes)
+        result.cycle_path = "cycle skipping"
+        result.representative_cycles = run.representative_cycles
+        result.timings = {"total_s": run.total_s, "ensemble_s": run.ensemble_s}
+        result.notes.append(f"cycle skipping: {len(run.representative_cycles)} of {len(run.metrics)} cycles solved "
+                            "by PyBaMM, the others interpolated; time series of the last cycle only")
+        return result
 
 
 @contextlib.contextmanager
@@ -224,10 +288,16 @@ def _complete_cycles(sol, protocol: Protocol) -> list:
     done = []
     cycles = getattr(sol, "cycles", None) or []  # EmptySolution: none
     for c, summary, n in zip(cycles, getattr(sol, "all_summary_variables", []), expected):
-        if c is not None and (len(c.steps) != n or any(isinstance(st, pybamm.EmptySolution) for st in c.steps)):
+        if c is not None and not cycle_complete(c, n):
             break  # a kept cycle that stopped early; a cycle not kept completed
         done.append((c, summary))
     return done
+
+
+def cycle_complete(cycle, n_steps: int) -> bool:
+    """Whether a cycle ran all its ``n_steps`` steps (none an EmptySolution: a step that
+    could not start, e.g. a discharge whose first point is below its cut-off)."""
+    return len(cycle.steps) == n_steps and not any(isinstance(st, pybamm.EmptySolution) for st in cycle.steps)
 
 
 def _describe(cond: Conditions) -> dict:
@@ -261,16 +331,20 @@ def electrode_properties(cond: Conditions, pv: pybamm.ParameterValues | None = N
     }
 
 
-def _result(p, cond, pv, sol, cycles_done, notes, protocol) -> SimulationResult:
-    """Metrics, electrode properties and series of a solved case."""
-    domain = _domain(p)
-    electrode = electrode_properties(cond, pv)
-    mass_g = electrode["active_mass_g"]
+def _metrics(p, cond, pv, cycles_done, protocol) -> list:
+    """Metrics of the completed cycles ((solution or None, summary) each)."""
+    mass_g = electrode_properties(cond, pv)["active_mass_g"]
     blocks = protocol.cycle_blocks()
     pressures = protocol.pressures(cond.pressure_MPa)
-    metrics = [cycle_metrics(c, summary, mass_g, p.working, block=blocks[k],
-                             label=protocol.blocks[blocks[k]].label, pressure_MPa=pressures[blocks[k]])
-               for k, (c, summary) in enumerate(cycles_done)]
+    return [cycle_metrics(c, summary, mass_g, p.working, block=blocks[k], label=protocol.blocks[blocks[k]].label,
+                          pressure_MPa=pressures[blocks[k]], domain=_domain(p))
+            for k, (c, summary) in enumerate(cycles_done)]
+
+
+def _result(p, cond, pv, sol, metrics, notes) -> SimulationResult:
+    """Electrode properties and series of a solved case with its cycles' ``metrics``."""
+    domain = _domain(p)
+    electrode = electrode_properties(cond, pv)
     series = mechanics_series(sol, pv, domain) if cond.mechanics else {}
     if len(metrics) < cond.cycles:
         notes.append(f"only {len(metrics)} of {cond.cycles} cycles completed ({sol.termination})")
