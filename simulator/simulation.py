@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import logging
 import os
 import sys
@@ -57,7 +58,9 @@ def resolve_conditions(preset: str, **options) -> Conditions:
     return Conditions.resolve(preset, **options)
 
 
-def simulate(preset: str | Conditions, *, solver=None, cycle_skipping=None, **options) -> SimulationResult:
+def simulate(preset: str | Conditions, *, binder=None, process=None, binder_content=None, pressure=None,
+             c_rate=None, cycles=None, temperature=None, model="DFN", mechanics=True,
+             parameters=None, protocol=None, solver=None, cycle_skipping=None) -> SimulationResult:
     """Simulate a preset cell with the paper's protocol, or any other.
 
     Parameters
@@ -105,9 +108,15 @@ def simulate(preset: str | Conditions, *, solver=None, cycle_skipping=None, **op
     A cell built before in this process (same conditions and solver) is reused: its
     discretised model and solver set-up are not built again.
     """
-    if isinstance(preset, Conditions) and options:
-        raise InputError(f"simulate(conditions, {', '.join(options)}=...): set them in the conditions "
-                         "(dataclasses.replace) instead")
+    options = dict(binder=binder, process=process, binder_content=binder_content, pressure=pressure,
+                   c_rate=c_rate, cycles=cycles, temperature=temperature, model=model, mechanics=mechanics,
+                   parameters=parameters, protocol=protocol)
+    if isinstance(preset, Conditions):
+        defaults = inspect.signature(Conditions.resolve).parameters
+        given = [k for k, v in options.items() if v != defaults[k].default]
+        if given:
+            raise InputError(f"simulate(conditions, {', '.join(given)}=...): set them in the conditions "
+                             "(dataclasses.replace) instead")
     cond = preset if isinstance(preset, Conditions) else Conditions.resolve(preset, **options)
     if cycle_skipping is None:
         cycle_skipping = cond.cycles > cycle_life.SKIP_THRESHOLD_CYCLES
