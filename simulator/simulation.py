@@ -20,7 +20,7 @@ from .errors import InputError, SimulationError, check_range
 from .params_file import check_overrides
 from .presets import get_preset, reduced_model_warning
 from .protocol import Protocol, experiment_of
-from . import cycle_life
+from . import cell_state, cycle_life
 from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary, summary_variable_names
 
 PRESSURE_RANGE_MPA = (0.0, 500.0)
@@ -308,7 +308,7 @@ class CellRunner:
         for k, (pressure_MPa, steps) in enumerate(self.protocol.segments(cond["pressure_MPa"])):
             if sol is not None and cond["mechanics"] and pressure_MPa > previous_MPa:
                 # re-pressed: particles whose gap the higher closure bridges reconnect
-                sol._last_state = cycle_life.repress(sol.last_state, pv, previous_MPa, pressure_MPa)
+                sol._last_state = cell_state.repress(sol.last_state, pv, previous_MPa, pressure_MPa)
             previous_MPa = pressure_MPa
             seg_inputs = inputs | ({PRESSURE_PARAMETER: pressure_MPa * 1e6}
                                    if PRESSURE_PARAMETER in self.input_names else {})
