@@ -30,7 +30,7 @@ import casadi
 import pybamm
 
 from .contact_mechanics import DEFAULT_SIZE_CLASSES, ContactLossActiveMaterial
-from .contact_transport import ContactTortuosity
+from .contact_transport import BinderBlockedTortuosity, ContactTortuosity
 from .interface_contact import BinderCoveredContact
 from .operando import operando_variables
 from .options import check_option
@@ -146,9 +146,8 @@ def composite_cell_model(
             for phase in m.options.phases[domain]:
                 m.submodels[f"{domain} {phase} active material"] = ContactLossActiveMaterial(
                     m.param, domain, m.options, phase, size_classes)
-    if mechanics:
-        m.submodels["electrolyte transport efficiency"] = ContactTortuosity(
-            m.param, m.options, composite_domains)
+    m.submodels["electrolyte transport efficiency"] = (ContactTortuosity if mechanics else BinderBlockedTortuosity)(
+        m.param, m.options, composite_domains)
     m.build_model()
     m.build_casadi_jacobian = scalar_jacobian
     m.name = (f"ssbsim composite {cell} cell ({model}{', mechanics' if mechanics else ''}"

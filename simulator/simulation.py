@@ -12,6 +12,7 @@ import sys
 import pybamm
 
 from ssbsim.models import binder_coverage as bc
+from ssbsim.models import binder_laws
 from ssbsim.models import composite_cell_model
 from ssbsim.models.options import check_option
 
@@ -434,13 +435,14 @@ def electrode_properties(cond: dict, pv: pybamm.ParameterValues | None = None) -
     eps = pv[f"{domain} electrode porosity"]
     tau = pv[f"{domain} electrode tortuosity factor (electrolyte)"]
     sigma_se = pv["Electrolyte conductivity [S.m-1]"](1000.0, 303.15).evaluate().item()
-    theta = pv[f"{domain} electrode binder coverage"]
+    laws = binder_laws.electrode_values(pv, domain.lower())
+    theta = laws["binder coverage"]
     return {
         "active_mass_g": pv[f"{domain} electrode active material mass loading [kg.m-2]"] * area_m2 * 1e3,
         "binder_coverage": theta,
         "active_area_fraction": 1.0 - theta,
-        "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / tau / 100.0,
-        "effective_electronic_conductivity_S_cm": pv[f"{domain} electrode conductivity [S.m-1]"] / 100.0,
+        "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / (tau / laws["neck blocking factor"]) / 100.0,
+        "effective_electronic_conductivity_S_cm": laws["electronic conductivity [S.m-1]"] / 100.0,
     }
 
 
