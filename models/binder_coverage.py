@@ -49,8 +49,10 @@ from __future__ import annotations
 
 import math
 
-#: Allowed electrode-processing routes.
-PROCESSES = ("wet", "dry", "none")
+from .options import OPTIONS, check_option
+
+#: Allowed electrode-processing routes (the options table's ``"process"``).
+PROCESSES = OPTIONS["process"]
 
 #: Allowed binder contents [wt% of electrode solids].
 BINDER_CONTENT_RANGE_WT_PCT = (0.0, 10.0)
@@ -103,8 +105,7 @@ PROCESS_INPUTS = {
 
 def check_binder(binder_content_wt_pct: float, process: str) -> None:
     """Raise ``ValueError`` naming the parameter, its value and the allowed range."""
-    if process not in PROCESSES:
-        raise ValueError(f"process={process!r} is not one of {', '.join(PROCESSES)}")
+    check_option("process", process)
     lo, hi = BINDER_CONTENT_RANGE_WT_PCT
     w = binder_content_wt_pct
     if not math.isfinite(w) or not lo <= w <= hi:

@@ -14,7 +14,7 @@ import pybamm
 from ssbsim.models import binder_coverage as bc
 from ssbsim.models import binder_laws
 from ssbsim.models import composite_cell_model
-from ssbsim.models.options import check_option
+from ssbsim.models.options import OPTIONS, check_option
 
 from . import long_runs
 from .errors import InputError, SimulationError, check_range
@@ -70,8 +70,11 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
     naming the parameter, its value and what is allowed.
     """
     p = get_preset(preset)
-    if process is not None and process not in bc.PROCESSES:
-        raise InputError(f"process={process!r} is not one of {', '.join(bc.PROCESSES)}")
+    try:
+        process = process if process is None else check_option("process", process)
+        model = check_option("model", {m.lower(): m for m in OPTIONS["model"]}.get(str(model).lower(), model))
+    except ValueError as e:
+        raise InputError(str(e)) from None
     check_consistent(p, binder, process)
     if binder is None and process is not None:
         # the preset's binder made by that process, if it has one (emley2023: dry -> ptfe)
@@ -84,11 +87,6 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
     binder_content = check_range("binder content", binder_content, lo, hi, "wt%")
     if process == "none" and binder_content != 0:
         raise InputError(f"binder content={binder_content:g} wt% must be 0 with process 'none'")
-    model = {m.lower(): m for m in ("DFN", "SPMe", "SPM")}.get(str(model).lower(), model)  # dfn -> DFN
-    try:
-        model = check_option("model", model)
-    except ValueError as e:
-        raise InputError(str(e)) from None
     if protocol is None:
         cycles = 1 if cycles is None else cycles
         if isinstance(cycles, bool) or not isinstance(cycles, int):

@@ -44,6 +44,36 @@ def test_option_typo_suggests_nearest():
         check_option("model", "DNF")
 
 
+@pytest.mark.parametrize("cell", CELLS, ids=str)
+def test_model_options_name_the_mechanisms_that_run(cell):
+    """ssbsim's own option names the contact law and PyBaMM's loss-of-active-material
+    option the isolation that removes active material, in every porous electrode and
+    phase; without mechanics both say none and PyBaMM's constant active material runs."""
+    kind, n_pos, n_neg = cell
+    on, off = (composite_cell_model("SPM", kind, n_pos, n_neg, mechanics=m) for m in (True, False))
+    assert on.options["contact mechanics"] == "lognormal size classes"
+    assert off.options["contact mechanics"] == "none" and off.options["loss of active material"] == "none"
+    for domain, n in (("positive", n_pos), ("negative", n_neg)):
+        if kind == "half" and domain == "negative":
+            assert on.options.negative["loss of active material"] == "none"  # the Li counter electrode
+            continue
+        for phase in ("primary", "secondary")[:n]:
+            assert getattr(on.options, domain)["loss of active material"] == (
+                "contact isolation" if n == 1 else ("contact isolation",) * 2)
+            assert type(on.submodels[f"{domain} {phase} active material"]).__name__ == "ContactLossActiveMaterial"
+            assert type(off.submodels[f"{domain} {phase} active material"]).__name__ == "Constant"
+
+
+def test_mechanism_options_are_validated_with_a_hint():
+    with pytest.raises(ValueError, match=r"contact mechanics='lognormal size class' is not one of none, lognormal size "
+                                         r"classes \(did you mean 'lognormal size classes'\?\)"):
+        composite_cell_model("SPM", extra_options={"contact mechanics": "lognormal size class"})
+    with pytest.raises(ValueError, match="set by its 'contact mechanics' option"):
+        composite_cell_model("SPM", extra_options={"loss of active material": "reaction-driven"})
+    with pytest.raises(ValueError, match=r"process='wett' is not one of wet, dry, none \(did you mean 'wet'"):
+        check_option("process", "wett")
+
+
 def test_utilisation_is_uncovered_times_contact():
     m = composite_cell_model("SPM", "half")
     pv = parameter_values(resolve_conditions("jo2024-cathode", binder_content=2.5))
