@@ -222,3 +222,12 @@ def test_fit_and_parameter_file_reach_a_binder_law_constant(tmp_path):
     assert d["parameters"] == {THETA_MAX: pytest.approx(fitted)}
     # more coverage at 3 wt% (theta ~ theta_max): a lower mean discharge voltage than nominal 0.38
     assert d["cycles"][0]["average_discharge_voltage_V"] < nominal.cycles[0].average_discharge_voltage_V - 1e-3
+
+
+def test_fit_of_an_expression_names_the_constants_to_fit():
+    """An electrode's process input refers to a law constant: fitting it names that constant."""
+    from ssbsim.simulator.fitting import check_fit_parameters
+
+    with pytest.raises(InputError, match=r"'Positive electrode binder coverage maximum' is an expression of other "
+                                         r"parameters in parameter set Kwon2022; fit one of 'Wet binder coverage maximum'$"):
+        check_fit_parameters("kwon2022", [FitParameter("Positive electrode binder coverage maximum", 0.1, 0.5)])
