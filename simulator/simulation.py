@@ -263,7 +263,6 @@ class CellRunner:
         self.preset = get_preset(cond["preset"])
         p = self.preset
         self.protocol = Protocol.from_dict(cond["protocol"])
-        self._kept_cycles = long_runs.saved_cycles(self.protocol)  # None: every cycle kept whole
         names = set(input_names)
         if len(self.protocol.segments(cond["pressure_MPa"])) > 1:
             names.add(PRESSURE_PARAMETER)
@@ -311,7 +310,7 @@ class CellRunner:
             previous_MPa = pressure_MPa
             seg_inputs = inputs | ({PRESSURE_PARAMETER: pressure_MPa * 1e6}
                                    if PRESSURE_PARAMETER in self.input_names else {})
-            kept = self._kept_cycles
+            kept = long_runs.saved_cycles(self.protocol)  # None: every cycle kept whole
             try:
                 with quiet_solver():
                     sol = self._simulation(k, steps, retry).solve(
