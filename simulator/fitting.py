@@ -19,6 +19,7 @@ warning.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import io
 import math
@@ -211,7 +212,7 @@ class _Problem:
             return np.array(out)
         for pt, cond in zip(self.points, self.conds):
             try:
-                res = self.runners[group_key(cond)].run(cond | {"parameters": theta})
+                res = self.runners[group_key(cond)].run(dataclasses.replace(cond, parameters=theta))
                 out.append(getattr(res, QUANTITIES[pt.quantity][0]))
             except SsbsimError:
                 out.append(np.nan)
