@@ -25,7 +25,7 @@ from .errors import InputError
 def bench(quick, models, solvers, meshes, reference_mesh, repeats, particles, as_json, plot_path,
           kernel_scaling, sweep_scaling):
     """Speed and accuracy of model x solver x mesh x mechanics, and the numba kernel."""
-    from .bench import MESHES, SOLVERS, format_table, plot_bench, run_bench
+    from ssbsim.benchmarks.harness import MESHES, SOLVERS, format_table, plot_bench, run_bench
 
     def pick(value, default, allowed, name):
         items = tuple(value.split(",")) if value else default
@@ -42,11 +42,11 @@ def bench(quick, models, solvers, meshes, reference_mesh, repeats, particles, as
         repeats=repeats or quick_or(3, 5), particles=particles,
         reference_mesh=pick(reference_mesh, (), tuple(MESHES), "reference mesh")[0])
     if kernel_scaling:
-        from .bench import kernel_scaling as ks
+        from ssbsim.benchmarks.harness import kernel_scaling as ks
 
         result["kernel_scaling"] = ks()
     if sweep_scaling:
-        from .bench import sweep_scaling as ss
+        from ssbsim.benchmarks.harness import sweep_scaling as ss
 
         result["sweep_scaling"] = ss()
     if plot_path:

@@ -11,14 +11,14 @@ import sys
 
 import pybamm
 
-from ssbsim.models import composite_cell_model
+from ssbsim.models import binder_laws, composite_cell_model
 
 from . import long_runs
 from .conditions import Conditions, parameter_values
 from .errors import InputError, SimulationError
 from .presets import reduced_model_warning
 from .protocol import Protocol, experiment_of
-from . import cycle_life
+from . import cell_state, cycle_life
 from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary, summary_variable_names
 
 # IDAKLU tolerances per model, chosen so that the first-cycle discharge capacity is
@@ -130,14 +130,25 @@ _MAX_RUNNERS = 8
 
 
 def _runner(cond: Conditions, solver) -> "CellRunner":
-    """The built runner of these conditions (kept for the last few), or a new one."""
+    """The built runner of these conditions and parameter values (kept for the last few),
+    or a new one: a parameter set changed in the process builds anew."""
     if solver is not None:
         return CellRunner(cond, solver=solver)
-    if cond not in _RUNNERS:
+    pv = parameter_values(cond)
+    key = (cond, tuple((k, fingerprint(pv[k])) for k in sorted(pv.keys())))
+    if key not in _RUNNERS:
         if len(_RUNNERS) >= _MAX_RUNNERS:
             _RUNNERS.pop(next(iter(_RUNNERS)))
-        _RUNNERS[cond] = CellRunner(cond)
-    return _RUNNERS[cond]
+        _RUNNERS[key] = CellRunner(cond)
+    return _RUNNERS[key]
+
+
+def fingerprint(value) -> str:
+    """A parameter value as the same text in every process: a function's name, an
+    expression's formula (a PyBaMM symbol's repr holds its id), or the value's repr."""
+    if isinstance(value, pybamm.Symbol):
+        return str(value)
+    return getattr(value, "__qualname__", None) or repr(value)
 
 
 class CellRunner:
@@ -161,7 +172,6 @@ class CellRunner:
     def __init__(self, cond: Conditions, input_names=(), solver=None):
         self.preset = p = cond.preset_data
         self.protocol = cond.run_protocol
-        self._kept_cycles = long_runs.saved_cycles(self.protocol)  # None: every cycle kept whole
         names = set(input_names)
         if len(self.protocol.segments(cond.pressure_MPa)) > 1:
             names.add(PRESSURE_PARAMETER)
@@ -205,11 +215,11 @@ class CellRunner:
         for k, (pressure_MPa, steps) in enumerate(self.protocol.segments(cond.pressure_MPa)):
             if sol is not None and cond.mechanics and pressure_MPa > previous_MPa:
                 # re-pressed: particles whose gap the higher closure bridges reconnect
-                sol._last_state = cycle_life.repress(sol.last_state, pv, previous_MPa, pressure_MPa)
+                sol._last_state = cell_state.repress(sol.last_state, pv, previous_MPa, pressure_MPa)
             previous_MPa = pressure_MPa
             seg_inputs = inputs | ({PRESSURE_PARAMETER: pressure_MPa * 1e6}
                                    if PRESSURE_PARAMETER in self.input_names else {})
-            kept = self._kept_cycles
+            kept = long_runs.saved_cycles(self.protocol)  # None: every cycle kept whole
             try:
                 with quiet_solver():
                     sol = self._simulation(k, steps, retry).solve(
@@ -330,13 +340,14 @@ def electrode_properties(cond: Conditions, pv: pybamm.ParameterValues | None = N
     eps = pv[f"{domain} electrode porosity"]
     tau = pv[f"{domain} electrode tortuosity factor (electrolyte)"]
     sigma_se = pv["Electrolyte conductivity [S.m-1]"](1000.0, 303.15).evaluate().item()
-    theta = pv[f"{domain} electrode binder coverage"]
+    laws = binder_laws.electrode_values(pv, domain.lower())
+    theta = laws["binder coverage"]
     return {
         "active_mass_g": pv[f"{domain} electrode active material mass loading [kg.m-2]"] * area_m2 * 1e3,
         "binder_coverage": theta,
         "active_area_fraction": 1.0 - theta,
-        "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / tau / 100.0,
-        "effective_electronic_conductivity_S_cm": pv[f"{domain} electrode conductivity [S.m-1]"] / 100.0,
+        "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / (tau / laws["neck blocking factor"]) / 100.0,
+        "effective_electronic_conductivity_S_cm": laws["electronic conductivity [S.m-1]"] / 100.0,
     }
 
 

@@ -40,7 +40,7 @@ from .files import check_writable
 from .presets import get_preset
 from .conditions import Conditions, parameter_values
 from .results import CycleMetrics
-from .simulation import CellRunner
+from .simulation import CellRunner, fingerprint
 from .store import SweepStore, writer_lock
 
 #: The seed study: Kwon 2022, pristine vs vulcanized BR at 70 / 7 / 2 MPa, 0.1C, 1 cycle.
@@ -111,10 +111,6 @@ def group_key(cond: Conditions) -> str:
     return json.dumps({k: v for k, v in cond.to_dict().items() if k not in _GROUP_FREE}, sort_keys=True)
 
 
-def _fingerprint(value) -> str:
-    return getattr(value, "__qualname__", None) or repr(value)
-
-
 def swept_inputs(conds: list[Conditions]) -> tuple[str, ...]:
     """Numeric parameters whose values differ between the cases of one group."""
     values = [parameter_values(c) for c in conds]
@@ -135,7 +131,7 @@ def grid_hash(conds: list[Conditions]) -> str:
         h.update(cond.key.encode())
         pv = parameter_values(cond)
         for k in sorted(pv.keys()):
-            h.update(f"{k}={_fingerprint(pv[k])}".encode())
+            h.update(f"{k}={fingerprint(pv[k])}".encode())
     return h.hexdigest()
 
 

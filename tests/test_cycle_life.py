@@ -3,11 +3,11 @@ at low pressure and with weak binders, re-pressing gives part of it back, and th
 path (cycle skipping with the ensemble) follows cycle-by-cycle runs."""
 
 import numpy as np
-import pybamm
 import pytest
 
 import ssbsim
-from ssbsim.simulator import cycle_life
+from ssbsim.models.contact_law import ContactLawParameters
+from ssbsim.simulator import cell_state, cycle_life
 from ssbsim.simulator.simulation import CellRunner, _runner, parameter_values, resolve_conditions
 
 RHO = "Force chain rearrangement coefficient"
@@ -87,7 +87,7 @@ def test_repress_state_conserves_lithium():
     cond = resolve_conditions("kwon2022", pressure=2, cycles=2, model="SPM", parameters=FAST_FADE)
     r = ssbsim.simulate("kwon2022", pressure=2, cycles=2, model="SPM", parameters=FAST_FADE)
     last = r.solution.last_state
-    new = cycle_life.repress(last, parameter_values(cond), 2.0, 70.0)
+    new = cell_state.repress(last, parameter_values(cond), 2.0, 70.0)
     names = ["Total lithium in positive electrode [mol]",
              "Loss of lithium due to loss of active material in positive electrode [mol]"]
 
@@ -128,11 +128,11 @@ def test_ensemble_converges_as_its_step_halves():
     r = ssbsim.simulate("kwon2022", pressure=2, cycles=3, model="SPM", parameters=FAST_FADE)
     pv = parameter_values(cond)
     cycle = r.solution.cycles[-1]
-    phases = cycle_life.contact_phases(cycle.all_models[-1], pv)
-    law = cycle_life.ContactLawParameters.from_parameters(pv)
+    phases = cell_state.contact_phases(cycle.all_models[-1], pv)
+    law = ContactLawParameters.from_parameters(pv)
 
     def after(dt, quantity):
-        state, _ = cycle_life.skip_state(cycle, phases, law, 303.15, 10, cycle_life.SkipControl(ensemble_dt_s=dt))
+        state, _ = cell_state.skip_state(cycle, phases, law, 303.15, 10, dt)
         return np.array([float(np.ravel(state[f"Positive electrode size class {k} {quantity}"].entries)[-1])
                          for k in range(phases[0].K)])
 
