@@ -16,6 +16,9 @@ to derive the quantity from a simulation (``derive``):
 ``{kind = "final", key = "porosity" | "thickness_change_um" | ...}``
     a mechanics series at the end of the protocol (change from the start with
     ``change = true``);
+``{kind = "last_cycle", key = "end_electrode_thickness_change_um" | ...}``
+    a per-cycle metric (a ``CycleMetrics`` field) of the protocol's last cycle (the
+    electrode's own thickness change from its pristine state, not the cell's);
 ``{kind = "electrode", key = "active_area_fraction" | "effective_ionic_conductivity_30C_S_cm" | ...}``
     a property of the electrode as built (no solve);
 and with ``compare = {conditions = {...}, op = "ratio" | "difference"}`` the same
@@ -31,7 +34,7 @@ from ssbsim.parameter_sets import experiments
 
 from .errors import InputError
 
-KINDS = ("capacity", "coulombic_efficiency", "retention", "final", "electrode", "phase")
+KINDS = ("capacity", "coulombic_efficiency", "retention", "final", "last_cycle", "electrode", "phase")
 HALVES = ("charge", "discharge", "lithiation", "delithiation")
 
 

@@ -40,6 +40,7 @@ class CycleMetrics:
     loss_of_active_material_pct: float = float("nan")  # isolated active volume [%]
     end_porosity_increase: float = float("nan")  # voids and gaps [-]
     end_thickness_change_um: float = float("nan")  # cell at fixed pressure [um]
+    end_electrode_thickness_change_um: float = float("nan")  # working electrode [um]
     voltage_hysteresis_V: float = float("nan")  # mean charge minus mean discharge voltage
     interpolated: bool = False  # skipped by the fast path: between two solved cycles
 
@@ -51,6 +52,7 @@ CONTACT_SUMMARY = {
     "loss_of_active_material_pct": ("Loss of active material in {d} electrode [%]", 1.0),
     "end_porosity_increase": ("{D} electrode porosity increase", 1.0),
     "end_thickness_change_um": ("Cell thickness change at fixed pressure [m]", 1e6),
+    "end_electrode_thickness_change_um": ("{D} electrode thickness change [m]", 1e6),
 }
 
 

@@ -147,6 +147,11 @@ def _derive_one(e: Entry, cond: Conditions, summary: dict, s: dict) -> float:
         if d.get("cycle", 1) != 1 or key not in summary:
             raise _NotDerived(f"no {key!r} in the results (first cycle of a two-phase electrode only)")
         return float(summary[key])
+    if kind == "last_cycle":  # a per-cycle metric (CycleMetrics field) at the end of the last cycle
+        values = s.get(f"cycle_{d['key']}")
+        if values is None or len(values) < cond.cycles:
+            raise _NotDerived(f"only {0 if values is None else len(values)} of {cond.cycles} cycles completed")
+        return float(np.asarray(values)[-1])
     if kind == "final":
         if d["key"] not in s:
             raise _NotDerived(f"no {d['key']!r} series (contact mechanics off?)")
