@@ -34,8 +34,9 @@ log-standard deviation``, ``<Domain> electrode binder compressive strength [Pa]`
 ``... binder relaxation time [s]`` (at the WLF reference), ``... binder glass transition
 temperature [K]``, ``... binder crosslink density [mol.m-3]``, ``... binder entanglement
 modulus [Pa]``, ``<Domain> electrode void nucleation factor``, ``Binder WLF constant C1``,
-``Binder WLF constant C2 [K]``, ``Stack pressure [Pa]``, ``Ambient temperature [K]`` and
-every field of ``ContactLawParameters`` (its PyBaMM name).
+``Binder WLF constant C2 [K]``, ``Ambient temperature [K]`` and every field of
+``ContactLawParameters`` (its PyBaMM name); the stack pressure is the model variable
+``"Stack pressure [Pa]"`` that the fixture option sets (``models.fixture``).
 """
 
 from __future__ import annotations
@@ -81,13 +82,14 @@ def _law():
     return {field: pybamm.Parameter(name) for field, name in ContactLawParameters.names().items()}
 
 
-def effective_pressure(domain: str):
+def effective_pressure(domain: str, stack_pressure):
     """P_eff(t) = P_stack + binder traction [Pa] of the ``domain`` electrode
-    (``binder_mechanics.binder_traction`` at the cell's ambient temperature)."""
+    (``binder_mechanics.binder_traction`` at the cell's ambient temperature);
+    ``stack_pressure``: the model variable ``"Stack pressure [Pa]"`` (``models.fixture``)."""
     Domain = domain.capitalize()
     P = pybamm.Parameter
     T = P("Ambient temperature [K]")
-    return P("Stack pressure [Pa]") + binder_traction(
+    return stack_pressure + binder_traction(
         P("Binder holding fraction of strength") * P(f"{Domain} electrode binder compressive strength [Pa]"),
         pybamm.t,
         relaxation_time_s(P(f"{Domain} electrode binder relaxation time [s]"), T,
@@ -161,7 +163,7 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         eps_v = lambda x: pybamm.FunctionParameter(  # noqa: E731
             f"{pre}{Domain} electrode volumetric strain", {"Stoichiometry": x})
         s = radial_strain(eps_v, sto, pp.sto_init_av)
-        P_eff = effective_pressure(domain)
+        P_eff = effective_pressure(domain, variables["Stack pressure [Pa]"])
         eps0 = pybamm.x_average(pp.epsilon_s)
         K = self.size_classes
         inputs = {

@@ -6,6 +6,7 @@ import difflib
 OPTIONS = {
     "model": ("DFN", "SPMe", "SPM"),
     "cell": ("half", "full"),
+    "fixture": ("constant pressure", "spring", "rigid"),  # models.fixture
 }
 
 

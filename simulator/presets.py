@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ssbsim.models.options import check_option
 from ssbsim.parameter_sets import choi2025, emley2023, experiments, jo2024, kwon2022
 
 from .errors import InputError
@@ -31,6 +32,7 @@ class Preset:
     ``"C/50"`` or a fraction of the CC current such as ``"10%"``) or CC (``None``).
     The paper's named protocol sequences (formation, rate blocks, long cycling) are
     data in ``parameter_sets/experiments/<paper>.toml`` (:attr:`protocols`).
+    ``fixture`` is what holds the stack in the paper's cells (``ssbsim.models.fixture``).
     """
 
     name: str
@@ -53,6 +55,7 @@ class Preset:
     binder_aliases: dict = field(default_factory=dict)  # data-file binder names -> ours
     cv_cutoff: str | None = "C/50"  # end of the CV hold after the "charging" CC step; None: CC only
     paper: str = ""  # the experiments file of the paper (parameter_sets/experiments/<paper>.toml)
+    fixture: str = "constant pressure"  # what holds the stack (models.fixture)
 
     def protocol(self, c_rate: float | None = None, cycles: int = 1) -> Protocol:
         """The default protocol: the paper's cycle at ``c_rate``, ``cycles`` times."""
@@ -71,6 +74,21 @@ class Preset:
     def protocols(self) -> dict[str, Protocol]:
         """The paper's named protocols for this preset."""
         return experiments.protocols(self.paper, self.name) if self.paper else {}
+
+    def resolve_fixture(self, fixture: str | None, mechanics: bool) -> str:
+        """The fixture option (``ssbsim.models.fixture``): ``fixture``, else the preset's.
+        Without mechanics nothing reads the pressure: the preset's becomes "constant
+        pressure", and a spring or rigid fixture asked for is an InputError."""
+        if fixture is None:
+            return self.fixture if mechanics else "constant pressure"
+        try:
+            fixture = check_option("fixture", fixture)
+        except ValueError as e:
+            raise InputError(str(e)) from None
+        if fixture != "constant pressure" and not mechanics:
+            raise InputError(f"fixture={fixture!r} needs mechanics: without contact mechanics the electrodes "
+                             "do not breathe; drop --no-mechanics or use fixture 'constant pressure'")
+        return fixture
 
     def named_protocol(self, name: str) -> Protocol:
         if name not in self.protocols:
@@ -109,6 +127,9 @@ _KWON_BINDERS = {
     "vulcanized-s1": Binder("wet", 1.5, "BR vulcanized, S1 (1/3 phr S/MBT)"),
     "vulcanized-s3": Binder("wet", 1.5, "BR vulcanized, S3 (3/1 phr S/MBT)"),
 }
+#: Kwon 2022 cycled the pouch cells "under no external pressure", the fixture holding
+#: the stack at a fixed gap (shared/docs/domain.md, Kwon 2022 experiments).
+KWON_POUCH_FIXTURE = "rigid"
 _JO_BINDERS = {"nbr": Binder("wet", 0.5, "nitrile butadiene rubber (25 % nitrile)")}
 
 PRESETS: dict[str, Preset] = {
@@ -121,7 +142,8 @@ PRESETS: dict[str, Preset] = {
                paper="kwon2022"),
         Preset("kwon2022-pouch", "Kwon2022", kwon2022.get_pouch_parameter_values, "full", "cathode",
                _KWON_BINDERS, "pristine", 0.1, 30.0, 0.0, (1.43, 2.75), counter_electrode="LTO",
-               description="NCM711 | LPSX | LTO pouch full cell, 1.43-2.75 V"),
+               description="NCM711 | LPSX | LTO pouch full cell, 1.43-2.75 V, in a fixed-gap fixture",
+               fixture=KWON_POUCH_FIXTURE),
         Preset("jo2024-cathode", "Jo2024", jo2024.get_parameter_values, "half", "cathode",
                _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, (3.0, 4.3),
                description="NCM811 | Li6PS5Cl | Li-In half cell, 3.0-4.3 V vs Li/Li+", paper="jo2024"),

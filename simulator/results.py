@@ -29,11 +29,13 @@ class CycleMetrics:
     average_discharge_voltage_vs_counter_V: float
     block: int = 0  # index of the protocol entry the cycle belongs to
     label: str = ""  # that entry's label (e.g. "formation", "1.5C")
-    pressure_MPa: float = float("nan")  # stack pressure during the cycle
+    pressure_MPa: float = float("nan")  # stack pressure set for the cycle (at assembly in a fixture)
+    min_stack_pressure_MPa: float = float("nan")  # the stack pressure the cell felt: its
+    max_stack_pressure_MPa: float = float("nan")  # extremes over the cycle (models.fixture)
 
 
 def cycle_metrics(cycle, summary, mass_g: float, working: str, block: int = 0, label: str = "",
-                  pressure_MPa: float = float("nan")) -> CycleMetrics:
+                  pressure_MPa: float = float("nan"), fixture: str = "constant pressure") -> CycleMetrics:
     """Metrics of one cycle: its ``pybamm.Solution`` (or None where it was not kept)
     and its PyBaMM summary variables.
 
@@ -44,6 +46,9 @@ def cycle_metrics(cycle, summary, mass_g: float, working: str, block: int = 0, l
     Coulombic efficiency is the second half-cycle over the first: discharge/charge for
     cathodes and full cells, charge (delithiation) / discharge (lithiation) for anode
     half cells. Average discharge voltage is energy over charge during discharge steps.
+    The stack pressure's extremes are ``pressure_MPa`` at constant pressure; in a spring
+    or rigid ``fixture`` they are read from the cycle's ``"Stack pressure [Pa]"`` (NaN
+    where the cycle was not kept).
     """
     charge = discharge = energy = energy_ce = 0.0
     if cycle is None:
@@ -71,7 +76,19 @@ def cycle_metrics(cycle, summary, mass_g: float, working: str, block: int = 0, l
         average_discharge_voltage_V=energy / discharge if discharge > 0 else float("nan"),
         average_discharge_voltage_vs_counter_V=energy_ce / discharge if discharge > 0 else float("nan"),
         block=block, label=label, pressure_MPa=pressure_MPa,
+        **_pressure_extremes(cycle, pressure_MPa, fixture),
     )
+
+
+def _pressure_extremes(cycle, pressure_MPa: float, fixture: str) -> dict:
+    if fixture == "constant pressure":
+        lo = hi = pressure_MPa
+    elif cycle is None:
+        lo = hi = float("nan")
+    else:
+        p = np.concatenate([np.ravel(st["Stack pressure [Pa]"].entries) for st in cycle.steps]) / 1e6
+        lo, hi = float(p.min()), float(p.max())
+    return {"min_stack_pressure_MPa": lo, "max_stack_pressure_MPa": hi}
 
 
 def mechanics_series(sol, pv, domain: str) -> dict:
@@ -89,6 +106,7 @@ def mechanics_series(sol, pv, domain: str) -> dict:
                                  for e, (_, ph) in zip(eps0, phases)) / sum(eps0),
         "porosity": pv[f"{domain} electrode void fraction"] + get(f"{domain} electrode porosity increase"),
         "interface_contact_fraction": get(f"{domain} electrode|SE layer interface contact fraction"),
+        "stack_pressure_MPa": get("Stack pressure [Pa]") / 1e6 + np.zeros_like(sol.t),
         "stack_pressure_change_MPa": get("Stack pressure change at fixed displacement [Pa]") / 1e6,
         "thickness_change_um": get("Cell thickness change at fixed pressure [m]") * 1e6,
     }
@@ -104,6 +122,8 @@ def mechanics_summary(series: dict) -> dict:
         "final_isolated_fraction": float(series["isolated_fraction"][-1]),
         "final_porosity": float(series["porosity"][-1]),
         "final_interface_contact_fraction": float(series["interface_contact_fraction"][-1]),
+        "min_stack_pressure_MPa": float(series["stack_pressure_MPa"].min()),
+        "max_stack_pressure_MPa": float(series["stack_pressure_MPa"].max()),
         "max_stack_pressure_change_MPa": extreme(series["stack_pressure_change_MPa"]),
         "max_thickness_change_um": extreme(series["thickness_change_um"]),
     }
@@ -125,8 +145,10 @@ class SimulationResult:
         Time series of the whole run (PyBaMM sign: current > 0 on discharge).
     series : dict of numpy arrays
         With contact mechanics: ``contact_fraction``, ``isolated_fraction``,
-        ``porosity``, ``interface_contact_fraction``, ``stack_pressure_change_MPa``
-        (at fixed displacement) and ``thickness_change_um`` (at fixed pressure).
+        ``porosity``, ``interface_contact_fraction``, ``stack_pressure_MPa`` (the pressure
+        the contact law felt: constant, or set by the fixture), ``stack_pressure_change_MPa``
+        (what a fixed displacement would make of the breathing, reported in any fixture)
+        and ``thickness_change_um`` (at fixed pressure).
     solution : pybamm.Solution
         The full PyBaMM solution, for any other variable.
     domain : {"positive", "negative"}
@@ -247,8 +269,11 @@ class SimulationResult:
             lines.append(
                 f"  contact {e['final_contact_fraction']:.3f}, isolated {100 * e['final_isolated_fraction']:.1f} %, "
                 f"porosity {100 * e['final_porosity']:.1f} %, interface contact "
-                f"{e['final_interface_contact_fraction']:.3f}; at fixed displacement the stack "
-                f"pressure changes by up to {e['max_stack_pressure_change_MPa']:+.2f} MPa"
+                f"{e['final_interface_contact_fraction']:.3f}; "
+                + (f"at fixed displacement the stack pressure changes by up to "
+                   f"{e['max_stack_pressure_change_MPa']:+.2f} MPa" if c.get("fixture", "constant pressure")
+                   == "constant pressure" else f"stack pressure {e['min_stack_pressure_MPa']:.3f} to "
+                   f"{e['max_stack_pressure_MPa']:.3f} MPa ({c['fixture']} fixture)")
             )
         for k, cyc in enumerate(self.cycles, 1):
             lines.append(

@@ -44,24 +44,25 @@ def solver_tolerances(model: str, retry: bool = False) -> dict:
 
 @functools.lru_cache(maxsize=32)
 def _model(model: str, cell: str, positive_phases: int, negative_phases: int, mechanics: bool,
-           interphase_domains: tuple = ()):
+           interphase_domains: tuple = (), fixture: str = "constant pressure"):
     """Built (not discretised) models are reused: PyBaMM copies them on processing.
     The capacity counter is a summary variable, so that cycles whose full solution is
     not kept (long protocols) still give their capacities."""
     m = composite_cell_model(model, cell, positive_phases, negative_phases, mechanics=mechanics,
-                             interphase_domains=interphase_domains)
+                             interphase_domains=interphase_domains, fixture=fixture)
     m.summary_variables = [*m.summary_variables, "Discharge capacity [A.h]"]
     return m
 
 
 def resolve_conditions(preset: str, *, binder=None, process=None, binder_content=None,
                        pressure=None, c_rate=None, cycles=None, temperature=None, model="DFN",
-                       mechanics=True, parameters=None, protocol=None) -> dict:
+                       mechanics=True, parameters=None, protocol=None, fixture=None) -> dict:
     """Validate and complete the user's conditions with the preset's defaults.
 
     ``protocol`` (a :class:`~ssbsim.simulator.protocol.Protocol`, its dict form, or the
     name of one of the preset's paper protocols) replaces the preset's default cycle;
-    it cannot be combined with ``c_rate`` or ``cycles``. Raises :class:`InputError`
+    it cannot be combined with ``c_rate`` or ``cycles``. ``fixture`` defaults to the
+    preset's (:meth:`Preset.resolve_fixture`). Raises :class:`InputError`
     naming the parameter, its value and what is allowed.
     """
     p = get_preset(preset)
@@ -113,6 +114,7 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
             *p.temperature_range_C, "C", where=f"of parameter set {p.parameter_set}"),
         "cycles": proto.n_cycles,
         "mechanics": bool(mechanics),
+        "fixture": p.resolve_fixture(fixture, mechanics),
         "protocol": proto.to_dict(),
     } | ({"parameters": check_overrides(parameters)} if parameters else {})
     if parameters:
@@ -164,7 +166,7 @@ def parameter_values(conditions: dict) -> pybamm.ParameterValues:
 
 def simulate(preset: str, *, binder=None, process=None, binder_content=None, pressure=None,
              c_rate=None, cycles=None, temperature=None, model="DFN", mechanics=True,
-             parameters=None, protocol=None, solver=None) -> SimulationResult:
+             parameters=None, protocol=None, solver=None, fixture=None) -> SimulationResult:
     """Simulate a preset cell with the paper's protocol, or any other.
 
     Parameters
@@ -198,6 +200,10 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
         of the preset's paper protocols (``Preset.protocols``).
     solver : pybamm solver, optional
         Default ``pybamm.IDAKLUSolver`` with the model's ``SOLVER_TOLERANCES``.
+    fixture : {"constant pressure", "spring", "rigid"}, optional
+        What holds the stack (``ssbsim.models.fixture``): the set pressure, a spring, or a
+        fixed gap, where ``pressure`` is the pressure at assembly and the electrodes'
+        breathing changes it. Default: the preset's (rigid for the pouch cell).
 
     Returns
     -------
@@ -206,7 +212,7 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     cond = resolve_conditions(preset, binder=binder, process=process, binder_content=binder_content,
                               pressure=pressure, c_rate=c_rate, cycles=cycles,
                               temperature=temperature, model=model, mechanics=mechanics,
-                              parameters=parameters, protocol=protocol)
+                              parameters=parameters, protocol=protocol, fixture=fixture)
     return CellRunner(cond, solver=solver).run(cond)
 
 
@@ -242,7 +248,7 @@ class CellRunner:
         self._pv = pv
         self.model_name = cond["model"]
         self.model = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"],
-                            p.interphase_domains)
+                            p.interphase_domains, cond.get("fixture", "constant pressure"))
         self.user_solver = solver
         self._sims = {}
 
@@ -380,7 +386,8 @@ def _result(p, cond, pv, sol, cycles_done, notes, protocol) -> SimulationResult:
     blocks = protocol.cycle_blocks()
     pressures = protocol.pressures(cond["pressure_MPa"])
     metrics = [cycle_metrics(c, summary, mass_g, p.working, block=blocks[k],
-                             label=protocol.blocks[blocks[k]].label, pressure_MPa=pressures[blocks[k]])
+                             label=protocol.blocks[blocks[k]].label, pressure_MPa=pressures[blocks[k]],
+                             fixture=cond.get("fixture", "constant pressure"))
                for k, (c, summary) in enumerate(cycles_done)]
     series = mechanics_series(sol, pv, domain) if cond["mechanics"] else {}
     if len(metrics) < cond["cycles"]:

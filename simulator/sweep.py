@@ -71,7 +71,7 @@ class SweepReport:
 
 def build_grid(presets=None, binders=None, processes=None, binder_contents=None, pressures=None,
                c_rates=None, temperatures=None, cycles=None, model="DFN", mechanics=True,
-               parameters=None) -> list[dict]:
+               parameters=None, fixture=None) -> list[dict]:
     """All cases of the grid as resolved (validated) conditions.
 
     ``None`` for a dimension means the preset's default; with every dimension ``None``
@@ -90,7 +90,7 @@ def build_grid(presets=None, binders=None, processes=None, binder_contents=None,
         for b, proc, w, p, c, t, n in itertools.product(*dims):
             cond = resolve_conditions(preset, binder=b, process=proc, binder_content=w, pressure=p,
                                       c_rate=c, temperature=t, cycles=n, model=model, mechanics=mechanics,
-                                      parameters=parameters)
+                                      parameters=parameters, fixture=fixture)
             key = case_key(cond)
             if key not in seen:
                 seen.add(key)
@@ -164,7 +164,8 @@ def run_case(cond: dict, input_names: tuple) -> dict:
               "capacity_mAh_g": _capacity_mAh_g(result)}
     series.update(result.series)
     for key in ("charge_capacity_mAh_g", "discharge_capacity_mAh_g", "coulombic_efficiency",
-                "average_discharge_voltage_V", "pressure_MPa"):  # one value per cycle
+                "average_discharge_voltage_V", "pressure_MPa", "min_stack_pressure_MPa",
+                "max_stack_pressure_MPa"):  # one value per cycle
         series[f"cycle_{key}"] = [getattr(c, key) for c in result.cycles]
     return record | {"status": "ok", "summary": summary,
                      "series": {k: np.asarray(v, dtype=float) for k, v in series.items()}}
@@ -180,7 +181,7 @@ def _capacity_mAh_g(result) -> np.ndarray:
 def sweep(presets=None, binders=None, processes=None, binder_contents=None, pressures=None,
           c_rates=None, temperatures=None, cycles=None, model="DFN", mechanics=True,
           out=DEFAULT_OUT, workers=None, scheduler=None, progress=None, overwrite=False,
-          figures=True, parameters=None) -> SweepReport:
+          figures=True, parameters=None, fixture=None) -> SweepReport:
     """Run a grid of cases; see the module docstring. Returns a :class:`SweepReport`.
 
     Parameters
@@ -195,11 +196,12 @@ def sweep(presets=None, binders=None, processes=None, binder_contents=None, pres
     overwrite : start a new file even if ``out`` holds a sweep of another grid.
     figures : draw the figures when done.
     parameters : numeric PyBaMM parameters to set in every case (a parameter file's data).
+    fixture : what holds every case's stack (``ssbsim.models.fixture``; default: each preset's).
     """
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise InputError(f"workers={workers!r} must be a whole number of at least 1")
     conds = build_grid(presets, binders, processes, binder_contents, pressures, c_rates,
-                       temperatures, cycles, model, mechanics, parameters)
+                       temperatures, cycles, model, mechanics, parameters, fixture)
     check_writable(out, "--out")
     client = _connect(scheduler) if isinstance(scheduler, str) else scheduler
     try:
