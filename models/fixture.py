@@ -17,18 +17,22 @@ model variable ``"Stack pressure [Pa]"``:
   (``"Solid electrolyte layer modulus [Pa]"``).
 
 P_0 is the parameter ``"Stack pressure [Pa]"``: the pressure set at assembly, when the
-stack has its fabricated thickness, and the initial value of the variable. Delta L is
-the stack's stress-free thickness change since fabrication: each composite electrode's
-L_e x (its phases' thickness strain), ``models.operando``. A half cell's Li or Li-In
-counter electrode adds V_c q / F, q the charge it received per area, with
+stack has its fabricated thickness, and the initial value of the variable (a protocol
+entry at another pressure re-tightens the fixture: P_0 becomes that pressure, and the
+thickness change so far carries over). Delta L is the stack's stress-free thickness
+change since fabrication: each composite electrode's L_e x (its phases' thickness
+strain), ``models.operando``, gaps opened beside shrinking particles included. A half
+cell's Li or Li-In counter electrode adds V_c q / F, q the charge it received per area,
 V_c = ``"Counter electrode thickness change per Li in fixture [m3.mol-1]"``, 0 by
 default: its thickness change is then treated as zero (``parameter_sets.mechanics``
 says why), and it counts as rigid in c_s (no modulus of a counter that creeps at the
-stack pressure).
+stack pressure). The moduli and their sources: ``parameter_sets.mechanics``
+(the composite layer 1 GPa, the SE layer 18.5 GPa).
 
-The stack separates instead of pulling: the pressure is max(P_free, 0), smoothed over
-:data:`SEPARATION_SMOOTHING_PA` below that pressure (:func:`floor_at_zero`; exact above
-it and at 0), and the contact law takes P = 0 as a stack without load.
+The stack separates instead of pulling: the pressure is max(P_free, 0), blended
+C1-smoothly between 0 and :data:`SEPARATION_SMOOTHING_PA` (:func:`floor_at_zero`; exact
+at and below 0 and above the blend), and the contact law takes P = 0 as a stack
+without load.
 
 With ``"spring"`` or ``"rigid"`` the pressure is one algebraic variable (P - P(Delta L)
 = 0, scaled by :data:`PRESSURE_SCALE_PA`): the laws read that variable, not the

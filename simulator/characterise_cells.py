@@ -97,7 +97,8 @@ def eis(preset, *, soc=0.5, cycles=0, frequencies_hz=EIS_FREQUENCIES_HZ, mechani
     cond = _conditions(preset, "DFN", mechanics, **conditions)
     pv = parameter_values(cond)
     m = composite_cell_model("DFN", p.cell, p.positive_phases, p.negative_phases,
-                             mechanics=cond["mechanics"], extra_options={"surface form": "differential"})
+                             mechanics=cond["mechanics"], extra_options={"surface form": "differential"},
+                             fixture=cond["fixture"])
     from .protocol import paper_cycle
 
     if isinstance(cycles, bool) or not isinstance(cycles, int) or not 0 <= cycles <= EIS_MAX_CYCLES:

@@ -164,3 +164,21 @@ def test_the_model_checks_the_option_too():
         composite_cell_model("SPM", "half", mechanics=True, fixture="rigd")
     with pytest.raises(ValueError, match=r"fixture='spring' needs mechanics=True"):
         composite_cell_model("SPM", "half", fixture="spring")
+
+
+def test_cli_and_sweep_pass_the_fixture_on(monkeypatch):
+    from click.testing import CliRunner
+
+    from ssbsim.models.options import OPTIONS
+    from ssbsim.simulator import cli, simulation
+    from ssbsim.simulator.sweep import build_grid
+
+    assert tuple(cli.FIXTURES.choices) == OPTIONS["fixture"]
+    seen = {}
+    monkeypatch.setattr(simulation, "simulate", lambda preset, **kw: seen.update(kw) or (_ for _ in ()).throw(
+        InputError("stop")))
+    CliRunner().invoke(cli.main, ["simulate", "--preset", "kwon2022", "--fixture", "constant pressure"])
+    assert seen["fixture"] == "constant pressure"
+    grid = build_grid(presets=["kwon2022", "kwon2022-pouch"], pressures=[2.0], fixture="spring")
+    assert [c["fixture"] for c in grid] == ["spring", "spring"]
+    assert [c["fixture"] for c in build_grid(presets=["kwon2022", "kwon2022-pouch"])] == ["constant pressure", "rigid"]
