@@ -201,9 +201,8 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     solver : pybamm solver, optional
         Default ``pybamm.IDAKLUSolver`` with the model's ``SOLVER_TOLERANCES``.
     fixture : {"constant pressure", "spring", "rigid"}, optional
-        What holds the stack (``ssbsim.models.fixture``): the set pressure, a spring, or a
-        fixed gap, where ``pressure`` is the pressure at assembly and the electrodes'
-        breathing changes it. Default: the preset's (rigid for the pouch cell).
+        What holds the stack (``ssbsim.models.fixture``; ``pressure`` is then the pressure
+        at assembly). Default: the preset's (rigid for the pouch cell).
 
     Returns
     -------
@@ -251,9 +250,8 @@ class CellRunner:
                             p.interphase_domains, cond.get("fixture", "constant pressure"))
         self.user_solver = solver
         self._sims = {}
-        # The breathing fed back into the pressure (a spring or rigid fixture) makes IDA at
-        # the DFN's rtol 1e-4 stall near some step ends (3 of 8 three-cycle Kwon runs at
-        # ~2 MPa), and the retry solves all again: such cells start with its tolerances.
+        # a spring or rigid fixture makes IDA at the DFN's rtol 1e-4 stall near some step
+        # ends (3 of 8 three-cycle Kwon runs at ~2 MPa): start with the retry's tolerances
         self._tight = self.model_name == "DFN" and cond.get("fixture", "constant pressure") != "constant pressure"
 
     def _simulation(self, segment: int, steps, retry=False):
