@@ -71,7 +71,7 @@ import pybamm
 
 from ssbsim.models import BinderCoveredContact, composite_cell_model
 from ssbsim.parameter_sets import kwon2022
-from ssbsim.simulator.bench import column_table, interleaved_solves
+from ssbsim.benchmarks.harness import column_table, interleaved_solves
 
 #: Mesh used for both models (PyBaMM's defaults, stated explicitly).
 VAR_PTS = {"x_n": 20, "x_s": 20, "x_p": 20, "r_n": 20, "r_p": 20}

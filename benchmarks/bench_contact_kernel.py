@@ -30,7 +30,11 @@ numba run are checked against NumPy's (max relative difference, absolute below 1
 for lengths / fractions). ``numba_speedup_vs_numpy`` is the ratio of the medians at 10^5
 particles. There is no goal on it: the former "numba >= 20x NumPy" was met by a
 hand-optimised second copy of the law, which the one-definition law replaced (numba now
-executes ``contact_law``'s own functions); it is reported, not judged.
+executes ``contact_law``'s own functions); it is reported, not judged. What the kernel is
+judged by instead: ns per particle-step against the machine's FMA-throughput bound (the
+law's floating-point operations per particle-step, counted on its CasADi SX graph, over
+cores x clock x 2 FMA pipes x vector lanes: ``fraction_of_fma_bound``), and its share of
+a 1,000-cycle run's time (``benchmarks/bench_cycle_life.py``, ``ensemble_share``).
 
 Run from the repository root::
 
@@ -91,6 +95,47 @@ def with_threads(n, fn, *args):
         numba.set_num_threads(saved)
 
 
+def law_operations() -> dict:
+    """Floating-point operations of one particle-step (``contact_law.implicit_step`` with
+    the step's shared factors given), counted on the law's CasADi SX graph: what the
+    kernel must execute per particle and step, whatever the compiler makes of it."""
+    import casadi
+
+    from ssbsim.models.contact_law_sx import CASADI
+
+    x = casadi.SX.sym("x", 13)
+    f = casadi.Function("step", [x], [casadi.vertcat(*CASADI.implicit_step(PARAMS.constants(), DT,
+                                                                          *[x[i] for i in range(12)]))])
+    names = {getattr(casadi, n): n[3:].lower() for n in dir(casadi) if n.startswith("OP_")}
+    ops: dict = {}
+    for k in range(f.n_instructions()):
+        op = names.get(f.instruction_id(k), "other")
+        if op not in ("input", "output", "const"):
+            ops[op] = ops.get(op, 0) + 1
+    return ops
+
+
+def fma_bound_ns(n_ops: int) -> dict:
+    """The time per particle-step if every operation took one FMA slot of every core
+    (2 FMA pipes per core, 8 doubles per AVX-512 or 4 per AVX2 vector), at the clock
+    /proc/cpuinfo reports: a bound no real kernel reaches (divisions and compares cost
+    more, and the states must be loaded and stored)."""
+    flags, mhz = "", 0.0
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("flags") and not flags:
+                    flags = line
+                if line.startswith("cpu MHz") and not mhz:
+                    mhz = float(line.split(":")[1])
+    except OSError:
+        return {}
+    lanes = 8 if " avx512f" in flags else 4 if " avx2" in flags else 2
+    cores = os.cpu_count() or 1
+    per_s = cores * mhz * 1e6 * 2 * lanes
+    return {"cores": cores, "clock_MHz": mhz, "vector_lanes": lanes, "ns_per_particle_step": n_ops / per_s * 1e9}
+
+
 def run(sizes, steps, repeats):
     drv = drivers(steps)
     threads = numba.get_num_threads()
@@ -144,6 +189,11 @@ def run(sizes, steps, repeats):
     res["numba_speedup_vs_numpy_fastest_runs"] = goal["speedup_vs_numpy_fastest_runs"] if goal else None
     res["numba_speedup_vs_numpy_cold"] = goal["speedup_vs_numpy_cold"] if goal else None
     res["reported_at_particles"] = GOAL_SIZE
+    ops = law_operations()
+    res["law_operations_per_particle_step"] = ops
+    res["fma_bound"] = fma_bound_ns(sum(ops.values()))
+    if goal and res["fma_bound"]:
+        res["fraction_of_fma_bound"] = res["fma_bound"]["ns_per_particle_step"] / goal["numba_ns_per_particle_step"]
     return res
 
 
@@ -162,6 +212,11 @@ def print_table(res):
         print(f"pure-Python loop, N = {res['python_loop_n']}: {res['python_loop_median_s']:.3f} s "
               f"(numba {res['numba_speedup_vs_python']:.0f}x faster, NumPy "
               f"{res['numpy_speedup_vs_python']:.0f}x faster)")
+    if "fraction_of_fma_bound" in res:
+        b = res["fma_bound"]
+        print(f"law: {sum(res['law_operations_per_particle_step'].values())} operations per particle-step; FMA bound "
+              f"{b['ns_per_particle_step']:.2f} ns ({b['cores']} cores x {b['clock_MHz']:.0f} MHz x 2 pipes x "
+              f"{b['vector_lanes']} lanes): numba at {100 * res['fraction_of_fma_bound']:.1f} % of it at {GOAL_SIZE}")
     sp, fast, cold = (res[f"numba_speedup_vs_numpy{k}"] for k in ("", "_fastest_runs", "_cold"))
     if sp is not None:
         print(f"numba vs NumPy at {GOAL_SIZE} particles: {sp:.1f}x from the medians, {fast:.1f}x from the "

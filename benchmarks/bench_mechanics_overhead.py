@@ -99,7 +99,7 @@ import pybamm
 
 from ssbsim.models import composite_cell_model
 from ssbsim.models.contact_mechanics import DEFAULT_SIZE_CLASSES
-from ssbsim.simulator.bench import column_table, interleaved_solves
+from ssbsim.benchmarks.harness import column_table, interleaved_solves
 from ssbsim.simulator.protocol import experiment
 from ssbsim.simulator.simulation import parameter_values, resolve_conditions, solver_tolerances
 

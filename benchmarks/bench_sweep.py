@@ -20,7 +20,7 @@ import argparse
 import json
 import os
 
-from ssbsim.simulator.bench import sweep_scaling, timed_sweep
+from ssbsim.benchmarks.harness import sweep_scaling, timed_sweep
 
 
 def main(argv=None):

@@ -121,7 +121,7 @@ def relaxation_time_s(tau_ref_s, temperature_K, glass_transition_K, C1=WLF_C1, C
 
 
 def binder_traction(P_b0, t, tau_s, r, exp=math.exp):
-    """P_b(t) = P_b0 [r + (1 - r) exp(-t / tau)] [Pa]; ``exp`` of the value's type."""
+    """P_b(t) = P_b0 (r + (1 - r) exp(-t / tau)) [Pa]; ``exp`` of the value's type."""
     return P_b0 * (r + (1 - r) * exp(-t / tau_s))
 
 

@@ -47,18 +47,16 @@ def scalar_jacobian(expression, y):
     expanded graph; set as the model's ``build_casadi_jacobian`` (PyBaMM's hook, kept by
     the model copies the simulation makes). The residual stays MX.
 
-    PyBaMM differentiates the MX graph: one forward sweep per Jacobian colour (~21 here),
-    each through every operation its columns reach. The expanded SX Jacobian is the same
-    matrix (to rounding) as one flat list of scalar operations. Kwon 2022 half cell,
-    single evaluations with / without mechanics: SPM 73 -> 16 / 16 -> 11 us, SPMe 81 -> 22
-    / 18 -> 12 us, DFN 175 -> 100 / 92 -> 102 us. Plain MX AD where the graph does not
+    PyBaMM differentiates the MX graph: one forward sweep per Jacobian colour, each
+    through every operation its columns reach. The expanded SX Jacobian is the same
+    matrix (to rounding) as one flat list of scalar operations, which evaluates several
+    times faster for the x-averaged models. Plain MX AD where the graph does not
     expand (an operation without an SX form, e.g. a B-spline interpolant), for the
     separate rhs / algebraic Jacobians (IDAKLU uses the full one) and above
     :data:`SCALAR_JACOBIAN_MAX_STATES`: the DFN's (529 states) expands to ~34,000 scalar
-    operations. On 2026-12-02 an SX Jacobian for the DFN evaluated in 68 / 54 us (with /
-    without mechanics) against MX AD's 140 / 68 us, and warm solves were 10-15 % faster,
-    but its three step models cost ~0.2 s more set-up per simulation, which a sweep of
-    one-solve cases pays every case: the DFN keeps MX AD.
+    operations, and the set-up of its SX Jacobian (three step models per simulation)
+    costs more than its faster evaluation saves in a sweep of one-solve cases: the DFN
+    keeps MX AD. Measured timings: the documentation's performance page.
     """
     if y.numel() > SCALAR_JACOBIAN_MAX_STATES or expression.numel() != y.numel():
         return casadi.jacobian(expression, y)  # large model, or not the full residual

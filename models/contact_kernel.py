@@ -22,7 +22,7 @@ import math
 import numba
 import numpy as np
 
-from .contact_law import ContactLawParameters, backend
+from .contact_law import ContactLawParameters, backend, strain_rate_series
 
 
 @numba.njit(inline="always")
@@ -59,8 +59,11 @@ _step_factors = NUMBA.step_factors
 _aggregates = NUMBA.aggregates
 
 
+# cache=False: numba's cache is keyed on this file's timestamp, but the law it inlines
+# lives in contact_law.py, so a cached kernel could run an old law (compiling: ~5 s once
+# per process).
 @numba.njit(parallel=True, cache=False)
-def _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, dt, T, p):
+def _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, s_rate, dt, T, p):
     n = R.shape[0]
     m = s.shape[0]
     v_cr = np.empty(m)  # the factors every particle shares, once per step
@@ -73,9 +76,10 @@ def _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, dt, T, p):
         ci, di, vi, zi, Ri = c[i], d[i], v[i], z[i], R[i]
         for k in range(m):
             ci, di, vi, zi = _implicit_step(p, dt, Ri, ci, di, vi, zi, s[k], s_max[k], v_cr[k], ratio[k], chi[k],
-                                            zeta[k])
+                                            zeta[k], s_rate[k])
         c[i], d[i], v[i], z[i] = ci, di, vi, zi
-        terms = _particle_terms(p, Ri, ci, di, zi, s[m - 1], s_max[m - 1], v_cr[m - 1], ratio[m - 1], chi[m - 1], 0.0)
+        terms = _particle_terms(p, Ri, ci, di, zi, s[m - 1], s_max[m - 1], v_cr[m - 1], ratio[m - 1], chi[m - 1], 0.0,
+                                0.0)
         g[i] = terms[3]
         phi[i] = terms[6]
     return phi, g
@@ -100,7 +104,7 @@ def _check(arrays: dict, min_length: int = 1):
         raise ValueError(f"{first} must have at least {min_length} element(s)")
 
 
-def advance_ensemble(R, c, d, v, z, s, s_max, P_eff, chi, dt, params, zeta=None, T=None):
+def advance_ensemble(R, c, d, v, z, s, s_max, P_eff, chi, dt, params, zeta=None, T=None, s_rate=None):
     """``len(s)`` steps of :func:`contact_law.implicit_step` for every particle, in place.
 
     Parameters
@@ -121,6 +125,8 @@ def advance_ensemble(R, c, d, v, z, s, s_max, P_eff, chi, dt, params, zeta=None,
         The layer's decohered fraction per step [-] (``layer_decohesion``); default 0.
     T : float, optional
         Temperature [K]; default the creep reference temperature.
+    s_rate : (M,) float64 ndarray, optional
+        |ds/dt| per step [s-1]; default ``contact_law.strain_rate_series(s, dt)``.
 
     Returns
     -------
@@ -141,7 +147,8 @@ def advance_ensemble(R, c, d, v, z, s, s_max, P_eff, chi, dt, params, zeta=None,
     _check(states)
     if zeta is None:
         zeta = np.zeros(s.shape[0]) if isinstance(s, np.ndarray) and s.ndim == 1 else s
-    _check({"s": s, "s_max": s_max, "P_eff": P_eff, "chi": chi, "zeta": zeta}, min_length=1)
+    drivers = {"s": s, "s_max": s_max, "P_eff": P_eff, "chi": chi, "zeta": zeta}
+    _check(drivers | ({} if s_rate is None else {"s_rate": s_rate}), min_length=1)
     names = list(states)
     for j, name in enumerate(names):
         if j and not states[name].flags.writeable:
@@ -154,7 +161,8 @@ def advance_ensemble(R, c, d, v, z, s, s_max, P_eff, chi, dt, params, zeta=None,
     T = params.creep_reference_temperature_K if T is None else float(T)
     if not (math.isfinite(T) and T > 0):
         raise ValueError(f"T={T} K must be a positive finite temperature")
-    return _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, float(dt), T, params.constants())
+    s_rate = strain_rate_series(s, dt) if s_rate is None else s_rate
+    return _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, s_rate, float(dt), T, params.constants())
 
 
 def aggregate_ensemble(R, weights, z, phi, g, v):

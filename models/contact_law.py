@@ -106,6 +106,7 @@ class ContactLawParameters:
     smoothing_m: float = _p("Contact law smoothing length [m]", "m", 1e-11)
     strain_smoothing: float = _p("Contact law strain smoothing", "-", 1e-9)
     fraction_smoothing: float = _p("Contact law fraction smoothing", "-", 1e-6)
+    rearrangement_per_strain: float = _p("Force chain rearrangement coefficient", "-", 0.0)
 
     @classmethod
     def names(cls) -> dict:
@@ -196,10 +197,32 @@ def step_factors(p, P_eff, T):
     return creep_velocity(p, P_eff, T), closure_ratio(P_eff, p)
 
 
-def particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta):
+def repressed_isolation(z, delta_old, delta_new, p):
+    """Isolated fraction after the closure of every contact rises from ``delta_old`` to
+    ``delta_new`` [m] (re-pressing). An isolated particle keeps the gap that cut it off:
+    with b = (1 - phi)^Z and phi = (delta + g_s) / (delta + g_s + g), the fraction z was
+    isolated by a mean gap g = (delta_old + g_s) q / (1 - q), q = z^(1/Z); at the new
+    closure the same gap isolates b(phi(g, delta_new)) <= z. Particles cut off by the
+    layer's cracks or moved by rearrangement are counted as if the gap had cut them off."""
+    q = power(fmax(z, 0.0), 1.0 / p.coordination_number)
+    gap = (delta_old + p.gap_regularisation_m) * q / fmax(1.0 - q, 1e-300)
+    return fmin(z, isolation_probability(contact_from_closure(gap, delta_new, p), p))
+
+
+def rearrangement_rate(p, b, z, s_rate):
+    """Isolation by force-chain rearrangement [s-1]: rho |ds/dt| b (1 - z). Breathing
+    particles redistribute the stack load among the force chains (granular ratcheting
+    under cyclic strain: Alonso-Marroquin, Herrmann, Phys. Rev. Lett. 92 (2004) 054301),
+    so each strain swing puts a fresh share b of the connected particles (1 - z) at risk
+    of losing every contact; a share rho per unit radial strain of them does not reseat.
+    ``s_rate`` is |ds/dt| [s-1] of the connected particles."""
+    return p.rearrangement_per_strain * s_rate * b * (1.0 - z)
+
+
+def particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta, s_rate):
     """Per-particle terms given the step's factors (:func:`step_factors`): (open gap,
     over-closure, damage opening+, gap g, creep rate per unit gap v_cr / (g + g_s), void
-    rate dv/dt, contact fraction phi, isolation rate dz/dt)."""
+    rate dv/dt, contact fraction phi, isolation rate dz/dt). ``s_rate``: |ds/dt| [s-1]."""
     y = R * (s_max - s) - c
     open_gap = relu_h(y, p.smoothing_m)
     over = relu_h(-y, p.smoothing_m)
@@ -210,14 +233,16 @@ def particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta):
     dv = p.void_coefficient * chi * (p.yield_rate_s * over + R * (p.max_relaxation_rate_s * expand))
     phi = contact_from_closure(g, R * ratio, p)
     b = isolation_probability(phi, p)
-    dz = p.isolation_rate_s * relu_h(b + zeta * (1.0 - b) - z, p.fraction_smoothing)
+    dz = p.isolation_rate_s * relu_h(b + zeta * (1.0 - b) - z, p.fraction_smoothing) + rearrangement_rate(
+        p, b, z, s_rate)
     return open_gap, over, d_pos, g, creep, dv, phi, dz
 
 
-def particle_rates(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta):
+def particle_rates(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta, s_rate):
     """Continuous-time rates (dc, dd, dv, dz) and (phi, g): what PyBaMM integrates."""
     v_cr, ratio = step_factors(p, P_eff, T)
-    open_gap, over, d_pos, g, creep, dv, phi, dz = particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta)
+    open_gap, over, d_pos, g, creep, dv, phi, dz = particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta,
+                                                                  s_rate)
     return creep * open_gap - p.yield_rate_s * over, dv - creep * d_pos, dv, dz, phi, g
 
 
@@ -226,12 +251,13 @@ def running_max_rate(p, s, s_max):
     return p.max_relaxation_rate_s * relu_h(s - s_max, p.strain_smoothing)
 
 
-def implicit_step(p, dt, R, c, d, v, z, s, s_max, v_cr, ratio, chi, zeta):
+def implicit_step(p, dt, R, c, d, v, z, s, s_max, v_cr, ratio, chi, zeta, s_rate):
     """One step of length dt given the step's factors (:func:`step_factors`): creep
     closure implicit (f = dt v_cr / (g + g_s); the open gap and the damage opening shrink
     by 1 / (1 + f)), the rest explicit. Consistent with :func:`particle_rates` as
     dt -> 0; needs dt k_y <= 1 and dt r_iso <= 1. Returns the new (c, d, v, z)."""
-    open_gap, over, d_pos, g, creep, dv, phi, dz = particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta)
+    open_gap, over, d_pos, g, creep, dv, phi, dz = particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta,
+                                                                  s_rate)
     f = dt * creep
     return (c + open_gap * f / (1.0 + f) - dt * p.yield_rate_s * over,
             (d + dt * dv) / (1.0 + f), v + dt * dv, fmin(z + dt * dz, 1.0))
@@ -250,7 +276,7 @@ def aggregates(R, weights, z, phi, g, v, dz):
 
 
 LAW_FUNCTIONS = (relu_h, creep_velocity, closure_ratio, contact_from_closure, contact_fraction,
-                 isolation_probability, step_factors, particle_terms, particle_rates, running_max_rate,
+                 isolation_probability, repressed_isolation, rearrangement_rate, step_factors, particle_terms, particle_rates, running_max_rate,
                  implicit_step, aggregates)
 OPERATIONS = ("exp", "fmax", "fmin", "power", "total")
 
@@ -317,8 +343,15 @@ def running_max_series(s, s_max0, dt, p: ContactLawParameters):
     return out, m
 
 
+def strain_rate_series(s, dt):
+    """|ds/dt| [s-1] per step of a strain series: the backward difference, 0 at the first
+    step (the strain before it is not known)."""
+    s = np.asarray(s, dtype=np.float64)
+    return np.abs(np.diff(s, prepend=s[:1])) / dt
+
+
 def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLawParameters,
-                           zeta=None, T=None):
+                           zeta=None, T=None, s_rate=None):
     """Advance particle states over len(s) steps of ``dt`` seconds (:func:`implicit_step`).
 
     Parameters
@@ -333,6 +366,7 @@ def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLa
     p : ContactLawParameters.
     zeta : (M,), optional: the layer's decohered fraction per step; default 0.
     T : float, optional: temperature [K]; default the creep reference temperature.
+    s_rate : (M,), optional: |ds/dt| [s-1] per step; default :func:`strain_rate_series`.
 
     Returns
     -------
@@ -340,39 +374,41 @@ def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLa
     """
     k_ = p.constants()
     zeta = np.zeros(len(s)) if zeta is None else zeta
+    s_rate = strain_rate_series(s, dt) if s_rate is None else s_rate
     T = p.creep_reference_temperature_K if T is None else T
     for k in range(len(s)):
         v_cr, ratio = NUMPY.step_factors(k_, P_eff[k], T)
         c[:], d[:], v[:], z[:] = NUMPY.implicit_step(k_, dt, R, c, d, v, z, s[k], s_max[k], v_cr, ratio, chi[k],
-                                                     zeta[k])
+                                                     zeta[k], s_rate[k])
     k = len(s) - 1
     v_cr, ratio = NUMPY.step_factors(k_, P_eff[k], T)
-    _, _, _, g, _, _, phi, _ = NUMPY.particle_terms(k_, R, c, d, z, s[k], s_max[k], v_cr, ratio, chi[k], 0.0)
+    _, _, _, g, _, _, phi, _ = NUMPY.particle_terms(k_, R, c, d, z, s[k], s_max[k], v_cr, ratio, chi[k], 0.0, 0.0)
     return phi, g
 
 
 def advance_ensemble_python(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLawParameters,
-                            zeta=None, T=None):
+                            zeta=None, T=None, s_rate=None):
     """:func:`advance_ensemble_numpy` as a scalar pure-Python loop over particles and steps
     (:data:`PYTHON`, the same law), the reference timing of the benchmarks. Arrays are
     updated in place; returns nothing."""
     k_ = p.constants()
     T = p.creep_reference_temperature_K if T is None else T
     zeta = [0.0] * len(s) if zeta is None else list(zeta)
-    s, s_max, chi = (list(map(float, a)) for a in (s, s_max, chi))
+    s_rate = strain_rate_series(s, dt) if s_rate is None else s_rate
+    s, s_max, chi, s_rate = (list(map(float, a)) for a in (s, s_max, chi, s_rate))
     factors = [PYTHON.step_factors(k_, float(P), T) for P in P_eff]
     for i in range(len(R)):
         Ri, ci, di, vi, zi = float(R[i]), float(c[i]), float(d[i]), float(v[i]), float(z[i])
         for k in range(len(s)):
             ci, di, vi, zi = PYTHON.implicit_step(k_, dt, Ri, ci, di, vi, zi, s[k], s_max[k], *factors[k], chi[k],
-                                                  zeta[k])
+                                                  zeta[k], s_rate[k])
         c[i], d[i], v[i], z[i] = ci, di, vi, zi
 
 
-def contact_rates(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters, zeta=0.0, T=None):
+def contact_rates(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters, zeta=0.0, T=None, s_rate=0.0):
     """(dc, dd, dv, dz, phi, g) on NumPy values."""
     T = p.creep_reference_temperature_K if T is None else T
-    return NUMPY.particle_rates(p.constants(), R, c, d, z, s, s_max, P_eff, T, chi, zeta)
+    return NUMPY.particle_rates(p.constants(), R, c, d, z, s, s_max, P_eff, T, chi, zeta, s_rate)
 
 
 def aggregate(R, weights, z, phi, g, v):

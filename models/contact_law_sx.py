@@ -39,7 +39,7 @@ STRAIN_UNIT = 1e-2
 #: The law's constants (fields of ContactLawParameters), inputs of the law function.
 CONSTANTS = tuple(f.name for f in dataclasses.fields(ContactLawParameters))
 #: Inputs of the law function, in order; the four size-class states are K-vectors.
-LAW_INPUTS = ("s", "s_max [%]", "closure [10 nm]", "damage opening [10 nm]", "void [10 nm]", "isolated fraction",
+LAW_INPUTS = ("s", "|ds/dt| [s-1]", "s_max [%]", "closure [10 nm]", "damage opening [10 nm]", "void [10 nm]", "isolated fraction",
               "P_eff", "T", "chi", "R_c", "sigma", "L", "E_layer", "Gamma", "w_G") + CONSTANTS
 VECTOR_INPUTS = ("closure [10 nm]", "damage opening [10 nm]", "void [10 nm]", "isolated fraction")
 #: Outputs, stacked in this order: four K-vector rates (in the states' units per s), then
@@ -88,7 +88,7 @@ def _law(K, x):
     R = x["R_c"] * casadi.exp(x["sigma"] * casadi.DM(xi))
     G = energy_release_rate(CASADI.relu_h(s, p.strain_smoothing), P_eff, x["E_layer"], x["L"])
     zeta = decohered_fraction(CASADI.relu_h(G, p.strain_smoothing), x["Gamma"], x["w_G"], power=power)
-    dc, dd, dv, dz, phi, g = CASADI.particle_rates(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta)
+    dc, dd, dv, dz, phi, g = CASADI.particle_rates(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta, x["|ds/dt| [s-1]"])
     iso, contact, void, mean_gap, iso_rate = CASADI.aggregates(R, casadi.DM(w), z, phi, g, v, dz)
     ds_max = CASADI.running_max_rate(p, s, s_max)
     rates = (dc, dd, dv)
@@ -103,7 +103,7 @@ def contact_law_function(K: int, constants: tuple = ()) -> casadi.Function:
     ``constants``: ((input name, value), ...) folded into the function; its inputs are
     the other LAW_INPUTS, in order. Folded, the weights, radii and every product of
     parameters are numbers in the SX code, and the MX graph holds no constant nodes for
-    them (~20 fewer MX instructions per residual for the Kwon 2022 half cell)."""
+    them."""
     fixed = dict(constants)
     x = {q: casadi.SX.sym(q, K if q in VECTOR_INPUTS else 1) for q in LAW_INPUTS if q not in fixed}
     free = [x[q] for q in LAW_INPUTS if q in x]

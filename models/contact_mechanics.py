@@ -45,6 +45,8 @@ import casadi
 import numpy as np
 import pybamm
 
+from ssbsim.citations import cite
+
 from .binder_mechanics import binder_traction, relaxation_time_s, retained_fraction
 from .contact_law import ContactLawParameters
 from .contact_law_sx import (_CASADI_TYPES, LAW_INPUTS, LENGTH_UNIT_M, SCALAR_OUTPUTS, STRAIN_UNIT, VECTOR_INPUTS,
@@ -57,6 +59,8 @@ AGGREGATES = {"contact fraction": 1.0, "void fraction increase": 1e-2, "mean gap
 #: States of each size class (in the law's units: lengths in 10 nm), and the SI
 #: variables they are reported as.
 SIZE_CLASS_STATES = VECTOR_INPUTS
+#: Smoothing of |ds/dt| [s-1], far below the strain rates of cycling (~1e-6 s-1 at C/10).
+STRAIN_RATE_SMOOTHING = 1e-12
 SIZE_CLASS_SI = {"closure [10 nm]": ("closure [m]", LENGTH_UNIT_M),
                  "damage opening [10 nm]": ("damage opening [m]", LENGTH_UNIT_M),
                  "void [10 nm]": ("void [m]", LENGTH_UNIT_M)}
@@ -103,21 +107,23 @@ def effective_pressure(domain: str, stack_pressure):
 class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
     """Loss of active material by contact isolation, with the contact states.
 
+    The active-material volume fraction is x-averaged (PyBaMM's ``x_average=True``) in
+    every model, the DFN included: the law is driven by x-averaged quantities, so
+    eps_AM(x) would be N_x identical states, each row depending on every size-class
+    state (Kwon 2022 DFN: 20 such rows of 17 non-zeros, 19 redundant states).
+
     Parameters
     ----------
     param, domain, options, phase : as PyBaMM's ``LossActiveMaterial``
     size_classes : int
         Number K of lognormal size classes.
-
-    The active-material volume fraction is x-averaged (PyBaMM's ``x_average=True``) in
-    every model, the DFN included: the law is driven by x-averaged quantities, so
-    eps_AM(x) would be N_x identical states, each row depending on every size-class
-    state (Kwon 2022 DFN: 20 such rows of 17 non-zeros, 19 redundant states).
     """
 
     def __init__(self, param, domain, options, phase, size_classes=DEFAULT_SIZE_CLASSES):
         super().__init__(param, domain, options, True, phase)
         self.size_classes = size_classes
+        for mechanism in ("contact law", "binder mechanics", "layer decohesion"):
+            cite(mechanism)
 
     def _var_prefix(self):
         return f"{self.domain.capitalize()} electrode {self.phase_name}"
@@ -166,8 +172,13 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         P_eff = effective_pressure(domain, variables["Stack pressure [Pa]"])
         eps0 = pybamm.x_average(pp.epsilon_s)
         K = self.size_classes
+        # |ds/dt| of the connected particles: ds/dx (central difference) times dx/dt
+        h = 1e-4
+        ds_dsto = (radial_strain(eps_v, sto + h, pp.sto_init_av) - radial_strain(eps_v, sto - h, pp.sto_init_av)) / (2 * h)
+        s_rate = ds_dsto * pybamm.yz_average(self._stoichiometry_rate(variables))  # no domain, as the law's scalars
+        s_rate = relu_h(s_rate, STRAIN_RATE_SMOOTHING) + relu_h(-s_rate, STRAIN_RATE_SMOOTHING)
         inputs = {
-            "s": s, "s_max [%]": variables[f"{name}running maximum radial strain [%]"],
+            "s": s, "|ds/dt| [s-1]": s_rate, "s_max [%]": variables[f"{name}running maximum radial strain [%]"],
             **{q: self._stack(variables, q) for q in SIZE_CLASS_STATES},
             "P_eff": P_eff, "T": P("Ambient temperature [K]"),
             "chi": P(f"{Domain} electrode void nucleation factor"),
@@ -197,18 +208,9 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         })
         return variables
 
-    def set_algebraic(self, variables):
-        name = self._var_prefix()
-        for key, expr in self._aggregates.items():
-            var = variables[f"{name}{key}"]
-            self.algebraic[var] = (var - expr) / AGGREGATES[key]
-
-    def set_rhs(self, variables):
-        super().set_rhs(variables)
-        self.rhs.update(self._rates)
-        # the interfacial current depends on the contact fraction (kinetics), so its
-        # effect on the mean stoichiometry is set here, not in get_coupled_variables
-        domain, name, pp = self.domain, self._var_prefix(), self.phase_param
+    def _stoichiometry_rate(self, variables):
+        """dx/dt of the connected particles [s-1]: eps dx/dt = -a j / (F c_max)."""
+        domain = self.domain
         if len(self.options.phases[domain]) == 1:
             # charge conservation: the mean reaction of a one-phase electrode carries the
             # cell current, a j = -/+ i / L (positive / negative): one variable, not the
@@ -219,8 +221,20 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
             aj = variables[f"X-averaged {domain} electrode {self.phase_name}volumetric "
                            "interfacial current density [A.m-3]"]
         eps = variables[f"X-averaged {domain} electrode {self.phase_name}active material volume fraction"]
+        return -aj / (self.param.F * self.phase_param.c_max * eps)
+
+    def set_algebraic(self, variables):
+        name = self._var_prefix()
+        for key, expr in self._aggregates.items():
+            var = variables[f"{name}{key}"]
+            self.algebraic[var] = (var - expr) / AGGREGATES[key]
+
+    def set_rhs(self, variables):
+        super().set_rhs(variables)
+        self.rhs.update(self._rates)
+        domain, name, pp = self.domain, self._var_prefix(), self.phase_param
         sto = variables[f"{name}mean stoichiometry of connected particles"]
-        self.rhs[sto] = -aj / (self.param.F * pp.c_max * eps)
+        self.rhs[sto] = self._stoichiometry_rate(variables)
         # Li stranded in isolated particles: PyBaMM integrates c_rav deps/dt over every
         # particle state; the connected particles' mean is the same number, cheaply.
         lli = variables[f"Loss of lithium due to loss of {self.phase_name}active material "

@@ -27,6 +27,8 @@ import types
 
 import pybamm
 
+from ssbsim.citations import cite
+
 from .contact_law import GENERIC
 from .contact_mechanics import relu_h
 from .phases import phase_names
@@ -71,6 +73,8 @@ class ContactTortuosity(pybamm.transport_efficiency.TortuosityFactor):
     def __init__(self, param, options, composite_domains):
         super().__init__(param, "Electrolyte", options)
         self.composite_domains = composite_domains
+        cite("contact law")
+        cite("interface resistance")
 
     def get_coupled_variables(self, variables):
         tor = {}

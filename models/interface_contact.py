@@ -20,6 +20,8 @@ interfacial area is a = a_geom u.
 
 import pybamm
 
+from ssbsim.citations import cite
+
 from .phases import phase_names
 
 
@@ -38,6 +40,7 @@ class BinderCoveredContact(pybamm.interface_utilisation.BaseModel):
     def __init__(self, param, domain, options, mechanics=False):
         super().__init__(param, domain, options)
         self.mechanics = mechanics
+        cite("binder coverage")
 
     def _contact_fraction(self, variables):
         domain, Domain = self.domain_Domain

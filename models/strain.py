@@ -10,7 +10,7 @@ fabricated (pristine) state, :func:`radial_strain`.
   Kondrakov et al., J. Phys. Chem. C 121 (2017) 3286 report about -5.1 % for NCM811 at
   4.3 V, less for lower Ni (-3.6 % used for NCM711) and more for Ni >= 83 % (-5.7 %).
   Form: eps_v(x) = -a_lin (1 - x) - a_col sigmoid((x_c - x) / w), x_c = 0.35, w = 0.05.
-* Graphite: +10 % from C6 to LiC6, about linear in x (domain notes; Schweidler et al.,
+* Graphite: +10 % from C6 to LiC6, about linear in x (Schweidler et al.,
   J. Phys. Chem. C 122 (2018) 8829 give +13 % c-axis).
 * Silicon: +280 % at Li15Si4 (x = 1), linear in Li content (Obrovac & Christensen,
   Electrochem. Solid-State Lett. 7 (2004) A93; Beaulieu et al., Electrochem.

@@ -13,3 +13,8 @@ PARAMETER_SETS = {
     "Emley2023": "emley2023",
     "Choi2025": "choi2025",
 }
+
+# The papers these sets cite ("Kwon2022", ...) become known to pybamm.citations.
+from ssbsim.citations import register_bibliography  # noqa: E402
+
+register_bibliography()

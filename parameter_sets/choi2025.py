@@ -1,6 +1,7 @@
 """Choi et al., J. Energy Chem. (2025): NBR binder solvent in natural-graphite/Si anodes.
 
-Cell (from the paper, via ``shared/docs/domain.md``): natural graphite : Si
+Cell (from the paper's experimental section; BibTeX key ``Choi2025`` in
+``ssbsim/citations.bib``): natural graphite : Si
 nanoparticles = 90 : 10; AM : Li6PS5Cl (3 um) : NBR = 70 : 26 : 4 (wet, NBR dissolved in
 anisole, toluene or p-xylene); 3.1 mg/cm2 AM (0.15C = 0.31 mA/cm2, i.e. 1C = 667 mAh/g);
 Li metal counter electrode; 0.01-2 V vs Li; 60 C; 80 / 48 / 16 MPa. At 3 % voids the
@@ -20,6 +21,7 @@ capacities are the delithiations (``experiments/choi2025.toml``: 3 formation cyc
 
 from dataclasses import replace
 
+from ssbsim.citations import LAW_CITATIONS
 from ssbsim.models import strain
 
 from . import interphase
@@ -33,7 +35,7 @@ AREA_CM2 = 1.0
 ONE_C_MAH_G = 0.31 / 0.15 / 3.1 * 1e3
 
 STACK_PRESSURE_MPA = 48.0
-#: SAICAS cohesion / adhesion strengths (shared/data/calibration_points.csv).
+#: SAICAS cohesion / adhesion strengths (tests/data/calibration_points.csv).
 BINDERS = {
     "nbr-anisole": _MEASURED["NBR-anisole"],
     "nbr-toluene": _MEASURED["NBR-toluene"],
@@ -83,4 +85,4 @@ def get_parameter_values(binder: str = "nbr-anisole", binder_wt: float = 4.0, pr
         ANODE.with_binder(binder_wt, process, binder_props=BINDERS[binder]), LPSCL,
         SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, 0.01, 2.0, TEMPERATURE_C, 0.0,
         stack_pressure_MPa,
-    ) | interphase.parameters(("Primary: ", "Secondary: ")) | {"citations": ["Choi2025", "Chen2020", "Ai2022"]}
+    ) | interphase.parameters(("Primary: ", "Secondary: ")) | {"citations": ["Choi2025", "Chen2020", "Ai2022", *LAW_CITATIONS]}

@@ -1,6 +1,7 @@
 """Emley et al., Mater. Futures (2023): wet (NBR) vs dry (PTFE) processed cathodes.
 
-Cell (from the paper, via ``shared/docs/domain.md``): single-crystal NMC83 :
+Cell (from the paper's experimental section; BibTeX key ``Emley2023`` in
+``ssbsim/citations.bib``): single-crystal NMC83 :
 Li6PS5Cl (d50 5 um) : VGCF = 70 : 27 : 3 plus 0.5 wt% binder (wet NBR or dry PTFE
 fibrils); the rate cells hold 14 mg/cm2 NMC83 (Li | LPSCl | cathode, 60 C, 2.5-4.25 V,
 C/10 = 0.24 mA/cm2, so 1C = 2.4 mA/cm2 = 171 mAh/g; charge and discharge at the same
@@ -8,6 +9,8 @@ current, no CV hold described: ``experiments/emley2023.toml``). 7 MPa. The SE se
 thickness (500 um) is assumed. Measured composite conductivities (ionic 3.3e-6 / 6.9e-5 / 1.7e-4 S/cm wet /
 dry / binder-free; electronic 3.0e-3 / 4.6e-2 S/cm) calibrate ``models.binder_coverage``.
 """
+
+from ssbsim.citations import LAW_CITATIONS, NCM_CITATIONS
 
 from .components import CompositeRecipe, half_cell
 from .materials import LPSCL, NMC83
@@ -42,4 +45,4 @@ def get_parameter_values(binder: str = "nbr", binder_wt: float = 0.5, process: s
     return half_cell(
         recipe, LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, 2.5, 4.25,
         TEMPERATURE_C, 0.0, stack_pressure_MPa,
-    ) | {"citations": ["Emley2023", "Chen2020"]}
+    ) | {"citations": ["Emley2023", "Chen2020", *LAW_CITATIONS, *NCM_CITATIONS]}

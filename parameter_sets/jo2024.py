@@ -1,6 +1,7 @@
 """Jo et al., J. Electrochem. Soc. (2024): NBR content in sulfide composite electrodes.
 
-Cells (from the paper, via ``shared/docs/domain.md``):
+Cells (from the paper's experimental section; BibTeX key ``Jo2024`` in
+``ssbsim/citations.bib``):
 
 * cathode: NCM811 : Li6PS5Cl : Super C : NBR = 70 : 28.5 : 1.5 : x (x = 0.5 ... 2.5 wt%,
   wet slurry), 11 mg/cm2 NCM811, 1C = 2.0 mA/cm2 (182 mAh/g); void fraction 3.0 %
@@ -20,10 +21,10 @@ Cells (from the paper, via ``shared/docs/domain.md``):
   particle's radius, not that of free Si (Choi 2025's nanoparticles are a powder of
   their own). The two PyBaMM phases keep Si's and graphite's own OCPs and capacities.
 * Li-In counter electrodes, 75 MPa, 30 C. Windows: full cells 2.0-4.3 V (the paper);
-  half cells (not in our notes of the paper) cathode 3.0-4.3 V vs Li/Li+, anode
+  half cells (not stated in the paper) cathode 3.0-4.3 V vs Li/Li+, anode
   0.01-1.5 V vs Li/Li+.
 * Protocol: a preconditioning cycle at 0.05C, then 0.5C cycling with a CC-CV charge
-  (the CV's end is not in our notes: C/50 assumed) for 150 cycles
+  (the CV's end is not stated: C/50 assumed) for 150 cycles
   (``experiments/jo2024.toml``).
 * SE separator layer 500 um of Li6PS5Cl (assumed, typical pellet).
 
@@ -33,6 +34,7 @@ Chen2020_composite sets, Ai 2020, Mark 2016).
 
 from dataclasses import replace
 
+from ssbsim.citations import LAW_CITATIONS, NCM_CITATIONS
 from ssbsim.models import strain
 
 from . import interphase
@@ -88,7 +90,7 @@ def get_parameter_values(binder: str = "nbr", binder_wt: float = 0.5, process: s
         CATHODE.with_binder(binder_wt, process, binder_props=BINDERS[binder]), LPSCL,
         SEPARATOR_THICKNESS_M, AREA_CM2, CATHODE_1C_MAH_G, 3.0, 4.3, TEMPERATURE_C,
         LI_IN_POTENTIAL_VS_LI, stack_pressure_MPa,
-    ) | {"citations": ["Jo2024", "Chen2020", "Ai2022"]}
+    ) | {"citations": ["Jo2024", "Chen2020", "Ai2022", *LAW_CITATIONS, *NCM_CITATIONS]}
 
 
 def get_anode_half_cell_parameter_values(binder: str = "nbr", binder_wt: float = 0.5,
@@ -100,7 +102,7 @@ def get_anode_half_cell_parameter_values(binder: str = "nbr", binder_wt: float =
         ANODE.with_binder(binder_wt, process, binder_props=BINDERS[binder]), LPSCL,
         SEPARATOR_THICKNESS_M, AREA_CM2, ANODE_1C_MAH_G, 0.01, 1.5, TEMPERATURE_C,
         LI_IN_POTENTIAL_VS_LI, stack_pressure_MPa,
-    ) | interphase.parameters(("Primary: ", "Secondary: ")) | {"citations": ["Jo2024", "Chen2020", "Ai2022"]}
+    ) | interphase.parameters(("Primary: ", "Secondary: ")) | {"citations": ["Jo2024", "Chen2020", "Ai2022", *LAW_CITATIONS, *NCM_CITATIONS]}
 
 
 def get_full_cell_parameter_values(binder: str = "nbr", binder_wt: float = 0.5,
@@ -113,4 +115,4 @@ def get_full_cell_parameter_values(binder: str = "nbr", binder_wt: float = 0.5,
         ANODE.with_binder(binder_wt, process, binder_props=props),
         LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, CATHODE_1C_MAH_G, 2.0, 4.3, TEMPERATURE_C,
         stack_pressure_MPa, pristine_v_min=1.0,
-    ) | {"citations": ["Jo2024", "Chen2020", "Ai2022"]}
+    ) | {"citations": ["Jo2024", "Chen2020", "Ai2022", *LAW_CITATIONS, *NCM_CITATIONS]}

@@ -1,21 +1,24 @@
 """Kwon et al., Energy Storage Mater. (2022): vulcanized butadiene-rubber binders.
 
-Cells (from the paper, via ``shared/docs/domain.md``):
+Cells (from the paper's experimental section; BibTeX key ``Kwon2022`` in
+``ssbsim/citations.bib``):
 
 * NCM711 (LiNbO3-coated) : Li6PS5Cl0.5Br0.5 : C65 : BR = 70 : 27.5 : 1 : 1.5, wet
   slurry, ~8 mg NCM711 per cm2 (calibration_points.csv, row kwon2022-mass-loading),
   void fraction 3 % (as measured for pressed composites by Jo 2024); LPSX 5.9 mS/cm at 30 C; ~600 um SE pellet;
   Li-In counter electrode; 1.3 cm2; 3.0-4.3 V vs Li/Li+; 0.1C; 30 C; 70 / 7 / 2 MPa.
 * Pouch full cell NCM711 | LPSX | LTO, 4.2 mg/cm2 NCM711, 1.43-2.75 V, no external
-  pressure. LTO composite not in our notes: LTO : LPSX : C65 : BR = 60 : 35 : 3.5 : 1.5
+  pressure. LTO composite not stated in the paper: LTO : LPSX : C65 : BR = 60 : 35 : 3.5 : 1.5
   (assumed), N/P = 1.2 (NCM at 1C capacity, LTO theoretical).
 
 Binders: pristine BR and BR vulcanized in situ with sulfur (S1, S2, S3). Their
 coverage is that of a wet-processed rubber; they differ by their mechanical
 properties (``BINDER_PROPERTIES``, used by the contact-mechanics models).
-1C = 200 mAh/g (not stated in our notes; common for NCM711 sulfide half cells).
+1C = 200 mAh/g (not stated in the paper; common for NCM711 sulfide half cells).
 OCPs, diffusivities, exchange currents: ``materials``.
 """
+
+from ssbsim.citations import LAW_CITATIONS, NCM_CITATIONS
 
 from .components import LI_IN_POTENTIAL_VS_LI, CompositeRecipe, full_cell, half_cell
 from .materials import LPSCLBR, LTO, NCM711
@@ -68,7 +71,7 @@ def get_parameter_values(binder: str = "pristine", binder_wt: float = 1.5, proce
         CATHODE.with_binder(binder_wt, process, binder_props=BINDERS[binder]), LPSCLBR,
         SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, 3.0, 4.3, TEMPERATURE_C,
         LI_IN_POTENTIAL_VS_LI, stack_pressure_MPa,
-    ) | {"citations": ["Kwon2022", "Chen2020"]}
+    ) | {"citations": ["Kwon2022", "Chen2020", *LAW_CITATIONS, *NCM_CITATIONS]}
 
 
 def get_pouch_parameter_values(binder: str = "pristine", binder_wt: float = 1.5, process: str = "wet",
@@ -80,4 +83,4 @@ def get_pouch_parameter_values(binder: str = "pristine", binder_wt: float = 1.5,
         POUCH_CATHODE.with_binder(binder_wt, process, binder_props=props),
         POUCH_ANODE.with_binder(binder_wt, process, binder_props=props),
         LPSCLBR, 100e-6, AREA_CM2, ONE_C_MAH_G, 1.43, 2.75, TEMPERATURE_C, stack_pressure_MPa,
-    ) | {"citations": ["Kwon2022", "Chen2020"]}
+    ) | {"citations": ["Kwon2022", "Chen2020", *LAW_CITATIONS, *NCM_CITATIONS]}

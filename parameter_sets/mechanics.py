@@ -40,7 +40,7 @@ SE / composite constants (one set for all sulfide composites; the law is
   the composites' own, and a half cell's trace is taken as its composite's; 1.3e-5 (Li's
   molar volume) adds a Li counter's growth, ~4.9 um per mAh/cm2.
 
-Binder properties are those of ``shared/data/calibration_points.csv``; binders without
+Binder properties are those of ``tests/data/calibration_points.csv``; binders without
 a measurement borrow the nearest measured one, as said at each record.
 """
 

@@ -14,7 +14,7 @@ the composite-cell model, analysed from the simulated current and voltage only.
   geometric area S_0 while only u S_0 carries the flux returns D_app = u^2 D; Jo et al.
   (J. Electrochem. Soc. 2024) thus read a relative active area
   A_rel = sqrt(D_app(w) / D_app(w_ref)) off GITT at binder contents w vs 0.5 wt%.
-  Jo's pulse and rest settings are not in our notes: the defaults here (0.05C for
+  Jo's pulse and rest settings are not stated in the paper: the defaults here (0.05C for
   10 min, 1 h rest) are the common choice and options.
 * **DC-IR** (Jo 2024): 10 s pulses at 0.025 ... 1C from a rested state at a given SOC,
   each followed by a rest and an equal pulse of opposite sign that restores the SOC;

@@ -82,8 +82,12 @@ def main():
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON object: the conditions, the first cycle's metrics at the top level and "
                    "`cycles`, one object per cycle.")
+@click.option("--cycle-skipping/--every-cycle", "skipping", default=None,
+              help="Skip cycles (PyBaMM solves representative ones; default above 50 cycles) or solve each.")
+@click.option("--figure", "figure", default=None, type=click.Path(dir_okay=False),
+              help="Write the retention and contact state per cycle to this image (PNG, SVG, PDF).")
 def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, protocol, steps, repeat,
-             temperature, model, mechanics, fixture, params_path, as_json):
+             temperature, model, mechanics, fixture, params_path, as_json, skipping, figure):
     """Simulate a preset cell with its paper's protocol, or any protocol.
 
     \b
@@ -103,8 +107,12 @@ def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, 
     result = run(preset, binder=binder, process=process, binder_content=binder_content,
                  pressure=pressure, c_rate=c_rate, cycles=cycles, temperature=temperature,
                  model=model, mechanics=mechanics, parameters=_params(params_path),
-                 protocol=_protocol(protocol, steps, repeat), fixture=fixture)
+                 protocol=_protocol(protocol, steps, repeat), cycle_skipping=skipping, fixture=fixture)
     click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False) if as_json else result.summary())
+    if figure:
+        from .figures import plot_cycle_life
+
+        click.echo(f"wrote {plot_cycle_life(result, figure)}", err=as_json)
 
 
 def _protocol(protocol, steps, repeat):
@@ -380,7 +388,7 @@ def plot(path, out_dir):
 def bench(quick, models, solvers, meshes, reference_mesh, repeats, particles, as_json, plot_path,
           kernel_scaling, sweep_scaling):
     """Speed and accuracy of model x solver x mesh x mechanics, and the numba kernel."""
-    from .bench import MESHES, SOLVERS, format_table, plot_bench, run_bench
+    from ssbsim.benchmarks.harness import MESHES, SOLVERS, format_table, plot_bench, run_bench
 
     def pick(value, default, allowed, name):
         items = tuple(value.split(",")) if value else default
@@ -397,11 +405,11 @@ def bench(quick, models, solvers, meshes, reference_mesh, repeats, particles, as
         repeats=repeats or quick_or(3, 5), particles=particles,
         reference_mesh=pick(reference_mesh, (), tuple(MESHES), "reference mesh")[0])
     if kernel_scaling:
-        from .bench import kernel_scaling as ks
+        from ssbsim.benchmarks.harness import kernel_scaling as ks
 
         result["kernel_scaling"] = ks()
     if sweep_scaling:
-        from .bench import sweep_scaling as ss
+        from ssbsim.benchmarks.harness import sweep_scaling as ss
 
         result["sweep_scaling"] = ss()
     if plot_path:

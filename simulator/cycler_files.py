@@ -120,9 +120,11 @@ def read_cycler_file(path, *, pressure_column: str | None = None, pressure_unit:
         time, current and voltage columns, their units, whether the cycler counts
         charge as positive, and optional cycle / step columns.
 
-    Raises :class:`InputError` in one line naming the file and what is wrong: missing,
-    unknown suffix, contents of another format, truncated, a missing channel, time
-    that decreases.
+    Raises
+    ------
+    InputError
+        In one line naming the file and what is wrong: missing, unknown suffix, contents
+        of another format, truncated, a missing channel, time that decreases.
     """
     path = Path(path)
     suffix = path.suffix.lower()

@@ -309,3 +309,37 @@ def _label(values, keys):
 def _palette(n):
     """``n`` distinct colours: tab10, or viridis for more than ten."""
     return list(colormaps["tab10"].colors[:n] if n <= 10 else colormaps["viridis"](np.linspace(0, 0.9, n)))
+
+
+def plot_cycle_life(result, path) -> Path:
+    """Capacity retention and the contact state per cycle of one result: the working
+    electrode's second half-cycle (discharge of cathodes, delithiation of anodes) over the
+    first cycle's, cycles PyBaMM solved as markers (the fast path's skipped cycles on the
+    line only); isolated active material (LAM) and porosity increase on the lower panel.
+    The format follows ``path``'s suffix."""
+    cycles = result.cycles
+    n = np.arange(1, len(cycles) + 1)
+    key = "charge_capacity_mAh_g" if result.working == "anode" else "discharge_capacity_mAh_g"
+    q = np.array([float(getattr(c, key)) for c in cycles])
+    solved = np.array([not c.interpolated for c in cycles])
+    fig = Figure(figsize=(6, 5.5))
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    top.plot(n, 100 * q / q[0], "-", color="C0", lw=1.2)
+    top.plot(n[solved], 100 * q[solved] / q[0], "o", color="C0", ms=3,
+             label=f"solved by PyBaMM ({result.cycle_path})")
+    top.set_ylabel(f"{'delithiation' if result.working == 'anode' else 'discharge'} capacity / cycle 1 [%]")
+    top.legend(fontsize=7)
+    c = result.conditions
+    top.set_title(f"{c['preset']}, {c['binder']}, {c['pressure_MPa']:g} MPa, {c['model']}", fontsize=9)
+    lam = np.array([c.loss_of_active_material_pct for c in cycles])
+    por = 100 * np.array([c.end_porosity_increase for c in cycles])
+    bottom.plot(n, lam, "-", color="C3", label="isolated active material [%]")
+    bottom.plot(n, por, "--", color="C2", label="porosity increase [points]")
+    bottom.set_xlabel("cycle")
+    bottom.set_ylabel("end of cycle [%]")
+    bottom.legend(fontsize=7)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=150)
+    return path

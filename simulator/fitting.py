@@ -1,7 +1,8 @@
 """``ssbsim.simulator.fitting``: fit named parameters of a preset to measured points.
 
 Scalar points (first-cycle capacities, coulombic efficiency, mean discharge voltage)
-in the layout of ``shared/data/calibration_points.csv`` are fitted jointly across their
+in the layout of ``tests/data/calibration_points.csv`` (columns ``source``, conditions,
+``quantity``, ``value``, ``unit``, optional ``uncertainty``) are fitted jointly across their
 conditions with ``scipy.optimize.least_squares`` (trust-region reflective, bounds) on
 residuals (model - measured) / sigma, in log coordinates where asked, from several
 starts (the given one plus a Latin-hypercube sample of the bounds). The fitted

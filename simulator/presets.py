@@ -127,8 +127,8 @@ _KWON_BINDERS = {
     "vulcanized-s1": Binder("wet", 1.5, "BR vulcanized, S1 (1/3 phr S/MBT)"),
     "vulcanized-s3": Binder("wet", 1.5, "BR vulcanized, S3 (3/1 phr S/MBT)"),
 }
-#: Kwon 2022 cycled the pouch cells "under no external pressure", the fixture holding
-#: the stack at a fixed gap (shared/docs/domain.md, Kwon 2022 experiments).
+#: Kwon et al., Energy Storage Mater. (2022) cycled the pouch cells "under no external
+#: pressure", in a fixture that holds the stack at a fixed gap (experimental section).
 KWON_POUCH_FIXTURE = "rigid"
 _JO_BINDERS = {"nbr": Binder("wet", 0.5, "nitrile butadiene rubber (25 % nitrile)")}
 

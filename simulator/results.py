@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pybamm
 
 from ssbsim.models.phases import phase_names
 
@@ -32,10 +33,33 @@ class CycleMetrics:
     pressure_MPa: float = float("nan")  # stack pressure set for the cycle (at assembly in a fixture)
     min_stack_pressure_MPa: float = float("nan")  # the stack pressure the cell felt: its
     max_stack_pressure_MPa: float = float("nan")  # extremes over the cycle (models.fixture)
+    # the contact state at the end of the cycle (NaN without contact mechanics)
+    end_contact_fraction: float = float("nan")  # of the connected surface [-]
+    loss_of_active_material_pct: float = float("nan")  # isolated active volume [%]
+    end_porosity_increase: float = float("nan")  # voids and gaps [-]
+    end_thickness_change_um: float = float("nan")  # cell at fixed pressure [um]
+    voltage_hysteresis_V: float = float("nan")  # mean charge minus mean discharge voltage
+    interpolated: bool = False  # skipped by the fast path: between two solved cycles
+
+
+#: End-of-cycle contact state: CycleMetrics field -> (PyBaMM summary variable with
+#: ``{D}`` the working electrode's domain, factor).
+CONTACT_SUMMARY = {
+    "end_contact_fraction": ("{D} electrode contact fraction", 1.0),
+    "loss_of_active_material_pct": ("Loss of active material in {d} electrode [%]", 1.0),
+    "end_porosity_increase": ("{D} electrode porosity increase", 1.0),
+    "end_thickness_change_um": ("Cell thickness change at fixed pressure [m]", 1e6),
+}
+
+
+def summary_variable_names(domain: str) -> list[str]:
+    """The PyBaMM summary variables :func:`cycle_metrics` reads for ``domain``."""
+    return [name.format(D=domain.capitalize(), d=domain.lower()) for name, _ in CONTACT_SUMMARY.values()]
 
 
 def cycle_metrics(cycle, summary, mass_g: float, working: str, block: int = 0, label: str = "",
-                  pressure_MPa: float = float("nan"), fixture: str = "constant pressure") -> CycleMetrics:
+                  pressure_MPa: float = float("nan"), domain: str = "positive",
+                  fixture: str = "constant pressure") -> CycleMetrics:
     """Metrics of one cycle: its ``pybamm.Solution`` (or None where it was not kept)
     and its PyBaMM summary variables.
 
@@ -50,13 +74,15 @@ def cycle_metrics(cycle, summary, mass_g: float, working: str, block: int = 0, l
     or rigid ``fixture`` they are read from the cycle's ``"Stack pressure [Pa]"`` (NaN
     where the cycle was not kept).
     """
-    charge = discharge = energy = energy_ce = 0.0
+    charge = discharge = energy = energy_ce = charge_energy = 0.0
     if cycle is None:
         throughput = summary["Change in throughput capacity [A.h]"]
         net = summary["Change in discharge capacity [A.h]"]
         discharge, charge = (throughput + net) / 2, (throughput - net) / 2
         energy = energy_ce = float("nan")
     for step in cycle.steps if cycle is not None else ():
+        if isinstance(step, pybamm.EmptySolution):
+            continue  # passed over: its end condition held at its start
         t = step["Time [s]"].entries
         q = step["Discharge capacity [A.h]"].entries
         dq = q[-1] - q[0]
@@ -67,6 +93,7 @@ def cycle_metrics(cycle, summary, mass_g: float, working: str, block: int = 0, l
             energy_ce += np.trapezoid(i * step["Voltage vs counter electrode [V]"].entries, t) / 3600
         else:
             charge -= dq
+            charge_energy -= np.trapezoid(step["Current [A]"].entries * step["Voltage [V]"].entries, t) / 3600
     first, second = (discharge, charge) if working == "anode" else (charge, discharge)
     mAh_g = 1e3 / mass_g
     return CycleMetrics(
@@ -76,8 +103,21 @@ def cycle_metrics(cycle, summary, mass_g: float, working: str, block: int = 0, l
         average_discharge_voltage_V=energy / discharge if discharge > 0 else float("nan"),
         average_discharge_voltage_vs_counter_V=energy_ce / discharge if discharge > 0 else float("nan"),
         block=block, label=label, pressure_MPa=pressure_MPa,
+        voltage_hysteresis_V=(charge_energy / charge - energy / discharge) if cycle is not None and charge > 0
+        and discharge > 0 else float("nan"),
+        **_contact_state(summary, domain),
         **_pressure_extremes(cycle, pressure_MPa, fixture),
     )
+
+
+def _contact_state(summary, domain: str) -> dict:
+    out = {}
+    for key, (name, factor) in CONTACT_SUMMARY.items():
+        try:
+            out[key] = float(summary[name.format(D=domain.capitalize(), d=domain.lower())]) * factor
+        except KeyError:
+            pass  # no contact mechanics
+    return out
 
 
 def _pressure_extremes(cycle, pressure_MPa: float, fixture: str) -> dict:
@@ -155,6 +195,11 @@ class SimulationResult:
         PyBaMM's domain of the working electrode.
     working : {"cathode", "anode"}
         What the working electrode is.
+    cycle_path : {"cycle by cycle", "cycle skipping"}
+        Which path ran; with cycle skipping, ``representative_cycles`` were solved by
+        PyBaMM (the others' metrics are interpolated, ``CycleMetrics.interpolated``),
+        the time series and ``solution`` are the last cycle's, and ``timings`` holds
+        the run's and the ensemble's seconds.
     """
 
     conditions: dict
@@ -170,6 +215,9 @@ class SimulationResult:
     notes: list[str] = field(default_factory=list)
     domain: str = "positive"
     working: str = "cathode"
+    cycle_path: str = "cycle by cycle"  # or "cycle skipping" (``simulator.cycle_life``)
+    representative_cycles: list = field(default_factory=list)  # solved by PyBaMM when skipping (1-based)
+    timings: dict = field(default_factory=dict)  # fast path: total_s, ensemble_s
 
     def __getattr__(self, name):
         # first-cycle metrics as attributes: result.discharge_capacity_mAh_g
@@ -252,6 +300,9 @@ class SimulationResult:
         d["voltage_reference"] = self.voltage_reference
         d.update(self.electrode)
         d["cycles"] = cycles
+        d["cycle_path"] = self.cycle_path
+        if self.representative_cycles:
+            d["representative_cycles"] = list(self.representative_cycles)
         d["notes"] = list(self.notes)
         return {k: _plain(v) for k, v in d.items()}
 
@@ -275,14 +326,30 @@ class SimulationResult:
                    == "constant pressure" else f"stack pressure {e['min_stack_pressure_MPa']:.3f} to "
                    f"{e['max_stack_pressure_MPa']:.3f} MPa ({c['fixture']} fixture)")
             )
-        for k, cyc in enumerate(self.cycles, 1):
+        n = len(self.cycles)
+        if self.cycle_path != "cycle by cycle":
+            lines.append(f"  {self.cycle_path}: {len(self.representative_cycles)} of {n} cycles solved by PyBaMM "
+                         "(~: interpolated between them)")
+        for k in shown_cycles(n):
+            cyc = self.cycles[k - 1]
+            lam = cyc.loss_of_active_material_pct
             lines.append(
-                f"  cycle {k}: charge {cyc.charge_capacity_mAh_g:.1f} mAh/g, discharge "
-                f"{cyc.discharge_capacity_mAh_g:.1f} mAh/g, CE {100 * cyc.coulombic_efficiency:.1f} %, "
+                f"  cycle {k}{'~' if cyc.interpolated else ''}: charge {cyc.charge_capacity_mAh_g:.1f} mAh/g, "
+                f"discharge {cyc.discharge_capacity_mAh_g:.1f} mAh/g, CE {100 * cyc.coulombic_efficiency:.1f} %, "
                 f"mean discharge voltage {cyc.average_discharge_voltage_V:.3f} V ({self.voltage_reference})"
+                + ("" if np.isnan(lam) else f", isolated {lam:.1f} %")
             )
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
+
+
+def shown_cycles(n: int, first: int = 3, rows: int = 10) -> list[int]:
+    """Cycles a text summary lists: all up to 12, else the first three, about ``rows``
+    evenly spaced and the last (1-based)."""
+    if n <= 12:
+        return list(range(1, n + 1))
+    step = max(n // rows, 1)
+    return sorted(set(range(1, first + 1)) | set(range(step, n, step)) | {n})
 
 
 def _plain(v):

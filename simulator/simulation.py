@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import logging
 import os
 import sys
@@ -19,7 +20,8 @@ from .errors import InputError, SimulationError, check_range
 from .params_file import check_overrides
 from .presets import get_preset, reduced_model_warning
 from .protocol import Protocol, experiment_of
-from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary
+from . import cell_state, cycle_life
+from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary, summary_variable_names
 
 PRESSURE_RANGE_MPA = (0.0, 500.0)
 C_RATE_RANGE = (1e-3, 10.0)
@@ -50,7 +52,9 @@ def _model(model: str, cell: str, positive_phases: int, negative_phases: int, me
     not kept (long protocols) still give their capacities."""
     m = composite_cell_model(model, cell, positive_phases, negative_phases, mechanics=mechanics,
                              interphase_domains=interphase_domains, fixture=fixture)
-    m.summary_variables = [*m.summary_variables, "Discharge capacity [A.h]"]
+    extra = ["Discharge capacity [A.h]"] + [n for d in ("positive", "negative") for n in summary_variable_names(d)
+                                            if n in m.variables and n not in m.summary_variables]
+    m.summary_variables = [*m.summary_variables, *dict.fromkeys(extra)]
     return m
 
 
@@ -166,7 +170,7 @@ def parameter_values(conditions: dict) -> pybamm.ParameterValues:
 
 def simulate(preset: str, *, binder=None, process=None, binder_content=None, pressure=None,
              c_rate=None, cycles=None, temperature=None, model="DFN", mechanics=True,
-             parameters=None, protocol=None, solver=None, fixture=None) -> SimulationResult:
+             parameters=None, protocol=None, solver=None, cycle_skipping=None, fixture=None) -> SimulationResult:
     """Simulate a preset cell with the paper's protocol, or any other.
 
     Parameters
@@ -200,6 +204,11 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
         of the preset's paper protocols (``Preset.protocols``).
     solver : pybamm solver, optional
         Default ``pybamm.IDAKLUSolver`` with the model's ``SOLVER_TOLERANCES``.
+    cycle_skipping : bool or SkipControl, optional
+        Solve representative cycles and let the contact law's ensemble carry the contact
+        state across the others (:mod:`~ssbsim.simulator.cycle_life`). Default: for runs
+        of more than ``cycle_life.SKIP_THRESHOLD_CYCLES`` cycles. The result's
+        ``cycle_path`` says which path ran.
     fixture : {"constant pressure", "spring", "rigid"}, optional
         What holds the stack (``ssbsim.models.fixture``; ``pressure`` is then the pressure
         at assembly). Default: the preset's (rigid for the pouch cell).
@@ -207,12 +216,35 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     Returns
     -------
     SimulationResult
+
+    A cell built before in this process (same conditions and solver) is reused: its
+    discretised model and solver set-up are not built again.
     """
     cond = resolve_conditions(preset, binder=binder, process=process, binder_content=binder_content,
                               pressure=pressure, c_rate=c_rate, cycles=cycles,
                               temperature=temperature, model=model, mechanics=mechanics,
                               parameters=parameters, protocol=protocol, fixture=fixture)
-    return CellRunner(cond, solver=solver).run(cond)
+    if cycle_skipping is None:
+        cycle_skipping = cond["cycles"] > cycle_life.SKIP_THRESHOLD_CYCLES
+    control = cycle_skipping if isinstance(cycle_skipping, cycle_life.SkipControl) else \
+        cycle_life.SkipControl() if cycle_skipping else None
+    return _runner(cond, solver).run(cond, skipping=control)
+
+
+_RUNNERS: dict = {}
+_MAX_RUNNERS = 8
+
+
+def _runner(cond: dict, solver) -> "CellRunner":
+    """The built runner of these conditions (kept for the last few), or a new one."""
+    if solver is not None:
+        return CellRunner(cond, solver=solver)
+    key = json.dumps(cond, sort_keys=True, default=str)
+    if key not in _RUNNERS:
+        if len(_RUNNERS) >= _MAX_RUNNERS:
+            _RUNNERS.pop(next(iter(_RUNNERS)))
+        _RUNNERS[key] = CellRunner(cond)
+    return _RUNNERS[key]
 
 
 class CellRunner:
@@ -246,13 +278,26 @@ class CellRunner:
         pv.update({name: "[input]" for name in self.input_names})
         self._pv = pv
         self.model_name = cond["model"]
+        self.fixture = cond.get("fixture", "constant pressure")
         self.model = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"],
-                            p.interphase_domains, cond.get("fixture", "constant pressure"))
+                            p.interphase_domains, self.fixture)
         self.user_solver = solver
+        self.pressure_MPa = cond["pressure_MPa"]
         self._sims = {}
         # a spring or rigid fixture makes IDA at the DFN's rtol 1e-4 stall near some step
         # ends (3 of 8 three-cycle Kwon runs at ~2 MPa): start with the retry's tolerances
-        self._tight = self.model_name == "DFN" and cond.get("fixture", "constant pressure") != "constant pressure"
+        self._tight = self.model_name == "DFN" and self.fixture != "constant pressure"
+
+    def cycle_simulation(self, steps, retry=False):
+        """A built ``pybamm.Simulation`` of one cycle of ``steps`` (the fast path's);
+        ``retry``: with 10x tighter tolerances."""
+        key = ("cycle", tuple(steps), retry)
+        if key not in self._sims:
+            solver = self.user_solver if self.user_solver and not retry else \
+                pybamm.IDAKLUSolver(**solver_tolerances(self.model_name, retry or self._tight))
+            self._sims[key] = pybamm.Simulation(self.model, parameter_values=self._pv,
+                                                experiment=cycle_life.one_cycle_experiment(steps), solver=solver)
+        return self._sims[key]
 
     def _simulation(self, segment: int, steps, retry=False):
         if (segment, retry) not in self._sims:
@@ -266,9 +311,14 @@ class CellRunner:
                 self.model, parameter_values=self._pv, experiment=experiment_of(steps), solver=solver)
         return self._sims[segment, retry]
 
-    def _solve(self, cond, inputs, retry=False):
+    def _solve(self, cond, inputs, retry=False, pv=None):
         sol = None
+        previous_MPa = None
         for k, (pressure_MPa, steps) in enumerate(self.protocol.segments(cond["pressure_MPa"])):
+            if sol is not None and cond["mechanics"] and pressure_MPa > previous_MPa:
+                # re-pressed: particles whose gap the higher closure bridges reconnect
+                sol._last_state = cell_state.repress(sol.last_state, pv, previous_MPa, pressure_MPa)
+            previous_MPa = pressure_MPa
             seg_inputs = inputs | ({PRESSURE_PARAMETER: pressure_MPa * 1e6}
                                    if PRESSURE_PARAMETER in self.input_names else {})
             kept = self._kept_cycles
@@ -286,16 +336,19 @@ class CellRunner:
                 break  # a step could not run: later segments would start from a broken cycle
         return sol, _complete_cycles(sol, self.protocol)
 
-    def run(self, cond: dict) -> SimulationResult:
-        """Solve the case ``cond`` (resolved conditions of this group)."""
+    def run(self, cond: dict, skipping: "cycle_life.SkipControl | None" = None) -> SimulationResult:
+        """Solve the case ``cond`` (resolved conditions of this group), cycle by cycle or
+        (``skipping``) by cycle skipping."""
         pv = parameter_values(cond)
         inputs = {name: pv[name] for name in self.input_names}
         notes = [w for w in [reduced_model_warning(cond["preset"], cond["model"])] if w]
-        sol, cycles_done = self._solve(cond, inputs)
+        if skipping is not None and cond["mechanics"]:
+            return self._run_skipping(cond, pv, inputs, notes, skipping)
+        sol, cycles_done = self._solve(cond, inputs, pv=pv)
         if len(cycles_done) < cond["cycles"] and self.user_solver is None:
             # IDA can stall where particles empty under strong polarisation: one retry
             # with tighter tolerances before reporting what completed.
-            sol2, done2 = self._solve(cond, inputs, retry=True)
+            sol2, done2 = self._solve(cond, inputs, retry=True, pv=pv)
             if len(done2) > len(cycles_done):
                 sol, cycles_done = sol2, done2
                 notes.append(f"solved with tighter tolerances {solver_tolerances(cond['model'], True)} "
@@ -307,7 +360,21 @@ class CellRunner:
                 " binder content): try model='DFN'")
             raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: "
                                   f"{getattr(sol, 'termination', 'no solution')}{hint}")
-        return _result(self.preset, dict(cond), pv, sol, cycles_done, notes, self.protocol)
+        return _result(self.preset, dict(cond), pv, sol, _metrics(self.preset, cond, pv, cycles_done, self.protocol),
+                       notes)
+
+    def _run_skipping(self, cond, pv, inputs, notes, control) -> SimulationResult:
+        mass_g = electrode_properties(cond, pv)["active_mass_g"]
+        run = cycle_life.run_skipping(self, pv, inputs, mass_g, control, PRESSURE_PARAMETER, _domain(self.preset))
+        if run.last_cycle is None:
+            raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: {run.notes}")
+        result = _result(self.preset, dict(cond), pv, run.last_cycle, run.metrics, notes + run.notes)
+        result.cycle_path = "cycle skipping"
+        result.representative_cycles = run.representative_cycles
+        result.timings = {"total_s": run.total_s, "ensemble_s": run.ensemble_s}
+        result.notes.append(f"cycle skipping: {len(run.representative_cycles)} of {len(run.metrics)} cycles solved "
+                            "by PyBaMM, the others interpolated; time series of the last cycle only")
+        return result
 
 
 @contextlib.contextmanager
@@ -342,10 +409,16 @@ def _complete_cycles(sol, protocol: Protocol) -> list:
     done = []
     cycles = getattr(sol, "cycles", None) or []  # EmptySolution: none
     for c, summary, n in zip(cycles, getattr(sol, "all_summary_variables", []), expected):
-        if c is not None and (len(c.steps) != n or any(isinstance(st, pybamm.EmptySolution) for st in c.steps)):
+        if c is not None and not cycle_complete(c, n):
             break  # a kept cycle that stopped early; a cycle not kept completed
         done.append((c, summary))
     return done
+
+
+def cycle_complete(cycle, n_steps: int) -> bool:
+    """Whether a cycle ran all its ``n_steps`` steps (none an EmptySolution: a step that
+    could not start, e.g. a discharge whose first point is below its cut-off)."""
+    return len(cycle.steps) == n_steps and not any(isinstance(st, pybamm.EmptySolution) for st in cycle.steps)
 
 
 def _describe(cond: dict) -> dict:
@@ -380,17 +453,21 @@ def electrode_properties(cond: dict, pv: pybamm.ParameterValues | None = None) -
     }
 
 
-def _result(p, cond, pv, sol, cycles_done, notes, protocol) -> SimulationResult:
-    """Metrics, electrode properties and series of a solved case."""
-    domain = _domain(p)
-    electrode = electrode_properties(cond, pv)
-    mass_g = electrode["active_mass_g"]
+def _metrics(p, cond, pv, cycles_done, protocol) -> list:
+    """Metrics of the completed cycles ((solution or None, summary) each)."""
+    mass_g = electrode_properties(cond, pv)["active_mass_g"]
     blocks = protocol.cycle_blocks()
     pressures = protocol.pressures(cond["pressure_MPa"])
-    metrics = [cycle_metrics(c, summary, mass_g, p.working, block=blocks[k],
-                             label=protocol.blocks[blocks[k]].label, pressure_MPa=pressures[blocks[k]],
-                             fixture=cond.get("fixture", "constant pressure"))
-               for k, (c, summary) in enumerate(cycles_done)]
+    return [cycle_metrics(c, summary, mass_g, p.working, block=blocks[k], label=protocol.blocks[blocks[k]].label,
+                          pressure_MPa=pressures[blocks[k]], domain=_domain(p),
+                          fixture=cond.get("fixture", "constant pressure"))
+            for k, (c, summary) in enumerate(cycles_done)]
+
+
+def _result(p, cond, pv, sol, metrics, notes) -> SimulationResult:
+    """Electrode properties and series of a solved case with its cycles' ``metrics``."""
+    domain = _domain(p)
+    electrode = electrode_properties(cond, pv)
     series = mechanics_series(sol, pv, domain) if cond["mechanics"] else {}
     if len(metrics) < cond["cycles"]:
         notes.append(f"only {len(metrics)} of {cond['cycles']} cycles completed ({sol.termination})")

@@ -16,6 +16,7 @@ kills it (:func:`_worker_init`); on Ctrl-C, :class:`SweepInterrupted` says what 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -33,9 +34,11 @@ import numpy as np
 
 from ssbsim.models.phases import phase_names
 
+from . import cycle_life
 from .errors import InputError, SsbsimError
 from .files import check_writable
 from .presets import get_preset
+from .results import CycleMetrics
 from .simulation import CellRunner, parameter_values, resolve_conditions
 from .store import SweepStore, writer_lock
 
@@ -150,7 +153,8 @@ def run_case(cond: dict, input_names: tuple) -> dict:
             while len(_RUNNERS) > _MAX_RUNNERS:
                 _RUNNERS.popitem(last=False)
         _RUNNERS.move_to_end(gk)
-        result = _RUNNERS[gk].run(cond)
+        skipping = cycle_life.SkipControl() if cond["cycles"] > cycle_life.SKIP_THRESHOLD_CYCLES else None
+        result = _RUNNERS[gk].run(cond, skipping=skipping)
     except Exception as e:  # noqa: BLE001 - a failed case is data, the sweep goes on
         msg = str(e) if isinstance(e, SsbsimError) else "".join(
             traceback.format_exception_only(type(e), e)).strip()
@@ -163,10 +167,9 @@ def run_case(cond: dict, input_names: tuple) -> dict:
               "voltage_vs_counter_V": result.voltage_vs_counter_V,
               "capacity_mAh_g": _capacity_mAh_g(result)}
     series.update(result.series)
-    for key in ("charge_capacity_mAh_g", "discharge_capacity_mAh_g", "coulombic_efficiency",
-                "average_discharge_voltage_V", "pressure_MPa", "min_stack_pressure_MPa",
-                "max_stack_pressure_MPa"):  # one value per cycle
-        series[f"cycle_{key}"] = [getattr(c, key) for c in result.cycles]
+    for f in dataclasses.fields(CycleMetrics):  # one value per cycle
+        if f.name != "label":
+            series[f"cycle_{f.name}"] = [float(getattr(c, f.name)) for c in result.cycles]
     return record | {"status": "ok", "summary": summary,
                      "series": {k: np.asarray(v, dtype=float) for k, v in series.items()}}
 

@@ -36,7 +36,7 @@ def test_sweep_scaling_times_the_process_and_the_sweep_call(monkeypatch):
     """Both clocks of the sweep benchmark come from one fresh process per run: the whole
     process holds the import and the sweep call, and the efficiencies follow from the
     medians (here one SPM case per run, 1 worker twice, so both efficiencies are T/T)."""
-    from ssbsim.simulator import bench
+    from ssbsim.benchmarks import harness as bench
 
     monkeypatch.setattr(bench, "TWELVE_CASES", {"binders": ["pristine"], "pressures": [70]})
     sc = bench.sweep_scaling(workers=(1,), model="SPM", repeats=1)
@@ -47,7 +47,7 @@ def test_sweep_scaling_times_the_process_and_the_sweep_call(monkeypatch):
 
 
 def test_timed_api_sweep_reports_a_failed_sweep():
-    from ssbsim.simulator.bench import timed_api_sweep
+    from ssbsim.benchmarks.harness import timed_api_sweep
 
     with pytest.raises(RuntimeError, match="pressure=-1 MPa is outside"):
         timed_api_sweep(presets=["kwon2022"], pressures=[-1], workers=1)

@@ -15,7 +15,8 @@ from ssbsim.models.contact_law_sx import (CASADI, CONSTANTS, LAW_INPUTS, LENGTH_
 K = 5
 P = ContactLawParameters(creep_velocity_m_s=1e-14, creep_exponent=3.0, creep_activation_energy_J_mol=3.7e4,
                          framework_modulus_Pa=1e8, closure_exponent=2 / 3, coordination_number=2.0,
-                         isolation_rate_s=1e-3, void_coefficient=0.5)
+                         isolation_rate_s=1e-3, void_coefficient=0.5, rearrangement_per_strain=2.0)
+S_RATE = 3e-6  # |ds/dt| [s-1], so that the rearrangement term counts
 T = 333.15  # K: away from the creep reference temperature, so the Arrhenius factor counts
 
 #: The regimes of the law: (s, s_max, P_eff [Pa], zeta)
@@ -44,8 +45,8 @@ def _scalar_backend_rates(backend, s, s_max, P_eff, zeta, st):
     R, _ = _radii()
     c, d, v = (LENGTH_UNIT_M * st[q] for q in VECTOR_INPUTS[:3])
     z = st["isolated fraction"]
-    rows = [backend.particle_rates(P.constants(), R[k], c[k], d[k], z[k], s, s_max, P_eff, T, 0.7, zeta)
-            for k in range(K)]
+    rows = [backend.particle_rates(P.constants(), R[k], c[k], d[k], z[k], s, s_max, P_eff, T, 0.7, zeta,
+                                     S_RATE) for k in range(K)]
     return [np.array([float(r[i]) for r in rows]) for i in range(6)]
 
 
@@ -57,14 +58,16 @@ def test_backends_agree_in_every_regime(regime):
     st = _states(np.random.default_rng(0))
     R, _ = _radii()
     c, d, v = (LENGTH_UNIT_M * st[q] for q in VECTOR_INPUTS[:3])
-    ref = NUMPY.particle_rates(P.constants(), R, c, d, st["isolated fraction"], s, s_max, P_eff, T, 0.7, zeta)
+    ref = NUMPY.particle_rates(P.constants(), R, c, d, st["isolated fraction"], s, s_max, P_eff, T, 0.7, zeta,
+                               S_RATE)
     for name, backend in (("numba", NUMBA), ("generic", GENERIC)):
         got = _scalar_backend_rates(backend, s, s_max, P_eff, zeta, st)
         for i, (a, b) in enumerate(zip(got, ref)):
             np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-30, err_msg=f"{name} output {i}")
     drivers = casadi.SX.sym("drivers", 4)  # s, s_max, P_eff, zeta as SX symbols
     f = casadi.Function("f", [drivers], list(CASADI.particle_rates(
-        P.constants(), R, c, d, st["isolated fraction"], drivers[0], drivers[1], drivers[2], T, 0.7, drivers[3])))
+        P.constants(), R, c, d, st["isolated fraction"], drivers[0], drivers[1], drivers[2], T, 0.7, drivers[3],
+        S_RATE)))
     got = [np.ravel(o.full()) for o in f([s, s_max, P_eff, zeta])]
     for i, (a, b) in enumerate(zip(got, ref)):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-30, err_msg=f"casadi output {i}")
@@ -76,13 +79,14 @@ def test_sx_node_equals_numpy_reference(regime):
     s, s_max, P_eff, _ = REGIMES[regime]
     st = _states(np.random.default_rng(1))
     x = dict(s=s, P_eff=P_eff, T=T, chi=0.7, R_c=3e-6, sigma=0.3, L=5e-5, E_layer=1e9, Gamma=1e6, w_G=0.05)  # no layer crack
+    x["|ds/dt| [s-1]"] = S_RATE
     x |= {q: getattr(P, q) for q in CONSTANTS} | st | {"s_max [%]": s_max / STRAIN_UNIT}
     out = ContactLawCall(K)(*(x[q] for q in LAW_INPUTS)).ravel()
     sl = law_output_slices(K)
     R, w = _radii()
     c, d, v = (LENGTH_UNIT_M * st[q] for q in VECTOR_INPUTS[:3])
     z = st["isolated fraction"]
-    dc, dd, dv, dz, phi, g = contact_rates(R, c, d, z, s, s_max, P_eff, 0.7, P, T=T)
+    dc, dd, dv, dz, phi, g = contact_rates(R, c, d, z, s, s_max, P_eff, 0.7, P, T=T, s_rate=S_RATE)
     for key, ref, unit in (("dc", dc, LENGTH_UNIT_M), ("dd", dd, LENGTH_UNIT_M), ("dv", dv, LENGTH_UNIT_M),
                            ("dz", dz, 1.0)):
         np.testing.assert_allclose(out[sl[key]] * unit, ref, rtol=1e-10, atol=1e-30)
@@ -96,6 +100,7 @@ def test_folded_constants_give_the_same_function():
     """Constant inputs folded into the SX code (as the MX call does) change nothing."""
     st = _states(np.random.default_rng(1))
     x = dict(s=-0.01, P_eff=2e6, T=T, chi=0.7, R_c=3e-6, sigma=0.3, L=5e-5, E_layer=1e9, Gamma=1e6, w_G=0.05)
+    x["|ds/dt| [s-1]"] = S_RATE
     x |= {q: getattr(P, q) for q in CONSTANTS} | st | {"s_max [%]": 0.0}
     full = contact_law_function(K)(*(x[q] for q in LAW_INPUTS)).full()
     constants = tuple((q, float(x[q])) for q in LAW_INPUTS if q not in VECTOR_INPUTS and q not in ("s", "s_max [%]"))
@@ -109,7 +114,7 @@ def test_jacobian_of_the_call_is_finite_at_zero_pressure_and_strain(P_eff, s):
     derivative in y; the call's Jacobian multiplies it by a zero seed, so the law guards it."""
     st = _states(np.random.default_rng(2))
     x = dict(s=s, P_eff=P_eff, T=T, chi=0.7, R_c=3e-6, sigma=0.3, L=5e-5, E_layer=1e9, Gamma=1e6, w_G=0.05)
-    x |= {q: getattr(P, q) for q in CONSTANTS} | st | {"s_max [%]": 0.0}
+    x |= {q: getattr(P, q) for q in CONSTANTS} | st | {"s_max [%]": 0.0, "|ds/dt| [s-1]": S_RATE}
     states = casadi.MX.sym("y", 2 + 4 * K)
     args, i = [], 0
     for q in LAW_INPUTS:

@@ -28,8 +28,8 @@ import pybamm
 from ssbsim.models import composite_cell_model
 from ssbsim.models.contact_law import ContactLawParameters, advance_ensemble_numpy, running_max_series
 
-from .protocol import experiment
-from .simulation import parameter_values, resolve_conditions, solver_tolerances
+from ssbsim.simulator.protocol import experiment
+from ssbsim.simulator.simulation import parameter_values, resolve_conditions, solver_tolerances
 
 MESHES = {"coarse": 10, "default": 20, "fine": 40}  # points per x-domain and particle
 SOLVERS = {"IDAKLU": lambda model: pybamm.IDAKLUSolver(**solver_tolerances(model)),

@@ -1,0 +1,214 @@
+"""PyBaMM states patched between solves: cycles skipped by the contact law's ensemble,
+and re-pressing.
+
+The fast path of :mod:`~ssbsim.simulator.cycle_life` and the runner's protocol segments
+start a solve from a one-point ``pybamm.Solution`` whose state vector this module edits
+by variable name, in the variables' units (PyBaMM stores (value - reference) / scale):
+
+* :func:`skip_state`: the size classes' contact states advanced through skipped cycles
+  by the numba ensemble (``models.contact_kernel``) driven by a solved cycle's drivers
+  (:func:`law_drivers`), the active-material fraction and stranded lithium that follow
+  from the isolated fraction, other slow states (SEI, throughput) moved on linearly, the
+  clock moved on;
+* :func:`repress_state`: isolated particles reconnect when the stack pressure rises
+  (``contact_law.repressed_isolation``), their lithium rejoining the connected ones.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pybamm
+
+from ssbsim.models.contact_kernel import advance_ensemble
+from ssbsim.models.contact_law import NUMPY, ContactLawParameters, strain_rate_series
+from ssbsim.models.contact_law_sx import LENGTH_UNIT_M, STRAIN_UNIT, VECTOR_INPUTS, lognormal_classes
+from ssbsim.models.layer_decohesion import decohered_fraction, energy_release_rate
+
+_CLASS_STATE = re.compile(r"^(.*)size class (\d+) closure \[10 nm\]$")
+
+
+@dataclass
+class _Phase:
+    """What the ensemble needs of one particle phase with contact mechanics."""
+
+    name: str  # variable prefix, e.g. "Positive electrode " or "Negative electrode primary "
+    K: int
+    R: np.ndarray
+    w_volume: np.ndarray
+    eps0: float
+    chi: float
+    layer: tuple  # (L, E_layer, Gamma, w_G)
+    domain: str
+    infix: str
+    c_max: float  # [mol.m-3]
+    volume_m3: float  # electrode volume L A
+
+
+def contact_phases(model, pv) -> list[_Phase]:
+    """The phases of a discretised model whose size classes the ensemble advances."""
+    found = {}
+    for var in model.y_slices:
+        m = _CLASS_STATE.match(var.name)
+        if m:
+            found[m.group(1)] = max(found.get(m.group(1), 0), int(m.group(2)) + 1)
+    out = []
+    for name, K in found.items():
+        Domain, rest = name.split(" electrode ", 1)
+        infix = rest
+        pre = f"{infix.strip().capitalize()}: " if infix else ""
+        xi, w = lognormal_classes(K)
+        R = pv[f"{pre}{Domain} particle contact radius [m]"] * np.exp(
+            pv[f"{pre}{Domain} particle size log-standard deviation"] * xi)
+        wV = w * R ** 3
+        out.append(_Phase(name, K, R, wV / wV.sum(), float(pv[f"{pre}{Domain} electrode active material volume fraction"]),
+                          float(pv[f"{Domain} electrode void nucleation factor"]),
+                          (float(pv[f"{Domain} electrode thickness [m]"]), float(pv["Composite layer modulus [Pa]"]),
+                           float(pv[f"{Domain} electrode cohesive fracture energy [J.m-2]"]),
+                           float(pv["Layer fracture energy scatter"])), Domain.lower(), infix,
+                          float(pv[f"{pre}Maximum concentration in {Domain.lower()} electrode [mol.m-3]"]),
+                          float(pv[f"{Domain} electrode thickness [m]"] * pv["Electrode height [m]"]
+                                * pv["Electrode width [m]"])))
+    return out
+
+
+def _number(x) -> float:
+    return float(x.evaluate()) if isinstance(x, pybamm.Symbol) else float(x)
+
+
+class _State:
+    """A discretised model's state vector by variable name, in the variables' units
+    (PyBaMM stores (value - reference) / scale)."""
+
+    def __init__(self, model, y):
+        self.y = np.array(y, dtype=float)
+        self._vars = {var.name: (sl[0], _number(var.scale), _number(var.reference)) for var, sl in model.y_slices.items()}
+
+    def __contains__(self, name):
+        return name in self._vars
+
+    def __getitem__(self, name):
+        sl, scale, ref = self._vars[name]
+        return self.y[sl] * scale + ref
+
+    def __setitem__(self, name, value):
+        sl, scale, ref = self._vars[name]
+        self.y[sl] = (np.asarray(value, dtype=float) - ref) / scale
+
+
+def law_drivers(cycle, phase: _Phase, law: ContactLawParameters, dt: float) -> dict:
+    """The law's drivers over one solved cycle, on a uniform grid of step ``dt``."""
+    t = cycle["Time [s]"].entries
+    n = max(int(math.ceil((t[-1] - t[0]) / dt)), 1)
+    dt = (t[-1] - t[0]) / n  # n steps span the cycle exactly
+    grid = t[0] + dt * np.arange(n)
+
+    def on_grid(name):
+        return np.ascontiguousarray(np.interp(grid, t, np.ravel(cycle[name].entries)), dtype=np.float64)
+
+    s = on_grid(f"{phase.name}radial strain")
+    s_max = STRAIN_UNIT * on_grid(f"{phase.name}running maximum radial strain [%]")
+    P = on_grid(f"{phase.domain.capitalize()} electrode effective pressure [Pa]")
+    L, E_layer, Gamma, w_G = phase.layer
+    h = law.strain_smoothing
+    G = energy_release_rate(NUMPY.relu_h(s, h), P, E_layer, L)
+    zeta = np.ascontiguousarray(decohered_fraction(NUMPY.relu_h(G, h), Gamma, w_G, power=np.power))
+    return {"s": s, "s_max": s_max, "P_eff": P, "chi": np.full(n, phase.chi), "zeta": zeta,
+            "s_rate": strain_rate_series(s, dt), "duration_s": float(t[-1] - t[0]), "dt": float(dt)}
+
+
+def _slow_names(slices: dict) -> list[str]:
+    """States of slow processes other than contact (SEI) and the throughput counter:
+    moved on by their change over the representative cycle times the skipped cycles."""
+    return [n for n in slices if "SEI" in n or n == "Throughput capacity [A.h]"]
+
+
+def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float):
+    """The state after ``n_skipped`` cycles like ``cycle`` (its last state patched), as a
+    one-point ``pybamm.Solution`` to start the next representative cycle from; and the
+    seconds the ensemble took. ``dt_s``: the ensemble's step [s] (``implicit_step``
+    needs dt x 1e-2 s-1 <= 1)."""
+    last = cycle.last_state
+    model = last.all_models[-1]
+    x = _State(model, last.all_ys[-1][:, -1])
+    first = _State(model, cycle.first_state.all_ys[0][:, 0])
+    t0 = time.perf_counter()
+    duration = 0.0
+    for ph in phases:
+        drv = law_drivers(cycle, ph, law, dt_s)
+        duration = drv["duration_s"]
+        names = {q: [f"{ph.name}size class {k} {q}" for k in range(ph.K)] for q in VECTOR_INPUTS}
+        units = {q: 1.0 if q == "isolated fraction" else LENGTH_UNIT_M for q in VECTOR_INPUTS}
+        c, d, v, z = (np.array([x[n][0] * units[q] for n in names[q]]) for q in VECTOR_INPUTS)
+        z_old = z.copy()
+        reps = {k: np.ascontiguousarray(np.tile(val, n_skipped)) for k, val in drv.items() if isinstance(val, np.ndarray)}
+        advance_ensemble(ph.R.copy(), c, d, v, z, reps["s"], reps["s_max"], reps["P_eff"], reps["chi"],
+                         drv["dt"], law, zeta=reps["zeta"], T=T_K, s_rate=reps["s_rate"])
+        for q, arr in zip(VECTOR_INPUTS, (c, d, v, z)):
+            for n, val in zip(names[q], arr):
+                x[n] = val / units[q]
+        eps = f"X-averaged {ph.domain} electrode {ph.infix}active material volume fraction"
+        lli = f"Loss of lithium due to loss of {ph.infix}active material in {ph.domain} electrode [mol]"
+        d_eps = -ph.eps0 * float(ph.w_volume @ (z - z_old))
+        cyc_eps, cyc_lli = x[eps][0] - first[eps][0], x[lli][0] - first[lli][0]
+        x[eps] = x[eps] + d_eps
+        if abs(cyc_eps) > 1e-14:  # Li stranded per isolated volume as in the representative cycle
+            x[lli] = x[lli] + cyc_lli / cyc_eps * d_eps
+    for name in _slow_names(x._vars):
+        x[name] = x[name] + n_skipped * (x[name] - first[name])
+    seconds = time.perf_counter() - t0
+    return _one_point(last, x.y, float(last.all_ts[-1][-1]) + n_skipped * duration), seconds
+
+
+def _one_point(last, y, t_s: float) -> pybamm.Solution:
+    """A one-point solution at ``t_s`` with state ``y`` (the model and inputs of ``last``),
+    to start the next solve from."""
+    return pybamm.Solution(np.array([t_s]), y.reshape(-1, 1), last.all_models[-1], last.all_inputs[-1],
+                           termination="final time")
+
+
+def repress_state(last, phases, law, P_old_Pa: float, P_new_Pa: float) -> pybamm.Solution:
+    """The state ``last`` (a one-point solution) right after the stack pressure rises from
+    ``P_old_Pa`` to ``P_new_Pa``: isolated particles whose gap the higher closure bridges
+    reconnect (``contact_law.repressed_isolation``), with the lithium stranded in them,
+    which joins the connected particles (spread evenly over them); lithium is conserved."""
+    x = _State(last.all_models[-1], last.all_ys[-1][:, -1])
+    p = law.constants()
+    for ph in phases:
+        P_eff = float(np.ravel(last[f"{ph.domain.capitalize()} electrode effective pressure [Pa]"].entries)[-1])
+        r_old = NUMPY.closure_ratio(P_eff, p)
+        r_new = NUMPY.closure_ratio(P_eff + P_new_Pa - P_old_Pa, p)
+        keys = [f"{ph.name}size class {k} isolated fraction" for k in range(ph.K)]
+        z = np.array([x[k][0] for k in keys])
+        z_new = NUMPY.repressed_isolation(z, ph.R * r_old, ph.R * r_new, p)
+        iso, back = float(ph.w_volume @ z), float(ph.w_volume @ (z - z_new))
+        if back <= 0 or iso <= 0:
+            continue
+        eps = f"X-averaged {ph.domain} electrode {ph.infix}active material volume fraction"
+        lli = f"Loss of lithium due to loss of {ph.infix}active material in {ph.domain} electrode [mol]"
+        eps_old = x[eps][0]
+        li_back = x[lli][0] * back / iso  # [mol]
+        eps_new = eps_old + ph.eps0 * back
+        dc = li_back / (eps_new * ph.volume_m3)  # [mol.m-3] of connected active material
+        conc = next(n for n in (f"{ph.domain.capitalize()} {ph.infix}particle concentration [mol.m-3]",
+                                f"X-averaged {ph.domain} {ph.infix}particle concentration [mol.m-3]")
+                    if n in x)  # DFN, or SPM / SPMe
+        sto = f"{ph.name}mean stoichiometry of connected particles"
+        # the connected particles' lithium (eps V c) and the returning lithium, over eps_new V
+        x[conc] = x[conc] * eps_old / eps_new + dc
+        x[sto] = x[sto] * eps_old / eps_new + dc / ph.c_max
+        for k, zk in zip(keys, z_new):
+            x[k] = zk
+        x[eps] = eps_new
+        x[lli] = x[lli] - li_back
+    return _one_point(last, x.y, float(last.all_ts[-1][-1]))
+
+
+def repress(last, pv, P_old_MPa: float, P_new_MPa: float) -> pybamm.Solution:
+    """:func:`repress_state` with the phases and law constants of the parameters ``pv``."""
+    return repress_state(last, contact_phases(last.all_models[-1], pv), ContactLawParameters.from_parameters(pv),
+                         P_old_MPa * 1e6, P_new_MPa * 1e6)

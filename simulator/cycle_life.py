@@ -1,0 +1,227 @@
+"""Hundreds of cycles fast: cycle skipping, with the contact law's ensemble carrying the
+slow contact state across the skipped cycles.
+
+A long block of identical cycles (a protocol entry repeated many times) is not solved
+cycle by cycle. PyBaMM solves *representative* cycles; between two of them, J - 1
+cycles are skipped:
+
+1. From the last representative cycle, the drivers of the contact law - the connected
+   particles' radial strain s(t), |ds/dt|, its running maximum, the effective pressure
+   P_eff(t) and the layer's decohered fraction zeta(t) - are resampled on a uniform grid
+   (``ensemble_dt_s``).
+2. The numba ensemble (``models.contact_kernel.advance_ensemble``, the law of
+   ``models.contact_law``, written once) advances every size class's closure, damage
+   opening, void and isolated fraction through the J - 1 skipped cycles, driven by those
+   drivers repeated. The law is nonlinear in its states (latch, saturation (1 - z), creep
+   1 / (g + g_s)), so it is integrated, not extrapolated.
+3. The PyBaMM state at the end of the representative cycle is patched: the size-class
+   states, the active-material volume fraction eps = eps_0 (1 - sum w_V z) and the
+   lithium stranded in isolated particles (in the representative cycle's ratio of
+   stranded lithium to isolated volume); states of other slow processes (SEI) and the
+   throughput counter move by J - 1 times their change over the representative cycle;
+   the clock moves on by J - 1 cycle durations (the binder relaxes in time). Everything
+   else (concentrations, potentials) is the end of the representative cycle, and the
+   next representative cycle starts from it.
+
+**Error control.** Each representative cycle's discharge and charge capacities are
+compared with their linear extrapolation from the two before it; if they differ by more
+than ``tolerance`` (relative), the jump is rejected and redone with half the skip; else
+the skip doubles, up to ``max_jump``. The last cycle of a block is always solved.
+Skipped cycles' metrics are interpolated linearly between representative cycles and
+flagged ``interpolated``.
+
+Frozen drivers are the approximation: within a skip the electrochemistry (how deep the
+particles cycle) does not feel the fade. The tests compare against cycle-by-cycle runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pybamm
+
+from ssbsim.models.contact_law import ContactLawParameters
+
+from .cell_state import contact_phases, repress, skip_state
+from .protocol import experiment_of
+from .results import CycleMetrics
+
+#: ``simulate(cycles=N)`` skips cycles by default above this many cycles.
+SKIP_THRESHOLD_CYCLES = 50
+#: Protocol entries with fewer repeats run cycle by cycle on the fast path too.
+MIN_SKIPPED_BLOCK = 10
+
+
+@dataclass(frozen=True)
+class SkipControl:
+    """Settings of cycle skipping.
+
+    tolerance : relative difference [-] between a representative cycle's capacities and
+        their linear extrapolation above which the jump is redone with half the skip.
+    first_full : cycles of a block solved one by one before skipping starts (the first
+        cycles latch isolation and the running maximum strain).
+    max_jump : largest J (cycles from one representative cycle to the next).
+    ensemble_dt_s : step of the ensemble [s] (``implicit_step`` needs dt * 1e-2 s-1 <= 1).
+    """
+
+    tolerance: float = 2e-3
+    first_full: int = 3
+    max_jump: int = 64
+    ensemble_dt_s: float = 20.0
+
+
+def interpolate_metrics(a: CycleMetrics, b: CycleMetrics, fraction: float) -> CycleMetrics:
+    """Metrics of a skipped cycle: linear between two representative cycles."""
+    values = {}
+    for f in dataclasses.fields(CycleMetrics):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        numeric = isinstance(x, (int, float, np.floating)) and not isinstance(x, bool) and f.name != "block"
+        values[f.name] = float(x + fraction * (y - x)) if numeric else x
+    values["interpolated"] = True
+    return CycleMetrics(**values)
+
+
+def skip_cycles(solve_cycle, n_cycles: int, control: SkipControl):
+    """Run ``n_cycles`` identical cycles, skipping where the error control allows.
+
+    ``solve_cycle(previous, n_skipped)`` solves one cycle after ``previous`` (a cycle
+    solution; None: from where the run stands), ``n_skipped`` cycles after it
+    (``cell_state.skip_state``), and returns (metrics, cycle solution) or raises
+    ``pybamm.SolverError``.
+
+    Returns (metrics of every cycle up to the last solved one, the representative cycle
+    numbers (1-based), the last cycle solution, a note if a cycle failed, else None).
+    """
+    metrics: dict[int, CycleMetrics] = {}
+    prev, note, k, jump = None, None, 0, 2
+    while k < n_cycles:
+        J = 1 if k < control.first_full else min(jump, control.max_jump, n_cycles - k)
+        try:
+            m, cycle = solve_cycle(prev, J - 1)
+        except pybamm.SolverError as e:
+            if J > 1:
+                jump = max(J // 2, 1)
+                continue
+            note = f"cycle {k + 1} failed: {e}"
+            break
+        reps = sorted(metrics)
+        if J > 1 and len(reps) >= 2 and not _predicted(metrics, reps, k + J, m, control.tolerance):
+            jump = max(J // 2, 1)  # rejected: redo from the same cycle with half the skip
+            continue
+        k += J
+        metrics[k] = m
+        prev = cycle
+        if J > 1 or k >= control.first_full:
+            jump = min(2 * J, control.max_jump)
+    return _fill(metrics), sorted(metrics), prev, note
+
+
+def _predicted(metrics, reps, n, m: CycleMetrics, tol: float) -> bool:
+    """Whether cycle ``n``'s capacities are within ``tol`` of the line through the last two
+    representative cycles."""
+    a, b = reps[-2], reps[-1]
+    for key in ("discharge_capacity_mAh_g", "charge_capacity_mAh_g"):
+        qa, qb, q = getattr(metrics[a], key), getattr(metrics[b], key), getattr(m, key)
+        guess = qb + (qb - qa) / (b - a) * (n - b)
+        if abs(q - guess) > tol * abs(q):
+            return False
+    return True
+
+
+def _fill(metrics: dict) -> list[CycleMetrics]:
+    """Every cycle up to the last representative one; skipped ones interpolated."""
+    reps = sorted(metrics)
+    out = []
+    for a, b in zip([0] + reps[:-1], reps):
+        for n in range(a + 1, b):
+            out.append(interpolate_metrics(metrics[a], metrics[b], (n - a) / (b - a)))
+        out.append(metrics[b])
+    return out
+
+
+def one_cycle_experiment(steps) -> pybamm.Experiment:
+    """The experiment of one cycle of ``steps``."""
+    return experiment_of([steps])
+
+
+@dataclass
+class SkipRun:
+    """What the fast path returns to the runner."""
+
+    metrics: list
+    representative_cycles: list
+    last_cycle: object
+    notes: list
+    ensemble_s: float = 0.0
+    total_s: float = 0.0
+
+
+def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl = SkipControl(),
+                 pressure_parameter: str = "Stack pressure [Pa]", domain: str = "positive") -> SkipRun:
+    """Solve ``runner``'s protocol block by block: blocks of at least
+    :data:`MIN_SKIPPED_BLOCK` cycles by :func:`skip_cycles`, shorter ones cycle by cycle.
+
+    ``pv``: the case's numeric parameter values; ``inputs``: its input parameters;
+    ``mass_g``: the working electrode's active mass (capacities per gram).
+    """
+    from .results import cycle_metrics
+    from .simulation import cycle_complete, quiet_solver
+
+    t_start = time.perf_counter()
+    law = ContactLawParameters.from_parameters(pv)
+    T_K = float(pv["Ambient temperature [K]"])
+    working = runner.preset.working
+    protocol = runner.protocol
+    run = SkipRun([], [], None, [])
+    block_start = None
+    offset = 0
+    previous_MPa = None
+    for i, (block, pressure) in enumerate(zip(protocol.blocks, protocol.pressures(runner.pressure_MPa))):
+        if block_start is not None and pressure > previous_MPa:
+            block_start = repress(block_start, pv, previous_MPa, pressure)
+        previous_MPa = pressure
+        block_inputs = inputs | ({pressure_parameter: pressure * 1e6} if pressure_parameter in runner.input_names
+                                 else {})
+        phases = []
+
+        def solve_cycle(prev, n_skipped, block=block, block_inputs=block_inputs, phases=phases, i=i,
+                        pressure=pressure):
+            if prev is None:
+                start = block_start
+            elif n_skipped == 0:
+                start = prev.last_state
+            else:
+                if not phases:
+                    phases.extend(contact_phases(prev.all_models[-1], pv))
+                start, seconds = skip_state(prev, phases, law, T_K, n_skipped, control.ensemble_dt_s)
+                run.ensemble_s += seconds
+            for retry in (False, True):  # IDA can stall: once more with tighter tolerances
+                with quiet_solver():
+                    sol = runner.cycle_simulation(block.steps, retry).solve(starting_solution=start,
+                                                                             inputs=block_inputs)
+                cycle = sol.cycles[-1] if sol.cycles else None
+                if cycle is not None and cycle_complete(cycle, len(block.steps)):
+                    break
+            else:
+                done = [] if cycle is None else [st.termination for st in cycle.steps]
+                raise pybamm.SolverError(f"a step could not run (steps ended by: {done}; {sol.termination})")
+            m = cycle_metrics(cycle, sol.all_summary_variables[-1], mass_g, working, block=i, label=block.label,
+                              pressure_MPa=pressure, domain=domain, fixture=runner.fixture)
+            return m, cycle
+
+        ctrl = control if block.repeat >= MIN_SKIPPED_BLOCK else dataclasses.replace(control, first_full=block.repeat)
+        metrics, reps, last, note = skip_cycles(solve_cycle, block.repeat, ctrl)
+        run.metrics += metrics
+        run.representative_cycles += [offset + r for r in reps]
+        offset += block.repeat
+        if last is not None:
+            run.last_cycle = last
+            block_start = last.last_state
+        if note:
+            run.notes.append(note)
+            break
+    run.total_s = time.perf_counter() - t_start
+    return run

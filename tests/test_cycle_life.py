@@ -1,0 +1,152 @@
+"""Cycle life: contact loss accumulates cycle by cycle (force-chain rearrangement), faster
+at low pressure and with weak binders, re-pressing gives part of it back, and the fast
+path (cycle skipping with the ensemble) follows cycle-by-cycle runs."""
+
+import numpy as np
+import pytest
+
+import ssbsim
+from ssbsim.models.contact_law import ContactLawParameters
+from ssbsim.simulator import cell_state, cycle_life
+from ssbsim.simulator.simulation import CellRunner, _runner, parameter_values, resolve_conditions
+
+RHO = "Force chain rearrangement coefficient"
+#: a coefficient large enough that 6 cycles show the trend well above solver noise
+#: (tests of behaviour; the parameter sets carry the fitted value)
+FAST_FADE = {RHO: 2.0}
+
+
+def _discharge(result):
+    return np.array([float(c.discharge_capacity_mAh_g) for c in result.cycles])
+
+
+@pytest.fixture(scope="module")
+def kwon_runs():
+    runs = {}
+    for binder in ("pristine", "vulcanized"):
+        for P in (2.0, 70.0):
+            runs[binder, P] = _discharge(ssbsim.simulate("kwon2022", binder=binder, pressure=P, cycles=6,
+                                                         model="SPM", parameters=FAST_FADE))
+    return runs
+
+
+def test_fade_is_monotone_and_larger_at_low_pressure(kwon_runs):
+    q2, q70 = kwon_runs["pristine", 2.0], kwon_runs["pristine", 70.0]
+    assert np.all(np.diff(q2[1:]) < 0), q2  # every cycle after the first loses capacity
+    fade2, fade70 = q2[1] - q2[-1], q70[1] - q70[-1]
+    assert fade2 > 0.5  # mAh/g over 4 cycles
+    assert fade2 > 5 * max(fade70, 0.0), (fade2, fade70)
+
+
+def test_stronger_binder_never_fades_faster(kwon_runs):
+    for P in (2.0, 70.0):
+        fade_p = kwon_runs["pristine", P][1] - kwon_runs["pristine", P][-1]
+        fade_v = kwon_runs["vulcanized", P][1] - kwon_runs["vulcanized", P][-1]
+        assert fade_v <= fade_p + 1e-3, (P, fade_v, fade_p)
+
+
+def test_without_rearrangement_the_loss_is_the_first_charge_only():
+    q = _discharge(ssbsim.simulate("kwon2022", pressure=2, cycles=4, model="SPM", parameters={RHO: 0.0}))
+    assert np.ptp(q[1:]) < 2e-3 * q[1]
+
+
+def test_zero_strain_electrode_does_not_fade():
+    """With a zero-strain cathode (an LTO-like host) no gap opens: nothing isolates, no
+    void grows, and the capacity repeats cycle after cycle."""
+    cond = resolve_conditions("kwon2022", pressure=2, cycles=4, model="SPM", parameters=FAST_FADE)
+    runner = CellRunner(cond)
+    runner._pv.update({"Positive electrode volumetric strain": lambda sto: 0 * sto})
+    result = runner.run(cond)
+    q = _discharge(result)
+    assert np.ptp(q) < 1e-4 * q[0]
+    assert max(c.loss_of_active_material_pct for c in result.cycles) < 1e-6
+    assert max(abs(c.end_porosity_increase) for c in result.cycles) < 1e-9
+
+
+def test_repressing_recovers_part_of_the_loss_never_more():
+    """Cycled at 2 MPa, then re-pressed to 70 MPa: the first cycle at 70 MPa gives back
+    part of what was lost, and never more than a fresh cell has at 70 MPa."""
+    steps = list(cycle_life_protocol_steps())
+    protocol = {"cycles": [{"steps": steps, "repeat": 4, "pressure_MPa": 2},
+                           {"steps": steps, "repeat": 1, "pressure_MPa": 70}]}
+    r = ssbsim.simulate("kwon2022", protocol=protocol, pressure=2, model="SPM", parameters=FAST_FADE)
+    q = _discharge(r)
+    fresh70 = _discharge(ssbsim.simulate("kwon2022", pressure=70, cycles=1, model="SPM", parameters=FAST_FADE))[0]
+    assert q[4] > q[3] + 1.0  # recovered (mAh/g)
+    assert q[4] <= fresh70 + 1e-6
+    assert r.cycles[4].loss_of_active_material_pct < r.cycles[3].loss_of_active_material_pct
+
+
+def cycle_life_protocol_steps():
+    from ssbsim.simulator.presets import get_preset
+    p = get_preset("kwon2022")
+    return p.protocol(p.c_rate, 1).blocks[0].steps
+
+
+def test_repress_state_conserves_lithium():
+    cond = resolve_conditions("kwon2022", pressure=2, cycles=2, model="SPM", parameters=FAST_FADE)
+    r = ssbsim.simulate("kwon2022", pressure=2, cycles=2, model="SPM", parameters=FAST_FADE)
+    last = r.solution.last_state
+    new = cell_state.repress(last, parameter_values(cond), 2.0, 70.0)
+    names = ["Total lithium in positive electrode [mol]",
+             "Loss of lithium due to loss of active material in positive electrode [mol]"]
+
+    def lithium(state):
+        return sum(float(np.ravel(state[n].entries)[-1]) for n in names)
+
+    assert lithium(new) == pytest.approx(lithium(last), rel=1e-9)
+    assert float(np.ravel(new["Loss of lithium due to loss of active material in positive electrode [mol]"]
+                          .entries)[-1]) < float(np.ravel(last[names[1]].entries)[-1])
+
+
+def test_fast_path_matches_cycle_by_cycle_within_one_percent():
+    kw = dict(pressure=2, cycles=50, model="SPM", parameters=FAST_FADE)
+    fast = ssbsim.simulate("kwon2022", cycle_skipping=True, **kw)
+    slow = ssbsim.simulate("kwon2022", cycle_skipping=False, **kw)
+    assert fast.cycle_path == "cycle skipping" and slow.cycle_path == "cycle by cycle"
+    assert len(fast.representative_cycles) < 25  # it skipped
+    qf, qs = _discharge(fast), _discharge(slow)
+    assert len(qf) == len(qs) == 50
+    assert np.max(np.abs(qf - qs) / qs) < 0.01
+    assert qs[0] - qs[-1] > 10  # the comparison spans real fade (mAh/g)
+    interpolated = [c.interpolated for c in fast.cycles]
+    assert sum(interpolated) == 50 - len(fast.representative_cycles)
+
+
+def test_long_runs_skip_by_default_and_say_so():
+    r = ssbsim.simulate("kwon2022", pressure=70, cycles=cycle_life.SKIP_THRESHOLD_CYCLES + 1, model="SPM")
+    assert r.cycle_path == "cycle skipping"
+    assert r.to_dict()["cycle_path"] == "cycle skipping"
+    assert r.representative_cycles[-1] == cycle_life.SKIP_THRESHOLD_CYCLES + 1
+
+
+def test_ensemble_converges_as_its_step_halves():
+    """Skipping 10 cycles: the voids converge as the ensemble's step halves (each halving
+    at least halves the change), and the isolated fraction's growth over the skip is
+    converged to 0.1 % at the default step."""
+    cond = resolve_conditions("kwon2022", pressure=2, cycles=3, model="SPM", parameters=FAST_FADE)
+    r = ssbsim.simulate("kwon2022", pressure=2, cycles=3, model="SPM", parameters=FAST_FADE)
+    pv = parameter_values(cond)
+    cycle = r.solution.cycles[-1]
+    phases = cell_state.contact_phases(cycle.all_models[-1], pv)
+    law = ContactLawParameters.from_parameters(pv)
+
+    def after(dt, quantity):
+        state, _ = cell_state.skip_state(cycle, phases, law, 303.15, 10, dt)
+        return np.array([float(np.ravel(state[f"Positive electrode size class {k} {quantity}"].entries)[-1])
+                         for k in range(phases[0].K)])
+
+    void = {dt: after(dt, "void [10 nm]") for dt in (80.0, 40.0, 20.0, 10.0)}
+    e1, e2, e3 = (np.max(np.abs(void[a] - void[b])) for a, b in ((80.0, 40.0), (40.0, 20.0), (20.0, 10.0)))
+    assert e1 > 2 * e3 and e2 > e3 > 0
+    z_start = np.array([float(np.ravel(cycle.last_state[f"Positive electrode size class {k} isolated fraction"]
+                                       .entries)[-1]) for k in range(phases[0].K)])
+    z_default, z_fine = after(cycle_life.SkipControl().ensemble_dt_s, "isolated fraction"), after(5.0, "isolated fraction")
+    growth = np.min(z_fine - z_start)
+    assert growth > 0.005
+    assert np.max(np.abs(z_default - z_fine)) < 1e-3 * growth
+
+
+def test_warm_simulate_reuses_the_built_cell():
+    cond = resolve_conditions("kwon2022", pressure=7, model="SPM")
+    assert _runner(cond, None) is _runner(cond, None)
