@@ -69,7 +69,7 @@ import time
 import numpy as np
 import pybamm
 
-from ssbsim.models import BinderCoveredContact, composite_cell_model
+from ssbsim.models import BinderCoveredContact, binder_laws, composite_cell_model
 from ssbsim.parameter_sets import kwon2022
 from ssbsim.benchmarks.harness import column_table, interleaved_solves
 
@@ -106,9 +106,11 @@ def matched_physics(pv: pybamm.ParameterValues) -> dict:
     """Composite parameters that make its equations those of the plain DFN.
 
     Tortuosity factors giving the plain model's Bruggeman transport efficiencies
-    (eps/tau = eps^b_e, (1 - eps)/tau_s = (1 - eps)^b_s) and no binder coverage (u = 1).
+    (eps/tau = eps^b_e, (1 - eps)/tau_s = (1 - eps)^b_s), no neck blocking (f = 1) and no
+    binder coverage (u = 1).
     """
-    upd = {"Positive electrode binder coverage": 0.0}
+    upd = {"Positive electrode binder coverage maximum": 0.0,
+           "Positive electrode binder saturated neck conductance fraction": 1.0}
     for dom in ("Positive electrode", "Separator"):
         eps = pv[f"{dom} porosity"]
         b_e = pv[f"{dom} Bruggeman coefficient (electrolyte)"]
@@ -123,12 +125,13 @@ def bruggeman_equivalent(pv: pybamm.ParameterValues) -> float:
     """Bruggeman exponent b_eq with eps^b_eq = eps/tau for the positive electrolyte.
 
     eps = "Positive electrode porosity", tau = "Positive electrode tortuosity factor
-    (electrolyte)": b_eq = ln(eps/tau)/ln(eps), so a Bruggeman DFN with b_eq has the
+    (electrolyte)", f the binder's neck blocking: b_eq = ln(eps f/tau)/ln(eps), so a Bruggeman DFN with b_eq has the
     composite's effective ionic transport in the positive electrode.
     """
     eps = pv["Positive electrode porosity"]
     tau = pv["Positive electrode tortuosity factor (electrolyte)"]
-    return float(np.log(eps / tau) / np.log(eps))
+    f = binder_laws.electrode_values(pv, "positive")["neck blocking factor"]
+    return float(np.log(eps / tau * f) / np.log(eps))
 
 
 def same_transport(pv: pybamm.ParameterValues) -> dict:

@@ -6,19 +6,21 @@ neck is a constriction for Li+ (and, between carbon particles, for electrons). A
 (PTFE fibril) binder leaves surfaces open but its fibrils still separate some SE grains.
 
 Two laws describe this, each a function of the binder content ``w`` [wt% of the
-electrode solids] and the process (``"wet"``, ``"dry"`` or ``"none"``):
+electrode solids] and of constants that depend on the process (``"wet"``, ``"dry"`` or
+``"none"``, :data:`PROCESS_INPUTS`):
 
 * Active-surface coverage (Kolmogorov-Johnson-Mehl-Avrami form of film patches that grow
-  once the high-area carbon is saturated):
+  once the high-area carbon is saturated), :func:`coverage`:
 
   .. math:: \\theta(w) = \\theta_{max} \\left[1 - \\exp\\left(-(w/w_c)^n\\right)\\right]
 
   Fitted to the GITT active areas of Jo et al., J. Electrochem. Soc. (2024)
   (NBR 0.5-2.5 wt%, relative area 1.00/0.94/0.82/0.67/0.63): theta_max = 0.380,
   w_c = 1.656 wt%, n = 3.613; largest residual 0.008 (``scripts/calibrate_binder_laws.py``).
-  Dry and binder-free electrodes have theta = 0.
+  Dry and binder-free electrodes have theta_max = 0.
 
-* SE-neck blocking factor (the fraction of the binder-free percolating conductance left):
+* SE-neck blocking factor (the fraction of the binder-free percolating conductance left),
+  :func:`neck_blocking`:
 
   .. math:: f(w) = f_{sat} + (1 - f_{sat}) \\exp(-w / w_{neck})
 
@@ -36,69 +38,77 @@ The effective conductivity of the SE network in the composite is
 
 with the Bruggeman-type exponent ``b`` calibrated on Emley's binder-free reference
 (tortuous SE paths around 70 wt% cathode particles give b ~ 3.7, far above 1.5).
+
+The laws are written once on an ``exp`` argument: the model evaluates them on PyBaMM
+parameters (``models.binder_laws``, ``exp=pybamm.exp``), the number-valued helpers
+below on floats. Every constant is a PyBaMM parameter (:data:`LAW_CONSTANTS`), so fits,
+sweeps and parameter files reach it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
 
-import numpy as np
+from .options import OPTIONS, check_option
 
-#: Allowed electrode-processing routes.
-PROCESSES = ("wet", "dry", "none")
+#: Allowed electrode-processing routes (the options table's ``"process"``).
+PROCESSES = OPTIONS["process"]
 
 #: Allowed binder contents [wt% of electrode solids].
 BINDER_CONTENT_RANGE_WT_PCT = (0.0, 10.0)
 
 
-@dataclass(frozen=True)
-class CoverageLaw:
-    """Constants of the Avrami coverage law theta(w) (see module docstring)."""
-
-    theta_max: float  # [-] largest coverable fraction of the AM surface
-    w_c: float  # [wt%] characteristic binder content
-    n: float  # [-] Avrami exponent
+def coverage(w, theta_max, w_c, n, exp=math.exp):
+    """theta = theta_max [1 - exp(-(w / w_c)^n)] [-] (w and w_c in wt%)."""
+    return theta_max * (1.0 - exp(-((w / w_c) ** n)))
 
 
-@dataclass(frozen=True)
-class NeckBlockingLaw:
-    """Constants of the SE-neck blocking law f(w) (see module docstring)."""
-
-    f_sat: float  # [-] conductance left once the necks are saturated with binder
-    w_neck: float  # [wt%] content scale over which the necks saturate
-
-
-#: Jo 2024 (NBR, wet slurry) active-area fit; see scripts/calibrate_binder_laws.py.
-WET_COVERAGE = CoverageLaw(theta_max=0.3802, w_c=1.6562, n=3.6133)
-
-#: Emley 2023 at 0.5 wt%: f(0.5) = 3.3e-6/1.7e-4 (wet) and 6.9e-5/1.7e-4 (dry).
-NECK_W_SCALE_WT_PCT = 0.1
+def neck_blocking(w, f_sat, w_neck, exp=math.exp):
+    """f = f_sat + (1 - f_sat) exp(-w / w_neck) [-] (w and w_neck in wt%)."""
+    return f_sat + (1.0 - f_sat) * exp(-w / w_neck)
 
 
 def _f_sat_from_point(f_at_w: float, w: float, w_neck: float) -> float:
     """Invert f(w) = f_sat + (1 - f_sat) exp(-w/w_neck) for f_sat."""
-    e = np.exp(-w / w_neck)
+    e = math.exp(-w / w_neck)
     return (f_at_w - e) / (1.0 - e)
 
 
-NECK_BLOCKING = {
-    "wet": NeckBlockingLaw(
-        _f_sat_from_point(3.3e-6 / 1.7e-4, 0.5, NECK_W_SCALE_WT_PCT), NECK_W_SCALE_WT_PCT
-    ),
-    "dry": NeckBlockingLaw(
-        _f_sat_from_point(6.9e-5 / 1.7e-4, 0.5, NECK_W_SCALE_WT_PCT), NECK_W_SCALE_WT_PCT
-    ),
-    "none": NeckBlockingLaw(1.0, NECK_W_SCALE_WT_PCT),
+#: The laws' constants: PyBaMM parameter name -> value (sources in provenance.toml).
+#: Jo 2024 (NBR, wet slurry) active-area fit (scripts/calibrate_binder_laws.py).
+LAW_CONSTANTS = {
+    "Wet binder coverage maximum": 0.3802,
+    "Wet binder coverage content scale [wt%]": 1.6562,
+    "Wet binder coverage Avrami exponent": 3.6133,
+    "Binder neck blocking content scale [wt%]": 0.1,
+}
+#: f_sat from Emley 2023 at 0.5 wt%, f(0.5) = 3.3e-6/1.7e-4 (wet) and 6.9e-5/1.7e-4 (dry),
+#: at the content scale above (a fit that sets another scale sets f_sat with it).
+LAW_CONSTANTS |= {
+    f"{process} binder saturated neck conductance fraction": _f_sat_from_point(
+        sigma / 1.7e-4, 0.5, LAW_CONSTANTS["Binder neck blocking content scale [wt%]"])
+    for process, sigma in (("Wet", 3.3e-6), ("Dry", 6.9e-5))
+}
+
+#: The electrode's process-dependent inputs, per process: the name of the law constant
+#: (of :data:`LAW_CONSTANTS`) the input takes, or a number. Dry PTFE fibrils and
+#: binder-free electrodes leave the AM surface open; a binder-free electrode has no
+#: blocked necks.
+PROCESS_INPUTS = {
+    "wet": {"binder coverage maximum": "Wet binder coverage maximum",
+            "binder saturated neck conductance fraction": "Wet binder saturated neck conductance fraction"},
+    "dry": {"binder coverage maximum": 0.0,
+            "binder saturated neck conductance fraction": "Dry binder saturated neck conductance fraction"},
+    "none": {"binder coverage maximum": 0.0, "binder saturated neck conductance fraction": 1.0},
 }
 
 
 def check_binder(binder_content_wt_pct: float, process: str) -> None:
     """Raise ``ValueError`` naming the parameter, its value and the allowed range."""
-    if process not in PROCESSES:
-        raise ValueError(f"process={process!r} is not one of {', '.join(PROCESSES)}")
+    check_option("process", process)
     lo, hi = BINDER_CONTENT_RANGE_WT_PCT
     w = binder_content_wt_pct
-    if not np.isfinite(w) or not lo <= w <= hi:
+    if not math.isfinite(w) or not lo <= w <= hi:
         raise ValueError(
             f"binder content={w} wt% is outside the allowed range {lo:g}-{hi:g} wt%"
         )
@@ -108,7 +118,13 @@ def check_binder(binder_content_wt_pct: float, process: str) -> None:
         )
 
 
-def active_area_coverage(binder_content_wt_pct: float, process: str) -> float:
+def process_input(process: str, name: str, constants: dict | None = None) -> float:
+    """The number the process-dependent input ``name`` takes for ``process``."""
+    v = PROCESS_INPUTS[process][name]
+    return (constants or LAW_CONSTANTS)[v] if isinstance(v, str) else v
+
+
+def active_area_coverage(binder_content_wt_pct: float, process: str, constants: dict | None = None) -> float:
     """Fraction of the active-material surface covered by binder, theta [-].
 
     Parameters
@@ -118,12 +134,13 @@ def active_area_coverage(binder_content_wt_pct: float, process: str) -> float:
     process : {"wet", "dry", "none"}
         ``wet`` slurry binders coat particles (Avrami law above); ``dry`` PTFE fibrils
         and binder-free electrodes leave the surface open (theta = 0).
+    constants : dict, optional
+        Law constants by PyBaMM name; default :data:`LAW_CONSTANTS`.
     """
     check_binder(binder_content_wt_pct, process)
-    if process != "wet":
-        return 0.0
-    law = WET_COVERAGE
-    return float(law.theta_max * (1.0 - np.exp(-((binder_content_wt_pct / law.w_c) ** law.n))))
+    c = constants or LAW_CONSTANTS
+    return float(coverage(binder_content_wt_pct, process_input(process, "binder coverage maximum", c),
+                          c["Wet binder coverage content scale [wt%]"], c["Wet binder coverage Avrami exponent"]))
 
 
 def relative_active_area(
@@ -139,11 +156,13 @@ def relative_active_area(
     )
 
 
-def neck_blocking_factor(binder_content_wt_pct: float, process: str) -> float:
+def neck_blocking_factor(binder_content_wt_pct: float, process: str, constants: dict | None = None) -> float:
     """Fraction f [-] of the binder-free SE (and carbon) network conductance left."""
     check_binder(binder_content_wt_pct, process)
-    law = NECK_BLOCKING[process]
-    return float(law.f_sat + (1.0 - law.f_sat) * np.exp(-binder_content_wt_pct / law.w_neck))
+    c = constants or LAW_CONSTANTS
+    return float(neck_blocking(binder_content_wt_pct,
+                               process_input(process, "binder saturated neck conductance fraction", c),
+                               c["Binder neck blocking content scale [wt%]"]))
 
 
 def effective_conductivity(

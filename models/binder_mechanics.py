@@ -25,9 +25,15 @@ Two roles, both only through measured binder properties:
    2025), or, where only the tensile toughness U [J/m3] was measured (Kwon 2022),
    U times the particle diameter (the energy to break the bridges of one particle).
 
-The two conversion constants eta (``"Binder holding fraction of strength"``) and
-Gamma_chi are shared by all binders and cell systems (fitted on Kwon 2022's vulcanized
-2 MPa row and Jo 2024's porosity respectively; see ``parameter_sets/mechanics.py``).
+3. **Adhesion traction** P_adh = A / l_pz [Pa] at the electrode | SE-layer interface:
+   the binder's peel adhesion A [N/m] (SAICAS, Choi 2025) spread over a process zone l_pz.
+
+The properties are measured at one binder content w_m and scale as w / w_m
+(:func:`content_scaled`). The conversion constants eta (``"Binder holding fraction of
+strength"``), Gamma_chi (``"Binder void nucleation fracture energy scale [J.m-2]"``) and
+l_pz (``"Binder adhesion process zone length [m]"``) are shared by all binders and cell
+systems (values and fits in ``parameter_sets/mechanics.py``). The laws take floats or
+PyBaMM symbols: the model evaluates them on PyBaMM parameters (``models.binder_laws``).
 """
 
 from __future__ import annotations
@@ -96,10 +102,10 @@ def rubber_shear_modulus(crosslink_density_mol_m3: float, temperature_K: float) 
     return crosslink_density_mol_m3 * R_GAS * temperature_K
 
 
-def compressive_strength_Pa(b: BinderProperties, content_wt_pct: float) -> float:
-    """sigma_c (w / w_measured) [Pa]: the binder-held electrode's strength at content w."""
-    return b.compressive_strength_MPa * 1e6 * content_wt_pct / b.measured_content_wt_pct
-
+def content_scaled(value_at_measured, content_wt_pct, measured_content_wt_pct):
+    """A binder property measured at ``measured_content_wt_pct``, at the electrode's
+    content: value (w / w_measured). Floats or PyBaMM symbols."""
+    return value_at_measured * content_wt_pct / measured_content_wt_pct
 
 
 def retained_fraction(crosslink_density_mol_m3, entanglement_modulus_Pa, temperature_K):
@@ -125,12 +131,19 @@ def binder_traction(P_b0, t, tau_s, r, exp=math.exp):
     return P_b0 * (r + (1 - r) * exp(-t / tau_s))
 
 
-def fracture_energy_N_m(b: BinderProperties, content_wt_pct: float, particle_diameter_m: float) -> float:
-    """Gamma [N/m] of the binder at ``content_wt_pct``: cohesion, else toughness x d."""
-    gamma = b.cohesion_N_m if b.cohesion_N_m is not None else b.toughness_kJ_m3 * 1e3 * particle_diameter_m
-    return gamma * content_wt_pct / b.measured_content_wt_pct
+def fracture_energy(cohesion_J_m2, toughness_J_m3, particle_diameter_m, content_wt_pct, measured_content_wt_pct):
+    """Gamma [J.m-2] of the binder at its content: the cohesion, or (where only the
+    toughness U was measured, cohesion 0) U times the particle diameter, scaled with the
+    content. Floats or PyBaMM symbols."""
+    return content_scaled(cohesion_J_m2 + toughness_J_m3 * particle_diameter_m, content_wt_pct,
+                          measured_content_wt_pct)
 
 
-def void_nucleation_factor(gamma_N_m: float, gamma_chi_N_m: float) -> float:
-    """chi = exp(-Gamma / Gamma_chi) in [0, 1]."""
-    return math.exp(-gamma_N_m / gamma_chi_N_m)
+def void_nucleation_factor(gamma_J_m2, gamma_chi_J_m2, exp=math.exp):
+    """chi = exp(-Gamma / Gamma_chi) in [0, 1]; ``exp`` of the value's type."""
+    return exp(-gamma_J_m2 / gamma_chi_J_m2)
+
+
+def adhesion_traction(adhesion_N_m, process_zone_m):
+    """P_adh = adhesion / l_pz [Pa]: a peel adhesion spread over a process zone."""
+    return adhesion_N_m / process_zone_m

@@ -4,19 +4,22 @@ The composite electrode is PyBaMM's porous electrode with
 
 * the sulfide SE as the "electrolyte" (cation transference number 1, set by the
   parameter set) filling the SE volume fraction ("porosity");
-* ``"transport efficiency": "tortuosity factor"`` carrying the binder-blocked effective
-  ionic conductivity (see ``ssbsim.parameter_sets.components``);
+* ``"transport efficiency": "tortuosity factor"`` with the binder's neck blocking
+  (:class:`BinderBlockedTortuosity`): the effective ionic conductivity
+  sigma_SE (eps / tau) f(w) (see ``ssbsim.parameter_sets.components``);
 * the interface utilisation replaced by :class:`BinderCoveredContact`, so the active
   interfacial area is a_geom (1 - theta_binder) phi_contact;
 * two particle phases (``"particle phases"``) for Si-graphite.
 
-With ``mechanics=True`` each composite electrode's particle phases get
+With ``mechanics=True`` (ssbsim's option ``"contact mechanics": "lognormal size
+classes"``, :func:`name_mechanisms`) each composite electrode's particle phases get
 :class:`ContactLossActiveMaterial` (contact states, isolation as loss of active
-material), the transport becomes :class:`ContactTortuosity` (voids and the
-electrode | SE-layer contact resistance) and the operando thickness / pressure outputs
-are added (``models.operando``). The ``fixture`` option sets the stack pressure the
-contact laws read (``models.fixture``): the set pressure, or the pressure a spring or a
-rigid gap makes of the electrodes' breathing.
+material: PyBaMM's ``"loss of active material"`` reads ``"contact isolation"``), the
+transport becomes :class:`ContactTortuosity` (voids and the electrode | SE-layer contact
+resistance) and the operando thickness / pressure outputs are added (``models.operando``).
+The ``fixture`` option sets the stack pressure the contact laws read
+(``models.fixture``): the set pressure, or the pressure a spring or a rigid gap makes of
+the electrodes' breathing.
 
 Models up to :data:`SCALAR_JACOBIAN_MAX_STATES` states (SPM, SPMe) get the solver
 Jacobian by CasADi SX AD (:func:`scalar_jacobian`), several times cheaper to evaluate
@@ -32,11 +35,11 @@ import casadi
 import pybamm
 
 from .contact_mechanics import DEFAULT_SIZE_CLASSES, ContactLossActiveMaterial
-from .contact_transport import ContactTortuosity
+from .contact_transport import BinderBlockedTortuosity, ContactTortuosity
 from .fixture import StackFixture
 from .interface_contact import BinderCoveredContact
 from .operando import operando_variables
-from .options import check_option
+from .options import CONTACT_ISOLATION, MECHANISMS, OPTIONS, check_option
 
 #: Models up to this many states get the SX Jacobian (the x-averaged ones: SPM ~50, SPMe ~100).
 SCALAR_JACOBIAN_MAX_STATES = 300
@@ -72,6 +75,25 @@ def scalar_jacobian(expression, y):
     return casadi.Function("jacobian_sx", sx, [jac]).call(states + others)[0]
 
 
+def name_mechanisms(options: pybamm.BatteryModelOptions, mechanisms: dict) -> None:
+    """Add ssbsim's :data:`~ssbsim.models.options.MECHANISMS` (name -> value, validated
+    here) to a model's processed PyBaMM options, in place (its submodels share them), so
+    that ``model.options`` names what runs. With contact mechanics, PyBaMM's ``"loss of
+    active material"`` of each porous electrode (and particle phase) reads
+    :data:`~ssbsim.models.options.CONTACT_ISOLATION`, the mechanism that removes its
+    active material (``ContactLossActiveMaterial`` replaces PyBaMM's submodel)."""
+    for name in MECHANISMS:
+        options.possible_options[name] = list(OPTIONS[name])
+        options[name] = check_option(name, mechanisms.get(name, OPTIONS[name][0]))
+    if options["contact mechanics"] != "none":
+        options.possible_options["loss of active material"] = [
+            *options.possible_options["loss of active material"], CONTACT_ISOLATION]
+        options["loss of active material"] = tuple(
+            "none" if options.electrode_types[d] == "planar"
+            else CONTACT_ISOLATION if len(options.phases[d]) == 1 else (CONTACT_ISOLATION,) * 2
+            for d in ("negative", "positive"))
+
+
 _MODELS = {"DFN": pybamm.lithium_ion.DFN, "SPMe": pybamm.lithium_ion.SPMe, "SPM": pybamm.lithium_ion.SPM}
 
 
@@ -82,30 +104,25 @@ INTERPHASE_SEI_OPTION = "ec reaction limited"
 
 def pybamm_options(cell: str, positive_phases: int = 1, negative_phases: int = 1,
                    mechanics: bool = False, interphase_domains: tuple = ()) -> dict:
-    """PyBaMM options for a composite-electrode cell (submodels are swapped after).
+    """Options of a composite-electrode cell: PyBaMM's and ssbsim's ``"contact
+    mechanics"`` (:func:`composite_cell_model` adds it to ``model.options``).
     ``interphase_domains``: the composite electrodes ("positive", "negative") on whose
     particle phases the SE is reduced (anodes below 1.71 V vs Li/Li+)."""
     check_option("cell", cell)
-    options = {"transport efficiency": "tortuosity factor"}
+    options = {"transport efficiency": "tortuosity factor",
+               "contact mechanics": OPTIONS["contact mechanics"][1 if mechanics else 0]}
     if interphase_domains:
         if cell == "half" and set(interphase_domains) != {"positive"}:
             raise ValueError("a half cell's only composite electrode is the positive one")
         options["SEI"] = tuple(INTERPHASE_SEI_OPTION if d in interphase_domains else "none"
                                for d in ("negative", "positive"))
         options["SEI film resistance"] = "none"
-    lam = "reaction-driven"  # placeholder: replaced by ContactLossActiveMaterial
     if cell == "half":
         options["working electrode"] = "positive"
         if positive_phases == 2:
             options["particle phases"] = ("1", "2")
-        if mechanics:
-            options["loss of active material"] = ("none", (lam, lam) if positive_phases == 2 else lam)
-    else:
-        if (positive_phases, negative_phases) != (1, 1):
-            options["particle phases"] = (str(negative_phases), str(positive_phases))
-        if mechanics:
-            options["loss of active material"] = tuple(
-                (lam, lam) if n == 2 else lam for n in (negative_phases, positive_phases))
+    elif (positive_phases, negative_phases) != (1, 1):
+        options["particle phases"] = (str(negative_phases), str(positive_phases))
     return options
 
 
@@ -138,13 +155,18 @@ def composite_cell_model(
         What holds the stack (``models.fixture``); "spring" and "rigid" need mechanics.
     """
     check_option("model", model)
-    check_option("fixture", fixture)
+    options = (pybamm_options(cell, positive_phases, negative_phases, mechanics, tuple(interphase_domains))
+               | (extra_options or {}))
+    if "loss of active material" in options:
+        raise ValueError("'loss of active material' of a composite cell is set by its 'contact mechanics' option")
+    own = {"fixture": fixture} | {name: options.pop(name) for name in MECHANISMS if name in options}
+    m = _MODELS[model](options=options, build=False)
+    name_mechanisms(m.options, own)
+    mechanics = m.options["contact mechanics"] != "none"
+    fixture = m.options["fixture"]
     if fixture != "constant pressure" and not mechanics:
         raise ValueError(f"fixture={fixture!r} needs mechanics=True: without contact mechanics the "
                          "electrodes do not breathe and no law reads the pressure")
-    options = (pybamm_options(cell, positive_phases, negative_phases, mechanics, tuple(interphase_domains))
-               | (extra_options or {}))
-    m = _MODELS[model](options=options, build=False)
     composite_domains = ("positive",) if cell == "half" else ("negative", "positive")
     for domain in composite_domains:
         m.submodels[f"{domain.capitalize()} interface utilisation"] = BinderCoveredContact(
@@ -153,9 +175,9 @@ def composite_cell_model(
             for phase in m.options.phases[domain]:
                 m.submodels[f"{domain} {phase} active material"] = ContactLossActiveMaterial(
                     m.param, domain, m.options, phase, size_classes)
+    m.submodels["electrolyte transport efficiency"] = (ContactTortuosity if mechanics else BinderBlockedTortuosity)(
+        m.param, m.options, composite_domains)
     if mechanics:
-        m.submodels["electrolyte transport efficiency"] = ContactTortuosity(
-            m.param, m.options, composite_domains)
         m.submodels["stack fixture"] = StackFixture(m.param, m.options, fixture, composite_domains,
                                                     cell == "half")
     m.build_model()

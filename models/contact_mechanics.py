@@ -29,14 +29,14 @@ size-class state. Measured overheads: ``benchmarks/`` and the docs' performance 
 Parameters (``<pre>`` is the phase prefix, e.g. ``"Secondary: "``):
 ``<pre><Domain> electrode volumetric strain`` (function of stoichiometry),
 ``<pre><Domain> particle contact radius [m]``, ``<pre><Domain> particle size
-log-standard deviation``, ``<Domain> electrode binder compressive strength [Pa]``
-(at the electrode's binder content), ``Binder holding fraction of strength`` (eta),
-``... binder relaxation time [s]`` (at the WLF reference), ``... binder glass transition
+log-standard deviation``, the binder's parameters of ``models.binder_laws`` (traction,
+void-nucleation factor chi and fracture energy are evaluated from them), ``... binder
+relaxation time [s]`` (at the WLF reference), ``... binder glass transition
 temperature [K]``, ``... binder crosslink density [mol.m-3]``, ``... binder entanglement
-modulus [Pa]``, ``<Domain> electrode void nucleation factor``, ``Binder WLF constant C1``,
-``Binder WLF constant C2 [K]``, ``Ambient temperature [K]`` and every field of
-``ContactLawParameters`` (its PyBaMM name); the stack pressure is the model variable
-``"Stack pressure [Pa]"`` that the fixture option sets (``models.fixture``).
+modulus [Pa]``, ``Binder WLF constant C1``, ``Binder WLF constant C2 [K]``, ``Ambient
+temperature [K]`` and every field of ``ContactLawParameters`` (its PyBaMM name); the stack
+pressure is the model variable ``"Stack pressure [Pa]"`` that the fixture option sets
+(``models.fixture``).
 """
 
 from __future__ import annotations
@@ -47,10 +47,12 @@ import pybamm
 
 from ssbsim.citations import cite
 
+from . import binder_laws
 from .binder_mechanics import binder_traction, relaxation_time_s, retained_fraction
 from .contact_law import ContactLawParameters
 from .contact_law_sx import (_CASADI_TYPES, LAW_INPUTS, LENGTH_UNIT_M, SCALAR_OUTPUTS, STRAIN_UNIT, VECTOR_INPUTS,
                              ContactLawCall, _relu_h, law_output_slices)
+from .phases import phase_names
 from .strain import radial_strain
 
 DEFAULT_SIZE_CLASSES = 5
@@ -94,7 +96,7 @@ def effective_pressure(domain: str, stack_pressure):
     P = pybamm.Parameter
     T = P("Ambient temperature [K]")
     return stack_pressure + binder_traction(
-        P("Binder holding fraction of strength") * P(f"{Domain} electrode binder compressive strength [Pa]"),
+        binder_laws.holding_traction(domain),
         pybamm.t,
         relaxation_time_s(P(f"{Domain} electrode binder relaxation time [s]"), T,
                           P(f"{Domain} electrode binder glass transition temperature [K]"),
@@ -177,15 +179,18 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         ds_dsto = (radial_strain(eps_v, sto + h, pp.sto_init_av) - radial_strain(eps_v, sto - h, pp.sto_init_av)) / (2 * h)
         s_rate = ds_dsto * pybamm.yz_average(self._stoichiometry_rate(variables))  # no domain, as the law's scalars
         s_rate = relu_h(s_rate, STRAIN_RATE_SMOOTHING) + relu_h(-s_rate, STRAIN_RATE_SMOOTHING)
+        primary = phase_names(self.options, domain)[0][0]  # the binder bridges the primary particles
+        chi = binder_laws.void_nucleation_factor(domain, primary)
+        Gamma = binder_laws.cohesive_fracture_energy(domain, primary)
         inputs = {
             "s": s, "|ds/dt| [s-1]": s_rate, "s_max [%]": variables[f"{name}running maximum radial strain [%]"],
             **{q: self._stack(variables, q) for q in SIZE_CLASS_STATES},
             "P_eff": P_eff, "T": P("Ambient temperature [K]"),
-            "chi": P(f"{Domain} electrode void nucleation factor"),
+            "chi": chi,
             "R_c": P(f"{pre}{Domain} particle contact radius [m]"),
             "sigma": P(f"{pre}{Domain} particle size log-standard deviation"),
             **_law(), "L": self.domain_param.L, "E_layer": P("Composite layer modulus [Pa]"),
-            "Gamma": P(f"{Domain} electrode cohesive fracture energy [J.m-2]"),
+            "Gamma": Gamma,
             "w_G": P("Layer fracture energy scatter"),
         }
         law = pybamm.Function(ContactLawCall(K), *(inputs[q] for q in LAW_INPUTS),
@@ -205,6 +210,8 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
             f"{name}isolated fraction": out["isolated fraction"],
             f"{name}thickness strain": eps0 * ((1 + s) ** 3 - 1) + variables[f"{name}void fraction increase"],
             f"{Domain} electrode effective pressure [Pa]": P_eff,
+            f"{Domain} electrode void nucleation factor": chi,
+            f"{Domain} electrode cohesive fracture energy [J.m-2]": Gamma,
         })
         return variables
 

@@ -1,12 +1,19 @@
-"""Ionic transport of a composite cell with contact loss and a contact resistance.
+"""Ionic transport of a composite cell: binder blocking, contact loss, contact resistance.
 
-A PyBaMM ``"tortuosity factor"`` transport-efficiency submodel (B = eps / tau) with
-three contact effects:
+PyBaMM ``"tortuosity factor"`` transport-efficiency submodels (B = eps / tau):
+
+:class:`BinderBlockedTortuosity` (every composite cell): the binder blocks SE necks, so
+the composite's transport efficiency is B = (eps / tau) f(w), with the geometric
+tortuosity factor tau of the SE network and the neck-blocking law f(w)
+(``models.binder_coverage``) evaluated on the electrode's binder parameters
+(``models.binder_laws.neck_blocking``).
+
+:class:`ContactTortuosity` (with contact mechanics) adds three contact effects:
 
 * **Voids in the composite.** Gaps and voids replace SE paths; with the Bruggeman-type
   exponent b of the SE network (``"<Domain> electrode Bruggeman coefficient
   (electrolyte)"``) the composite's ionic transport efficiency becomes
-  B = (eps / tau) (1 - Delta eps_void / eps)^b psi_SE.
+  B = (eps / tau) f(w) (1 - Delta eps_void / eps)^b psi_SE.
 * **SE necks.** The SE grains (radius R_SE) around a breathing particle are loaded by the
   same force chains: the fraction of SE | SE necks that stay closed is the contact law
   (``contact_law.contact_fraction``) at the grains' radius, the particles' mean gap and
@@ -15,7 +22,8 @@ three contact effects:
   network conducts worse where contact is lost and the pressure effect grows with current.
 * **Electrode | SE-layer interface.** Its contact fraction psi is the particles' law
   (``contact_law.contact_fraction``, the same function), with the mean gap at the
-  interface and the adhesion traction P_adh instead of the bulk binder traction:
+  interface and the binder's adhesion traction P_adh (``models.binder_laws``) instead
+  of the bulk binder traction:
   psi = delta / (delta + g_mean), delta = R_c ((P_stack + P_adh) / E_f)^m + g_s (P_stack the
   model variable ``"Stack pressure [Pa]"``, ``models.fixture``). The interface
   resistance R_int / psi (R_int at full contact; R_int ~ 1 / A_c, Limon, Duffee, Ahmad
@@ -29,6 +37,7 @@ import pybamm
 
 from ssbsim.citations import cite
 
+from .binder_laws import adhesion_traction, neck_blocking
 from .contact_law import GENERIC
 from .contact_mechanics import relu_h
 from .phases import phase_names
@@ -56,18 +65,18 @@ def interface_contact(domain: str, variables, options):
     P = pybamm.Parameter
     return contact_fraction_node(
         variables[f"{Domain} electrode {infix}mean gap [m]"], P(f"{pre}{Domain} particle contact radius [m]"),
-        variables["Stack pressure [Pa]"] + P(f"{Domain} electrode adhesion traction [Pa]"), "interface")
+        variables["Stack pressure [Pa]"] + adhesion_traction(domain), "interface")
 
 
-class ContactTortuosity(pybamm.transport_efficiency.TortuosityFactor):
-    """Tortuosity-factor transport with void loss, SE-neck contact and interface contact
-    resistance.
+class BinderBlockedTortuosity(pybamm.transport_efficiency.TortuosityFactor):
+    """Tortuosity-factor transport with the binder's neck blocking in the composites:
+    B = (eps / tau) f(w) there, eps / tau elsewhere.
 
     Parameters
     ----------
     param, options : as PyBaMM's ``TortuosityFactor`` (component "Electrolyte")
     composite_domains : tuple of str
-        Electrodes with contact mechanics.
+        The composite electrodes ("positive", "negative").
     """
 
     def __init__(self, param, options, composite_domains):
@@ -76,35 +85,52 @@ class ContactTortuosity(pybamm.transport_efficiency.TortuosityFactor):
         cite("contact law")
         cite("interface resistance")
 
+    def composite_efficiency(self, domain, variables):
+        """B of the composite ``domain`` electrode: (eps / tau) f(w), evaluated as
+        eps / (tau / f), the blocked tortuosity factor."""
+        eps = variables[f"{domain.capitalize()} electrode porosity"]
+        return eps / (self.param.domain_params[domain].tau_e / neck_blocking(domain))
+
+    def separator_efficiency(self, variables):
+        return variables["Separator porosity"] / self.param.s.tau_e
+
     def get_coupled_variables(self, variables):
-        tor = {}
+        tor = {d: self.composite_efficiency(d, variables) for d in self.composite_domains}
+        tor["separator"] = self.separator_efficiency(variables)
+        for domain in self.options.whole_cell_domains:
+            key = domain.split()[0]
+            if key not in tor:  # a plain porous electrode (the LTO of a pouch cell)
+                tor[key] = variables[f"{key.capitalize()} electrode porosity"] / self.param.domain_params[key].tau_e
+        variables.update(self._get_standard_transport_efficiency_variables(
+            {d: tor[d.split()[0]] for d in self.options.whole_cell_domains}))
+        return variables
+
+
+class ContactTortuosity(BinderBlockedTortuosity):
+    """:class:`BinderBlockedTortuosity` with void loss, SE-neck contact and interface
+    contact resistance (module docstring)."""
+
+    def composite_efficiency(self, domain, variables):
+        Domain = domain.capitalize()
+        void = sum(variables[f"{Domain} electrode {n}void fraction increase"]
+                   for _, n in phase_names(self.options, domain))
+        eps = variables[f"{Domain} electrode porosity"]
+        infix = phase_names(self.options, domain)[0][1]
+        necks = contact_fraction_node(
+            variables[f"{Domain} electrode {infix}mean gap [m]"],
+            pybamm.Parameter(f"{Domain} electrode solid electrolyte particle radius [m]"),
+            variables[f"{Domain} electrode effective pressure [Pa]"], "SE neck")
+        variables[f"{Domain} electrode solid electrolyte neck contact fraction"] = necks
+        b_e = self.param.domain_params[domain].b_e
+        return super().composite_efficiency(domain, variables) * relu_h(1 - void / eps, 1e-6) ** b_e * necks
+
+    def separator_efficiency(self, variables):
         r_int = 0
         for domain in self.composite_domains:
-            Domain = domain.capitalize()
-            void = sum(variables[f"{Domain} electrode {n}void fraction increase"]
-                       for _, n in phase_names(self.options, domain))
-            eps = variables[f"{Domain} electrode porosity"]
-            dp = self.param.domain_params[domain]
-            infix = phase_names(self.options, domain)[0][1]
-            necks = contact_fraction_node(
-                variables[f"{Domain} electrode {infix}mean gap [m]"],
-                pybamm.Parameter(f"{Domain} electrode solid electrolyte particle radius [m]"),
-                variables[f"{Domain} electrode effective pressure [Pa]"], "SE neck")
-            variables[f"{Domain} electrode solid electrolyte neck contact fraction"] = necks
-            tor[domain] = eps / dp.tau_e * relu_h(1 - void / eps, 1e-6) ** dp.b_e * necks
             psi = interface_contact(domain, variables, self.options)
-            variables[f"{Domain} electrode|SE layer interface contact fraction"] = psi
+            variables[f"{domain.capitalize()} electrode|SE layer interface contact fraction"] = psi
             r_int = r_int + pybamm.Parameter("Electrode|SE interface resistance [Ohm.m2]") / psi
         c_e = variables["Separator electrolyte concentration [mol.m-3]"]
         T = variables["Separator temperature [K]"]
-        eps_s = variables["Separator porosity"]
-        b0 = eps_s / self.param.s.tau_e
-        tor["separator"] = 1 / (1 / b0 + self.param.kappa_e(c_e, T) * r_int / self.param.s.L)
-        for domain in self.options.whole_cell_domains:
-            key = domain.split()[0]
-            if key not in tor:  # a plain porous electrode (e.g. LTO without mechanics)
-                Domain = key.capitalize()
-                tor[key] = variables[f"{Domain} electrode porosity"] / self.param.domain_params[key].tau_e
-        tor_dict = {d: tor[d.split()[0]] for d in self.options.whole_cell_domains}
-        variables.update(self._get_standard_transport_efficiency_variables(tor_dict))
-        return variables
+        b0 = super().separator_efficiency(variables)
+        return 1 / (1 / b0 + self.param.kappa_e(c_e, T) * r_int / self.param.s.L)

@@ -5,9 +5,10 @@ surface that carries charge transfer is
 
 .. math:: u = (1 - \\theta_{binder})\\, \\phi_{contact}
 
-* theta_binder [-]: the binder-covered fraction of the active surface
-  (``models.binder_coverage``; Jo et al., J. Electrochem. Soc. 2024), the parameter
-  ``"<Domain> electrode binder coverage"``.
+* theta_binder [-]: the binder-covered fraction of the active surface, the coverage law
+  of ``models.binder_coverage`` (Jo et al., J. Electrochem. Soc. 2024) on the
+  electrode's binder parameters (``models.binder_laws.coverage``), reported as the
+  variable ``"<Domain> electrode binder coverage"``.
 * phi_contact [-]: the fraction of the uncovered surface of connected particles that
   touches the solid electrolyte. Without contact mechanics it is the parameter
   ``"<Domain> electrode contact fraction"`` (1 = perfect contact); with them it is the
@@ -22,6 +23,7 @@ import pybamm
 
 from ssbsim.citations import cite
 
+from .binder_laws import coverage
 from .phases import phase_names
 
 
@@ -55,7 +57,7 @@ class BinderCoveredContact(pybamm.interface_utilisation.BaseModel):
 
     def get_coupled_variables(self, variables):
         domain, Domain = self.domain_Domain
-        theta = pybamm.Parameter(f"{Domain} electrode binder coverage")
+        theta = coverage(domain)
         phi = self._contact_fraction(variables)
         u_av = (1 - theta) * phi
         if self.mechanics:

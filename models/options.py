@@ -1,4 +1,11 @@
-"""Validated model options for ssbsim's composite-electrode cells."""
+"""Validated options of ssbsim's composite-electrode cells, in one table.
+
+:data:`OPTIONS` holds the choices of a composite cell (the model, the cell type and the
+electrode process) and ssbsim's own mechanisms (:data:`MECHANISMS`); :func:`check_option`
+validates any of them with a nearest-match hint. ``composite_cell.CompositeCellOptions``
+carries the mechanisms in ``model.options`` beside PyBaMM's own options, so that the
+options of a built model name what runs.
+"""
 
 import difflib
 
@@ -6,8 +13,19 @@ import difflib
 OPTIONS = {
     "model": ("DFN", "SPMe", "SPM"),
     "cell": ("half", "full"),
+    "process": ("wet", "dry", "none"),
+    # contact loss of the particles (``models.contact_mechanics``): the contact law
+    # integrated over lognormal size classes of each particle phase, or perfect contact
+    "contact mechanics": ("none", "lognormal size classes"),
     "fixture": ("constant pressure", "spring", "rigid"),  # models.fixture
 }
+
+#: ssbsim's own mechanisms: options a composite cell's ``model.options`` carries beside PyBaMM's.
+MECHANISMS = ("contact mechanics", "fixture")
+
+#: The value of PyBaMM's ``"loss of active material"`` in an electrode whose particles
+#: are isolated by contact loss (``ContactLossActiveMaterial``).
+CONTACT_ISOLATION = "contact isolation"
 
 
 def check_option(name: str, value):

@@ -13,10 +13,11 @@ PyBaMM conventions used for a sulfide all-solid-state cell
 * ``"Electrolyte conductivity [S.m-1]"`` is the conductivity of the SE separator layer.
   The composite's effective ionic conductivity (``models.binder_coverage``)
   sigma_eff = sigma_SE eps^b f(w) enters through the transport option
-  ``"tortuosity factor"``: B = eps / tau = sigma_eff / sigma_SE, i.e.
-  tau = eps^(1 - b) / f(w).
+  ``"tortuosity factor"``: B = (eps / tau) f(w) = sigma_eff / sigma_SE with the
+  geometric tortuosity factor tau = eps^(1 - b); the model evaluates f(w)
+  (``models.contact_transport``).
 * The binder-covered fraction of the active surface enters through the interface
-  utilisation submodel (``models.interface_contact``).
+  utilisation submodel (``models.interface_contact``), which evaluates the coverage law.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ssbsim.models import binder_coverage as bc
+from ssbsim.models import binder_laws
 from ssbsim.models.binder_mechanics import BinderProperties
 
 from .materials import BINDER_DENSITY, CARBON_DENSITY, ActiveMaterial, SolidElectrolyte
@@ -127,16 +129,23 @@ class CompositeRecipe:
         )
 
     def binder_parameters(self, domain: str) -> dict:
-        """Binder-dependent entries only (what a binder sweep changes)."""
+        """Binder-dependent entries only (what a binder sweep changes): the binder's
+        content, process inputs and measured properties, from which the model evaluates
+        coverage, blocking and binder mechanics (``models.binder_laws``).
+
+        Two entries are derived here: the SE network's geometric tortuosity factor
+        tau = eps^(1 - b) is a number (PyBaMM's ``tortuosity factor (electrolyte)``; the
+        model multiplies eps / tau by the blocking factor f(w)), and the electrode
+        conductivity is the law's PyBaMM expression sigma_carbon f(w)."""
         Domain = domain.capitalize()
         eps = self.volume_fraction("se")
-        f = bc.neck_blocking_factor(self.binder_wt, self.process)
         return {
-            f"{Domain} electrode binder coverage": bc.active_area_coverage(self.binder_wt, self.process),
-            f"{Domain} electrode tortuosity factor (electrolyte)": eps ** (1 - self.bruggeman_exponent) / f,
-            f"{Domain} electrode conductivity [S.m-1]": self.electronic_conductivity(),
-        } | binder_mechanics_parameters(domain, None if self.process == "none" else self.binder_props,
-                                        self.binder_wt, 2 * self.contact_radius())
+            f"{Domain} electrode binder content [wt%]": self.binder_wt,
+            f"{Domain} electrode tortuosity factor (electrolyte)": eps ** (1 - self.bruggeman_exponent),
+            f"{Domain} electrode carbon network conductivity [S.m-1]": self.carbon_network_conductivity_S_m,
+            f"{Domain} electrode conductivity [S.m-1]": binder_laws.electronic_conductivity(domain),
+        } | binder_laws.process_parameters(domain, self.process) | binder_mechanics_parameters(
+            domain, None if self.process == "none" else self.binder_props, self.binder_wt)
 
     # --- PyBaMM entries ------------------------------------------------------------
     def parameters(self, domain: str) -> dict:

@@ -16,8 +16,9 @@ SE / composite constants (one set for all sulfide composites; the law is
 * Contact coordination number Z = 1: a particle is cut off when the force chain that
   loads it lets go (one load-bearing contact per particle); assumed.
 * Isolation within ~100 s (r_iso = 1e-2 s-1): fast on a cycle's time scale; assumed.
-* Void nucleation coefficient kappa and the binder energy scale Gamma_chi: calibrated
-  on Jo 2024's porosity after 150 cycles (``scripts/porosity_growth.py``).
+* Void nucleation coefficient kappa and the binder energy scale Gamma_chi
+  (:data:`BINDER_LAWS`): calibrated on Jo 2024's porosity after 150 cycles
+  (``scripts/porosity_growth.py``).
 * Electrode | SE-layer resistance at full contact 2 Ohm cm2 (R_int ~ 1/A_c, Limon,
   Duffee, Ahmad 2025); stack (cell + frame) stiffness 0.2 MPa per um of thickness
   change for operando pressure (a Li-In | NCM cell changes by ~1 MPa over a ~5 um swing
@@ -46,24 +47,22 @@ a measurement borrow the nearest measured one, as said at each record.
 
 from __future__ import annotations
 
-from ssbsim.models.binder_mechanics import (
-    WLF_C1,
-    WLF_C2_K,
-    BinderProperties,
-    fracture_energy_N_m,
-    compressive_strength_Pa,
-    void_nucleation_factor,
-)
+from ssbsim.models.binder_coverage import LAW_CONSTANTS as COVERAGE_LAWS
+from ssbsim.models.binder_mechanics import WLF_C1, WLF_C2_K, BinderProperties
 from ssbsim.models.contact_law import ContactLawParameters
 from ssbsim.models.layer_decohesion import SE_FRACTURE_ENERGY_J_M2
 
-#: Fraction eta of the binder-held electrode's compressive strength that acts as holding
-#: traction (fitted on row kwon2022-q1-vulcanized-2MPa by scripts/calibrate_contact.py).
-HOLDING_FRACTION_OF_STRENGTH = 0.50
-#: Energy scale of void-nucleation resistance [N/m] (calibrated on Jo 2024 porosity).
-GAMMA_CHI_N_M = 63.0
-#: Process-zone length turning a peel adhesion [N/m] into a traction [Pa].
-ADHESION_PROCESS_ZONE_M = 100e-6
+#: Constants of the binder-mechanics laws (``models.binder_mechanics``), PyBaMM name ->
+#: value: the fraction eta of the binder-held electrode's compressive strength that acts
+#: as holding traction (fitted on row kwon2022-q1-vulcanized-2MPa by
+#: scripts/calibrate_contact.py), the energy scale Gamma_chi of void-nucleation
+#: resistance (calibrated on Jo 2024 porosity) and the process-zone length turning a
+#: peel adhesion [N/m] into a traction [Pa].
+BINDER_LAWS = {
+    "Binder holding fraction of strength": 0.50,
+    "Binder void nucleation fracture energy scale [J.m-2]": 63.0,
+    "Binder adhesion process zone length [m]": 100e-6,
+}
 
 SE_CONTACT = ContactLawParameters.numerical_defaults() | {
     "Solid electrolyte creep velocity at 1 MPa [m.s-1]": 1.0e-14,
@@ -79,7 +78,6 @@ SE_CONTACT = ContactLawParameters.numerical_defaults() | {
     "Layer fracture energy scatter": 0.05,
     "Composite layer modulus [Pa]": 1.0e9,
     "Binder WLF constant C1": WLF_C1,
-    "Binder holding fraction of strength": HOLDING_FRACTION_OF_STRENGTH,
     "Binder WLF constant C2 [K]": WLF_C2_K,
 }
 
@@ -124,30 +122,31 @@ FIXTURE = {
 
 
 def contact_parameters(stack_pressure_MPa: float) -> dict:
-    """The SE / composite contact constants, the fixture's and the stack pressure (at
-    assembly, for a cell in a spring or rigid fixture)."""
-    return SE_CONTACT | FIXTURE | {"Stack pressure [Pa]": stack_pressure_MPa * 1e6}
+    """The SE / composite contact constants, the binder laws' constants, the
+    fixture's and the stack pressure (at assembly, for a cell in a spring or rigid fixture)."""
+    return SE_CONTACT | BINDER_LAWS | COVERAGE_LAWS | FIXTURE | {
+        "Solid electrolyte fracture energy [J.m-2]": SE_FRACTURE_ENERGY_J_M2,
+        "Stack pressure [Pa]": stack_pressure_MPa * 1e6}
 
 
-def binder_mechanics_parameters(domain: str, binder: BinderProperties | None,
-                                content_wt_pct: float, particle_diameter_m: float) -> dict:
-    """Binder entries of the ``domain`` electrode (no binder: no traction, chi = 1)."""
+def binder_mechanics_parameters(domain: str, binder: BinderProperties | None, content_wt_pct: float) -> dict:
+    """Measured properties of the binder of the ``domain`` electrode, at the content they
+    were measured at (the model scales them to the electrode's, ``models.binder_laws``).
+    No binder (or none of it): no strength, cohesion, toughness or adhesion."""
     Domain = domain.capitalize()
     if binder is None or content_wt_pct == 0:
-        strength, chi, adhesion, gamma = 0.0, 1.0, 0.0, 0.0
         binder = BinderProperties("none", 1.0, toughness_kJ_m3=0.0)
-    else:
-        strength = compressive_strength_Pa(binder, content_wt_pct)
-        gamma = fracture_energy_N_m(binder, content_wt_pct, particle_diameter_m)
-        chi = void_nucleation_factor(gamma, GAMMA_CHI_N_M)
-        adhesion = binder.adhesion_N_m / ADHESION_PROCESS_ZONE_M
+    cohesion = binder.cohesion_N_m
     return {
-        f"{Domain} electrode binder compressive strength [Pa]": strength,
+        f"{Domain} electrode binder measured content [wt%]": binder.measured_content_wt_pct,
+        f"{Domain} electrode binder measured compressive strength [Pa]": binder.compressive_strength_MPa * 1e6,
+        f"{Domain} electrode binder measured cohesion [J.m-2]": 0.0 if cohesion is None else cohesion,
+        # the toughness counts only where the cohesion was not measured
+        f"{Domain} electrode binder measured toughness [J.m-3]":
+            binder.toughness_kJ_m3 * 1e3 if cohesion is None else 0.0,
+        f"{Domain} electrode binder peel adhesion [N.m-1]": binder.adhesion_N_m,
         f"{Domain} electrode binder relaxation time [s]": binder.relaxation_time_s,
         f"{Domain} electrode binder glass transition temperature [K]": binder.glass_transition_K,
         f"{Domain} electrode binder crosslink density [mol.m-3]": binder.crosslink_density_mol_m3,
         f"{Domain} electrode binder entanglement modulus [Pa]": binder.entanglement_modulus_Pa,
-        f"{Domain} electrode void nucleation factor": chi,
-        f"{Domain} electrode adhesion traction [Pa]": adhesion,
-        f"{Domain} electrode cohesive fracture energy [J.m-2]": gamma + SE_FRACTURE_ENERGY_J_M2,
     }

@@ -10,9 +10,9 @@ Scientific rule of the project: every constant has a source, of one of four kind
   fits it.
 
 The sources live in ``provenance.toml`` beside this module (package data). A constant
-is named by where it lives, never restated: ``"parameter_sets.mechanics.GAMMA_CHI_N_M"``,
-``"parameter_sets.materials.NCM711.particle_radius_m"``, a dict entry
-``"parameter_sets.mechanics.SE_CONTACT[Composite framework modulus [Pa]]"``, a tuple
+is named by where it lives, never restated: ``"parameter_sets.components.SE_NETWORK_BRUGGEMAN_EXPONENT"``,
+``"parameter_sets.materials.NCM711.particle_radius_m"``, a dict entry (a law constant
+under its PyBaMM name) ``"parameter_sets.mechanics.SE_CONTACT[Composite framework modulus [Pa]]"``, a tuple
 element ``"models.strain.NCM_STRAIN[NCM711][1]"`` or a dataclass default
 ``"models.contact_law.ContactLawParameters.yield_rate_s"``; :func:`value` reads it.
 

@@ -45,9 +45,11 @@ def main(path=DEFAULT_CSV):
     w = np.array([float(x["binder_wt_pct"]) for x in jo])
     r = np.array([float(x["value"]) for x in jo])
     p, res = fit_coverage(w, r)
-    law = bc.WET_COVERAGE
+    law = bc.LAW_CONSTANTS
     print(f"Avrami coverage fit: theta_max={p[0]:.4f} w_c={p[1]:.4f} wt% n={p[2]:.4f}")
-    print(f"  in package:        theta_max={law.theta_max:.4f} w_c={law.w_c:.4f} wt% n={law.n:.4f}")
+    print(f"  in package:        theta_max={law['Wet binder coverage maximum']:.4f} "
+          f"w_c={law['Wet binder coverage content scale [wt%]']:.4f} wt% "
+          f"n={law['Wet binder coverage Avrami exponent']:.4f}")
     print("  w [wt%]  measured  package  residual")
     for wi, ri in zip(w, r):
         model = bc.relative_active_area(wi, "wet")
@@ -63,7 +65,7 @@ def main(path=DEFAULT_CSV):
     for process in ("wet", "dry"):
         f = bc.neck_blocking_factor(0.5, process)
         print(f"neck blocking f(0.5 wt%, {process}) = {f:.4f}; measured ratio "
-              f"{em[process] / em['binder-free']:.4f}; f_sat = {bc.NECK_BLOCKING[process].f_sat:.4f}")
+              f"{em[process] / em['binder-free']:.4f}; f_sat = {bc.process_input(process, 'binder saturated neck conductance fraction'):.4f}")
 
 
 if __name__ == "__main__":

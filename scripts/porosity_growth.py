@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ssbsim.models import binder_laws
 from ssbsim.models.contact_kernel import advance_ensemble, aggregate_ensemble
 from ssbsim.models.contact_law import ContactLawParameters, running_max_series
 from ssbsim.simulator.simulation import parameter_values, resolve_conditions, simulate
@@ -41,7 +42,7 @@ def porosity_history(binder_wt: float, cycles: int, n_particles: int, seed: int 
     pv = parameter_values(cond)
     res = simulate("jo2024-cathode", binder_content=binder_wt, c_rate=0.5, cycles=2, model="DFN")
     law = ContactLawParameters.from_parameters(pv)
-    chi = pv["Positive electrode void nucleation factor"]
+    chi = binder_laws.electrode_values(pv, "positive")["void nucleation factor"]
     rng = np.random.default_rng(seed)
     R = pv["Positive particle contact radius [m]"] * np.exp(
         pv["Positive particle size log-standard deviation"] * rng.standard_normal(n_particles))

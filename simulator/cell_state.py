@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pybamm
 
+from ssbsim.models import binder_laws
 from ssbsim.models.contact_kernel import advance_ensemble
 from ssbsim.models.contact_law import NUMPY, ContactLawParameters, strain_rate_series
 from ssbsim.models.contact_law_sx import LENGTH_UNIT_M, STRAIN_UNIT, VECTOR_INPUTS, lognormal_classes
@@ -65,10 +66,11 @@ def contact_phases(model, pv) -> list[_Phase]:
         R = pv[f"{pre}{Domain} particle contact radius [m]"] * np.exp(
             pv[f"{pre}{Domain} particle size log-standard deviation"] * xi)
         wV = w * R ** 3
+        binder = binder_laws.electrode_values(pv, Domain.lower())  # chi and Gamma, as the model evaluates them
         out.append(_Phase(name, K, R, wV / wV.sum(), float(pv[f"{pre}{Domain} electrode active material volume fraction"]),
-                          float(pv[f"{Domain} electrode void nucleation factor"]),
+                          binder["void nucleation factor"],
                           (float(pv[f"{Domain} electrode thickness [m]"]), float(pv["Composite layer modulus [Pa]"]),
-                           float(pv[f"{Domain} electrode cohesive fracture energy [J.m-2]"]),
+                           binder["cohesive fracture energy [J.m-2]"],
                            float(pv["Layer fracture energy scatter"])), Domain.lower(), infix,
                           float(pv[f"{pre}Maximum concentration in {Domain.lower()} electrode [mol.m-3]"]),
                           float(pv[f"{Domain} electrode thickness [m]"] * pv["Electrode height [m]"]

@@ -63,7 +63,7 @@ def blocking(preset, *, temperature=BLOCKING_TEMPERATURE_C, model="DFN", mechani
     B_s = sol["Positive electrode transport efficiency"].entries[:, 0]
     T = 273.15 + cond["temperature_C"]
     kappa = pv.evaluate(pv["Electrolyte conductivity [S.m-1]"](pybamm.Scalar(1000.0), pybamm.Scalar(T)))
-    sigma_s = pv["Positive electrode conductivity [S.m-1]"]
+    sigma_s = pv.evaluate(pybamm.Parameter("Positive electrode conductivity [S.m-1]"))  # an expression of the binder laws
     L = pv["Positive electrode thickness [m]"]
     area = pv["Electrode height [m]"] * pv["Electrode width [m]"]
     out = {"measurement": "blocking cells", "conditions": _public(cond), "thickness_um": L * 1e6}

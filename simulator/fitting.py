@@ -270,11 +270,28 @@ def check_fit_parameters(preset: str, parameters: list[FitParameter], model=None
                 "; the names are those of pybamm.ParameterValues of the preset"
             raise InputError(f"--param {fp.name!r} is not a parameter of preset {p.name!r} "
                              f"(parameter set {p.parameter_set}){hint}")
+        if isinstance(pv[fp.name], pybamm.Symbol):  # e.g. a binder law's value in an electrode
+            raise InputError(f"--param {fp.name!r} is an expression of other parameters in parameter set "
+                             f"{p.parameter_set}; fit one of {', '.join(map(repr, _numeric_leaves(pv, fp.name)))}")
         if fp.name not in numeric:
             raise InputError(f"--param {fp.name!r} is a function in parameter set {p.parameter_set}; "
                              "only numeric parameters can be fitted")
         for bound in (fp.lower, fp.upper):
             check_value(fp.name, bound, source=f"--param {fp.name!r} bound")
+
+
+def _numeric_leaves(pv, name: str) -> list[str]:
+    """The numeric parameters (not run conditions) that the expression ``pv[name]`` is made of."""
+    from .params_file import RUN_CONDITIONS
+
+    leaves, stack = set(), [name]
+    while stack:
+        for s in pv[stack.pop()].pre_order():
+            if isinstance(s, pybamm.Parameter) and isinstance(pv[s.name], pybamm.Symbol):
+                stack.append(s.name)
+            elif isinstance(s, pybamm.Parameter):
+                leaves.add(s.name)
+    return sorted(leaves - set(RUN_CONDITIONS))
 
 
 def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], model=None,

@@ -33,12 +33,16 @@ RUN_CONDITIONS = {
     "Ambient temperature [K]": "--temperature (C) / temperature=",
     "Initial temperature [K]": "--temperature (C) / temperature=",
     "Current function [A]": "--c-rate / c_rate=",
+    "Positive electrode binder content [wt%]": "--binder-content (wt%) / binder_content=",
+    "Negative electrode binder content [wt%]": "--binder-content (wt%) / binder_content=",
 }
 
 _INF = math.inf
 #: (pattern on the name, lower, upper, lower excluded, unit shown); the first match wins.
 RULES = (
-    (r"thickness \[m\]|radius \[m\]|height \[m\]|width \[m\]", 0.0, 1.0, True, "m"),
+    (r"content scale \[wt%\]|measured content \[wt%\]", 0.0, 10.0, True, "wt%"),
+    (r"Avrami exponent|energy scale \[J\.m-2\]", 0.0, _INF, True, ""),
+    (r"thickness \[m\]|radius \[m\]|height \[m\]|width \[m\]|length \[m\]", 0.0, 1.0, True, "m"),
     (r"roughness \[m\]", 0.0, 1e-3, False, "m"),
     (r"modulus \[Pa\]", 0.0, _INF, True, "Pa"),
     (r"stiffness \[Pa\.m-1\]", 0.0, _INF, True, "Pa/m"),
@@ -54,7 +58,7 @@ RULES = (
     (r"fraction|coverage|transference number|nucleation factor|holding fraction of strength", 0.0, 1.0, False, ""),
     (r"charge transfer coefficient", 0.0, 1.0, True, ""),
     (r"tortuosity factor|\[K\]|\[s\]$|double-layer capacity", 0.0, _INF, True, ""),
-    (r"Bruggeman|log-standard deviation|\[Ohm|\[J\.m-2\]|\[s-1\]|\[W\.m-2\.K-1\]|scatter|"
+    (r"Bruggeman|log-standard deviation|\[Ohm|\[J\.m-[23]\]|\[N\.m-1\]|\[s-1\]|\[W\.m-2\.K-1\]|scatter|"
      r"coefficient|stress exponent", 0.0, _INF, False, ""),
     (r"^Number of", 1.0, _INF, False, ""),
     (r"Poisson", -1.0, 0.5, True, ""),

@@ -12,8 +12,9 @@ import sys
 import pybamm
 
 from ssbsim.models import binder_coverage as bc
+from ssbsim.models import binder_laws
 from ssbsim.models import composite_cell_model
-from ssbsim.models.options import check_option
+from ssbsim.models.options import OPTIONS, check_option
 
 from . import long_runs
 from .errors import InputError, SimulationError, check_range
@@ -70,8 +71,11 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
     naming the parameter, its value and what is allowed.
     """
     p = get_preset(preset)
-    if process is not None and process not in bc.PROCESSES:
-        raise InputError(f"process={process!r} is not one of {', '.join(bc.PROCESSES)}")
+    try:
+        process = process if process is None else check_option("process", process)
+        model = check_option("model", {m.lower(): m for m in OPTIONS["model"]}.get(str(model).lower(), model))
+    except ValueError as e:
+        raise InputError(str(e)) from None
     check_consistent(p, binder, process)
     if binder is None and process is not None:
         # the preset's binder made by that process, if it has one (emley2023: dry -> ptfe)
@@ -84,11 +88,6 @@ def resolve_conditions(preset: str, *, binder=None, process=None, binder_content
     binder_content = check_range("binder content", binder_content, lo, hi, "wt%")
     if process == "none" and binder_content != 0:
         raise InputError(f"binder content={binder_content:g} wt% must be 0 with process 'none'")
-    model = {m.lower(): m for m in ("DFN", "SPMe", "SPM")}.get(str(model).lower(), model)  # dfn -> DFN
-    try:
-        model = check_option("model", model)
-    except ValueError as e:
-        raise InputError(str(e)) from None
     if protocol is None:
         cycles = 1 if cycles is None else cycles
         if isinstance(cycles, bool) or not isinstance(cycles, int):
@@ -269,7 +268,6 @@ class CellRunner:
         self.preset = get_preset(cond["preset"])
         p = self.preset
         self.protocol = Protocol.from_dict(cond["protocol"])
-        self._kept_cycles = long_runs.saved_cycles(self.protocol)  # None: every cycle kept whole
         names = set(input_names)
         if len(self.protocol.segments(cond["pressure_MPa"])) > 1:
             names.add(PRESSURE_PARAMETER)
@@ -321,7 +319,7 @@ class CellRunner:
             previous_MPa = pressure_MPa
             seg_inputs = inputs | ({PRESSURE_PARAMETER: pressure_MPa * 1e6}
                                    if PRESSURE_PARAMETER in self.input_names else {})
-            kept = self._kept_cycles
+            kept = long_runs.saved_cycles(self.protocol)  # None: every cycle kept whole
             try:
                 with quiet_solver():
                     sol = self._simulation(k, steps, retry).solve(
@@ -443,13 +441,14 @@ def electrode_properties(cond: dict, pv: pybamm.ParameterValues | None = None) -
     eps = pv[f"{domain} electrode porosity"]
     tau = pv[f"{domain} electrode tortuosity factor (electrolyte)"]
     sigma_se = pv["Electrolyte conductivity [S.m-1]"](1000.0, 303.15).evaluate().item()
-    theta = pv[f"{domain} electrode binder coverage"]
+    laws = binder_laws.electrode_values(pv, domain.lower())
+    theta = laws["binder coverage"]
     return {
         "active_mass_g": pv[f"{domain} electrode active material mass loading [kg.m-2]"] * area_m2 * 1e3,
         "binder_coverage": theta,
         "active_area_fraction": 1.0 - theta,
-        "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / tau / 100.0,
-        "effective_electronic_conductivity_S_cm": pv[f"{domain} electrode conductivity [S.m-1]"] / 100.0,
+        "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / (tau / laws["neck blocking factor"]) / 100.0,
+        "effective_electronic_conductivity_S_cm": laws["electronic conductivity [S.m-1]"] / 100.0,
     }
 
 

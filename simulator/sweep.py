@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pybamm
 
 from ssbsim.models.phases import phase_names
 
@@ -116,6 +117,10 @@ def group_key(cond: dict) -> str:
 
 
 def _fingerprint(value) -> str:
+    """The same text in every process: a function's name, an expression's formula (a
+    PyBaMM symbol's repr holds its id), or the value's repr."""
+    if isinstance(value, pybamm.Symbol):
+        return str(value)
     return getattr(value, "__qualname__", None) or repr(value)
 
 

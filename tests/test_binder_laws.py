@@ -7,7 +7,9 @@ import pytest
 from conftest import calibration_rows
 
 from ssbsim.models import binder_coverage as bc
+from ssbsim.models import binder_laws
 from ssbsim.parameter_sets import emley2023
+from ssbsim.simulator.simulation import parameter_values, resolve_conditions
 
 
 @pytest.mark.parametrize("row", calibration_rows("Jo2024", "relative_active_area"),
@@ -81,3 +83,39 @@ def test_effective_conductivity_closed_form():
 def test_bad_binder_input_names_parameter(w, process, match):
     with pytest.raises(ValueError, match=match):
         bc.active_area_coverage(w, process)
+
+
+@pytest.mark.parametrize("preset, kw", [("emley2023", {}), ("emley2023", dict(binder="ptfe")),
+                                        ("emley2023", dict(process="none")), ("jo2024-cathode", dict(binder_content=2.5)),
+                                        ("jo2024-anode", {})])
+def test_model_expressions_are_the_number_laws(preset, kw):
+    """What the model evaluates from PyBaMM parameters (binder_laws) is the law on numbers."""
+    cond = resolve_conditions(preset, **kw)
+    pv = parameter_values(cond)
+    laws = binder_laws.electrode_values(pv, "positive")
+    w, process = cond["binder_content_wt_pct"], cond["process"]
+    assert laws["binder coverage"] == pytest.approx(bc.active_area_coverage(w, process), rel=1e-12, abs=1e-15)
+    assert laws["neck blocking factor"] == pytest.approx(bc.neck_blocking_factor(w, process), rel=1e-12)
+    assert laws["electronic conductivity [S.m-1]"] == pytest.approx(
+        pv["Positive electrode carbon network conductivity [S.m-1]"] * bc.neck_blocking_factor(w, process), rel=1e-12)
+
+
+def test_law_constants_are_parameters_that_reach_the_laws():
+    """Overriding a law constant (as fit --param and parameter files do) changes what the
+    model evaluates, through the law: theta scales with theta_max, chi = exp(-G / G_chi),
+    and a dry electrode follows the dry constant, not the wet one."""
+    chi_scale = "Binder void nucleation fracture energy scale [J.m-2]"
+
+    def laws(preset, **kw):
+        return binder_laws.electrode_values(parameter_values(resolve_conditions(preset, **kw)), "positive")
+
+    base = laws("jo2024-cathode", binder_content=1.5)
+    assert base["void nucleation factor"] == pytest.approx(math.exp(-93.0 * 1.5 / 4.0 / 63.0))  # NBR-toluene
+    changed = laws("jo2024-cathode", binder_content=1.5, parameters={
+        "Wet binder coverage maximum": 0.1, chi_scale: 2 * 63.0})
+    assert changed["binder coverage"] == pytest.approx(base["binder coverage"] * 0.1 / 0.3802, rel=1e-12)
+    assert changed["void nucleation factor"] == pytest.approx(math.sqrt(base["void nucleation factor"]), rel=1e-12)
+    dry = laws("emley2023", binder="ptfe", parameters={"Wet binder saturated neck conductance fraction": 0.9})
+    assert dry["neck blocking factor"] == pytest.approx(bc.neck_blocking_factor(0.5, "dry"), rel=1e-12)
+    dry = laws("emley2023", binder="ptfe", parameters={"Dry binder saturated neck conductance fraction": 0.9})
+    assert dry["neck blocking factor"] == pytest.approx(0.9 + 0.1 * math.exp(-0.5 / 0.1), rel=1e-12)

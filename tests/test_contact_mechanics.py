@@ -8,7 +8,7 @@ import pytest
 from conftest import calibration_rows
 
 import ssbsim
-from ssbsim.models import composite_cell_model
+from ssbsim.models import binder_laws, composite_cell_model
 from ssbsim.models import layer_decohesion as decohesion
 from ssbsim.models.binder_mechanics import BinderProperties, rubber_shear_modulus
 from ssbsim.models.contact_kernel import advance_ensemble, aggregate_ensemble
@@ -150,15 +150,16 @@ def _numba_isolated_fraction(sol, pv, pre="", infix="", dt=5.0):
     s = np.interp(grid, t, sol[f"Positive electrode {infix}radial strain"].entries)
     p_eff = np.interp(grid, t, sol["Positive electrode effective pressure [Pa]"].entries)
     law = ContactLawParameters.from_parameters(pv)
+    binder = binder_laws.electrode_values(pv, "positive")
     zeta = decohesion.decohered_fraction_of_strain(
         s, p_eff, pv["Composite layer modulus [Pa]"], pv["Positive electrode thickness [m]"],
-        pv["Positive electrode cohesive fracture energy [J.m-2]"], pv["Layer fracture energy scatter"])
+        binder["cohesive fracture energy [J.m-2]"], pv["Layer fracture energy scatter"])
     xi, w = lognormal_classes(5)
     R = pv[f"{pre}Positive particle contact radius [m]"] * np.exp(
         pv[f"{pre}Positive particle size log-standard deviation"] * xi)
     c, d, v, z = (np.zeros(5) for _ in range(4))
     s_max, _ = running_max_series(s, 0.0, dt, law)
-    chi = np.full_like(s, pv["Positive electrode void nucleation factor"])
+    chi = np.full_like(s, binder["void nucleation factor"])
     phi, g = advance_ensemble(R, c, d, v, z, s, s_max, p_eff, chi, dt, law, zeta=zeta)
     return aggregate_ensemble(R, np.ascontiguousarray(w), z, phi, g, v)[0], zeta
 

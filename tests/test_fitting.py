@@ -192,3 +192,42 @@ def test_nan_never_reaches_a_parameter_file(tmp_path):
     with pytest.raises(InputError, match="NaN or infinite"):
         save_parameters(tmp_path / "p.json", {E_F: 1e9}, {"fit": {"cost": float("inf")}})
     assert not (tmp_path / "p.json").exists()
+
+
+THETA_MAX = "Wet binder coverage maximum"
+
+
+def test_fit_and_parameter_file_reach_a_binder_law_constant(tmp_path):
+    """The coverage law's constant is a PyBaMM parameter the model evaluates theta from:
+    1C mean discharge voltages made with a known theta_max (at 1.5 and 3 wt% binder) are
+    fitted back through ``ssbsim fit --param``, and the parameter file it writes drives
+    ``ssbsim simulate --params``."""
+    truth = 0.55
+    rows = ["source,binder_wt_pct,stack_pressure_MPa,c_rate,temperature_C,quantity,value,unit,uncertainty"]
+    for w in (1.5, 3.0):
+        r = ssbsim.simulate("kwon2022", model="SPM", c_rate=1.0, binder_content=w, parameters={THETA_MAX: truth})
+        rows.append(f"synthetic,{w},70,1.0,30,average_discharge_voltage,{float(r.cycles[0].average_discharge_voltage_V)!r},V,1e-4")
+    data, out = tmp_path / "points.csv", tmp_path / "fit.json"
+    data.write_text("\n".join(rows) + "\n")
+    res = CliRunner().invoke(main, ["fit", "--preset", "kwon2022", "--data", str(data), "--param",
+                                    f"{THETA_MAX}:0.05:0.95:0.2", "--model", "SPM", "--starts", "1",
+                                    "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    fitted = json.loads(res.stdout)["parameters"][THETA_MAX]
+    assert fitted == pytest.approx(truth, abs=0.02)
+    res = CliRunner().invoke(main, ["simulate", "--preset", "kwon2022", "--model", "SPM", "--c-rate", "1",
+                                    "--binder-content", "3", "--params", str(out), "--json"])
+    d = json.loads(res.stdout)
+    nominal = ssbsim.simulate("kwon2022", model="SPM", c_rate=1.0, binder_content=3.0)
+    assert d["parameters"] == {THETA_MAX: pytest.approx(fitted)}
+    # more coverage at 3 wt% (theta ~ theta_max): a lower mean discharge voltage than nominal 0.38
+    assert d["cycles"][0]["average_discharge_voltage_V"] < nominal.cycles[0].average_discharge_voltage_V - 1e-3
+
+
+def test_fit_of_an_expression_names_the_constants_to_fit():
+    """An electrode's process input refers to a law constant: fitting it names that constant."""
+    from ssbsim.simulator.fitting import check_fit_parameters
+
+    with pytest.raises(InputError, match=r"'Positive electrode binder coverage maximum' is an expression of other "
+                                         r"parameters in parameter set Kwon2022; fit one of 'Wet binder coverage maximum'$"):
+        check_fit_parameters("kwon2022", [FitParameter("Positive electrode binder coverage maximum", 0.1, 0.5)])

@@ -113,6 +113,7 @@ def test_constant_pressure_mode_is_the_model_without_a_fixture():
     const = composite_cell_model("SPM", "half", mechanics=True, fixture="constant pressure")
     rigid = composite_cell_model("SPM", "half", mechanics=True, fixture="rigid")
     assert isinstance(const.variables["Stack pressure [Pa]"], pybamm.Parameter)
+    assert (const.options["fixture"], rigid.options["fixture"]) == ("constant pressure", "rigid")
     assert len(rigid.algebraic) == len(const.algebraic) + 1 and len(rigid.rhs) == len(const.rhs)
     assert "Stack pressure [Pa]" not in {v.name for v in const.algebraic}
     caps = {}

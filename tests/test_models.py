@@ -6,7 +6,7 @@ import numpy as np
 import pybamm
 import pytest
 
-from ssbsim.models import composite_cell_model
+from ssbsim.models import binder_laws, composite_cell_model
 from ssbsim.models.options import check_option
 from ssbsim.simulator.presets import PRESETS
 from ssbsim.simulator.simulation import parameter_values, resolve_conditions
@@ -44,28 +44,64 @@ def test_option_typo_suggests_nearest():
         check_option("model", "DNF")
 
 
+@pytest.mark.parametrize("cell", CELLS, ids=str)
+def test_model_options_name_the_mechanisms_that_run(cell):
+    """ssbsim's own option names the contact law and PyBaMM's loss-of-active-material
+    option the isolation that removes active material, in every porous electrode and
+    phase; without mechanics both say none and PyBaMM's constant active material runs."""
+    kind, n_pos, n_neg = cell
+    on, off = (composite_cell_model("SPM", kind, n_pos, n_neg, mechanics=m) for m in (True, False))
+    assert on.options["contact mechanics"] == "lognormal size classes"
+    assert off.options["contact mechanics"] == "none" and off.options["loss of active material"] == "none"
+    for domain, n in (("positive", n_pos), ("negative", n_neg)):
+        if kind == "half" and domain == "negative":
+            assert on.options.negative["loss of active material"] == "none"  # the Li counter electrode
+            continue
+        for phase in ("primary", "secondary")[:n]:
+            assert getattr(on.options, domain)["loss of active material"] == (
+                "contact isolation" if n == 1 else ("contact isolation",) * 2)
+            assert type(on.submodels[f"{domain} {phase} active material"]).__name__ == "ContactLossActiveMaterial"
+            assert type(off.submodels[f"{domain} {phase} active material"]).__name__ == "Constant"
+
+
+def test_mechanism_options_are_validated_with_a_hint():
+    with pytest.raises(ValueError, match=r"contact mechanics='lognormal size class' is not one of none, lognormal size "
+                                         r"classes \(did you mean 'lognormal size classes'\?\)"):
+        composite_cell_model("SPM", extra_options={"contact mechanics": "lognormal size class"})
+    with pytest.raises(ValueError, match="set by its 'contact mechanics' option"):
+        composite_cell_model("SPM", extra_options={"loss of active material": "reaction-driven"})
+    with pytest.raises(ValueError, match=r"process='wett' is not one of wet, dry, none \(did you mean 'wet'"):
+        check_option("process", "wett")
+
+
 def test_utilisation_is_uncovered_times_contact():
     m = composite_cell_model("SPM", "half")
     pv = parameter_values(resolve_conditions("jo2024-cathode", binder_content=2.5))
     pv.update({"Positive electrode contact fraction": 0.7})
     sol = pybamm.Simulation(m, parameter_values=pv).solve([0, 10])
     u = sol["X-averaged positive electrode interface utilisation"].entries[0]
-    assert u == pytest.approx((1 - pv["Positive electrode binder coverage"]) * 0.7)
+    theta = binder_laws.electrode_values(pv, "positive")["binder coverage"]
+    assert theta > 0.3 and u == pytest.approx((1 - theta) * 0.7)
 
 
 @pytest.mark.parametrize("process", ["none", "dry"])
 def test_binder_free_and_dry_reduce_to_uncovered_pybamm_model(process):
-    """With theta = 0 the composite model is PyBaMM's own DFN with full utilisation."""
+    """With theta = 0 the composite model is PyBaMM's own DFN with full utilisation and
+    the binder-blocked tortuosity factor tau / f."""
     cond = resolve_conditions("emley2023", process=process, model="DFN")
     pv = parameter_values(cond)
-    assert pv["Positive electrode binder coverage"] == 0.0
+    laws = binder_laws.electrode_values(pv, "positive")
+    assert laws["binder coverage"] == 0.0
     pv["Current function [A]"] = 0.2 * pv["Nominal cell capacity [A.h]"]
     pv["Initial concentration in positive electrode [mol.m-3]"] = 0.4 * pv[
         "Maximum concentration in positive electrode [mol.m-3]"]
     ours = composite_cell_model("DFN", "half")
     plain = pybamm.lithium_ion.DFN({"working electrode": "positive", "transport efficiency": "tortuosity factor"})
-    sols = [pybamm.Simulation(m, parameter_values=pv, solver=pybamm.IDAKLUSolver()).solve(
-        [0, 3600], t_interp=np.linspace(0, 3600, 50)) for m in (ours, plain)]
+    tau = "Positive electrode tortuosity factor (electrolyte)"
+    pv_plain = pv.copy()
+    pv_plain[tau] = pv[tau] / laws["neck blocking factor"]
+    sols = [pybamm.Simulation(m, parameter_values=p, solver=pybamm.IDAKLUSolver()).solve(
+        [0, 3600], t_interp=np.linspace(0, 3600, 50)) for m, p in ((ours, pv), (plain, pv_plain))]
     np.testing.assert_allclose(sols[0]["Voltage [V]"].entries, sols[1]["Voltage [V]"].entries, rtol=1e-6)
 
 

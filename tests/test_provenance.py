@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from ssbsim.models import binder_coverage, contact_law
+from ssbsim.models import contact_law
+from ssbsim.models.binder_mechanics import BinderProperties
 from ssbsim.parameter_sets import materials, mechanics, provenance
 from ssbsim.parameter_sets.provenance import KINDS, REGISTRY, Constant, Source
 
@@ -34,9 +35,9 @@ def test_a_new_constant_without_source_is_caught(monkeypatch, add):
                                                                              exchange_current_activation_energy_J_mol=2.0e4))
         expected = {"parameter_sets.materials.NCM711.exchange_current_activation_energy_J_mol"}
     elif add == "record":
-        monkeypatch.setattr(binder_coverage, "DRY_COVERAGE", binder_coverage.CoverageLaw(0.1, 1.0, 2.0),
+        monkeypatch.setattr(mechanics, "NEW_BINDER", BinderProperties("new", 2.0, cohesion_N_m=5.0),
                             raising=False)
-        expected = {f"models.binder_coverage.DRY_COVERAGE.{f}" for f in ("theta_max", "w_c", "n")}
+        expected = {f"parameter_sets.mechanics.NEW_BINDER.{f}" for f in ("measured_content_wt_pct", "cohesion_N_m")}
     else:  # a new numeric default of a law's dataclass
         @dataclasses.dataclass(frozen=True)
         class ContactLawParameters(contact_law.ContactLawParameters):
@@ -68,7 +69,8 @@ def test_every_registry_name_resolves_to_a_number():
 
 
 def test_values_are_read_live_from_the_code(monkeypatch):
-    assert provenance.value("parameter_sets.mechanics.HOLDING_FRACTION_OF_STRENGTH") == mechanics.HOLDING_FRACTION_OF_STRENGTH
+    eta = "Binder holding fraction of strength"
+    assert provenance.value(f"parameter_sets.mechanics.BINDER_LAWS[{eta}]") == mechanics.BINDER_LAWS[eta]
     assert provenance.value("parameter_sets.materials.NCM711.particle_radius_m") == materials.NCM711.particle_radius_m
     name = "parameter_sets.mechanics.SE_CONTACT[Composite framework modulus [Pa]]"
     monkeypatch.setitem(mechanics.SE_CONTACT, "Composite framework modulus [Pa]", 2.5e9)
@@ -108,14 +110,15 @@ def test_source_validates_its_kind():
 
 def test_known_fits_are_fitted():
     kind = {n: c.source.kind for n, c in REGISTRY.items()}
-    for name in ["parameter_sets.mechanics.HOLDING_FRACTION_OF_STRENGTH", "parameter_sets.mechanics.GAMMA_CHI_N_M",
+    for name in ["parameter_sets.mechanics.BINDER_LAWS[Binder holding fraction of strength]",
+                 "parameter_sets.mechanics.BINDER_LAWS[Binder void nucleation fracture energy scale [J.m-2]]",
                  "parameter_sets.mechanics.SE_CONTACT[Composite framework modulus [Pa]]",
-                 "parameter_sets.mechanics.SE_CONTACT[Binder holding fraction of strength]",
                  "parameter_sets.mechanics.SE_CONTACT[Solid electrolyte creep velocity at 1 MPa [m.s-1]]",
                  "parameter_sets.mechanics.SE_CONTACT[Void nucleation coefficient]",
                  "parameter_sets.components.SE_NETWORK_BRUGGEMAN_EXPONENT",
                  "parameter_sets.choi2025.ANODE.bruggeman_exponent",
-                 "models.binder_coverage.WET_COVERAGE.theta_max"]:
+                 "models.binder_coverage.LAW_CONSTANTS[Wet binder coverage maximum]",
+                 "models.binder_coverage.LAW_CONSTANTS[Wet binder saturated neck conductance fraction]"]:
         assert kind[name] == "fitted", name
     assert kind["parameter_sets.materials.F"] == "literature"
     rows = provenance.fitted_rows()
