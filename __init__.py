@@ -4,8 +4,8 @@ Subpackages: ``ssbsim.models`` (PyBaMM submodels, pure physics laws),
 ``ssbsim.parameter_sets`` (one module per cell system), ``ssbsim.simulator``
 (simulations, sweeps, fitting, benchmarks, CLI). Entry points:
 :func:`ssbsim.simulate`, :func:`ssbsim.sweep`, :func:`ssbsim.fit`,
-:func:`ssbsim.validate`. Heavy imports
-(PyBaMM) happen on first use.
+:func:`ssbsim.validate`; a run's conditions: :class:`ssbsim.Conditions` (with the
+enums ``Model``, ``Process``, ``CellType``). Heavy imports (PyBaMM) happen on first use.
 """
 
 __version__ = "0.1.0"
@@ -40,4 +40,15 @@ def validate(only=None, **options):
     return _validate(only, **options)
 
 
-__all__ = ["simulate", "sweep", "fit", "validate", "__version__"]
+_CONDITIONS = ("Conditions", "Model", "Process", "CellType")
+
+
+def __getattr__(name):
+    if name in _CONDITIONS:  # imported on first use, as PyBaMM is
+        from .simulator import conditions
+
+        return getattr(conditions, name)
+    raise AttributeError(f"module 'ssbsim' has no attribute {name!r}")
+
+
+__all__ = ["simulate", "sweep", "fit", "validate", *_CONDITIONS, "__version__"]

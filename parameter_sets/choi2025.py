@@ -25,7 +25,7 @@ from ssbsim.citations import LAW_CITATIONS
 from ssbsim.models import strain
 
 from . import interphase
-from .components import CompositeRecipe, half_cell
+from .components import BinderChoice, CompositeRecipe, half_cell
 from .materials import GRAPHITE, LPSCL, SILICON
 from .mechanics import BINDERS as _MEASURED
 
@@ -37,10 +37,11 @@ ONE_C_MAH_G = 0.31 / 0.15 / 3.1 * 1e3
 STACK_PRESSURE_MPA = 48.0
 #: SAICAS cohesion / adhesion strengths (tests/data/calibration_points.csv).
 BINDERS = {
-    "nbr-anisole": _MEASURED["NBR-anisole"],
-    "nbr-toluene": _MEASURED["NBR-toluene"],
-    "nbr-xylene": _MEASURED["NBR-xylene"],
+    "nbr-anisole": BinderChoice(_MEASURED["NBR-anisole"], "wet", "NBR dissolved in anisole (extended chains)"),
+    "nbr-toluene": BinderChoice(_MEASURED["NBR-toluene"], "wet", "NBR dissolved in toluene (coiled)"),
+    "nbr-xylene": BinderChoice(_MEASURED["NBR-xylene"], "wet", "NBR dissolved in p-xylene (coiled)"),
 }
+WINDOW_V = (0.01, 2.0)  # vs Li/Li+
 
 #: Practical capacities of the paper's materials [mAh/g] (Choi 2025, from the authors'
 #: earlier half cells in the same 0.01-2 V window; calibration_points.csv rows
@@ -77,12 +78,12 @@ ANODE = CompositeRecipe(
 )
 
 
-def get_parameter_values(binder: str = "nbr-anisole", binder_wt: float = 4.0, process: str = "wet",
+def get_parameter_values(binder: str = "nbr-anisole", binder_wt: float = ANODE.binder_wt, process: str = "wet",
                          stack_pressure_MPa: float = STACK_PRESSURE_MPA):
     """NG-Si composite | Li6PS5Cl | Li half cell (the composite is PyBaMM's positive
     electrode)."""
     return half_cell(
-        ANODE.with_binder(binder_wt, process, binder_props=BINDERS[binder]), LPSCL,
-        SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, 0.01, 2.0, TEMPERATURE_C, 0.0,
+        ANODE.with_binder(binder_wt, process, binder_props=BINDERS[binder].properties), LPSCL,
+        SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, *WINDOW_V, TEMPERATURE_C, 0.0,
         stack_pressure_MPa,
     ) | interphase.parameters(("Primary: ", "Secondary: ")) | {"citations": ["Choi2025", "Chen2020", "Ai2022", *LAW_CITATIONS]}

@@ -42,6 +42,18 @@ LI_IN_POTENTIAL_VS_LI = 0.62
 
 
 @dataclass(frozen=True)
+class BinderChoice:
+    """A binder a cell of a parameter set is made with: its measured mechanical
+    properties (``mechanics.BINDERS``), the process that makes the electrode
+    (``"wet"`` or ``"dry"``) and what the binder is. Its default content is the
+    recipe's ``binder_wt``."""
+
+    properties: BinderProperties
+    process: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class CompositeRecipe:
     """A composite electrode as the papers report it.
 

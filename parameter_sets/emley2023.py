@@ -12,7 +12,7 @@ dry / binder-free; electronic 3.0e-3 / 4.6e-2 S/cm) calibrate ``models.binder_co
 
 from ssbsim.citations import LAW_CITATIONS, NCM_CITATIONS
 
-from .components import CompositeRecipe, half_cell
+from .components import BinderChoice, CompositeRecipe, half_cell
 from .materials import LPSCL, NMC83
 from .mechanics import BINDERS as _MEASURED
 
@@ -25,7 +25,9 @@ ONE_C_MAH_G = 10 * C10_CURRENT_MA_CM2 / ACTIVE_LOADING_MG_CM2 * 1e3
 BINDER_BY_PROCESS = {"wet": "NBR", "dry": "PTFE", "none": "none"}
 STACK_PRESSURE_MPA = 7.0
 #: NBR not tested mechanically: Choi 2025's NBR in toluene; PTFE: bulk toughness.
-BINDERS = {"nbr": _MEASURED["NBR-toluene"], "ptfe": _MEASURED["PTFE"]}
+BINDERS = {"nbr": BinderChoice(_MEASURED["NBR-toluene"], "wet", "NBR slurry (coats particles)"),
+           "ptfe": BinderChoice(_MEASURED["PTFE"], "dry", "PTFE fibrils (dry process)")}
+WINDOW_V = (2.5, 4.25)  # vs Li/Li+
 
 CATHODE = CompositeRecipe(
     phases=(NMC83,), phase_mass_fractions=(1.0,),
@@ -37,12 +39,12 @@ CATHODE = CompositeRecipe(
 )
 
 
-def get_parameter_values(binder: str = "nbr", binder_wt: float = 0.5, process: str = "wet",
+def get_parameter_values(binder: str = "nbr", binder_wt: float = CATHODE.binder_wt, process: str = "wet",
                          stack_pressure_MPa: float = STACK_PRESSURE_MPA):
     """NMC83 composite | Li6PS5Cl | Li half cell; ``process`` "wet", "dry" or "none"."""
     recipe = CATHODE.with_binder(binder_wt, process, BINDER_BY_PROCESS[process],
-                                 binder_props=BINDERS[binder])
+                                 binder_props=BINDERS[binder].properties)
     return half_cell(
-        recipe, LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, 2.5, 4.25,
+        recipe, LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, *WINDOW_V,
         TEMPERATURE_C, 0.0, stack_pressure_MPa,
     ) | {"citations": ["Emley2023", "Chen2020", *LAW_CITATIONS, *NCM_CITATIONS]}

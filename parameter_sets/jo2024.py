@@ -38,14 +38,17 @@ from ssbsim.citations import LAW_CITATIONS, NCM_CITATIONS
 from ssbsim.models import strain
 
 from . import interphase
-from .components import LI_IN_POTENTIAL_VS_LI, CompositeRecipe, full_cell, half_cell
+from .components import LI_IN_POTENTIAL_VS_LI, BinderChoice, CompositeRecipe, full_cell, half_cell
 from .materials import GRAPHITE, LPSCL, NCM811, PRISTINE_SI_GRAPHITE_STO, SILICON
 from .mechanics import BINDERS as _MEASURED
 
 TEMPERATURE_C = 30.0
 STACK_PRESSURE_MPA = 75.0
 #: NBR (25 % nitrile); not tested mechanically in Jo 2024: Choi 2025's NBR in toluene.
-BINDERS = {"nbr": _MEASURED["NBR-toluene"]}
+BINDERS = {"nbr": BinderChoice(_MEASURED["NBR-toluene"], "wet", "nitrile butadiene rubber (25 % nitrile)")}
+CATHODE_WINDOW_V = (3.0, 4.3)  # vs Li/Li+
+ANODE_WINDOW_V = (0.01, 1.5)  # vs Li/Li+
+FULL_WINDOW_V = (2.0, 4.3)
 SEPARATOR_THICKNESS_M = 500e-6
 AREA_CM2 = 1.0
 CATHODE_1C_MAH_G = 2.0 / 11.0 * 1e3  # 2.0 mA/cm2 over 11 mg/cm2
@@ -83,36 +86,36 @@ ANODE = CompositeRecipe(
 )
 
 
-def get_parameter_values(binder: str = "nbr", binder_wt: float = 0.5, process: str = "wet",
+def get_parameter_values(binder: str = "nbr", binder_wt: float = CATHODE.binder_wt, process: str = "wet",
                          stack_pressure_MPa: float = STACK_PRESSURE_MPA):
     """NCM811 composite | Li6PS5Cl | Li-In half cell of Jo 2024 (the default system)."""
     return half_cell(
-        CATHODE.with_binder(binder_wt, process, binder_props=BINDERS[binder]), LPSCL,
-        SEPARATOR_THICKNESS_M, AREA_CM2, CATHODE_1C_MAH_G, 3.0, 4.3, TEMPERATURE_C,
+        CATHODE.with_binder(binder_wt, process, binder_props=BINDERS[binder].properties), LPSCL,
+        SEPARATOR_THICKNESS_M, AREA_CM2, CATHODE_1C_MAH_G, *CATHODE_WINDOW_V, TEMPERATURE_C,
         LI_IN_POTENTIAL_VS_LI, stack_pressure_MPa,
     ) | {"citations": ["Jo2024", "Chen2020", "Ai2022", *LAW_CITATIONS, *NCM_CITATIONS]}
 
 
-def get_anode_half_cell_parameter_values(binder: str = "nbr", binder_wt: float = 0.5,
+def get_anode_half_cell_parameter_values(binder: str = "nbr", binder_wt: float = ANODE.binder_wt,
                                          process: str = "wet",
                                          stack_pressure_MPa: float = STACK_PRESSURE_MPA):
     """Si-graphite composite | Li6PS5Cl | Li-In half cell (the composite is PyBaMM's
     positive electrode)."""
     return half_cell(
-        ANODE.with_binder(binder_wt, process, binder_props=BINDERS[binder]), LPSCL,
-        SEPARATOR_THICKNESS_M, AREA_CM2, ANODE_1C_MAH_G, 0.01, 1.5, TEMPERATURE_C,
+        ANODE.with_binder(binder_wt, process, binder_props=BINDERS[binder].properties), LPSCL,
+        SEPARATOR_THICKNESS_M, AREA_CM2, ANODE_1C_MAH_G, *ANODE_WINDOW_V, TEMPERATURE_C,
         LI_IN_POTENTIAL_VS_LI, stack_pressure_MPa,
     ) | interphase.parameters(("Primary: ", "Secondary: ")) | {"citations": ["Jo2024", "Chen2020", "Ai2022", *LAW_CITATIONS, *NCM_CITATIONS]}
 
 
-def get_full_cell_parameter_values(binder: str = "nbr", binder_wt: float = 0.5,
+def get_full_cell_parameter_values(binder: str = "nbr", binder_wt: float = CATHODE.binder_wt,
                                    process: str = "wet",
                                    stack_pressure_MPa: float = STACK_PRESSURE_MPA):
     """NCM811 composite | Li6PS5Cl | Si-graphite composite full cell."""
-    props = BINDERS[binder]
+    props = BINDERS[binder].properties
     return full_cell(
         CATHODE.with_binder(binder_wt, process, binder_props=props),
         ANODE.with_binder(binder_wt, process, binder_props=props),
-        LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, CATHODE_1C_MAH_G, 2.0, 4.3, TEMPERATURE_C,
+        LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, CATHODE_1C_MAH_G, *FULL_WINDOW_V, TEMPERATURE_C,
         stack_pressure_MPa, pristine_v_min=1.0,
     ) | {"citations": ["Jo2024", "Chen2020", "Ai2022", *LAW_CITATIONS, *NCM_CITATIONS]}

@@ -13,14 +13,14 @@ Cells (from the paper's experimental section; BibTeX key ``Kwon2022`` in
 
 Binders: pristine BR and BR vulcanized in situ with sulfur (S1, S2, S3). Their
 coverage is that of a wet-processed rubber; they differ by their mechanical
-properties (``BINDER_PROPERTIES``, used by the contact-mechanics models).
+properties (``BINDERS``, used by the contact-mechanics models).
 1C = 200 mAh/g (not stated in the paper; common for NCM711 sulfide half cells).
 OCPs, diffusivities, exchange currents: ``materials``.
 """
 
 from ssbsim.citations import LAW_CITATIONS, NCM_CITATIONS
 
-from .components import LI_IN_POTENTIAL_VS_LI, CompositeRecipe, full_cell, half_cell
+from .components import LI_IN_POTENTIAL_VS_LI, BinderChoice, CompositeRecipe, full_cell, half_cell
 from .materials import LPSCLBR, LTO, NCM711
 from .mechanics import BINDERS as _MEASURED
 
@@ -29,15 +29,18 @@ SEPARATOR_THICKNESS_M = 600e-6
 AREA_CM2 = 1.3
 ONE_C_MAH_G = 200.0
 
-#: Binder name -> measured properties. Only S2 was tested mechanically: S1 and S3
-#: borrow S2's properties (so they behave as S2 here).
+#: Binder name -> measured properties, process, description. Only S2 was tested
+#: mechanically: S1 and S3 borrow S2's properties (so they behave as S2 here).
 BINDERS = {
-    "pristine": _MEASURED["BR-pristine"],
-    "vulcanized": _MEASURED["BR-vulcanized-S2"],
-    "vulcanized-s1": _MEASURED["BR-vulcanized-S2"],
-    "vulcanized-s3": _MEASURED["BR-vulcanized-S2"],
+    "pristine": BinderChoice(_MEASURED["BR-pristine"], "wet", "butadiene rubber, linear chains"),
+    "vulcanized": BinderChoice(_MEASURED["BR-vulcanized-S2"], "wet", "BR vulcanized in situ, S2 (2/2 phr S/MBT)"),
+    "vulcanized-s1": BinderChoice(_MEASURED["BR-vulcanized-S2"], "wet", "BR vulcanized, S1 (1/3 phr S/MBT)"),
+    "vulcanized-s3": BinderChoice(_MEASURED["BR-vulcanized-S2"], "wet", "BR vulcanized, S3 (3/1 phr S/MBT)"),
 }
 STACK_PRESSURE_MPA = 70.0
+WINDOW_V = (3.0, 4.3)  # vs Li/Li+
+POUCH_STACK_PRESSURE_MPA = 0.0  # no external pressure
+POUCH_WINDOW_V = (1.43, 2.75)
 
 #: Radius of the LPSX grains in the composites: not in our notes of Kwon 2022; assumed the
 #: d50 ~ 1 um of composite-grade argyrodite that Jo 2024 state (R = 0.5 um).
@@ -64,23 +67,23 @@ POUCH_ANODE = CompositeRecipe(
 )
 
 
-def get_parameter_values(binder: str = "pristine", binder_wt: float = 1.5, process: str = "wet",
+def get_parameter_values(binder: str = "pristine", binder_wt: float = CATHODE.binder_wt, process: str = "wet",
                          stack_pressure_MPa: float = STACK_PRESSURE_MPA):
     """NCM711 composite | LPSX | Li-In half cell of Kwon 2022 (the default system)."""
     return half_cell(
-        CATHODE.with_binder(binder_wt, process, binder_props=BINDERS[binder]), LPSCLBR,
-        SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, 3.0, 4.3, TEMPERATURE_C,
+        CATHODE.with_binder(binder_wt, process, binder_props=BINDERS[binder].properties), LPSCLBR,
+        SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, *WINDOW_V, TEMPERATURE_C,
         LI_IN_POTENTIAL_VS_LI, stack_pressure_MPa,
     ) | {"citations": ["Kwon2022", "Chen2020", *LAW_CITATIONS, *NCM_CITATIONS]}
 
 
-def get_pouch_parameter_values(binder: str = "pristine", binder_wt: float = 1.5, process: str = "wet",
-                               stack_pressure_MPa: float = 0.0):
+def get_pouch_parameter_values(binder: str = "pristine", binder_wt: float = POUCH_CATHODE.binder_wt,
+                               process: str = "wet", stack_pressure_MPa: float = POUCH_STACK_PRESSURE_MPA):
     """NCM711 composite | LPSX | LTO composite pouch full cell (1.43-2.75 V), no
     external pressure by default."""
-    props = BINDERS[binder]
+    props = BINDERS[binder].properties
     return full_cell(
         POUCH_CATHODE.with_binder(binder_wt, process, binder_props=props),
         POUCH_ANODE.with_binder(binder_wt, process, binder_props=props),
-        LPSCLBR, 100e-6, AREA_CM2, ONE_C_MAH_G, 1.43, 2.75, TEMPERATURE_C, stack_pressure_MPa,
+        LPSCLBR, 100e-6, AREA_CM2, ONE_C_MAH_G, *POUCH_WINDOW_V, TEMPERATURE_C, stack_pressure_MPa,
     ) | {"citations": ["Kwon2022", "Chen2020", *LAW_CITATIONS, *NCM_CITATIONS]}

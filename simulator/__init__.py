@@ -6,7 +6,8 @@ if __name__ != "ssbsim.simulator":  # imported as a bare top-level name from the
         "import ssbsim.simulator instead of simulator"
     )
 
+from .conditions import Conditions  # noqa: E402
 from .errors import InputError, SimulationError, SsbsimError  # noqa: E402
 from .simulation import simulate  # noqa: E402
 
-__all__ = ["simulate", "SsbsimError", "InputError", "SimulationError"]
+__all__ = ["simulate", "Conditions", "SsbsimError", "InputError", "SimulationError"]

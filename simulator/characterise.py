@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pybamm
 
+from .conditions import Conditions
 from .errors import InputError, SimulationError, check_range
 from .presets import get_preset
 from .simulation import _model, parameter_values, quiet_solver, resolve_conditions, solver_tolerances
@@ -50,7 +51,7 @@ APPROACH_REST_H = 2.0
 DCIR_CUTOFF_MARGIN_V = 1.5
 
 
-def _conditions(preset, model, mechanics, **conditions) -> dict:
+def _conditions(preset, model, mechanics, **conditions) -> Conditions:
     cond = resolve_conditions(preset, model=model, mechanics=mechanics,
                               **{k: v for k, v in conditions.items() if v is not None})
     return cond
@@ -72,18 +73,18 @@ def _approach(preset, soc) -> list[tuple[str, ...]]:
 
 
 def _solve(cond, cycles, cutoff_margin_V=0.0) -> pybamm.Solution:
-    p = get_preset(cond["preset"])
-    model = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"],
-                   fixture=cond["fixture"])
+    p = cond.preset_data
+    model = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
+                   fixture=cond.fixture)
     pv = parameter_values(cond)
     pv.update({"Lower voltage cut-off [V]": pv["Lower voltage cut-off [V]"] - cutoff_margin_V,
                "Upper voltage cut-off [V]": pv["Upper voltage cut-off [V]"] + cutoff_margin_V})
     sim = pybamm.Simulation(model, parameter_values=pv, experiment=pybamm.Experiment(cycles),
-                            solver=pybamm.IDAKLUSolver(**solver_tolerances(cond["model"], retry=True)))
+                            solver=pybamm.IDAKLUSolver(**solver_tolerances(cond.model, retry=True)))
     with quiet_solver():
         sol = sim.solve()
     if len(sol.cycles) < len(cycles) or any(len(c.steps) < len(s) for c, s in zip(sol.cycles, cycles)):
-        raise SimulationError(f"virtual measurement on {cond['preset']} stopped early "
+        raise SimulationError(f"virtual measurement on {cond.preset} stopped early "
                               f"({sol.termination}): the cell reached a voltage cut-off; lower the SOC or rate")
     return sol
 
@@ -207,5 +208,5 @@ def dcir(preset, *, soc=0.5, c_rates=DCIR_C_RATES, pulse_s=DCIR_PULSE_S, model="
             float(slope * area_cm2), "intercept_V": float(intercept)}
 
 
-def _public(cond: dict) -> dict:
-    return {k: v for k, v in cond.items() if k not in ("protocol", "c_rate", "cycles")}
+def _public(cond: Conditions) -> dict:
+    return {k: v for k, v in cond.to_dict().items() if k not in ("protocol", "c_rate", "cycles")}

@@ -52,16 +52,16 @@ def blocking(preset, *, temperature=BLOCKING_TEMPERATURE_C, model="DFN", mechani
                               "is a full cell")
     cond = _conditions(preset, model, mechanics, temperature=temperature, **conditions)
     pv = parameter_values(cond)
-    m = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"],
-               fixture=cond["fixture"])
+    m = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
+               fixture=cond.fixture)
     sim = pybamm.Simulation(m, parameter_values=pv, experiment=pybamm.Experiment(["Rest for 1 second"]),
-                            solver=pybamm.IDAKLUSolver(**solver_tolerances(cond["model"])))
+                            solver=pybamm.IDAKLUSolver(**solver_tolerances(cond.model)))
     with quiet_solver():
         sol = sim.solve()
     x = sol["x_p [m]"].entries[:, 0]
     B_e = sol["Positive electrolyte transport efficiency"].entries[:, 0]
     B_s = sol["Positive electrode transport efficiency"].entries[:, 0]
-    T = 273.15 + cond["temperature_C"]
+    T = 273.15 + cond.temperature_C
     kappa = pv.evaluate(pv["Electrolyte conductivity [S.m-1]"](pybamm.Scalar(1000.0), pybamm.Scalar(T)))
     sigma_s = pv.evaluate(pybamm.Parameter("Positive electrode conductivity [S.m-1]"))  # an expression of the binder laws
     L = pv["Positive electrode thickness [m]"]
@@ -98,8 +98,8 @@ def eis(preset, *, soc=0.5, cycles=0, frequencies_hz=EIS_FREQUENCIES_HZ, mechani
     cond = _conditions(preset, "DFN", mechanics, **conditions)
     pv = parameter_values(cond)
     m = composite_cell_model("DFN", p.cell, p.positive_phases, p.negative_phases,
-                             mechanics=cond["mechanics"], extra_options={"surface form": "differential"},
-                             fixture=cond["fixture"])
+                             mechanics=cond.mechanics, extra_options={"surface form": "differential"},
+                             fixture=cond.fixture)
     from .protocol import paper_cycle
 
     if isinstance(cycles, bool) or not isinstance(cycles, int) or not 0 <= cycles <= EIS_MAX_CYCLES:

@@ -8,10 +8,31 @@ import sys
 
 import click
 
+from .conditions import Model, Process, check_model, check_process
 from .errors import InputError, SsbsimError
 
 
-MODELS = click.Choice(["DFN", "SPMe", "SPM"], case_sensitive=False)  # dfn -> DFN
+class _Choice(click.Choice):
+    """A case-insensitive choice of one of :class:`Conditions`' enums (``dfn`` -> ``DFN``);
+    a wrong value gets the one-line error of the Python API, with the nearest match."""
+
+    def __init__(self, enum, check):
+        super().__init__([m.value for m in enum], case_sensitive=False)
+        self._check = check
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            try:
+                self._check(value)
+            except InputError as e:
+                self.fail(str(e), param, ctx)
+            raise
+
+
+MODELS = _Choice(Model, check_model)
+PROCESSES = _Choice(Process, check_process)
 #: ssbsim.models.options.OPTIONS["fixture"] (not imported: it would load PyBaMM for --help)
 FIXTURES = click.Choice(["constant pressure", "spring", "rigid"])
 _FIXTURE_HELP = ("What holds the stack: the set pressure, a spring, or a fixed gap (rigid), where --pressure "
@@ -60,7 +81,7 @@ def main():
 @main.command(short_help="One cell: a preset, its conditions, any protocol.")
 @click.option("--preset", required=True, help="Cell preset, e.g. kwon2022, jo2024-cathode (see `ssbsim presets`).")
 @click.option("--binder", default=None, help="Binder of the preset, e.g. pristine, vulcanized, nbr-anisole.")
-@click.option("--process", default=None, help="Electrode process: wet, dry or none (binder-free).")
+@click.option("--process", default=None, type=PROCESSES, help="Electrode process: wet, dry or none (binder-free).")
 @click.option("--binder-content", type=float, default=None, help="Binder content [wt%], 0-10.")
 @click.option("--pressure", type=float, default=None, help="Stack pressure [MPa], 0-500.")
 @click.option("--c-rate", type=float, default=None, help="C-rate of the default protocol's CC steps.")
@@ -246,7 +267,7 @@ def presets():
 @main.command(short_help="A grid of cases in parallel, stored and resumable.")
 @click.option("--preset", "presets", multiple=True, help="Preset(s); default: the seed study (kwon2022).")
 @click.option("--binder", "binders", multiple=True, help="Binder(s) of the preset(s).")
-@click.option("--process", "processes", multiple=True, help="Process(es): wet, dry, none.")
+@click.option("--process", "processes", multiple=True, type=PROCESSES, help="Process(es): wet, dry, none.")
 @click.option("--binder-content", "binder_contents", multiple=True, type=float, help="Binder content(s) [wt%].")
 @click.option("--pressure", "pressures", multiple=True, type=float, help="Stack pressure(s) [MPa].")
 @click.option("--c-rate", "c_rates", multiple=True, type=float, help="C-rate(s).")
@@ -318,7 +339,7 @@ def _command_line(ctx, drop=("overwrite",)) -> str:
 @main.command(short_help="Every measured row of the papers, model vs data.")
 @click.option("--only", "only", multiple=True, help="Paper(s): kwon2022, jo2024, emley2023, choi2025, kimkwonjung2022.")
 @click.option("--quick", is_flag=True, help="A representative subset on the fast model (SPMe), under 2 minutes.")
-@click.option("--model", default=None, help="DFN, SPMe or SPM [default: DFN; SPMe with --quick].")
+@click.option("--model", default=None, type=MODELS, help="DFN, SPMe or SPM [default: DFN; SPMe with --quick].")
 @click.option("--out", default="results/validation", show_default=True, type=click.Path(file_okay=False),
               help="Folder of validation.md, validation.json, the figures and the resumable HDF5 store.")
 @click.option("--workers", type=int, default=None, help="Local processes (default: all cores).")
@@ -373,55 +394,13 @@ def plot(path, out_dir):
         click.echo(f"no figure: {path} holds no finished case", err=True)
 
 
-@main.command(short_help="Speed and accuracy of models, solvers, meshes.")
-@click.option("--quick", is_flag=True, help="SPM and DFN, IDAKLU, default mesh, 3 repeats (< 2 min).")
-@click.option("--models", default=None, help="Comma-separated, e.g. SPM,SPMe,DFN.")
-@click.option("--solvers", default=None, help="Comma-separated: IDAKLU,CasADi.")
-@click.option("--meshes", default=None, help="Comma-separated: coarse,default,fine.")
-@click.option("--reference-mesh", default="fine", show_default=True, help="Mesh of the DFN reference.")
-@click.option("--repeats", type=click.IntRange(min=1), default=None, help="Warm solves per configuration (default 5; quick 3).")
-@click.option("--particles", type=click.IntRange(min=1), default=100_000, show_default=True, help="Kernel benchmark size.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--plot", "plot_path", default=None, type=click.Path(dir_okay=False), help="Write time-vs-error PNG.")
-@click.option("--kernel-scaling", is_flag=True, help="Also numba/NumPy at 1e3...1e6 particles and a Python loop.")
-@click.option("--sweep-scaling", is_flag=True, help="Also a 12-case sweep with 1 and 2 workers.")
-def bench(quick, models, solvers, meshes, reference_mesh, repeats, particles, as_json, plot_path,
-          kernel_scaling, sweep_scaling):
-    """Speed and accuracy of model x solver x mesh x mechanics, and the numba kernel."""
-    from ssbsim.benchmarks.harness import MESHES, SOLVERS, format_table, plot_bench, run_bench
-
-    def pick(value, default, allowed, name):
-        items = tuple(value.split(",")) if value else default
-        for item in items:
-            if item not in allowed:
-                raise InputError(f"{name}={item!r} is not one of {', '.join(allowed)}")
-        return items
-
-    quick_or = (lambda q, full: q if quick else full)
-    result = run_bench(
-        models=pick(models, quick_or(("SPM", "DFN"), ("SPM", "SPMe", "DFN")), ("SPM", "SPMe", "DFN"), "models"),
-        solvers=pick(solvers, quick_or(("IDAKLU",), ("IDAKLU", "CasADi")), tuple(SOLVERS), "solvers"),
-        meshes=pick(meshes, quick_or(("default",), ("coarse", "default")), tuple(MESHES), "meshes"),
-        repeats=repeats or quick_or(3, 5), particles=particles,
-        reference_mesh=pick(reference_mesh, (), tuple(MESHES), "reference mesh")[0])
-    if kernel_scaling:
-        from ssbsim.benchmarks.harness import kernel_scaling as ks
-
-        result["kernel_scaling"] = ks()
-    if sweep_scaling:
-        from ssbsim.benchmarks.harness import sweep_scaling as ss
-
-        result["sweep_scaling"] = ss()
-    if plot_path:
-        plot_bench(result, plot_path)
-    click.echo(json.dumps(result) if as_json else format_table(result))
-
-
-# `ssbsim data` and `ssbsim characterise` live in their own module
+# `ssbsim data`, `ssbsim characterise` and `ssbsim bench` live in their own modules
+from .cli_bench import bench  # noqa: E402
 from .cli_lab import characterise, data  # noqa: E402
 
 main.add_command(data)
 main.add_command(characterise)
+main.add_command(bench)
 
 if __name__ == "__main__":
     main()

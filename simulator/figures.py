@@ -330,7 +330,7 @@ def plot_cycle_life(result, path) -> Path:
     top.set_ylabel(f"{'delithiation' if result.working == 'anode' else 'discharge'} capacity / cycle 1 [%]")
     top.legend(fontsize=7)
     c = result.conditions
-    top.set_title(f"{c['preset']}, {c['binder']}, {c['pressure_MPa']:g} MPa, {c['model']}", fontsize=9)
+    top.set_title(f"{c.preset}, {c.binder}, {c.pressure_MPa:g} MPa, {c.model}", fontsize=9)
     lam = np.array([c.loss_of_active_material_pct for c in cycles])
     por = 100 * np.array([c.end_porosity_increase for c in cycles])
     bottom.plot(n, lam, "-", color="C3", label="isolated active material [%]")

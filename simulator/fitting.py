@@ -19,6 +19,7 @@ warning.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import io
 import math
@@ -191,7 +192,7 @@ class _Problem:
             idx = np.unique(np.linspace(0, len(ts.time_s) - 1, min(len(ts.time_s), 100)).astype(int))
             sub = TimeSeries(ts.time_s[idx], ts.current_A[idx], ts.voltage_V[idx], ts.source)
             m = _model(model, p.cell, p.positive_phases, p.negative_phases, mechanics, p.interphase_domains,
-                       cond["fixture"])
+                       cond.fixture)
             sim = current_driven_simulation(m, parameter_values(cond), ts, tuple(sorted(names)),
                                             pybamm.IDAKLUSolver(**solver_tolerances(model)))
             self.series.append((sim, sub, sigma_V))
@@ -212,7 +213,7 @@ class _Problem:
             return np.array(out)
         for pt, cond in zip(self.points, self.conds):
             try:
-                res = self.runners[group_key(cond)].run(cond | {"parameters": theta})
+                res = self.runners[group_key(cond)].run(dataclasses.replace(cond, parameters=theta))
                 out.append(getattr(res, QUANTITIES[pt.quantity][0]))
             except SsbsimError:
                 out.append(np.nan)

@@ -31,7 +31,9 @@ class Preset:
     lithiation of an anode) comes first, as CC-CV (its hold ending at ``cv_cutoff``:
     ``"C/50"`` or a fraction of the CC current such as ``"10%"``) or CC (``None``).
     The paper's named protocol sequences (formation, rate blocks, long cycling) are
-    data in ``parameter_sets/experiments/<paper>.toml`` (:attr:`protocols`).
+    data in ``parameter_sets/experiments/<paper>.toml`` (:attr:`protocols`). The
+    temperature, stack pressure, window and binders are the parameter set's
+    (``TEMPERATURE_C``, ``STACK_PRESSURE_MPA``, ``WINDOW_V``, ``BINDERS`` of its module).
     ``fixture`` is what holds the stack in the paper's cells (``ssbsim.models.fixture``).
     """
 
@@ -121,53 +123,67 @@ def _did_you_mean(value, allowed) -> str:
     return f" (did you mean {hint[0]!r}?)" if hint else ""
 
 
-_KWON_BINDERS = {
-    "pristine": Binder("wet", 1.5, "butadiene rubber, linear chains"),
-    "vulcanized": Binder("wet", 1.5, "BR vulcanized in situ, S2 (2/2 phr S/MBT)"),
-    "vulcanized-s1": Binder("wet", 1.5, "BR vulcanized, S1 (1/3 phr S/MBT)"),
-    "vulcanized-s3": Binder("wet", 1.5, "BR vulcanized, S3 (3/1 phr S/MBT)"),
-}
+def _binders(module, recipe) -> dict[str, Binder]:
+    """The parameter set's binders (``module.BINDERS``), each at the content of ``recipe``."""
+    return {n: Binder(c.process, recipe.binder_wt, c.description) for n, c in module.BINDERS.items()}
+
+
+def _cell(module, window_V=None, pressure_MPa=None) -> dict:
+    """What a preset takes from its parameter set: temperature, stack pressure, cycling
+    window (default: the module's ``STACK_PRESSURE_MPA`` and ``WINDOW_V``)."""
+    return {"temperature_C": module.TEMPERATURE_C,
+            "pressure_MPa": module.STACK_PRESSURE_MPA if pressure_MPa is None else pressure_MPa,
+            "window_V": module.WINDOW_V if window_V is None else window_V}
+
+
+def _window_text(module, window_V=None) -> str:
+    lo, hi = module.WINDOW_V if window_V is None else window_V
+    return f"{lo}-{hi} V"
+
+
 #: Kwon et al., Energy Storage Mater. (2022) cycled the pouch cells "under no external
 #: pressure", in a fixture that holds the stack at a fixed gap (experimental section).
 KWON_POUCH_FIXTURE = "rigid"
-_JO_BINDERS = {"nbr": Binder("wet", 0.5, "nitrile butadiene rubber (25 % nitrile)")}
+
 
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in [
         Preset("kwon2022", "Kwon2022", kwon2022.get_parameter_values, "half", "cathode",
-               _KWON_BINDERS, "pristine", 0.1, 30.0, 70.0, (3.0, 4.3),
-               description="NCM711 | LPSX | Li-In half cell, 3.0-4.3 V vs Li/Li+",
+               _binders(kwon2022, kwon2022.CATHODE), "pristine", 0.1, **_cell(kwon2022),
+               description=f"NCM711 | LPSX | Li-In half cell, {_window_text(kwon2022)} vs Li/Li+",
                binder_aliases={"BR (pristine)": "pristine", "BR vulcanized S2": "vulcanized"},
                paper="kwon2022"),
         Preset("kwon2022-pouch", "Kwon2022", kwon2022.get_pouch_parameter_values, "full", "cathode",
-               _KWON_BINDERS, "pristine", 0.1, 30.0, 0.0, (1.43, 2.75), counter_electrode="LTO",
-               description="NCM711 | LPSX | LTO pouch full cell, 1.43-2.75 V, in a fixed-gap fixture",
-               fixture=KWON_POUCH_FIXTURE),
+               _binders(kwon2022, kwon2022.POUCH_CATHODE), "pristine", 0.1,
+               **_cell(kwon2022, kwon2022.POUCH_WINDOW_V, kwon2022.POUCH_STACK_PRESSURE_MPA),
+               counter_electrode="LTO",
+               description=f"NCM711 | LPSX | LTO pouch full cell, {_window_text(kwon2022, kwon2022.POUCH_WINDOW_V)}, "
+                           "in a fixed-gap fixture", fixture=KWON_POUCH_FIXTURE),
         Preset("jo2024-cathode", "Jo2024", jo2024.get_parameter_values, "half", "cathode",
-               _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, (3.0, 4.3),
-               description="NCM811 | Li6PS5Cl | Li-In half cell, 3.0-4.3 V vs Li/Li+", paper="jo2024"),
+               _binders(jo2024, jo2024.CATHODE), "nbr", 0.05, **_cell(jo2024, jo2024.CATHODE_WINDOW_V),
+               description=f"NCM811 | Li6PS5Cl | Li-In half cell, {_window_text(jo2024, jo2024.CATHODE_WINDOW_V)} "
+                           "vs Li/Li+", paper="jo2024"),
         Preset("jo2024-anode", "Jo2024", jo2024.get_anode_half_cell_parameter_values, "half", "anode",
-               _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, (0.01, 1.5), positive_phases=2,
-               description="Si-graphite | Li6PS5Cl | Li-In half cell, 0.01-1.5 V vs Li/Li+", paper="jo2024"),
+               _binders(jo2024, jo2024.ANODE), "nbr", 0.05, **_cell(jo2024, jo2024.ANODE_WINDOW_V),
+               positive_phases=2, paper="jo2024",
+               description=f"Si-graphite | Li6PS5Cl | Li-In half cell, {_window_text(jo2024, jo2024.ANODE_WINDOW_V)} "
+                           "vs Li/Li+"),
         Preset("jo2024-full", "Jo2024", jo2024.get_full_cell_parameter_values, "full", "cathode",
-               _JO_BINDERS, "nbr", 0.05, 30.0, 75.0, (2.0, 4.3), negative_phases=2, counter_electrode="Si-graphite",
-               description="NCM811 | Li6PS5Cl | Si-graphite full cell, 2.0-4.3 V", paper="jo2024"),
+               _binders(jo2024, jo2024.CATHODE), "nbr", 0.05, **_cell(jo2024, jo2024.FULL_WINDOW_V),
+               negative_phases=2, counter_electrode="Si-graphite", paper="jo2024",
+               description=f"NCM811 | Li6PS5Cl | Si-graphite full cell, {_window_text(jo2024, jo2024.FULL_WINDOW_V)}"),
         Preset("emley2023", "Emley2023", emley2023.get_parameter_values, "half", "cathode",
-               {"nbr": Binder("wet", 0.5, "NBR slurry (coats particles)"),
-                "ptfe": Binder("dry", 0.5, "PTFE fibrils (dry process)")},
-               "nbr", 0.1, 60.0, 7.0, (2.5, 4.25), counter_electrode="Li", cv_cutoff=None,
-               description="NMC83 | Li6PS5Cl | Li half cell, 2.5-4.25 V vs Li/Li+, galvanostatic",
-               paper="emley2023"),
+               _binders(emley2023, emley2023.CATHODE), "nbr", 0.1, **_cell(emley2023),
+               counter_electrode="Li", cv_cutoff=None, paper="emley2023",
+               description=f"NMC83 | Li6PS5Cl | Li half cell, {_window_text(emley2023)} vs Li/Li+, galvanostatic"),
         Preset("choi2025", "Choi2025", choi2025.get_parameter_values, "half", "anode",
-               {"nbr-anisole": Binder("wet", 4.0, "NBR dissolved in anisole (extended chains)"),
-                "nbr-toluene": Binder("wet", 4.0, "NBR dissolved in toluene (coiled)"),
-                "nbr-xylene": Binder("wet", 4.0, "NBR dissolved in p-xylene (coiled)")},
-               "nbr-anisole", 0.15, 60.0, 48.0, (0.01, 2.0), positive_phases=2, counter_electrode="Li",
+               _binders(choi2025, choi2025.ANODE), "nbr-anisole", 0.15, **_cell(choi2025),
+               positive_phases=2, counter_electrode="Li",
                binder_aliases={"NBR in anisole": "nbr-anisole", "NBR in toluene": "nbr-toluene",
                                "NBR in p-xylene": "nbr-xylene"},
-               description="NG-Si | Li6PS5Cl | Li half cell, 0.01-2 V vs Li/Li+, CC-CV lithiation (CV to 10 %)",
-               cv_cutoff="10%", paper="choi2025"),
+               description=f"NG-Si | Li6PS5Cl | Li half cell, {_window_text(choi2025)} vs Li/Li+, CC-CV lithiation "
+                           "(CV to 10 %)", cv_cutoff="10%", paper="choi2025"),
     ]
 }
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pybamm
 
 from ssbsim.models.phases import phase_names
+
+if TYPE_CHECKING:
+    from .conditions import Conditions
 
 FARADAY = 96485.33212  # [C.mol-1]
 
@@ -175,10 +179,10 @@ class SimulationResult:
 
     Attributes
     ----------
-    conditions : dict
-        Preset, model, binder, process, binder content [wt%], pressure [MPa],
-        C-rate, temperature [C], cycles.
+    conditions : Conditions
+        What was run (:class:`~ssbsim.simulator.conditions.Conditions`).
     cycles : list of CycleMetrics
+        One per completed cycle (fewer than ``conditions.cycles`` where the run stopped).
     electrode : dict
         Binder coverage, relative active area and effective conductivities [S/cm].
     time_s, current_A, voltage_V, voltage_vs_counter_V : numpy arrays
@@ -202,7 +206,7 @@ class SimulationResult:
         the run's and the ensemble's seconds.
     """
 
-    conditions: dict
+    conditions: Conditions
     cycles: list[CycleMetrics]
     electrode: dict
     time_s: np.ndarray
@@ -224,6 +228,11 @@ class SimulationResult:
         if name in CycleMetrics.__dataclass_fields__ and self.__dict__.get("cycles"):
             return getattr(self.cycles[0], name)
         raise AttributeError(name)
+
+    @property
+    def cycles_completed(self) -> int:
+        """Cycles that ran every step (``conditions.cycles`` unless the run stopped)."""
+        return len(self.cycles)
 
     @property
     def lithiation_capacity_mAh_g(self) -> float:
@@ -294,7 +303,9 @@ class SimulationResult:
     def to_dict(self) -> dict:
         """A JSON-ready summary: conditions, first-cycle metrics at the top level, and
         ``cycles``, one object per cycle (see :meth:`cycle_dicts`)."""
-        d = dict(self.conditions)
+        d = self.conditions.to_dict()
+        if self.cycles_completed < self.conditions.cycles:
+            d["cycles_completed"] = self.cycles_completed
         cycles = self.cycle_dicts()
         d.update(cycles[0])
         d["voltage_reference"] = self.voltage_reference
@@ -310,10 +321,10 @@ class SimulationResult:
         """A short human-readable summary."""
         c = self.conditions
         lines = [
-            f"{c['preset']} ({c['model']}), binder {c['binder']} {c['binder_content_wt_pct']:g} wt% "
-            f"({c['process']}), {c['pressure_MPa']:g} MPa, "
-            + (f"{c['c_rate']:g}C" if c.get("c_rate") is not None else f"protocol of {c['cycles']} cycles")
-            + f", {c['temperature_C']:g} C",
+            f"{c.preset} ({c.model}), binder {c.binder} {c.binder_content_wt_pct:g} wt% "
+            f"({c.process}), {c.pressure_MPa:g} MPa, "
+            + (f"{c.c_rate:g}C" if c.c_rate is not None else f"protocol of {c.cycles} cycles")
+            + f", {c.temperature_C:g} C",
         ]
         e = self.electrode
         if "final_contact_fraction" in e:
@@ -322,9 +333,9 @@ class SimulationResult:
                 f"porosity {100 * e['final_porosity']:.1f} %, interface contact "
                 f"{e['final_interface_contact_fraction']:.3f}; "
                 + (f"at fixed displacement the stack pressure changes by up to "
-                   f"{e['max_stack_pressure_change_MPa']:+.2f} MPa" if c.get("fixture", "constant pressure")
-                   == "constant pressure" else f"stack pressure {e['min_stack_pressure_MPa']:.3f} to "
-                   f"{e['max_stack_pressure_MPa']:.3f} MPa ({c['fixture']} fixture)")
+                   f"{e['max_stack_pressure_change_MPa']:+.2f} MPa" if c.fixture == "constant pressure"
+                   else f"stack pressure {e['min_stack_pressure_MPa']:.3f} to "
+                   f"{e['max_stack_pressure_MPa']:.3f} MPa ({c.fixture} fixture)")
             )
         n = len(self.cycles)
         if self.cycle_path != "cycle by cycle":

@@ -4,29 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
+import inspect
 import logging
 import os
 import sys
 
 import pybamm
 
-from ssbsim.models import binder_coverage as bc
-from ssbsim.models import binder_laws
-from ssbsim.models import composite_cell_model
-from ssbsim.models.options import OPTIONS, check_option
+from ssbsim.models import binder_laws, composite_cell_model
 
 from . import long_runs
-from .errors import InputError, SimulationError, check_range
-from .params_file import check_overrides
-from .presets import get_preset, reduced_model_warning
+from .conditions import Conditions, parameter_values
+from .errors import InputError, SimulationError
+from .presets import reduced_model_warning
 from .protocol import Protocol, experiment_of
 from . import cell_state, cycle_life
 from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary, summary_variable_names
 
-PRESSURE_RANGE_MPA = (0.0, 500.0)
-C_RATE_RANGE = (1e-3, 10.0)
-CYCLES_RANGE = (1, 1000)
 # IDAKLU tolerances per model, chosen so that the first-cycle discharge capacity is
 # converged to < 0.05 mAh/g (Kwon 2022, 2-70 MPa; tests/test_simulation.py): the DFN is at
 # PyBaMM's defaults; the SPM / SPMe at the defaults scatter by up to 0.4 mAh/g where the
@@ -59,123 +53,21 @@ def _model(model: str, cell: str, positive_phases: int, negative_phases: int, me
     return m
 
 
-def resolve_conditions(preset: str, *, binder=None, process=None, binder_content=None,
-                       pressure=None, c_rate=None, cycles=None, temperature=None, model="DFN",
-                       mechanics=True, parameters=None, protocol=None, fixture=None) -> dict:
-    """Validate and complete the user's conditions with the preset's defaults.
-
-    ``protocol`` (a :class:`~ssbsim.simulator.protocol.Protocol`, its dict form, or the
-    name of one of the preset's paper protocols) replaces the preset's default cycle;
-    it cannot be combined with ``c_rate`` or ``cycles``. ``fixture`` defaults to the
-    preset's (:meth:`Preset.resolve_fixture`). Raises :class:`InputError`
-    naming the parameter, its value and what is allowed.
-    """
-    p = get_preset(preset)
-    try:
-        process = process if process is None else check_option("process", process)
-        model = check_option("model", {m.lower(): m for m in OPTIONS["model"]}.get(str(model).lower(), model))
-    except ValueError as e:
-        raise InputError(str(e)) from None
-    check_consistent(p, binder, process)
-    if binder is None and process is not None:
-        # the preset's binder made by that process, if it has one (emley2023: dry -> ptfe)
-        binder = next((n for n, b in p.binders.items() if b.process == process), None)
-    binder, choice = p.binder(binder)
-    process = process or choice.process
-    if binder_content is None:
-        binder_content = 0.0 if process == "none" else choice.content_wt_pct
-    lo, hi = bc.BINDER_CONTENT_RANGE_WT_PCT
-    binder_content = check_range("binder content", binder_content, lo, hi, "wt%")
-    if process == "none" and binder_content != 0:
-        raise InputError(f"binder content={binder_content:g} wt% must be 0 with process 'none'")
-    if protocol is None:
-        cycles = 1 if cycles is None else cycles
-        if isinstance(cycles, bool) or not isinstance(cycles, int):
-            raise InputError(f"cycles={cycles!r} is not a whole number; allowed: 1 to {CYCLES_RANGE[1]}")
-        check_range("cycles", cycles, *CYCLES_RANGE)
-        c_rate = check_range("C-rate", p.c_rate if c_rate is None else c_rate, *C_RATE_RANGE, "C")
-        proto = p.protocol(c_rate, cycles)
-    else:
-        for option, value in (("c_rate", c_rate), ("cycles", cycles)):
-            if value is not None:
-                raise InputError(f"{option}={value!r} and protocol given together: the protocol's "
-                                 f"steps set the rates and its entries the cycles; drop {option}")
-        proto = p.named_protocol(protocol) if isinstance(protocol, str) else Protocol.from_dict(protocol)
-    p.check_window(proto)
-    cond = {
-        "preset": p.name,
-        "parameter_set": p.parameter_set,
-        "model": model,
-        "binder": binder,
-        "process": process,
-        "binder_content_wt_pct": binder_content,
-        "pressure_MPa": check_range("pressure", p.pressure_MPa if pressure is None else pressure,
-                                    *PRESSURE_RANGE_MPA, "MPa"),
-        "c_rate": c_rate,
-        "temperature_C": check_range(
-            "temperature", p.temperature_C if temperature is None else temperature,
-            *p.temperature_range_C, "C", where=f"of parameter set {p.parameter_set}"),
-        "cycles": proto.n_cycles,
-        "mechanics": bool(mechanics),
-        "fixture": p.resolve_fixture(fixture, mechanics),
-        "protocol": proto.to_dict(),
-    } | ({"parameters": check_overrides(parameters)} if parameters else {})
-    if parameters:
-        parameter_values(cond)  # unknown or function-valued names fail here, not mid-sweep
-    return cond
+def resolve_conditions(preset: str, **options) -> Conditions:
+    """:meth:`Conditions.resolve`: the user's options completed with the preset's defaults."""
+    return Conditions.resolve(preset, **options)
 
 
-def check_consistent(p, binder, process) -> None:
-    """InputError naming both options when the user's binder and process contradict each
-    other or the preset: a binder with process 'none' (binder-free), a process none of
-    the preset's binders is made by, or a binder with another binder's process.
-
-    The binder content is used by every preset's parameter set (it sets the electrode's
-    volume fractions, coverage and conduction laws); it is ignored only without binder,
-    where :func:`resolve_conditions` refuses a content other than 0.
-    """
-    if process is None:
-        return
-    made = {}
-    for name, b in p.binders.items():
-        made.setdefault(b.process, []).append(name)
-    if process == "none" and binder is not None:
-        raise InputError(f"--process none (binder-free) contradicts --binder {binder}: give one of them")
-    if process != "none" and process not in made:
-        listed = "; ".join(f"{k} ({', '.join(v)})" for k, v in made.items())
-        raise InputError(f"--process {process}: preset {p.name!r} has no binder made by it; its processes: "
-                         f"{listed}; none (binder-free)")
-    if binder in p.binders and process != "none" and p.binders[binder].process != process:
-        raise InputError(f"--binder {binder} is made by the {p.binders[binder].process} process, not "
-                         f"--process {process}; the {process} binder of {p.name!r}: {', '.join(made[process])}")
-
-
-def parameter_values(conditions: dict) -> pybamm.ParameterValues:
-    """The PyBaMM parameter values of a resolved set of conditions."""
-    p = get_preset(conditions["preset"])
-    values = p.parameters(conditions["binder"], conditions["binder_content_wt_pct"],
-                          conditions["process"], conditions["pressure_MPa"])
-    T = 273.15 + conditions["temperature_C"]
-    values.update({"Ambient temperature [K]": T, "Initial temperature [K]": T})
-    for name, value in conditions.get("parameters", {}).items():
-        if name not in values:
-            raise InputError(f"parameter {name!r} is not in parameter set {p.parameter_set}")
-        if callable(values[name]):
-            raise InputError(f"parameter {name!r} is a function in parameter set {p.parameter_set}; "
-                             "a parameter file can only set numbers")
-        values[name] = value
-    return pybamm.ParameterValues(values)
-
-
-def simulate(preset: str, *, binder=None, process=None, binder_content=None, pressure=None,
+def simulate(preset: str | Conditions, *, binder=None, process=None, binder_content=None, pressure=None,
              c_rate=None, cycles=None, temperature=None, model="DFN", mechanics=True,
              parameters=None, protocol=None, solver=None, cycle_skipping=None, fixture=None) -> SimulationResult:
     """Simulate a preset cell with the paper's protocol, or any other.
 
     Parameters
     ----------
-    preset : str
-        One of ``ssbsim.simulator.presets.PRESETS`` (e.g. ``"kwon2022"``).
+    preset : str or Conditions
+        One of ``ssbsim.simulator.presets.PRESETS`` (e.g. ``"kwon2022"``) with the
+        options below, or a :class:`~ssbsim.simulator.conditions.Conditions` (alone).
     binder : str, optional
         A binder of the preset (default: the preset's first).
     process : {"wet", "dry", "none"}, optional
@@ -219,12 +111,18 @@ def simulate(preset: str, *, binder=None, process=None, binder_content=None, pre
     A cell built before in this process (same conditions and solver) is reused: its
     discretised model and solver set-up are not built again.
     """
-    cond = resolve_conditions(preset, binder=binder, process=process, binder_content=binder_content,
-                              pressure=pressure, c_rate=c_rate, cycles=cycles,
-                              temperature=temperature, model=model, mechanics=mechanics,
-                              parameters=parameters, protocol=protocol, fixture=fixture)
+    options = dict(binder=binder, process=process, binder_content=binder_content, pressure=pressure,
+                   c_rate=c_rate, cycles=cycles, temperature=temperature, model=model, mechanics=mechanics,
+                   parameters=parameters, protocol=protocol, fixture=fixture)
+    if isinstance(preset, Conditions):
+        defaults = inspect.signature(Conditions.resolve).parameters
+        given = [k for k, v in options.items() if v != defaults[k].default]
+        if given:
+            raise InputError(f"simulate(conditions, {', '.join(given)}=...): set them in the conditions "
+                             "(dataclasses.replace) instead")
+    cond = preset if isinstance(preset, Conditions) else Conditions.resolve(preset, **options)
     if cycle_skipping is None:
-        cycle_skipping = cond["cycles"] > cycle_life.SKIP_THRESHOLD_CYCLES
+        cycle_skipping = cond.cycles > cycle_life.SKIP_THRESHOLD_CYCLES
     control = cycle_skipping if isinstance(cycle_skipping, cycle_life.SkipControl) else \
         cycle_life.SkipControl() if cycle_skipping else None
     return _runner(cond, solver).run(cond, skipping=control)
@@ -234,16 +132,26 @@ _RUNNERS: dict = {}
 _MAX_RUNNERS = 8
 
 
-def _runner(cond: dict, solver) -> "CellRunner":
-    """The built runner of these conditions (kept for the last few), or a new one."""
+def _runner(cond: Conditions, solver) -> "CellRunner":
+    """The built runner of these conditions and parameter values (kept for the last few),
+    or a new one: a parameter set changed in the process builds anew."""
     if solver is not None:
         return CellRunner(cond, solver=solver)
-    key = json.dumps(cond, sort_keys=True, default=str)
+    pv = parameter_values(cond)
+    key = (cond, tuple((k, fingerprint(pv[k])) for k in sorted(pv.keys())))
     if key not in _RUNNERS:
         if len(_RUNNERS) >= _MAX_RUNNERS:
             _RUNNERS.pop(next(iter(_RUNNERS)))
         _RUNNERS[key] = CellRunner(cond)
     return _RUNNERS[key]
+
+
+def fingerprint(value) -> str:
+    """A parameter value as the same text in every process: a function's name, an
+    expression's formula (a PyBaMM symbol's repr holds its id), or the value's repr."""
+    if isinstance(value, pybamm.Symbol):
+        return str(value)
+    return getattr(value, "__qualname__", None) or repr(value)
 
 
 class CellRunner:
@@ -257,30 +165,29 @@ class CellRunner:
 
     Parameters
     ----------
-    cond : dict
-        Resolved conditions (:func:`resolve_conditions`) of any case of the group.
+    cond : Conditions
+        The conditions of any case of the group.
     input_names : iterable of str
         Parameters that vary between the group's cases.
     solver : pybamm solver, optional
     """
 
-    def __init__(self, cond: dict, input_names=(), solver=None):
-        self.preset = get_preset(cond["preset"])
-        p = self.preset
-        self.protocol = Protocol.from_dict(cond["protocol"])
+    def __init__(self, cond: Conditions, input_names=(), solver=None):
+        self.preset = p = cond.preset_data
+        self.protocol = cond.run_protocol
         names = set(input_names)
-        if len(self.protocol.segments(cond["pressure_MPa"])) > 1:
+        if len(self.protocol.segments(cond.pressure_MPa)) > 1:
             names.add(PRESSURE_PARAMETER)
         self.input_names = tuple(sorted(names))
         pv = parameter_values(cond)
         pv.update({name: "[input]" for name in self.input_names})
         self._pv = pv
-        self.model_name = cond["model"]
-        self.fixture = cond.get("fixture", "constant pressure")
-        self.model = _model(cond["model"], p.cell, p.positive_phases, p.negative_phases, cond["mechanics"],
+        self.model_name = cond.model
+        self.fixture = cond.fixture
+        self.model = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
                             p.interphase_domains, self.fixture)
         self.user_solver = solver
-        self.pressure_MPa = cond["pressure_MPa"]
+        self.pressure_MPa = cond.pressure_MPa
         self._sims = {}
         # a spring or rigid fixture makes IDA at the DFN's rtol 1e-4 stall near some step
         # ends (3 of 8 three-cycle Kwon runs at ~2 MPa): start with the retry's tolerances
@@ -312,8 +219,8 @@ class CellRunner:
     def _solve(self, cond, inputs, retry=False, pv=None):
         sol = None
         previous_MPa = None
-        for k, (pressure_MPa, steps) in enumerate(self.protocol.segments(cond["pressure_MPa"])):
-            if sol is not None and cond["mechanics"] and pressure_MPa > previous_MPa:
+        for k, (pressure_MPa, steps) in enumerate(self.protocol.segments(cond.pressure_MPa)):
+            if sol is not None and cond.mechanics and pressure_MPa > previous_MPa:
                 # re-pressed: particles whose gap the higher closure bridges reconnect
                 sol._last_state = cell_state.repress(sol.last_state, pv, previous_MPa, pressure_MPa)
             previous_MPa = pressure_MPa
@@ -334,31 +241,31 @@ class CellRunner:
                 break  # a step could not run: later segments would start from a broken cycle
         return sol, _complete_cycles(sol, self.protocol)
 
-    def run(self, cond: dict, skipping: "cycle_life.SkipControl | None" = None) -> SimulationResult:
-        """Solve the case ``cond`` (resolved conditions of this group), cycle by cycle or
+    def run(self, cond: Conditions, skipping: "cycle_life.SkipControl | None" = None) -> SimulationResult:
+        """Solve the case ``cond`` (conditions of this group), cycle by cycle or
         (``skipping``) by cycle skipping."""
         pv = parameter_values(cond)
         inputs = {name: pv[name] for name in self.input_names}
-        notes = [w for w in [reduced_model_warning(cond["preset"], cond["model"])] if w]
-        if skipping is not None and cond["mechanics"]:
+        notes = [w for w in [reduced_model_warning(cond.preset, cond.model)] if w]
+        if skipping is not None and cond.mechanics:
             return self._run_skipping(cond, pv, inputs, notes, skipping)
         sol, cycles_done = self._solve(cond, inputs, pv=pv)
-        if len(cycles_done) < cond["cycles"] and self.user_solver is None:
+        if len(cycles_done) < cond.cycles and self.user_solver is None:
             # IDA can stall where particles empty under strong polarisation: one retry
             # with tighter tolerances before reporting what completed.
             sol2, done2 = self._solve(cond, inputs, retry=True, pv=pv)
             if len(done2) > len(cycles_done):
                 sol, cycles_done = sol2, done2
-                notes.append(f"solved with tighter tolerances {solver_tolerances(cond['model'], True)} "
+                notes.append(f"solved with tighter tolerances {solver_tolerances(cond.model, True)} "
                              "after a solver failure")
         if not cycles_done:
-            hint = "" if cond["model"] == "DFN" else (
-                f"; the {cond['model']} reacts uniformly through the electrode thickness, which"
+            hint = "" if cond.model == "DFN" else (
+                f"; the {cond.model} reacts uniformly through the electrode thickness, which"
                 " fails where ionic transport in the composite limits the cell (high rate or"
                 " binder content): try model='DFN'")
             raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: "
                                   f"{getattr(sol, 'termination', 'no solution')}{hint}")
-        return _result(self.preset, dict(cond), pv, sol, _metrics(self.preset, cond, pv, cycles_done, self.protocol),
+        return _result(self.preset, cond, pv, sol, _metrics(self.preset, cond, pv, cycles_done, self.protocol),
                        notes)
 
     def _run_skipping(self, cond, pv, inputs, notes, control) -> SimulationResult:
@@ -366,7 +273,7 @@ class CellRunner:
         run = cycle_life.run_skipping(self, pv, inputs, mass_g, control, PRESSURE_PARAMETER, _domain(self.preset))
         if run.last_cycle is None:
             raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: {run.notes}")
-        result = _result(self.preset, dict(cond), pv, run.last_cycle, run.metrics, notes + run.notes)
+        result = _result(self.preset, cond, pv, run.last_cycle, run.metrics, notes + run.notes)
         result.cycle_path = "cycle skipping"
         result.representative_cycles = run.representative_cycles
         result.timings = {"total_s": run.total_s, "ensemble_s": run.ensemble_s}
@@ -419,10 +326,9 @@ def cycle_complete(cycle, n_steps: int) -> bool:
     return len(cycle.steps) == n_steps and not any(isinstance(st, pybamm.EmptySolution) for st in cycle.steps)
 
 
-def _describe(cond: dict) -> dict:
+def _describe(cond: Conditions) -> dict:
     """The conditions for an error message, the protocol shortened to its size."""
-    return {k: v for k, v in cond.items() if k != "protocol"} | {
-        "protocol": f"{len(cond['protocol']['cycles'])} entries, {cond['cycles']} cycles"}
+    return cond.to_dict() | {"protocol": f"{len(cond.run_protocol.blocks)} entries, {cond.cycles} cycles"}
 
 
 def _domain(p) -> str:
@@ -430,11 +336,11 @@ def _domain(p) -> str:
     return "Positive" if p.working == "cathode" or p.cell == "half" else "Negative"
 
 
-def electrode_properties(cond: dict, pv: pybamm.ParameterValues | None = None) -> dict:
+def electrode_properties(cond: Conditions, pv: pybamm.ParameterValues | None = None) -> dict:
     """The working electrode as built (no solve): active mass [g], binder coverage,
     relative active area, effective ionic conductivity at 30 C and electronic
     conductivity [S/cm]."""
-    p = get_preset(cond["preset"])
+    p = cond.preset_data
     pv = parameter_values(cond) if pv is None else pv
     domain = _domain(p)
     area_m2 = pv["Electrode height [m]"] * pv["Electrode width [m]"]
@@ -456,10 +362,10 @@ def _metrics(p, cond, pv, cycles_done, protocol) -> list:
     """Metrics of the completed cycles ((solution or None, summary) each)."""
     mass_g = electrode_properties(cond, pv)["active_mass_g"]
     blocks = protocol.cycle_blocks()
-    pressures = protocol.pressures(cond["pressure_MPa"])
+    pressures = protocol.pressures(cond.pressure_MPa)
     return [cycle_metrics(c, summary, mass_g, p.working, block=blocks[k], label=protocol.blocks[blocks[k]].label,
                           pressure_MPa=pressures[blocks[k]], domain=_domain(p),
-                          fixture=cond.get("fixture", "constant pressure"))
+                          fixture=cond.fixture)
             for k, (c, summary) in enumerate(cycles_done)]
 
 
@@ -467,11 +373,10 @@ def _result(p, cond, pv, sol, metrics, notes) -> SimulationResult:
     """Electrode properties and series of a solved case with its cycles' ``metrics``."""
     domain = _domain(p)
     electrode = electrode_properties(cond, pv)
-    series = mechanics_series(sol, pv, domain) if cond["mechanics"] else {}
-    if len(metrics) < cond["cycles"]:
-        notes.append(f"only {len(metrics)} of {cond['cycles']} cycles completed ({sol.termination})")
-        cond["cycles_completed"] = len(metrics)
-    if not cond["mechanics"]:
+    series = mechanics_series(sol, pv, domain) if cond.mechanics else {}
+    if len(metrics) < cond.cycles:
+        notes.append(f"only {len(metrics)} of {cond.cycles} cycles completed ({sol.termination})")
+    if not cond.mechanics:
         notes.append("contact mechanics off: perfect contact at any pressure")
     return SimulationResult(
         conditions=cond,

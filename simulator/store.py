@@ -41,6 +41,7 @@ except ImportError:  # not POSIX: no lock
 import h5py
 import numpy as np
 
+from .conditions import SUMMARY_COLUMNS as CONDITION_COLUMNS
 from .errors import SsbsimError
 
 FORMAT = "ssbsim-sweep"
@@ -53,10 +54,8 @@ SUMMARY_FIELDS = (
 )
 
 
-_CONDITION_FIELDS = ("preset", "model", "binder", "process", "binder_content_wt_pct", "pressure_MPa",
-                     "c_rate", "temperature_C", "cycles", "mechanics", "fixture")
 _TEXT_FIELDS = {"name", "preset", "model", "binder", "process", "fixture", "status", "error"}
-_SUMMARY_COLUMNS = ["name", *_CONDITION_FIELDS, "status", *SUMMARY_FIELDS, "error"]
+_SUMMARY_COLUMNS = ["name", *CONDITION_COLUMNS, "status", *SUMMARY_FIELDS, "error"]
 
 
 class StoreError(SsbsimError):

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pybamm
 
 from ssbsim.models.phases import phase_names
 
@@ -39,8 +38,9 @@ from . import cycle_life
 from .errors import InputError, SsbsimError
 from .files import check_writable
 from .presets import get_preset
+from .conditions import Conditions, parameter_values
 from .results import CycleMetrics
-from .simulation import CellRunner, parameter_values, resolve_conditions
+from .simulation import CellRunner, fingerprint
 from .store import SweepStore, writer_lock
 
 #: The seed study: Kwon 2022, pristine vs vulcanized BR at 70 / 7 / 2 MPa, 0.1C, 1 cycle.
@@ -75,8 +75,8 @@ class SweepReport:
 
 def build_grid(presets=None, binders=None, processes=None, binder_contents=None, pressures=None,
                c_rates=None, temperatures=None, cycles=None, model="DFN", mechanics=True,
-               parameters=None, fixture=None) -> list[dict]:
-    """All cases of the grid as resolved (validated) conditions.
+               parameters=None, fixture=None) -> list[Conditions]:
+    """All cases of the grid as :class:`Conditions`.
 
     ``None`` for a dimension means the preset's default; with every dimension ``None``
     the grid is the seed study (:data:`SEED`). Binders that a preset does not have are
@@ -92,39 +92,26 @@ def build_grid(presets=None, binders=None, processes=None, binder_contents=None,
         dims = [binders or [None], processes or [None], binder_contents or [None], pressures or [None],
                 c_rates or [None], temperatures or [None], cycles or [1]]
         for b, proc, w, p, c, t, n in itertools.product(*dims):
-            cond = resolve_conditions(preset, binder=b, process=proc, binder_content=w, pressure=p,
+            cond = Conditions.resolve(preset, binder=b, process=proc, binder_content=w, pressure=p,
                                       c_rate=c, temperature=t, cycles=n, model=model, mechanics=mechanics,
                                       parameters=parameters, fixture=fixture)
-            key = case_key(cond)
-            if key not in seen:
-                seen.add(key)
+            if cond not in seen:
+                seen.add(cond)
                 cases.append(cond)
     return cases
 
 
-def case_key(cond: dict) -> str:
-    return json.dumps(cond, sort_keys=True)
-
-
-def case_name(cond: dict) -> str:
+def case_name(cond: Conditions) -> str:
     """A readable, unique HDF5 group name for a case."""
-    digest = hashlib.sha1(case_key(cond).encode()).hexdigest()[:8]
-    return f"{cond['preset']}-{cond['binder']}-{cond['pressure_MPa']:g}MPa-{digest}"
+    digest = hashlib.sha1(cond.key.encode()).hexdigest()[:8]
+    return f"{cond.preset}-{cond.binder}-{cond.pressure_MPa:g}MPa-{digest}"
 
 
-def group_key(cond: dict) -> str:
-    return json.dumps({k: v for k, v in cond.items() if k not in _GROUP_FREE}, sort_keys=True)
+def group_key(cond: Conditions) -> str:
+    return json.dumps({k: v for k, v in cond.to_dict().items() if k not in _GROUP_FREE}, sort_keys=True)
 
 
-def _fingerprint(value) -> str:
-    """The same text in every process: a function's name, an expression's formula (a
-    PyBaMM symbol's repr holds its id), or the value's repr."""
-    if isinstance(value, pybamm.Symbol):
-        return str(value)
-    return getattr(value, "__qualname__", None) or repr(value)
-
-
-def swept_inputs(conds: list[dict]) -> tuple[str, ...]:
+def swept_inputs(conds: list[Conditions]) -> tuple[str, ...]:
     """Numeric parameters whose values differ between the cases of one group."""
     values = [parameter_values(c) for c in conds]
     names = []
@@ -135,22 +122,22 @@ def swept_inputs(conds: list[dict]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def grid_hash(conds: list[dict]) -> str:
+def grid_hash(conds: list[Conditions]) -> str:
     """Hash of the cases and of every parameter value they use (and the version)."""
     from ssbsim import __version__
 
     h = hashlib.sha256(__version__.encode())
-    for cond in sorted(conds, key=case_key):
-        h.update(case_key(cond).encode())
+    for cond in sorted(conds, key=lambda c: c.key):
+        h.update(cond.key.encode())
         pv = parameter_values(cond)
         for k in sorted(pv.keys()):
-            h.update(f"{k}={_fingerprint(pv[k])}".encode())
+            h.update(f"{k}={fingerprint(pv[k])}".encode())
     return h.hexdigest()
 
 
-def run_case(cond: dict, input_names: tuple) -> dict:
+def run_case(cond: Conditions, input_names: tuple) -> dict:
     """Solve one case (in any process); never raises: a failure is recorded."""
-    record = {"key": case_key(cond), "conditions": cond}
+    record = {"key": cond.key, "conditions": cond.to_dict()}
     try:
         gk = (group_key(cond), input_names)
         if gk not in _RUNNERS:
@@ -158,13 +145,13 @@ def run_case(cond: dict, input_names: tuple) -> dict:
             while len(_RUNNERS) > _MAX_RUNNERS:
                 _RUNNERS.popitem(last=False)
         _RUNNERS.move_to_end(gk)
-        skipping = cycle_life.SkipControl() if cond["cycles"] > cycle_life.SKIP_THRESHOLD_CYCLES else None
+        skipping = cycle_life.SkipControl() if cond.cycles > cycle_life.SKIP_THRESHOLD_CYCLES else None
         result = _RUNNERS[gk].run(cond, skipping=skipping)
     except Exception as e:  # noqa: BLE001 - a failed case is data, the sweep goes on
         msg = str(e) if isinstance(e, SsbsimError) else "".join(
             traceback.format_exception_only(type(e), e)).strip()
         return record | {"status": "failed", "error": msg}
-    summary = {k: v for k, v in result.to_dict().items() if k not in cond}
+    summary = {k: v for k, v in result.to_dict().items() if k not in record["conditions"]}
     if result.solution is not None and len(phase_names(result.solution.all_models[0].options, result.domain)) > 1:
         for ph, halves in result.phase_halves_mAh_g(0).items():  # first cycle, per phase
             summary |= {f"first_cycle_{ph}_phase_{h}_mAh_g": q for h, q in halves.items()}
@@ -228,7 +215,7 @@ def sweep(presets=None, binders=None, processes=None, binder_contents=None, pres
             client.close()
 
 
-def run_cases(conds: list[dict], store: SweepStore, workers=None, scheduler=None, progress=None) -> SweepReport:
+def run_cases(conds: list[Conditions], store: SweepStore, workers=None, scheduler=None, progress=None) -> SweepReport:
     """Solve the cases of ``conds`` not yet finished in ``store``, writing each as it
     completes (grouped so that cases differing only in inputs share one built model).
     Ctrl-C raises :class:`SweepInterrupted` saying what was saved."""
@@ -368,7 +355,7 @@ def _run_pool(batch, workers, ctx, last_try):
                         if not last_try:
                             broken.append((name, cond, names))
                             continue
-                        yield name, {"key": case_key(cond), "conditions": cond, "status": "failed",
+                        yield name, {"key": cond.key, "conditions": cond.to_dict(), "status": "failed",
                                      "error": "its worker process died, also when run alone (killed by "
                                               "the system: out of memory?)"}
                 if ctrl_c.pressed:

@@ -21,10 +21,11 @@ import numpy as np
 from .catalogue import Entry, load_catalogue
 from .errors import InputError
 from .results import cell_half_cycle
+from .conditions import Conditions
 from .simulation import electrode_properties, resolve_conditions
 from .files import check_writable
 from .store import SweepStore, writer_lock
-from .sweep import case_key, case_name, grid_hash, run_cases
+from .sweep import case_name, grid_hash, run_cases
 
 QUICK_MODEL = "SPMe"
 
@@ -69,7 +70,7 @@ def validate(only=None, quick: bool = False, model: str | None = None, out="resu
                 raise InputError(f"only={p!r} is not a paper of the catalogue; allowed: {', '.join(PAPERS)}")
     entries = [e for e in load_catalogue(papers) if e.quick or not quick]
     plan = {e.id: _plan(e, model) for e in entries}
-    conds = list({case_key(c): c for p in plan.values() for c in p.get("cases", [])}.values())
+    conds = list(dict.fromkeys(c for p in plan.values() for c in p.get("cases", [])))
     out = check_writable(out, "--out", folder=True)
     results, series = {}, {}
     if conds:
@@ -115,12 +116,12 @@ def absolute_cycles(cycles, n_cycles: int) -> list[int]:
     return [c if c > 0 else n_cycles + 1 + c for c in cycles]
 
 
-def _cycle_value(cond: dict, s: dict, half: str, cycles) -> float:
+def _cycle_value(cond: Conditions, s: dict, half: str, cycles) -> float:
     """Mean capacity of ``cycles`` (1-based; negative: counted from the protocol's end)."""
     values = np.asarray(s[f"cycle_{cell_half_cycle(half)}_capacity_mAh_g"])
-    wanted = absolute_cycles(cycles, cond["cycles"])
+    wanted = absolute_cycles(cycles, cond.cycles)
     if max(wanted) > len(values):
-        raise _NotDerived(f"only {len(values)} of {cond['cycles']} cycles completed")
+        raise _NotDerived(f"only {len(values)} of {cond.cycles} cycles completed")
     return float(np.mean([values[c - 1] for c in wanted]))
 
 
@@ -128,16 +129,16 @@ class _NotDerived(Exception):
     pass
 
 
-def _derive_one(e: Entry, cond: dict, summary: dict, s: dict) -> float:
+def _derive_one(e: Entry, cond: Conditions, summary: dict, s: dict) -> float:
     d = e.derive
     kind = d["kind"]
     if kind == "capacity":
         return _cycle_value(cond, s, d["half"], d.get("cycles", [d.get("cycle", 1)]))
     if kind == "coulombic_efficiency":
         ce = np.asarray(s["cycle_coulombic_efficiency"])
-        (c,) = absolute_cycles([d.get("cycle", 1)], cond["cycles"])
+        (c,) = absolute_cycles([d.get("cycle", 1)], cond.cycles)
         if c > len(ce):
-            raise _NotDerived(f"only {len(ce)} of {cond['cycles']} cycles completed")
+            raise _NotDerived(f"only {len(ce)} of {cond.cycles} cycles completed")
         return float(ce[c - 1])
     if kind == "retention":
         return _cycle_value(cond, s, d["half"], d["cycles"]) / _cycle_value(cond, s, d["half"], d["reference_cycles"])
@@ -149,8 +150,8 @@ def _derive_one(e: Entry, cond: dict, summary: dict, s: dict) -> float:
     if kind == "final":
         if d["key"] not in s:
             raise _NotDerived(f"no {d['key']!r} series (contact mechanics off?)")
-        if len(s["cycle_charge_capacity_mAh_g"]) < cond["cycles"]:
-            raise _NotDerived(f"only {len(s['cycle_charge_capacity_mAh_g'])} of {cond['cycles']} cycles completed")
+        if len(s["cycle_charge_capacity_mAh_g"]) < cond.cycles:
+            raise _NotDerived(f"only {len(s['cycle_charge_capacity_mAh_g'])} of {cond.cycles} cycles completed")
         x = np.asarray(s[d["key"]])
         per_cycle = s.get(f"cycle_end_{d['key']}")
         if d.get("change") and per_cycle is not None:

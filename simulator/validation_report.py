@@ -107,13 +107,13 @@ def _cycle_curves(ax, group, series, model) -> bool:
         if s is None:
             continue
         q = np.asarray(s[f"cycle_{cell_half_cycle(e.derive['half'])}_capacity_mAh_g"])
-        ref = absolute_cycles(e.derive["reference_cycles"], cond["cycles"])
+        ref = absolute_cycles(e.derive["reference_cycles"], cond.cycles)
         if max(ref) > len(q):
             continue
         n = np.arange(1, len(q) + 1)
         label = e.conditions.get("binder", e.id)
         ax.plot(n, 100 * q / q[np.array(ref) - 1].mean(), "-", color=f"C{k}", lw=1, label=f"model, {label}")
-        at = absolute_cycles(e.derive["cycles"], cond["cycles"])
+        at = absolute_cycles(e.derive["cycles"], cond.cycles)
         ax.scatter([np.mean(at)], [e.measured], color=f"C{k}", edgecolor="k", s=60, zorder=3,
                    label=f"measured, {label}")
         drawn = True

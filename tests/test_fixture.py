@@ -125,9 +125,9 @@ def test_constant_pressure_mode_is_the_model_without_a_fixture():
 
 
 def test_pouch_preset_is_in_a_rigid_fixture_and_reports_its_pressure(simulate_cached):
-    assert resolve_conditions("kwon2022-pouch")["fixture"] == "rigid"
-    assert resolve_conditions("kwon2022")["fixture"] == "constant pressure"
-    assert resolve_conditions("kwon2022-pouch", mechanics=False)["fixture"] == "constant pressure"
+    assert resolve_conditions("kwon2022-pouch").fixture == "rigid"
+    assert resolve_conditions("kwon2022").fixture == "constant pressure"
+    assert resolve_conditions("kwon2022-pouch", mechanics=False).fixture == "constant pressure"
     r = simulate_cached("kwon2022", model="SPM", pressure=P0_MPA, fixture="rigid")
     p = r.series["stack_pressure_MPa"]
     assert len(p) == len(r.time_s) and p.min() < P0_MPA
@@ -181,5 +181,5 @@ def test_cli_and_sweep_pass_the_fixture_on(monkeypatch):
     CliRunner().invoke(cli.main, ["simulate", "--preset", "kwon2022", "--fixture", "constant pressure"])
     assert seen["fixture"] == "constant pressure"
     grid = build_grid(presets=["kwon2022", "kwon2022-pouch"], pressures=[2.0], fixture="spring")
-    assert [c["fixture"] for c in grid] == ["spring", "spring"]
-    assert [c["fixture"] for c in build_grid(presets=["kwon2022", "kwon2022-pouch"])] == ["constant pressure", "rigid"]
+    assert [c.fixture for c in grid] == ["spring", "spring"]
+    assert [c.fixture for c in build_grid(presets=["kwon2022", "kwon2022-pouch"])] == ["constant pressure", "rigid"]

@@ -132,7 +132,7 @@ def test_default_solver_tolerances_converge_the_capacity(model):
 def test_dry_process_beats_wet_emley2023(simulate_cached):
     """Dry (PTFE) leaves more active area and SE necks open: more capacity, higher voltage."""
     wet, dry = simulate_cached("emley2023", process="wet"), simulate_cached("emley2023", process="dry")
-    assert dry.conditions["binder"] == "ptfe"
+    assert dry.conditions.binder == "ptfe"
     assert dry.discharge_capacity_mAh_g >= wet.discharge_capacity_mAh_g
     assert dry.average_discharge_voltage_V > wet.average_discharge_voltage_V
 
@@ -213,6 +213,6 @@ def test_a_reduced_model_known_to_deviate_says_so_and_fit_avoids_it(simulate_cac
 def test_model_names_are_case_insensitive_in_the_api_too():
     from ssbsim.simulator.simulation import resolve_conditions
 
-    assert [resolve_conditions("kwon2022", model=m)["model"] for m in ("dfn", "spme", "Spm")] == ["DFN", "SPMe", "SPM"]
+    assert [resolve_conditions("kwon2022", model=m).model for m in ("dfn", "spme", "Spm")] == ["DFN", "SPMe", "SPM"]
     with pytest.raises(InputError, match="model"):
         resolve_conditions("kwon2022", model="P2D")

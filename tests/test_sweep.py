@@ -22,9 +22,9 @@ SMALL = dict(presets=["kwon2022"], binders=["pristine"], pressures=[70.0, 2.0], 
 
 def test_seed_grid_is_the_papers_study():
     cases = build_grid()
-    assert {(c["binder"], c["pressure_MPa"]) for c in cases} == {
+    assert {(c.binder, c.pressure_MPa) for c in cases} == {
         (b, p) for b in ("pristine", "vulcanized") for p in (70.0, 7.0, 2.0)}
-    assert {c["c_rate"] for c in cases} == {0.1} and {c["cycles"] for c in cases} == {1}
+    assert {c.c_rate for c in cases} == {0.1} and {c.cycles for c in cases} == {1}
 
 
 def test_small_sweep_end_to_end(tmp_path):
@@ -54,7 +54,7 @@ def test_failed_case_is_recorded_and_others_finish(tmp_path, monkeypatch):
     real = sweep_mod.CellRunner.run
 
     def flaky(self, cond):
-        if cond["pressure_MPa"] == 2.0:
+        if cond.pressure_MPa == 2.0:
             raise ssbsim.simulator.SimulationError("solver failed at 2 MPa (simulated)")
         return real(self, cond)
 
@@ -171,7 +171,7 @@ _REAL_RUN_CASE = sweep_mod.run_case
 
 
 def _dies_at_2_MPa(cond, names):
-    if cond["pressure_MPa"] == 2.0:
+    if cond.pressure_MPa == 2.0:
         os._exit(137)
     return _REAL_RUN_CASE(cond, names)
 

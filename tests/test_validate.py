@@ -95,13 +95,15 @@ def test_validate_refuses_an_unknown_paper(tmp_path):
 def test_a_run_that_stopped_early_is_not_read_as_its_last_cycle():
     """Retention 'after 100 cycles' is cycle 115 of the protocol: a run that completed
     114 cycles gives no value (it once read cycle 114's near-zero capacity)."""
+    from ssbsim import Conditions
     from ssbsim.simulator.validate import _cycle_value, _NotDerived
 
     series = {"cycle_charge_capacity_mAh_g": [300.0] * 113 + [0.0]}
+    run = {n: Conditions.resolve("kwon2022", cycles=n) for n in (114, 115)}
     with pytest.raises(_NotDerived, match="only 114 of 115 cycles completed"):
-        _cycle_value({"cycles": 115}, series, "delithiation", [-1])
-    assert _cycle_value({"cycles": 114}, series, "delithiation", [-1]) == 0.0
-    assert _cycle_value({"cycles": 115}, series, "delithiation", [1, 2]) == 300.0
+        _cycle_value(run[115], series, "delithiation", [-1])
+    assert _cycle_value(run[114], series, "delithiation", [-1]) == 0.0
+    assert _cycle_value(run[115], series, "delithiation", [1, 2]) == 300.0
 
 
 def test_the_api_runs_the_same_catalogue(tmp_path):
