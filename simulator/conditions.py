@@ -118,7 +118,8 @@ class Conditions:
     temperature_C: float | None = field(default=None, metadata=_meta("degC", "temperature"))
     cycles: int | None = field(default=None, metadata=_meta("-", "cycles run"))
     mechanics: bool = field(default=True, metadata=_meta("", "contact mechanics on"))
-    fixture: str | None = field(default=None, metadata=_meta("", "what holds the stack", omit_preset_default=True))
+    fixture: str | None = field(default=None, metadata=_meta("", "what holds the stack",
+                                                                 omit_preset_default=True, column=False))
     protocol: Protocol | None = field(default=None, metadata=_meta("", "a protocol of one's own", column=False))
     parameters: tuple = field(default=(), metadata=_meta("(parameter's)", "PyBaMM parameters set",
                                                          omit_default=True, column=False))

@@ -54,7 +54,7 @@ SUMMARY_FIELDS = (
 )
 
 
-_TEXT_FIELDS = {"name", "preset", "model", "binder", "process", "fixture", "status", "error"}
+_TEXT_FIELDS = {"name", "preset", "model", "binder", "process", "status", "error"}
 _SUMMARY_COLUMNS = ["name", *CONDITION_COLUMNS, "status", *SUMMARY_FIELDS, "error"]
 
 
