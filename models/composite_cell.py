@@ -3,7 +3,17 @@
 The composite electrode is PyBaMM's porous electrode with
 
 * the sulfide SE as the "electrolyte" (cation transference number 1, set by the
-  parameter set) filling the SE volume fraction ("porosity");
+  parameter set) filling the SE volume fraction ("porosity"), at a uniform, constant
+  Li+ concentration (PyBaMM's ``ConstantConcentration`` electrolyte diffusion). In a
+  single-ion conductor the anion framework is immobile and the salt balance
+  eps dc/dt = -div(-D grad c + t+ i_e / F) + a j / F loses its source with t+ = 1
+  (Janek, Zeier, Nat. Energy 1 (2016) 16141, doi:10.1038/nenergy.2016.141): c stays
+  uniform. Solving that balance anyway is not harmless: discretised, the migration
+  and source terms do not cancel exactly at the separator | composite interface
+  (after a 0.15C lithiation of Choi 2025's anode c_e was 1010 | 294 mol/m3 across
+  it), and with the composite's D_eff ~ 1e-15 m2/s nothing relaxes the error, so c_e
+  fell to ~0 (and below) at 1.5C: IDA failures and a spurious concentration
+  overpotential (``tests/test_choi2025.py`` runs that rate step);
 * ``"transport efficiency": "tortuosity factor"`` with the binder's neck blocking
   (:class:`BinderBlockedTortuosity`): the effective ionic conductivity
   sigma_SE (eps / tau) f(w) (see ``ssbsim.parameter_sets.components``);
@@ -175,6 +185,9 @@ def composite_cell_model(
             for phase in m.options.phases[domain]:
                 m.submodels[f"{domain} {phase} active material"] = ContactLossActiveMaterial(
                     m.param, domain, m.options, phase, size_classes)
+    if "electrolyte diffusion" in m.submodels:
+        # single-ion conductor (t+ = 1): the Li+ concentration stays uniform (module docstring)
+        m.submodels["electrolyte diffusion"] = pybamm.electrolyte_diffusion.ConstantConcentration(m.param, m.options)
     m.submodels["electrolyte transport efficiency"] = (ContactTortuosity if mechanics else BinderBlockedTortuosity)(
         m.param, m.options, composite_domains)
     if mechanics:

@@ -212,7 +212,8 @@ def solid_electrolyte_parameters(se: SolidElectrolyte, separator_thickness_m: fl
         "Initial concentration in electrolyte [mol.m-3]": 1000.0,
         "Cation transference number": 1.0,
         "Thermodynamic factor": 1.0,
-        # With t+ = 1 no salt gradient forms; any finite diffusivity leaves c_e uniform.
+        # With t+ = 1 no salt gradient forms: the models hold c_e uniform and constant
+        # (models.composite_cell), so the diffusivity is not used by ssbsim's models.
         "Electrolyte diffusivity [m2.s-1]": 1e-12,
         "Electrolyte conductivity [S.m-1]": lambda c_e, T: se.conductivity(T),
     }

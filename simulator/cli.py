@@ -186,10 +186,9 @@ def fit(preset, data_path, cycler_paths, cycler_columns, cycler_units, charge_po
     """Fit parameters of a preset to measured points and/or a cycler curve; writes a
     parameter file."""
     from .cycler_files import load_series
-    from .fitting import FitParameter, fit as run_fit, load_points, plot_fit
-
     from .files import check_writable
-    from .fitting import check_fit_parameters
+    from .fitting import FitParameter, check_fit_parameters, fit as run_fit, load_points, plot_fit
+    from .presets import get_preset, recommended_model
     from .simulation import parameter_values, resolve_conditions
 
     if not data_path and not cycler_paths:
@@ -198,14 +197,12 @@ def fit(preset, data_path, cycler_paths, cycler_columns, cycler_units, charge_po
     if bad:
         raise InputError(f"--binder-alias {bad[0]!r} must be DATA_NAME=PRESET_BINDER")
     params = [FitParameter.parse(s) for s in param_specs]
-    from .presets import recommended_model
-
     model = model or recommended_model(preset)  # the cheapest within 2 % of the DFN for the cell
     check_fit_parameters(preset, params, model)  # names and bounds before reading or solving
     for path, option in ((out, "--out"), (figure, "--figure")):
         if path:
             check_writable(path, option)
-    alias_map = get_preset_aliases(preset) | dict(a.split("=", 1) for a in aliases)  # the user's win
+    alias_map = get_preset(preset).binder_aliases | dict(a.split("=", 1) for a in aliases)  # the user's win
     points = load_points(data_path, source=source, binder_aliases=alias_map) if data_path else []
     series = []
     if len(cycler_pressures) != len(cycler_paths):
@@ -243,12 +240,6 @@ def _triple(text, option):
     if len(parts) != 3:
         raise InputError(f"{option}={text!r} must name three comma-separated items: time, current, voltage")
     return parts
-
-
-def get_preset_aliases(preset):
-    from .presets import get_preset
-
-    return get_preset(preset).binder_aliases
 
 
 @main.command(short_help="The papers' cells, binders and protocols.")

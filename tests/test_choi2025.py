@@ -9,6 +9,8 @@ other rows are predictions, expected to fail where the model does not yet reach 
 import pytest
 from conftest import calibration_rows
 
+import ssbsim
+
 from ssbsim.parameter_sets import choi2025
 from ssbsim.simulator.presets import get_preset
 
@@ -107,9 +109,10 @@ def test_zero_si_strain_recovers_the_anode_without_si_loss(monkeypatch):
     and the Si gives back all it took except the SE reduction on it."""
     from dataclasses import replace
 
-    import ssbsim
     from ssbsim.models import strain
+    from ssbsim.simulator import simulation
 
+    monkeypatch.setattr(simulation, "_RUNNERS", {})  # not the unpatched cell built by an earlier test
     graphite, si = choi2025.ANODE.phases
     monkeypatch.setattr(choi2025, "ANODE", replace(
         choi2025.ANODE, phases=(graphite, replace(si, volumetric_strain=strain.zero_strain))))
@@ -139,3 +142,21 @@ def test_choi2025_si_part_of_the_first_delithiation(simulate_cached, binder):
     uptake = simulate_cached("choi2025", binder=binder).phase_uptake_mAh_g(-1)
     assert -uptake["secondary"] == pytest.approx(SI[binder], abs=15)
     assert -uptake["primary"] == pytest.approx(285, abs=20)
+
+
+def test_a_fast_delithiation_after_a_cc_cv_lithiation_completes():
+    """The rate test's hardest step, 1.5C delithiation to 2 V after a 1.5C CC-CV
+    lithiation, completes with the SE's Li+ concentration uniform (a single-ion
+    conductor: where the salt balance was solved, c_e fell to ~0 and below here, IDA
+    failed and 1.5C gave 54 % of 0.15C) and gives less than at 0.15C but at least 60 %
+    of it (the paper: 93 %; the ohmic drop alone leaves ~89 %, contact loss on
+    shrinking ~75 %)."""
+    steps = lambda c: [f"Discharge at {c}C until 0.01 V", f"Hold at 0.01 V for 10 hours or until {c / 10:g}C",  # noqa: E731
+                       f"Charge at {c}C until 2 V"]
+    r = ssbsim.simulate("choi2025", binder="nbr-anisole",
+                        protocol={"cycles": [{"steps": steps(0.15)}, {"steps": steps(1.5)}]})
+    assert len(r.cycles) == 2
+    c_e = r.solution["Electrolyte concentration [mol.m-3]"].entries
+    assert c_e.min() == pytest.approx(c_e.max())
+    slow, fast = (c.charge_capacity_mAh_g for c in r.cycles)
+    assert 0.6 * slow < fast < slow

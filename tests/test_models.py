@@ -86,8 +86,9 @@ def test_utilisation_is_uncovered_times_contact():
 
 @pytest.mark.parametrize("process", ["none", "dry"])
 def test_binder_free_and_dry_reduce_to_uncovered_pybamm_model(process):
-    """With theta = 0 the composite model is PyBaMM's own DFN with full utilisation and
-    the binder-blocked tortuosity factor tau / f."""
+    """With theta = 0 the composite model is PyBaMM's own DFN with full utilisation, the
+    binder-blocked tortuosity factor tau / f and its constant-concentration electrolyte
+    (exact for the SE's t+ = 1)."""
     cond = resolve_conditions("emley2023", process=process, model="DFN")
     pv = parameter_values(cond)
     laws = binder_laws.electrode_values(pv, "positive")
@@ -96,7 +97,11 @@ def test_binder_free_and_dry_reduce_to_uncovered_pybamm_model(process):
     pv["Initial concentration in positive electrode [mol.m-3]"] = 0.4 * pv[
         "Maximum concentration in positive electrode [mol.m-3]"]
     ours = composite_cell_model("DFN", "half")
-    plain = pybamm.lithium_ion.DFN({"working electrode": "positive", "transport efficiency": "tortuosity factor"})
+    plain = pybamm.lithium_ion.DFN({"working electrode": "positive", "transport efficiency": "tortuosity factor"},
+                                   build=False)
+    plain.submodels["electrolyte diffusion"] = pybamm.electrolyte_diffusion.ConstantConcentration(
+        plain.param, plain.options)
+    plain.build_model()
     tau = "Positive electrode tortuosity factor (electrolyte)"
     pv_plain = pv.copy()
     pv_plain[tau] = pv[tau] / laws["neck blocking factor"]
@@ -148,3 +153,10 @@ def test_scalar_jacobian_equals_casadi_mx_jacobian():
     big = casadi.MX.sym("big", SCALAR_JACOBIAN_MAX_STATES + 1)
     for expr, wrt in ((rhs_only, y), (casadi.sin(big), big)):
         assert "jacobian_sx" not in str(scalar_jacobian(expr, wrt))
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_every_preset_has_a_single_ion_conductor(preset):
+    """The models hold the SE's Li+ concentration uniform (``composite_cell``), which is
+    exact only for a cation transference number of 1."""
+    assert parameter_values(resolve_conditions(preset))["Cation transference number"] == 1.0

@@ -53,10 +53,10 @@ def test_small_sweep_end_to_end(tmp_path):
 def test_failed_case_is_recorded_and_others_finish(tmp_path, monkeypatch):
     real = sweep_mod.CellRunner.run
 
-    def flaky(self, cond):
+    def flaky(self, cond, **options):  # run's options (skipping) pass through
         if cond.pressure_MPa == 2.0:
             raise ssbsim.simulator.SimulationError("solver failed at 2 MPa (simulated)")
-        return real(self, cond)
+        return real(self, cond, **options)
 
     monkeypatch.setattr(sweep_mod.CellRunner, "run", flaky)
     report = sweep(**SMALL, out=tmp_path / "s.h5", workers=1)
