@@ -27,6 +27,9 @@ classes"``, :func:`name_mechanisms`) each composite electrode's particle phases 
 material: PyBaMM's ``"loss of active material"`` reads ``"contact isolation"``), the
 transport becomes :class:`ContactTortuosity` (voids and the electrode | SE-layer contact
 resistance) and the operando thickness / pressure outputs are added (``models.operando``).
+The ``fixture`` option sets the stack pressure the contact laws read
+(``models.fixture``): the set pressure, or the pressure a spring or a rigid gap makes of
+the electrodes' breathing.
 
 Models up to :data:`SCALAR_JACOBIAN_MAX_STATES` states (SPM, SPMe) get the solver
 Jacobian by CasADi SX AD (:func:`scalar_jacobian`), several times cheaper to evaluate
@@ -43,6 +46,7 @@ import pybamm
 
 from .contact_mechanics import DEFAULT_SIZE_CLASSES, ContactLossActiveMaterial
 from .contact_transport import BinderBlockedTortuosity, ContactTortuosity
+from .fixture import StackFixture
 from .interface_contact import BinderCoveredContact
 from .operando import operando_variables
 from .options import CONTACT_ISOLATION, MECHANISMS, OPTIONS, check_option
@@ -135,7 +139,7 @@ def pybamm_options(cell: str, positive_phases: int = 1, negative_phases: int = 1
 def composite_cell_model(
     model: str = "DFN", cell: str = "half", positive_phases: int = 1, negative_phases: int = 1,
     mechanics: bool = False, size_classes: int = DEFAULT_SIZE_CLASSES, interphase_domains: tuple = (),
-    extra_options: dict | None = None,
+    extra_options: dict | None = None, fixture: str = "constant pressure",
 ):
     """A built PyBaMM model of a composite-electrode all-solid-state cell.
 
@@ -157,16 +161,22 @@ def composite_cell_model(
     extra_options : dict, optional
         Further PyBaMM options, e.g. ``{"surface form": "differential"}`` for
         ``pybamm.EISSimulation`` (``simulator.characterise_cells.eis``).
+    fixture : {"constant pressure", "spring", "rigid"}
+        What holds the stack (``models.fixture``); "spring" and "rigid" need mechanics.
     """
     check_option("model", model)
     options = (pybamm_options(cell, positive_phases, negative_phases, mechanics, tuple(interphase_domains))
                | (extra_options or {}))
     if "loss of active material" in options:
         raise ValueError("'loss of active material' of a composite cell is set by its 'contact mechanics' option")
-    own = {name: options.pop(name) for name in MECHANISMS if name in options}
+    own = {"fixture": fixture} | {name: options.pop(name) for name in MECHANISMS if name in options}
     m = _MODELS[model](options=options, build=False)
     name_mechanisms(m.options, own)
     mechanics = m.options["contact mechanics"] != "none"
+    fixture = m.options["fixture"]
+    if fixture != "constant pressure" and not mechanics:
+        raise ValueError(f"fixture={fixture!r} needs mechanics=True: without contact mechanics the "
+                         "electrodes do not breathe and no law reads the pressure")
     composite_domains = ("positive",) if cell == "half" else ("negative", "positive")
     for domain in composite_domains:
         m.submodels[f"{domain.capitalize()} interface utilisation"] = BinderCoveredContact(
@@ -180,9 +190,13 @@ def composite_cell_model(
         m.submodels["electrolyte diffusion"] = pybamm.electrolyte_diffusion.ConstantConcentration(m.param, m.options)
     m.submodels["electrolyte transport efficiency"] = (ContactTortuosity if mechanics else BinderBlockedTortuosity)(
         m.param, m.options, composite_domains)
+    if mechanics:
+        m.submodels["stack fixture"] = StackFixture(m.param, m.options, fixture, composite_domains,
+                                                    cell == "half")
     m.build_model()
     m.build_casadi_jacobian = scalar_jacobian
     m.name = (f"ssbsim composite {cell} cell ({model}{', mechanics' if mechanics else ''}"
+              f"{'' if fixture == 'constant pressure' else ', ' + fixture + ' fixture'}"
               f"{', SE reduction' if interphase_domains else ''})")
     V = m.variables["Voltage [V]"]
     m.variables["Voltage vs counter electrode [V]"] = V - pybamm.Parameter(

@@ -33,9 +33,10 @@ log-standard deviation``, the binder's parameters of ``models.binder_laws`` (tra
 void-nucleation factor chi and fracture energy are evaluated from them), ``... binder
 relaxation time [s]`` (at the WLF reference), ``... binder glass transition
 temperature [K]``, ``... binder crosslink density [mol.m-3]``, ``... binder entanglement
-modulus [Pa]``, ``Binder WLF constant C1``, ``Binder WLF constant C2 [K]``, ``Stack
-pressure [Pa]``, ``Ambient temperature [K]`` and every field of ``ContactLawParameters``
-(its PyBaMM name).
+modulus [Pa]``, ``Binder WLF constant C1``, ``Binder WLF constant C2 [K]``, ``Ambient
+temperature [K]`` and every field of ``ContactLawParameters`` (its PyBaMM name); the stack
+pressure is the model variable ``"Stack pressure [Pa]"`` that the fixture option sets
+(``models.fixture``).
 """
 
 from __future__ import annotations
@@ -87,13 +88,14 @@ def _law():
     return {field: pybamm.Parameter(name) for field, name in ContactLawParameters.names().items()}
 
 
-def effective_pressure(domain: str):
+def effective_pressure(domain: str, stack_pressure):
     """P_eff(t) = P_stack + binder traction [Pa] of the ``domain`` electrode
-    (``binder_mechanics.binder_traction`` at the cell's ambient temperature)."""
+    (``binder_mechanics.binder_traction`` at the cell's ambient temperature);
+    ``stack_pressure``: the model variable ``"Stack pressure [Pa]"`` (``models.fixture``)."""
     Domain = domain.capitalize()
     P = pybamm.Parameter
     T = P("Ambient temperature [K]")
-    return P("Stack pressure [Pa]") + binder_traction(
+    return stack_pressure + binder_traction(
         binder_laws.holding_traction(domain),
         pybamm.t,
         relaxation_time_s(P(f"{Domain} electrode binder relaxation time [s]"), T,
@@ -169,7 +171,7 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         eps_v = lambda x: pybamm.FunctionParameter(  # noqa: E731
             f"{pre}{Domain} electrode volumetric strain", {"Stoichiometry": x})
         s = radial_strain(eps_v, sto, pp.sto_init_av)
-        P_eff = effective_pressure(domain)
+        P_eff = effective_pressure(domain, variables["Stack pressure [Pa]"])
         eps0 = pybamm.x_average(pp.epsilon_s)
         K = self.size_classes
         # |ds/dt| of the connected particles: ds/dx (central difference) times dx/dt

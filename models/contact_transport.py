@@ -24,7 +24,8 @@ tortuosity factor tau of the SE network and the neck-blocking law f(w)
   (``contact_law.contact_fraction``, the same function), with the mean gap at the
   interface and the binder's adhesion traction P_adh (``models.binder_laws``) instead
   of the bulk binder traction:
-  psi = delta / (delta + g_mean), delta = R_c ((P_stack + P_adh) / E_f)^m + g_s. The interface
+  psi = delta / (delta + g_mean), delta = R_c ((P_stack + P_adh) / E_f)^m + g_s (P_stack the
+  model variable ``"Stack pressure [Pa]"``, ``models.fixture``). The interface
   resistance R_int / psi (R_int at full contact; R_int ~ 1 / A_c, Limon, Duffee, Ahmad
   2025) is lumped into the SE separator layer: L / (sigma B_sep) = L / (sigma B_0) +
   sum R_int / psi, so B_sep = 1 / (1 / B_0 + sigma sum(R_int / psi) / L).
@@ -64,7 +65,7 @@ def interface_contact(domain: str, variables, options):
     P = pybamm.Parameter
     return contact_fraction_node(
         variables[f"{Domain} electrode {infix}mean gap [m]"], P(f"{pre}{Domain} particle contact radius [m]"),
-        P("Stack pressure [Pa]") + adhesion_traction(domain), "interface")
+        variables["Stack pressure [Pa]"] + adhesion_traction(domain), "interface")
 
 
 class BinderBlockedTortuosity(pybamm.transport_efficiency.TortuosityFactor):

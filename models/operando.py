@@ -10,8 +10,10 @@ compensates the shrinkage of its particle until creep closes it). A Li or Li-In
 counter electrode grows by V_m q / F per area as Li+ arrives (``models.strain``).
 Held at fixed displacement instead (a cell in a frame), the same change appears as a
 stack-pressure change Delta P = k_stack Delta L, k_stack [Pa/m] the stiffness of the
-stack and its frame per area (operando pressiometry). The pressure
-change is reported, not fed back into the contact law (which sees the set pressure).
+stack and its frame per area (operando pressiometry): the variable
+``"Stack pressure change at fixed displacement [Pa]"`` reports it whatever the model's
+fixture. The contact law feels the pressure the fixture option sets
+(``models.fixture``: the set pressure, a spring, or a rigid gap).
 """
 
 import pybamm
@@ -20,26 +22,34 @@ from .phases import phase_names
 from .strain import LI_MOLAR_VOLUME_M3_MOL, F
 
 
+def composite_thickness_change(variables, options, domain: str):
+    """L_e x (the sum of the ``domain`` composite's phases' thickness strain) [m]."""
+    Domain = domain.capitalize()
+    strain = sum(variables[f"{Domain} electrode {n}thickness strain"] for _, n in phase_names(options, domain))
+    return pybamm.Parameter(f"{Domain} electrode thickness [m]") * strain
+
+
+def counter_electrode_charge(variables):
+    """Li+ a half cell's counter electrode has received since the start [C.m-2]."""
+    area = pybamm.Parameter("Electrode height [m]") * pybamm.Parameter("Electrode width [m]")
+    return -variables["Discharge capacity [A.h]"] * 3600 / area
+
+
 def operando_variables(model, composite_domains, half_cell: bool) -> dict:
     """Thickness and pressure variables for a built model with contact mechanics."""
     v = model.variables
-    P = pybamm.Parameter
     out, dL = {}, 0
     for domain in composite_domains:
         Domain = domain.capitalize()
-        names = [n for _, n in phase_names(model.options, domain)]
-        strain = sum(v[f"{Domain} electrode {n}thickness strain"] for n in names)
-        L = P(f"{Domain} electrode thickness [m]")
-        out[f"{Domain} electrode thickness change [m]"] = L * strain
+        dL_e = composite_thickness_change(v, model.options, domain)
+        out[f"{Domain} electrode thickness change [m]"] = dL_e
         out[f"{Domain} electrode porosity increase"] = sum(
-            v[f"{Domain} electrode {n}void fraction increase"] for n in names)
-        dL = dL + L * strain
+            v[f"{Domain} electrode {n}void fraction increase"] for _, n in phase_names(model.options, domain))
+        dL = dL + dL_e
     if half_cell:
-        area = P("Electrode height [m]") * P("Electrode width [m]")
-        q = -v["Discharge capacity [A.h]"] * 3600 / area  # Li+ received by the counter [C.m-2]
-        dL_ce = LI_MOLAR_VOLUME_M3_MOL * q / F
+        dL_ce = LI_MOLAR_VOLUME_M3_MOL * counter_electrode_charge(v) / F
         out["Counter electrode thickness change [m]"] = dL_ce
         dL = dL + dL_ce
     out["Cell thickness change at fixed pressure [m]"] = dL
-    out["Stack pressure change at fixed displacement [Pa]"] = P("Stack stiffness [Pa.m-1]") * dL
+    out["Stack pressure change at fixed displacement [Pa]"] = pybamm.Parameter("Stack stiffness [Pa.m-1]") * dL
     return out

@@ -17,10 +17,11 @@ OPTIONS = {
     # contact loss of the particles (``models.contact_mechanics``): the contact law
     # integrated over lognormal size classes of each particle phase, or perfect contact
     "contact mechanics": ("none", "lognormal size classes"),
+    "fixture": ("constant pressure", "spring", "rigid"),  # models.fixture
 }
 
 #: ssbsim's own mechanisms: options a composite cell's ``model.options`` carries beside PyBaMM's.
-MECHANISMS = ("contact mechanics",)
+MECHANISMS = ("contact mechanics", "fixture")
 
 #: The value of PyBaMM's ``"loss of active material"`` in an electrode whose particles
 #: are isolated by contact loss (``ContactLossActiveMaterial``).

@@ -31,6 +31,15 @@ SE / composite constants (one set for all sulfide composites; the law is
   the anode issue replaces it.
 * Binder relaxation (``models.binder_mechanics``): WLF constants C1 = 17.44,
   C2 = 51.6 K (Williams, Landel, Ferry 1955).
+* The fixture (``models.fixture``, :data:`FIXTURE`): the SE layer's Young's modulus
+  18.5 GPa, measured on cold-pressed 75Li2S-25P2S5 by nanoindentation (McGrogan et al.,
+  Adv. Energy Mater. 7 (2017) 1602011, the value behind the SE fracture energy); a
+  spring fixture of 2.6e7 N/m, the 0.2 MPa per um of the stack stiffness above on the
+  1.3 cm2 of Kwon 2022's cells (assumed: no fixture stiffness is reported); the Li or
+  Li-In counter electrode's thickness change is not fed to the fixture (0 m3/mol per Li,
+  assumed): the pressiometry cells of Kwon 2022 are NCM | LPSX | LTO, whose breathing is
+  the composites' own, and a half cell's trace is taken as its composite's; 1.3e-5 (Li's
+  molar volume) adds a Li counter's growth, ~4.9 um per mAh/cm2.
 
 Binder properties are those of ``tests/data/calibration_points.csv``; binders without
 a measurement borrow the nearest measured one, as said at each record.
@@ -104,9 +113,18 @@ BINDERS = {
 }
 
 
+#: What holds the stack (``models.fixture``; sources in the module docstring).
+FIXTURE = {
+    "Solid electrolyte layer modulus [Pa]": 18.5e9,
+    "Fixture stiffness [N.m-1]": 2.6e7,
+    "Counter electrode thickness change per Li in fixture [m3.mol-1]": 0.0,
+}
+
+
 def contact_parameters(stack_pressure_MPa: float) -> dict:
-    """The SE / composite contact constants, the binder laws' constants and the stack pressure."""
-    return SE_CONTACT | BINDER_LAWS | COVERAGE_LAWS | {
+    """The SE / composite contact constants, the binder laws' constants, the
+    fixture's and the stack pressure (at assembly, for a cell in a spring or rigid fixture)."""
+    return SE_CONTACT | BINDER_LAWS | COVERAGE_LAWS | FIXTURE | {
         "Solid electrolyte fracture energy [J.m-2]": SE_FRACTURE_ENERGY_J_M2,
         "Stack pressure [Pa]": stack_pressure_MPa * 1e6}
 

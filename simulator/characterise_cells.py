@@ -52,7 +52,8 @@ def blocking(preset, *, temperature=BLOCKING_TEMPERATURE_C, model="DFN", mechani
                               "is a full cell")
     cond = _conditions(preset, model, mechanics, temperature=temperature, **conditions)
     pv = parameter_values(cond)
-    m = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics)
+    m = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
+               fixture=cond.fixture)
     sim = pybamm.Simulation(m, parameter_values=pv, experiment=pybamm.Experiment(["Rest for 1 second"]),
                             solver=pybamm.IDAKLUSolver(**solver_tolerances(cond.model)))
     with quiet_solver():
@@ -97,7 +98,8 @@ def eis(preset, *, soc=0.5, cycles=0, frequencies_hz=EIS_FREQUENCIES_HZ, mechani
     cond = _conditions(preset, "DFN", mechanics, **conditions)
     pv = parameter_values(cond)
     m = composite_cell_model("DFN", p.cell, p.positive_phases, p.negative_phases,
-                             mechanics=cond.mechanics, extra_options={"surface form": "differential"})
+                             mechanics=cond.mechanics, extra_options={"surface form": "differential"},
+                             fixture=cond.fixture)
     from .protocol import paper_cycle
 
     if isinstance(cycles, bool) or not isinstance(cycles, int) or not 0 <= cycles <= EIS_MAX_CYCLES:

@@ -33,6 +33,10 @@ class _Choice(click.Choice):
 
 MODELS = _Choice(Model, check_model)
 PROCESSES = _Choice(Process, check_process)
+#: ssbsim.models.options.OPTIONS["fixture"] (not imported: it would load PyBaMM for --help)
+FIXTURES = click.Choice(["constant pressure", "spring", "rigid"])
+_FIXTURE_HELP = ("What holds the stack: the set pressure, a spring, or a fixed gap (rigid), where --pressure "
+                 "is the pressure at assembly [default: the preset's; rigid for kwon2022-pouch].")
 
 
 class _Group(click.Group):
@@ -93,6 +97,7 @@ def main():
 @click.option("--model", default="DFN", show_default=True, type=MODELS, help="DFN, SPMe or SPM.")
 @click.option("--mechanics/--no-mechanics", default=True, show_default=True,
               help="Contact loss, voids, delamination and binder mechanics.")
+@click.option("--fixture", type=FIXTURES, default=None, help=_FIXTURE_HELP)
 @click.option("--params", "params_path", default=None, type=click.Path(dir_okay=False),
               help="JSON parameter file (e.g. from ssbsim fit).")
 @click.option("--json", "as_json", is_flag=True,
@@ -103,7 +108,7 @@ def main():
 @click.option("--figure", "figure", default=None, type=click.Path(dir_okay=False),
               help="Write the retention and contact state per cycle to this image (PNG, SVG, PDF).")
 def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, protocol, steps, repeat,
-             temperature, model, mechanics, params_path, as_json, skipping, figure):
+             temperature, model, mechanics, fixture, params_path, as_json, skipping, figure):
     """Simulate a preset cell with its paper's protocol, or any protocol.
 
     \b
@@ -123,7 +128,7 @@ def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, 
     result = run(preset, binder=binder, process=process, binder_content=binder_content,
                  pressure=pressure, c_rate=c_rate, cycles=cycles, temperature=temperature,
                  model=model, mechanics=mechanics, parameters=_params(params_path),
-                 protocol=_protocol(protocol, steps, repeat), cycle_skipping=skipping)
+                 protocol=_protocol(protocol, steps, repeat), cycle_skipping=skipping, fixture=fixture)
     click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False) if as_json else result.summary())
     if figure:
         from .figures import plot_cycle_life
@@ -262,6 +267,7 @@ def presets():
 @click.option("--model", default="DFN", show_default=True, type=MODELS, help="DFN, SPMe or SPM.")
 @click.option("--mechanics/--no-mechanics", default=True, show_default=True,
               help="Contact loss, voids, delamination and binder mechanics.")
+@click.option("--fixture", type=FIXTURES, default=None, help=_FIXTURE_HELP)
 @click.option("--out", default="results/sweep.h5", show_default=True, type=click.Path(dir_okay=False),
               help="HDF5 file of the cases; summary.csv and the figures go beside it.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes (default: all cores).")
@@ -272,7 +278,7 @@ def presets():
 @click.option("--params", "params_path", default=None, type=click.Path(dir_okay=False),
               help="JSON parameter file (e.g. from ssbsim fit).")
 def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temperatures, cycles,
-          model, mechanics, out, workers, scheduler, progress, overwrite, figures, params_path):
+          model, mechanics, fixture, out, workers, scheduler, progress, overwrite, figures, params_path):
     """Run a grid of cases; with no grid options, the seed pressure sweep (Kwon 2022,
     pristine vs vulcanized BR at 70 / 7 / 2 MPa, 0.1C). Re-running resumes."""
     from .sweep import SweepInterrupted, sweep as run
@@ -282,7 +288,7 @@ def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temp
                      pressures or None, c_rates or None, temperatures or None, cycles or None,
                      model=model, mechanics=mechanics, out=out, workers=workers, scheduler=scheduler,
                      progress=progress, overwrite=overwrite, figures=figures,
-                     parameters=_params(params_path))
+                     parameters=_params(params_path), fixture=fixture)
     except SweepInterrupted as e:
         click.echo(f"ssbsim: interrupted: {e.n_saved} of {e.n_cases} cases are saved in {e.path} "
                    f"({e.n_new} by this run); resume with: {_command_line(click.get_current_context())}",

@@ -8,7 +8,8 @@ store, figures, fit and validate. It is frozen: a changed case is
 output hold; :meth:`Conditions.from_dict` reads it back.
 
 Adding a condition: a field with a default, ``metadata={"unit": ..., "doc": ...}``,
-``"omit_default": True`` if stored results made without it are to keep their names, and
+``"omit_default": True`` if stored results made without it are to keep their names
+(``"omit_preset_default"``: where it is the preset's), and
 ``"column": False`` if it is not a column of ``summary.csv`` (:data:`SUMMARY_COLUMNS`).
 """
 
@@ -94,6 +95,10 @@ class Conditions:
         Cycles run: of the default protocol 1 ... 1000 (default 1), else the protocol's.
     mechanics : bool
         Contact loss, voids, delamination and binder mechanics; False: perfect contact.
+    fixture : str
+        What holds the stack (``ssbsim.models.fixture``): ``constant pressure``,
+        ``spring`` or ``rigid`` (``pressure_MPa`` is then the pressure at assembly);
+        default the preset's (:meth:`Preset.resolve_fixture`).
     protocol : Protocol or None
         A protocol of one's own (:mod:`~ssbsim.simulator.protocol`); None: the preset's
         cycle at ``c_rate``, ``cycles`` times (:attr:`run_protocol` is what runs).
@@ -113,6 +118,8 @@ class Conditions:
     temperature_C: float | None = field(default=None, metadata=_meta("degC", "temperature"))
     cycles: int | None = field(default=None, metadata=_meta("-", "cycles run"))
     mechanics: bool = field(default=True, metadata=_meta("", "contact mechanics on"))
+    fixture: str | None = field(default=None, metadata=_meta("", "what holds the stack",
+                                                                 omit_preset_default=True, column=False))
     protocol: Protocol | None = field(default=None, metadata=_meta("", "a protocol of one's own", column=False))
     parameters: tuple = field(default=(), metadata=_meta("(parameter's)", "PyBaMM parameters set",
                                                          omit_default=True, column=False))
@@ -155,6 +162,7 @@ class Conditions:
             "temperature", p.temperature_C if self.temperature_C is None else self.temperature_C,
             *p.temperature_range_C, "C", where=f"of parameter set {p.parameter_set}"))
         put("mechanics", bool(self.mechanics))
+        put("fixture", p.resolve_fixture(self.fixture, self.mechanics))
         put("parameters", tuple(check_overrides(dict(self.parameters)).items()) if self.parameters else ())
         if self.parameters:
             _parameter_values(self)  # unknown or function-valued names fail here, not mid-sweep
@@ -162,7 +170,7 @@ class Conditions:
     @classmethod
     def resolve(cls, preset: str, *, binder=None, process=None, binder_content=None, pressure=None,
                 c_rate=None, cycles=None, temperature=None, model="DFN", mechanics=True,
-                parameters=None, protocol=None) -> "Conditions":
+                parameters=None, protocol=None, fixture=None) -> "Conditions":
         """The user's options (those of :func:`ssbsim.simulate`), validated; what is not
         given is the preset's default.
 
@@ -180,7 +188,7 @@ class Conditions:
                     raise _together(option, value)
         return cls(p.name, model=model, binder=binder, process=process, binder_content_wt_pct=binder_content,
                    pressure_MPa=pressure, c_rate=c_rate, temperature_C=temperature, cycles=cycles,
-                   mechanics=mechanics, protocol=protocol, parameters=parameters or ())
+                   mechanics=mechanics, protocol=protocol, parameters=parameters or (), fixture=fixture)
 
     def __getstate__(self):  # pickled (to worker processes) without the parameter values
         return {k: v for k, v in self.__dict__.items() if k != _CACHE}
@@ -213,6 +221,8 @@ class Conditions:
             value = getattr(self, f.name)
             if f.metadata.get("omit_default") and value == f.default:
                 continue
+            if f.metadata.get("omit_preset_default") and value == getattr(self.preset_data, f.name):
+                continue  # stored results made before the field keep their names
             out[f.name] = value.value if isinstance(value, StrEnum) else value
         out["protocol"] = self.run_protocol.to_dict()
         if "parameters" in out:

@@ -209,7 +209,7 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
                 done = [] if cycle is None else [st.termination for st in cycle.steps]
                 raise pybamm.SolverError(f"a step could not run (steps ended by: {done}; {sol.termination})")
             m = cycle_metrics(cycle, sol.all_summary_variables[-1], mass_g, working, block=i, label=block.label,
-                              pressure_MPa=pressure, domain=domain)
+                              pressure_MPa=pressure, domain=domain, fixture=runner.fixture)
             return m, cycle
 
         ctrl = control if block.repeat >= MIN_SKIPPED_BLOCK else dataclasses.replace(control, first_full=block.repeat)

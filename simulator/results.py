@@ -34,7 +34,9 @@ class CycleMetrics:
     average_discharge_voltage_vs_counter_V: float
     block: int = 0  # index of the protocol entry the cycle belongs to
     label: str = ""  # that entry's label (e.g. "formation", "1.5C")
-    pressure_MPa: float = float("nan")  # stack pressure during the cycle
+    pressure_MPa: float = float("nan")  # stack pressure set for the cycle (at assembly in a fixture)
+    min_stack_pressure_MPa: float = float("nan")  # the stack pressure the cell felt: its
+    max_stack_pressure_MPa: float = float("nan")  # extremes over the cycle (models.fixture)
     # the contact state at the end of the cycle (NaN without contact mechanics)
     end_contact_fraction: float = float("nan")  # of the connected surface [-]
     loss_of_active_material_pct: float = float("nan")  # isolated active volume [%]
@@ -62,7 +64,8 @@ def summary_variable_names(domain: str) -> list[str]:
 
 
 def cycle_metrics(cycle, summary, mass_g: float, working: str, block: int = 0, label: str = "",
-                  pressure_MPa: float = float("nan"), domain: str = "positive") -> CycleMetrics:
+                  pressure_MPa: float = float("nan"), domain: str = "positive",
+                  fixture: str = "constant pressure") -> CycleMetrics:
     """Metrics of one cycle: its ``pybamm.Solution`` (or None where it was not kept)
     and its PyBaMM summary variables.
 
@@ -73,6 +76,9 @@ def cycle_metrics(cycle, summary, mass_g: float, working: str, block: int = 0, l
     Coulombic efficiency is the second half-cycle over the first: discharge/charge for
     cathodes and full cells, charge (delithiation) / discharge (lithiation) for anode
     half cells. Average discharge voltage is energy over charge during discharge steps.
+    The stack pressure's extremes are ``pressure_MPa`` at constant pressure; in a spring
+    or rigid ``fixture`` they are read from the cycle's ``"Stack pressure [Pa]"`` (NaN
+    where the cycle was not kept).
     """
     charge = discharge = energy = energy_ce = charge_energy = 0.0
     if cycle is None:
@@ -106,6 +112,7 @@ def cycle_metrics(cycle, summary, mass_g: float, working: str, block: int = 0, l
         voltage_hysteresis_V=(charge_energy / charge - energy / discharge) if cycle is not None and charge > 0
         and discharge > 0 else float("nan"),
         **_contact_state(summary, domain),
+        **_pressure_extremes(cycle, pressure_MPa, fixture),
     )
 
 
@@ -117,6 +124,17 @@ def _contact_state(summary, domain: str) -> dict:
         except KeyError:
             pass  # no contact mechanics
     return out
+
+
+def _pressure_extremes(cycle, pressure_MPa: float, fixture: str) -> dict:
+    if fixture == "constant pressure":
+        lo = hi = pressure_MPa
+    elif cycle is None:
+        lo = hi = float("nan")
+    else:
+        p = np.concatenate([np.ravel(st["Stack pressure [Pa]"].entries) for st in cycle.steps]) / 1e6
+        lo, hi = float(p.min()), float(p.max())
+    return {"min_stack_pressure_MPa": lo, "max_stack_pressure_MPa": hi}
 
 
 def mechanics_series(sol, pv, domain: str) -> dict:
@@ -134,6 +152,7 @@ def mechanics_series(sol, pv, domain: str) -> dict:
                                  for e, (_, ph) in zip(eps0, phases)) / sum(eps0),
         "porosity": pv[f"{domain} electrode void fraction"] + get(f"{domain} electrode porosity increase"),
         "interface_contact_fraction": get(f"{domain} electrode|SE layer interface contact fraction"),
+        "stack_pressure_MPa": get("Stack pressure [Pa]") / 1e6 + np.zeros_like(sol.t),
         "stack_pressure_change_MPa": get("Stack pressure change at fixed displacement [Pa]") / 1e6,
         "thickness_change_um": get("Cell thickness change at fixed pressure [m]") * 1e6,
     }
@@ -149,6 +168,8 @@ def mechanics_summary(series: dict) -> dict:
         "final_isolated_fraction": float(series["isolated_fraction"][-1]),
         "final_porosity": float(series["porosity"][-1]),
         "final_interface_contact_fraction": float(series["interface_contact_fraction"][-1]),
+        "min_stack_pressure_MPa": float(series["stack_pressure_MPa"].min()),
+        "max_stack_pressure_MPa": float(series["stack_pressure_MPa"].max()),
         "max_stack_pressure_change_MPa": extreme(series["stack_pressure_change_MPa"]),
         "max_thickness_change_um": extreme(series["thickness_change_um"]),
     }
@@ -170,8 +191,10 @@ class SimulationResult:
         Time series of the whole run (PyBaMM sign: current > 0 on discharge).
     series : dict of numpy arrays
         With contact mechanics: ``contact_fraction``, ``isolated_fraction``,
-        ``porosity``, ``interface_contact_fraction``, ``stack_pressure_change_MPa``
-        (at fixed displacement) and ``thickness_change_um`` (at fixed pressure).
+        ``porosity``, ``interface_contact_fraction``, ``stack_pressure_MPa`` (the pressure
+        the contact law felt: constant, or set by the fixture), ``stack_pressure_change_MPa``
+        (what a fixed displacement would make of the breathing, reported in any fixture)
+        and ``thickness_change_um`` (at fixed pressure).
     solution : pybamm.Solution
         The full PyBaMM solution, for any other variable.
     domain : {"positive", "negative"}
@@ -310,8 +333,11 @@ class SimulationResult:
             lines.append(
                 f"  contact {e['final_contact_fraction']:.3f}, isolated {100 * e['final_isolated_fraction']:.1f} %, "
                 f"porosity {100 * e['final_porosity']:.1f} %, interface contact "
-                f"{e['final_interface_contact_fraction']:.3f}; at fixed displacement the stack "
-                f"pressure changes by up to {e['max_stack_pressure_change_MPa']:+.2f} MPa"
+                f"{e['final_interface_contact_fraction']:.3f}; "
+                + (f"at fixed displacement the stack pressure changes by up to "
+                   f"{e['max_stack_pressure_change_MPa']:+.2f} MPa" if c.fixture == "constant pressure"
+                   else f"stack pressure {e['min_stack_pressure_MPa']:.3f} to "
+                   f"{e['max_stack_pressure_MPa']:.3f} MPa ({c.fixture} fixture)")
             )
         n = len(self.cycles)
         if self.cycle_path != "cycle by cycle":

@@ -11,8 +11,10 @@ Layout::
     /cases/<name>/<series>  1-D datasets: time_s, current_A, voltage_V,
                                  voltage_vs_counter_V, capacity_mAh_g, and with mechanics
                                  contact_fraction, isolated_fraction, porosity,
-                                 interface_contact_fraction, stack_pressure_change_MPa,
-                                 thickness_change_um
+                                 interface_contact_fraction, stack_pressure_MPa (the
+                                 pressure the cell felt, ``models.fixture``),
+                                 stack_pressure_change_MPa, thickness_change_um, and
+                                 per cycle cycle_<metric> (e.g. cycle_max_stack_pressure_MPa)
 
 Each finished case is written by opening, writing and closing the file, so a crash or
 Ctrl-C loses at most the cases in flight and never leaves a half-written file open.
@@ -47,8 +49,8 @@ FORMAT_VERSION = 1
 SUMMARY_FIELDS = (
     "charge_capacity_mAh_g", "discharge_capacity_mAh_g", "coulombic_efficiency",
     "average_discharge_voltage_V", "final_contact_fraction", "final_isolated_fraction",
-    "final_porosity", "final_interface_contact_fraction", "max_stack_pressure_change_MPa",
-    "max_thickness_change_um",
+    "final_porosity", "final_interface_contact_fraction", "min_stack_pressure_MPa",
+    "max_stack_pressure_MPa", "max_stack_pressure_change_MPa", "max_thickness_change_um",
 )
 
 

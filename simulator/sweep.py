@@ -75,7 +75,7 @@ class SweepReport:
 
 def build_grid(presets=None, binders=None, processes=None, binder_contents=None, pressures=None,
                c_rates=None, temperatures=None, cycles=None, model="DFN", mechanics=True,
-               parameters=None) -> list[Conditions]:
+               parameters=None, fixture=None) -> list[Conditions]:
     """All cases of the grid as :class:`Conditions`.
 
     ``None`` for a dimension means the preset's default; with every dimension ``None``
@@ -94,7 +94,7 @@ def build_grid(presets=None, binders=None, processes=None, binder_contents=None,
         for b, proc, w, p, c, t, n in itertools.product(*dims):
             cond = Conditions.resolve(preset, binder=b, process=proc, binder_content=w, pressure=p,
                                       c_rate=c, temperature=t, cycles=n, model=model, mechanics=mechanics,
-                                      parameters=parameters)
+                                      parameters=parameters, fixture=fixture)
             if cond not in seen:
                 seen.add(cond)
                 cases.append(cond)
@@ -176,7 +176,7 @@ def _capacity_mAh_g(result) -> np.ndarray:
 def sweep(presets=None, binders=None, processes=None, binder_contents=None, pressures=None,
           c_rates=None, temperatures=None, cycles=None, model="DFN", mechanics=True,
           out=DEFAULT_OUT, workers=None, scheduler=None, progress=None, overwrite=False,
-          figures=True, parameters=None) -> SweepReport:
+          figures=True, parameters=None, fixture=None) -> SweepReport:
     """Run a grid of cases; see the module docstring. Returns a :class:`SweepReport`.
 
     Parameters
@@ -191,11 +191,12 @@ def sweep(presets=None, binders=None, processes=None, binder_contents=None, pres
     overwrite : start a new file even if ``out`` holds a sweep of another grid.
     figures : draw the figures when done.
     parameters : numeric PyBaMM parameters to set in every case (a parameter file's data).
+    fixture : what holds every case's stack (``ssbsim.models.fixture``; default: each preset's).
     """
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise InputError(f"workers={workers!r} must be a whole number of at least 1")
     conds = build_grid(presets, binders, processes, binder_contents, pressures, c_rates,
-                       temperatures, cycles, model, mechanics, parameters)
+                       temperatures, cycles, model, mechanics, parameters, fixture)
     check_writable(out, "--out")
     client = _connect(scheduler) if isinstance(scheduler, str) else scheduler
     try:

@@ -93,7 +93,7 @@ def test_model_expressions_are_the_number_laws(preset, kw):
     cond = resolve_conditions(preset, **kw)
     pv = parameter_values(cond)
     laws = binder_laws.electrode_values(pv, "positive")
-    w, process = cond["binder_content_wt_pct"], cond["process"]
+    w, process = cond.binder_content_wt_pct, cond.process
     assert laws["binder coverage"] == pytest.approx(bc.active_area_coverage(w, process), rel=1e-12, abs=1e-15)
     assert laws["neck blocking factor"] == pytest.approx(bc.neck_blocking_factor(w, process), rel=1e-12)
     assert laws["electronic conductivity [S.m-1]"] == pytest.approx(
