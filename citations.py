@@ -21,6 +21,7 @@ BIB_FILE = Path(__file__).with_name("citations.bib")
 #: Sources of each ssbsim mechanism, by citation key (``citations.bib`` or PyBaMM's).
 SOURCES = {
     "contact law": ("Liu1995", "Mueth1998"),
+    "force-chain rearrangement": ("AlonsoMarroquin2004",),
     "binder mechanics": ("Kwon2022", "Williams1955"),
     "binder coverage": ("Jo2024",),
     "conduction blocking": ("Emley2023",),

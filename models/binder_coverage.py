@@ -59,7 +59,7 @@ BINDER_CONTENT_RANGE_WT_PCT = (0.0, 10.0)
 
 
 def coverage(w, theta_max, w_c, n, exp=math.exp):
-    """theta = theta_max [1 - exp(-(w / w_c)^n)] [-] (w and w_c in wt%)."""
+    """``theta = theta_max (1 - exp(-(w / w_c)^n))`` [-] (w and w_c in wt%)."""
     return theta_max * (1.0 - exp(-((w / w_c) ** n)))
 
 

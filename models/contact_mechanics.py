@@ -124,7 +124,7 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
     def __init__(self, param, domain, options, phase, size_classes=DEFAULT_SIZE_CLASSES):
         super().__init__(param, domain, options, True, phase)
         self.size_classes = size_classes
-        for mechanism in ("contact law", "binder mechanics", "layer decohesion"):
+        for mechanism in ("contact law", "force-chain rearrangement", "binder mechanics", "layer decohesion"):
             cite(mechanism)
 
     def _var_prefix(self):

@@ -82,8 +82,7 @@ class BinderBlockedTortuosity(pybamm.transport_efficiency.TortuosityFactor):
     def __init__(self, param, options, composite_domains):
         super().__init__(param, "Electrolyte", options)
         self.composite_domains = composite_domains
-        cite("contact law")
-        cite("interface resistance")
+        cite("conduction blocking")
 
     def composite_efficiency(self, domain, variables):
         """B of the composite ``domain`` electrode: (eps / tau) f(w), evaluated as
@@ -109,6 +108,11 @@ class BinderBlockedTortuosity(pybamm.transport_efficiency.TortuosityFactor):
 class ContactTortuosity(BinderBlockedTortuosity):
     """:class:`BinderBlockedTortuosity` with void loss, SE-neck contact and interface
     contact resistance (module docstring)."""
+
+    def __init__(self, param, options, composite_domains):
+        super().__init__(param, options, composite_domains)
+        cite("contact law")
+        cite("interface resistance")
 
     def composite_efficiency(self, domain, variables):
         Domain = domain.capitalize()
