@@ -18,7 +18,7 @@ SE / composite constants (one set for all sulfide composites; the law is
 * Isolation within ~100 s (r_iso = 1e-2 s-1): fast on a cycle's time scale; assumed.
 * Void nucleation coefficient kappa and the binder energy scale Gamma_chi
   (:data:`BINDER_LAWS`): calibrated on Jo 2024's porosity after 150 cycles
-  (``scripts/porosity_growth.py``).
+  (by hand; ``tests/validation/test_porosity_slow.py`` compares real 150-cycle runs).
 * Electrode | SE-layer resistance at full contact 2 Ohm cm2 (R_int ~ 1/A_c, Limon,
   Duffee, Ahmad 2025); stack (cell + frame) stiffness 0.2 MPa per um of thickness
   change for operando pressure (a Li-In | NCM cell changes by ~1 MPa over a ~5 um swing

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"
 TUTORIALS = sorted((REPO / "docs" / "tutorials").glob("*.py"))
 SWEEP_COMMAND = "python3 -m venv .venv && . .venv/bin/activate && pip install . && ssbsim sweep"

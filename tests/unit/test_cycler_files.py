@@ -12,7 +12,7 @@ from ssbsim.simulator.cli import main
 from ssbsim.simulator.cycler_files import read_cycler_file
 from ssbsim.simulator.errors import InputError
 
-DATA = Path(__file__).parent / "data" / "cycler"
+DATA = Path(__file__).resolve().parents[1] / "data" / "cycler"
 MPR, MPT = DATA / "yadg_mb.issue_95.mpr", DATA / "yadg_mb.issue_95.mpt"
 NDAX, NDA = DATA / "navani_test.ndax", DATA / "navani_test.nda"
 

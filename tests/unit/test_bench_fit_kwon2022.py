@@ -11,7 +11,7 @@ import pytest
 from ssbsim.simulator.errors import InputError
 from ssbsim.simulator.fitting import residual_problem
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_fit_kwon2022.py"
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_fit_kwon2022.py"
 
 
 @pytest.fixture(scope="module")

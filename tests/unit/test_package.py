@@ -8,7 +8,7 @@ from pathlib import Path
 import pybamm
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("name", ["models", "simulator", "parameter_sets"])
