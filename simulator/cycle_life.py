@@ -155,6 +155,7 @@ class SkipRun:
     representative_cycles: list
     last_cycle: object
     notes: list
+    first_cycle: object = None
     ensemble_s: float = 0.0
     total_s: float = 0.0
 
@@ -208,6 +209,8 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
             else:
                 done = [] if cycle is None else [st.termination for st in cycle.steps]
                 raise pybamm.SolverError(f"a step could not run (steps ended by: {done}; {sol.termination})")
+            if run.first_cycle is None:
+                run.first_cycle = cycle
             m = cycle_metrics(cycle, sol.all_summary_variables[-1], mass_g, working, block=i, label=block.label,
                               pressure_MPa=pressure, domain=domain, fixture=runner.fixture)
             return m, cycle

@@ -224,6 +224,18 @@ class SimulationResult:
     cycle_path: str = "cycle by cycle"  # or "cycle skipping" (``simulator.cycle_life``)
     representative_cycles: list = field(default_factory=list)  # solved by PyBaMM when skipping (1-based)
     timings: dict = field(default_factory=dict)  # fast path: total_s, ensemble_s
+    cycle_solutions: dict = field(default_factory=dict, repr=False)  # fast path: cycle index -> its solution
+
+    def cycle_solution(self, cycle: int = 0):
+        """The ``pybamm.Solution`` of a cycle (0-based; negative from the end). On the
+        fast path only the first and last cycles' solutions are kept."""
+        if not self.cycle_solutions:
+            return self.solution.cycles[cycle]
+        index = cycle % len(self.cycles)
+        if index not in self.cycle_solutions:
+            raise IndexError(f"cycle {cycle}: the fast path kept the solutions of cycles "
+                             f"{sorted(self.cycle_solutions)} only")
+        return self.cycle_solutions[index]
 
     def __getattr__(self, name):
         # first-cycle metrics as attributes: result.discharge_capacity_mAh_g
@@ -267,7 +279,7 @@ class SimulationResult:
         Li the SE's reduction on its surface consumed (``parameter_sets.interphase``), so
         the phases sum to the charge passed. Keys ``"primary"`` / ``"secondary"``, or
         ``"all"`` for a one-phase electrode. Negative where the phase gave charge up."""
-        st, d = self.solution.cycles[cycle].steps[step], self.domain
+        st, d = self.cycle_solution(cycle).steps[step], self.domain
         mAh_g_per_mol = FARADAY / 3.6 / self.electrode["active_mass_g"]
         out = {}
         for _, ph in phase_names(self.solution.all_models[0].options, d):
@@ -282,7 +294,7 @@ class SimulationResult:
     def phase_irreversible_mAh_g(self, step: int = 0, cycle: int = 0) -> dict:
         """Li the SE's reduction consumed on each phase during ``step`` of ``cycle``
         [mAh/g of working active material] (zero without the interphase)."""
-        st, d = self.solution.cycles[cycle].steps[step], self.domain
+        st, d = self.cycle_solution(cycle).steps[step], self.domain
         mAh_g_per_mol = FARADAY / 3.6 / self.electrode["active_mass_g"]
         out = {}
         for _, ph in phase_names(self.solution.all_models[0].options, d):
@@ -296,7 +308,7 @@ class SimulationResult:
         (``delithiation``) over the steps of ``cycle`` [mAh/g of working active material]:
         ``{"secondary": {"lithiation": ..., "delithiation": ...}, ...}``."""
         out: dict = {}
-        for k in range(len(self.solution.cycles[cycle].steps)):
+        for k in range(len(self.cycle_solution(cycle).steps)):
             for ph, q in self.phase_uptake_mAh_g(k, cycle).items():
                 halves = out.setdefault(ph, {"lithiation": 0.0, "delithiation": 0.0})
                 halves["lithiation" if q > 0 else "delithiation"] += abs(q)

@@ -277,6 +277,7 @@ class CellRunner:
         result.cycle_path = "cycle skipping"
         result.representative_cycles = run.representative_cycles
         result.timings = {"total_s": run.total_s, "ensemble_s": run.ensemble_s}
+        result.cycle_solutions = {0: run.first_cycle, len(run.metrics) - 1: run.last_cycle}
         result.notes.append(f"cycle skipping: {len(run.representative_cycles)} of {len(run.metrics)} cycles solved "
                             "by PyBaMM, the others interpolated; time series of the last cycle only")
         return result

@@ -151,7 +151,16 @@ def run_case(cond: Conditions, input_names: tuple) -> dict:
         msg = str(e) if isinstance(e, SsbsimError) else "".join(
             traceback.format_exception_only(type(e), e)).strip()
         return record | {"status": "failed", "error": msg}
-    summary = {k: v for k, v in result.to_dict().items() if k not in record["conditions"]}
+    try:
+        return record | _record(result, record["conditions"])
+    except Exception as e:  # noqa: BLE001 - the case solved but its results could not be read: data too
+        return record | {"status": "failed", "error": "reading the results: " + "".join(
+            traceback.format_exception_only(type(e), e)).strip()}
+
+
+def _record(result, conditions: dict) -> dict:
+    """Status, summary and series of a solved case."""
+    summary = {k: v for k, v in result.to_dict().items() if k not in conditions}
     if result.solution is not None and len(phase_names(result.solution.all_models[0].options, result.domain)) > 1:
         for ph, halves in result.phase_halves_mAh_g(0).items():  # first cycle, per phase
             summary |= {f"first_cycle_{ph}_phase_{h}_mAh_g": q for h, q in halves.items()}
@@ -162,8 +171,7 @@ def run_case(cond: Conditions, input_names: tuple) -> dict:
     for f in dataclasses.fields(CycleMetrics):  # one value per cycle
         if f.name != "label":
             series[f"cycle_{f.name}"] = [float(getattr(c, f.name)) for c in result.cycles]
-    return record | {"status": "ok", "summary": summary,
-                     "series": {k: np.asarray(v, dtype=float) for k, v in series.items()}}
+    return {"status": "ok", "summary": summary, "series": {k: np.asarray(v, dtype=float) for k, v in series.items()}}
 
 
 def _capacity_mAh_g(result) -> np.ndarray:
