@@ -118,6 +118,11 @@ def test_long_runs_skip_by_default_and_say_so():
     assert r.cycle_path == "cycle skipping"
     assert r.to_dict()["cycle_path"] == "cycle skipping"
     assert r.representative_cycles[-1] == cycle_life.SKIP_THRESHOLD_CYCLES + 1
+    # the first and last cycles' solutions are kept: the first cycle's uptake is readable
+    assert r.phase_halves_mAh_g(0)["all"]["lithiation"] > 100
+    assert r.cycle_solution(-1) is r.solution
+    with pytest.raises(IndexError, match="kept the solutions of cycles"):
+        r.cycle_solution(10)
 
 
 def test_ensemble_converges_as_its_step_halves():

@@ -50,6 +50,18 @@ def test_small_sweep_end_to_end(tmp_path):
     assert sweep(**SMALL, out=out, workers=1).n_skipped == 2  # resumes: nothing to redo
 
 
+def test_a_case_whose_results_cannot_be_read_is_recorded_not_raised(monkeypatch):
+    from ssbsim.simulator import sweep as sweep_mod
+    from ssbsim.simulator.simulation import resolve_conditions
+
+    def broken(result, conditions):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(sweep_mod, "_record", broken)
+    rec = sweep_mod.run_case(resolve_conditions("kwon2022", model="SPM"), ())
+    assert rec["status"] == "failed" and "reading the results: IndexError" in rec["error"]
+
+
 def test_failed_case_is_recorded_and_others_finish(tmp_path, monkeypatch):
     real = sweep_mod.CellRunner.run
 
