@@ -193,14 +193,21 @@ class CellRunner:
         # ends (3 of 8 three-cycle Kwon runs at ~2 MPa): start with the retry's tolerances
         self._tight = self.model_name == "DFN" and self.fixture != "constant pressure"
 
-    def cycle_simulation(self, steps, retry=False):
+    def cycle_simulation(self, steps, retry=False, fixed=None):
         """A built ``pybamm.Simulation`` of one cycle of ``steps`` (the fast path's);
-        ``retry``: with 10x tighter tolerances."""
-        key = ("cycle", tuple(steps), retry)
+        ``retry``: with 10x tighter tolerances; ``fixed``: input parameters set to these
+        numbers (a case's own values). A simulation with more than one input parameter
+        fails to continue from a previous ``solve`` call's state in PyBaMM 26.10 (IDA at
+        h ~ 1e-62 at once; one input, or the same steps within one call, are fine), and
+        the fast path solves each cycle in its own call, so it fixes the swept inputs."""
+        fixed = dict(fixed or {})
+        key = ("cycle", tuple(steps), retry, tuple(sorted(fixed.items())))
         if key not in self._sims:
             solver = self.user_solver if self.user_solver and not retry else \
                 pybamm.IDAKLUSolver(**solver_tolerances(self.model_name, retry or self._tight))
-            self._sims[key] = pybamm.Simulation(self.model, parameter_values=self._pv,
+            pv = self._pv.copy()
+            pv.update(fixed)
+            self._sims[key] = pybamm.Simulation(self.model, parameter_values=pv,
                                                 experiment=cycle_life.one_cycle_experiment(steps), solver=solver)
         return self._sims[key]
 
