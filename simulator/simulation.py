@@ -189,9 +189,12 @@ class CellRunner:
         self.user_solver = solver
         self.pressure_MPa = cond.pressure_MPa
         self._sims = {}
-        # a spring or rigid fixture makes IDA at the DFN's rtol 1e-4 stall near some step
-        # ends (3 of 8 three-cycle Kwon runs at ~2 MPa): start with the retry's tolerances
-        self._tight = self.model_name == "DFN" and self.fixture != "constant pressure"
+        # The DFN starts with the retry's tolerances where rtol 1e-4 is not converged: a
+        # spring or rigid fixture makes IDA stall near some step ends (3 of 8 three-cycle
+        # Kwon runs at ~2 MPa), and a two-phase (Si-graphite) electrode's third formation
+        # delithiation reads 463.5 mAh/g at 1e-4 against 479.5 at 1e-5 and 1e-6 (Choi 2025).
+        self._tight = self.model_name == "DFN" and (self.fixture != "constant pressure"
+                                                    or max(p.positive_phases, p.negative_phases) > 1)
 
     def cycle_simulation(self, steps, retry=False, fixed=None):
         """A built ``pybamm.Simulation`` of one cycle of ``steps`` (the fast path's);
