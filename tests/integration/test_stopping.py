@@ -16,9 +16,10 @@ from ssbsim.simulator.store import lock_path, open_results, writer_lock
 psutil = pytest.importorskip("psutil")
 
 PYTHON_CLI = [sys.executable, "-m", "ssbsim.simulator.cli"]
-# DFN with mechanics, 2 cycles: a few seconds per case, long enough to act during the sweep
+# DFN with mechanics, 6 cycles: several seconds per case, long enough to act during the
+# sweep (with 2 cycles the first sweep could finish before a second process had started)
 SLOW = ["sweep", "--preset", "kwon2022", "--binder", "pristine", "--pressure", "70", "--pressure", "7",
-        "--pressure", "2", "--pressure", "1", "--cycles", "2", "--model", "DFN", "--no-figures"]
+        "--pressure", "2", "--pressure", "1", "--cycles", "6", "--model", "DFN", "--no-figures"]
 
 
 def _wait(predicate, timeout, what):
