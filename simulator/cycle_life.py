@@ -152,7 +152,7 @@ def rehome(start, sim, inputs):
     if start is None:
         return None
     sim.build_for_experiment(inputs=inputs)
-    model = sim._get_built_experiment_model(sim.experiment.steps[0])
+    model = sim._get_built_experiment_model(sim.experiment.steps[0])  # PyBaMM 26.10's (private) step -> model map
     source = start.all_models[-1]
     if source is model or [v.name for v in source.y_slices] != [v.name for v in model.y_slices]:
         return start

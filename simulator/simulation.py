@@ -232,6 +232,8 @@ class CellRunner:
         for k, (pressure_MPa, steps) in enumerate(self.protocol.segments(cond.pressure_MPa)):
             if sol is not None and cond.mechanics and pressure_MPa > previous_MPa:
                 # re-pressed: particles whose gap the higher closure bridges reconnect
+                # PyBaMM starts the next segment from ``sol.last_state`` (cached in
+                # ``_last_state``): the re-pressed state replaces it, the run's record stays
                 sol._last_state = cell_state.repress(sol.last_state, pv, previous_MPa, pressure_MPa)
             previous_MPa = pressure_MPa
             seg_inputs = inputs | ({PRESSURE_PARAMETER: pressure_MPa * 1e6}
