@@ -10,7 +10,7 @@ partly lost and some particles isolate, as in Kwon 2022 at 2 MPa; lognormal radi
 median 5 um, sigma 0.3). The kernel is branch-free, so its time does not depend on the
 contact state (measured: the same at 2 and 70 MPa).
 
-* numpy:  ``ssbsim.models.contact_law.advance_ensemble_numpy`` (vectorised over N,
+* numpy:  ``ssbsim.models.contact_ensemble.advance_ensemble_numpy`` (vectorised over N,
   ~40 array operations per step);
 * numba:  ``ssbsim.models.contact_kernel.advance_ensemble``, warm (JIT-compiled and
   cached before timing), with numba's thread count (``numba.get_num_threads()``; set
@@ -54,7 +54,7 @@ import time
 import numba
 import numpy as np
 
-from ssbsim.models import contact_kernel, contact_law
+from ssbsim.models import contact_ensemble, contact_kernel, contact_law
 from ssbsim.parameter_sets.mechanics import SE_CONTACT
 
 PARAMS = contact_law.ContactLawParameters.from_parameters(SE_CONTACT)
@@ -67,7 +67,7 @@ FLOOR = (1e-9, 1e-9, 1e-9, 1.0)  # c, d, v [m]; z [-]: relative above, absolute 
 def drivers(steps):
     h = steps // 2
     s = np.concatenate([np.linspace(0.0, -0.017, h), np.linspace(-0.017, 0.0, steps - h)])
-    s_max, _ = contact_law.running_max_series(s, 0.0, DT, PARAMS)
+    s_max, _ = contact_ensemble.running_max_series(s, 0.0, DT, PARAMS)
     return s, s_max, np.full(steps, PRESSURE_PA), np.ones(steps)
 
 
@@ -152,8 +152,8 @@ def run(sizes, steps, repeats):
         R = 5e-6 * np.exp(0.3 * rng.standard_normal(n))
         t_np, t_cold, t_nb, t_nb1, diff = [], [], [], [], 0.0
         for _ in range(repeats):
-            timed(contact_law.advance_ensemble_numpy, R, drv, PARAMS)  # warm-up, as numba gets
-            t, ref = timed(contact_law.advance_ensemble_numpy, R, drv, PARAMS)
+            timed(contact_ensemble.advance_ensemble_numpy, R, drv, PARAMS)  # warm-up, as numba gets
+            t, ref = timed(contact_ensemble.advance_ensemble_numpy, R, drv, PARAMS)
             t_np.append(t)
             t, got = timed(contact_kernel.advance_ensemble, R, drv, PARAMS)
             t_cold.append(t)
@@ -176,7 +176,7 @@ def run(sizes, steps, repeats):
         if n == 1000:
             t_py = []
             for _ in range(repeats):
-                t, got = timed(contact_law.advance_ensemble_python, R, drv, PARAMS)
+                t, got = timed(contact_ensemble.advance_ensemble_python, R, drv, PARAMS)
                 t_py.append(t)
             res["python_loop_n"] = n
             res["python_loop_median_s"] = statistics.median(t_py)

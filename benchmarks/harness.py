@@ -26,7 +26,8 @@ import numpy as np
 import pybamm
 
 from ssbsim.models import composite_cell_model
-from ssbsim.models.contact_law import ContactLawParameters, advance_ensemble_numpy, running_max_series
+from ssbsim.models.contact_ensemble import advance_ensemble_numpy, running_max_series
+from ssbsim.models.contact_law import ContactLawParameters
 
 from ssbsim.simulator.protocol import experiment
 from ssbsim.simulator.simulation import parameter_values, resolve_conditions, solver_tolerances
@@ -158,9 +159,9 @@ def _law_parameters():
 
 
 def _python_loop_time(n, steps):
-    """The law in a pure-Python particle loop (``contact_law.advance_ensemble_python``,
+    """The law in a pure-Python particle loop (``contact_ensemble.advance_ensemble_python``,
     the same code) over ``steps``, for reference."""
-    from ssbsim.models.contact_law import advance_ensemble_python
+    from ssbsim.models.contact_ensemble import advance_ensemble_python
 
     p = _law_parameters()
     R = 5e-6 * np.exp(0.3 * np.random.default_rng(0).standard_normal(n))

@@ -22,7 +22,8 @@ import math
 import numba
 import numpy as np
 
-from .contact_law import ContactLawParameters, backend, strain_rate_series
+from .contact_ensemble import strain_rate_series
+from .contact_law import ContactLawParameters, backend
 
 
 @numba.njit(inline="always")
@@ -126,7 +127,7 @@ def advance_ensemble(R, c, d, v, z, s, s_max, P_eff, chi, dt, params, zeta=None,
     T : float, optional
         Temperature [K]; default the creep reference temperature.
     s_rate : (M,) float64 ndarray, optional
-        |ds/dt| per step [s-1]; default ``contact_law.strain_rate_series(s, dt)``.
+        |ds/dt| per step [s-1]; default ``contact_ensemble.strain_rate_series(s, dt)``.
 
     Returns
     -------

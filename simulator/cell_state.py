@@ -26,7 +26,8 @@ import pybamm
 
 from ssbsim.models import binder_laws
 from ssbsim.models.contact_kernel import advance_ensemble
-from ssbsim.models.contact_law import NUMPY, ContactLawParameters, strain_rate_series
+from ssbsim.models.contact_ensemble import strain_rate_series
+from ssbsim.models.contact_law import NUMPY, ContactLawParameters
 from ssbsim.models.contact_law_sx import LENGTH_UNIT_M, STRAIN_UNIT, VECTOR_INPUTS, lognormal_classes
 from ssbsim.models.layer_decohesion import decohered_fraction, energy_release_rate
 

@@ -12,7 +12,8 @@ from ssbsim.models import binder_laws, composite_cell_model
 from ssbsim.models import layer_decohesion as decohesion
 from ssbsim.models.binder_mechanics import BinderProperties, rubber_shear_modulus
 from ssbsim.models.contact_kernel import advance_ensemble, aggregate_ensemble
-from ssbsim.models.contact_law import ContactLawParameters, running_max_series
+from ssbsim.models.contact_ensemble import running_max_series
+from ssbsim.models.contact_law import ContactLawParameters
 from ssbsim.models.contact_law_sx import lognormal_classes
 from ssbsim.simulator.errors import InputError
 from ssbsim.simulator.protocol import experiment

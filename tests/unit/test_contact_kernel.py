@@ -7,6 +7,7 @@ import numba
 import numpy as np
 import pytest
 
+from ssbsim.models import contact_ensemble as ens
 from ssbsim.models import contact_law as law
 from ssbsim.models import layer_decohesion as decohesion
 from ssbsim.models.contact_kernel import advance_ensemble, aggregate_ensemble
@@ -44,7 +45,7 @@ def si_strain(m=STEPS):
 
 
 def drivers(s, pressure_Pa, chi=1.0):
-    s_max, _ = law.running_max_series(s, 0.0, DT, PARAMS)
+    s_max, _ = ens.running_max_series(s, 0.0, DT, PARAMS)
     return s, s_max, np.full(s.shape, float(pressure_Pa)), np.full(s.shape, float(chi))
 
 
@@ -53,7 +54,7 @@ def run(advance, s, pressure_Pa, chi=1.0, params=PARAMS):
     c, d, v, z = (np.zeros_like(R) for _ in range(4))
     phi, g = advance(R, c, d, v, z, *drivers(s, pressure_Pa, chi), DT, params)
     out = {"c": c, "d": d, "v": v, "z": z, "phi": phi, "g": g}
-    out.update(law.aggregate(R, WEIGHTS, z, phi, g, v))
+    out.update(ens.aggregate(R, WEIGHTS, z, phi, g, v))
     return out
 
 
@@ -77,7 +78,7 @@ SCENARIOS = {
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_numba_matches_numpy(scenario, params_form):
     strain, pressure = SCENARIOS[scenario]
-    ref = run(law.advance_ensemble_numpy, strain(), pressure)
+    ref = run(ens.advance_ensemble_numpy, strain(), pressure)
     got = run(advance_ensemble, strain(), pressure,
               params=PARAMS if params_form == "dataclass" else PARAMS.as_array())
     for name, floor in FLOOR.items():
@@ -107,7 +108,7 @@ def test_numba_matches_numpy_with_layer_decohesion(pressure):
     zeta = layer_zeta(s, pressure)
     assert zeta[0] == 0.0 and 0.99 < zeta.max()  # no crack at fabrication, then a full one
     out = {}
-    for name, advance in (("numpy", law.advance_ensemble_numpy), ("numba", advance_ensemble)):
+    for name, advance in (("numpy", ens.advance_ensemble_numpy), ("numba", advance_ensemble)):
         c, d, v, z = (np.zeros_like(R) for _ in range(4))
         phi, g = advance(R, c, d, v, z, s, s_max, P, chi, DT, PARAMS, zeta=zeta)
         out[name] = {"c": c, "d": d, "v": v, "z": z, "phi": phi, "g": g}
@@ -144,7 +145,7 @@ def test_numba_matches_numpy_where_z_is_clamped():
     s, s_max, P, chi = drivers(si_strain(), 2 * MPA)
     zeta = layer_zeta(s, 2 * MPA)
     out = []
-    for advance in (law.advance_ensemble_numpy, advance_ensemble):
+    for advance in (ens.advance_ensemble_numpy, advance_ensemble):
         c, d, v, z = (np.zeros_like(R) for _ in range(4))
         phi, g = advance(R, c, d, v, z, s, s_max, P, chi, DT, params, zeta=zeta)
         out.append({"c": c, "d": d, "v": v, "z": z, "phi": phi, "g": g})
@@ -158,7 +159,7 @@ def test_aggregate_matches_numpy_with_weights():
     rng = np.random.default_rng(1)
     z, phi = rng.uniform(0, 1, R.size), rng.uniform(0, 1, R.size)
     g, v, w = rng.uniform(0, 1e-8, R.size), rng.uniform(0, 1e-8, R.size), rng.uniform(0.1, 3, R.size)
-    ref = law.aggregate(R, w, z, phi, g, v)
+    ref = ens.aggregate(R, w, z, phi, g, v)
     for name, value in zip(AGGREGATES, aggregate_ensemble(R, w, z, phi, g, v)):
         assert value == pytest.approx(ref[name], rel=RTOL), name
 
@@ -265,7 +266,7 @@ def test_python_loop_matches_numpy():
     r = R[:50].copy()
     s, s_max, P, chi = drivers(si_strain(60), 7 * MPA)
     out = []
-    for advance in (law.advance_ensemble_numpy, law.advance_ensemble_python):
+    for advance in (ens.advance_ensemble_numpy, ens.advance_ensemble_python):
         c, d, v, z = (np.zeros_like(r) for _ in range(4))
         advance(r, c, d, v, z, s, s_max, P, chi, DT, PARAMS)
         out.append((c, d, v, z))

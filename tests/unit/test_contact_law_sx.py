@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from ssbsim.models.contact_kernel import NUMBA
-from ssbsim.models.contact_law import GENERIC, NUMPY, ContactLawParameters, aggregate, contact_rates
+from ssbsim.models.contact_ensemble import aggregate, contact_rates
+from ssbsim.models.contact_law import GENERIC, NUMPY, ContactLawParameters
 from ssbsim.models.contact_law_sx import (CASADI, CONSTANTS, LAW_INPUTS, LENGTH_UNIT_M, STRAIN_UNIT, VECTOR_INPUTS,
                                           ContactLawCall, contact_law_function, law_output_slices,
                                           lognormal_classes)
