@@ -158,10 +158,9 @@ def _derive_one(e: Entry, cond: Conditions, summary: dict, s: dict) -> float:
         if len(s["cycle_charge_capacity_mAh_g"]) < cond.cycles:
             raise _NotDerived(f"only {len(s['cycle_charge_capacity_mAh_g'])} of {cond.cycles} cycles completed")
         x = np.asarray(s[d["key"]])
-        per_cycle = s.get(f"cycle_end_{d['key']}")
-        if d.get("change") and per_cycle is not None:
-            # relative to the pristine cell (the series of a fast run start at its last cycle)
-            return float(np.asarray(per_cycle)[-1])
+        if d.get("change") and s["time_s"][0] > 0:
+            raise _NotDerived("the series start at the last cycle (the fast path keeps its time series only): "
+                              "a change from the pristine cell needs derive kind last_cycle")
         return float(x[-1] - x[0]) if d.get("change") else float(x[-1])
     raise InputError(f"catalogue entry {e.id}: cannot derive kind {kind!r}")
 

@@ -106,6 +106,26 @@ def test_a_run_that_stopped_early_is_not_read_as_its_last_cycle():
     assert _cycle_value(run[115], series, "delithiation", [1, 2]) == 300.0
 
 
+def test_a_change_from_the_pristine_cell_is_not_read_from_a_fast_runs_last_cycle():
+    """The fast path keeps the last cycle's time series: 'final' with change = true would
+    read the change over that cycle; it gives no value there, and last_cycle reads the
+    per-cycle metric instead."""
+    import types
+
+    from ssbsim import Conditions
+    from ssbsim.simulator.validate import _derive_one, _NotDerived
+
+    cond = Conditions.resolve("kwon2022", cycles=2)
+    final = types.SimpleNamespace(derive={"kind": "final", "key": "thickness_change_um", "change": True}, id="x")
+    last = types.SimpleNamespace(derive={"kind": "last_cycle", "key": "end_electrode_thickness_change_um"}, id="x")
+    series = {"thickness_change_um": [1.0, 1.5], "cycle_charge_capacity_mAh_g": [150.0, 150.0],
+              "cycle_end_electrode_thickness_change_um": [0.8, 1.5]}
+    assert _derive_one(final, cond, {}, series | {"time_s": [0.0, 9e4]}) == 0.5  # series from the pristine cell
+    with pytest.raises(_NotDerived, match="derive kind last_cycle"):
+        _derive_one(final, cond, {}, series | {"time_s": [9e4, 1.8e5]})
+    assert _derive_one(last, cond, {}, series) == 1.5
+
+
 def test_the_api_runs_the_same_catalogue(tmp_path):
     """ssbsim.validate() is the command's engine: Emley's conductivities need no solve."""
     import ssbsim
