@@ -46,7 +46,6 @@ import pybamm
 from ssbsim.models.contact_law import ContactLawParameters
 
 from .cell_state import contact_phases, repress, skip_state
-from .protocol import experiment_of
 from .results import CycleMetrics
 
 #: ``simulate(cycles=N)`` skips cycles by default above this many cycles.
@@ -71,6 +70,17 @@ class SkipControl:
     first_full: int = 3
     max_jump: int = 64
     ensemble_dt_s: float = 20.0
+
+
+def skip_control(n_cycles: int, cycle_skipping=None) -> SkipControl | None:
+    """The fast path's settings for a run of ``n_cycles``, or None (cycle by cycle):
+    ``cycle_skipping`` a SkipControl, True / False, or None for the default (skipping
+    above :data:`SKIP_THRESHOLD_CYCLES`)."""
+    if isinstance(cycle_skipping, SkipControl):
+        return cycle_skipping
+    if cycle_skipping is None:
+        cycle_skipping = n_cycles > SKIP_THRESHOLD_CYCLES
+    return SkipControl() if cycle_skipping else None
 
 
 def interpolate_metrics(a: CycleMetrics, b: CycleMetrics, fraction: float) -> CycleMetrics:
@@ -160,11 +170,6 @@ def rehome(start, sim, inputs):
                            termination="final time")
 
 
-def one_cycle_experiment(steps) -> pybamm.Experiment:
-    """The experiment of one cycle of ``steps``."""
-    return experiment_of([steps])
-
-
 @dataclass
 class SkipRun:
     """What the fast path returns to the runner."""
@@ -198,16 +203,15 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
     block_start = None
     offset = 0
     previous_MPa = None
+    fixed = {k: v for k, v in inputs.items() if k != pressure_parameter}  # see CellRunner.cycle_simulation
+    phases = []  # the contact phases of the model, read from the first cycle that is skipped from
     for i, (block, pressure) in enumerate(zip(protocol.blocks, protocol.pressures(runner.pressure_MPa))):
         if block_start is not None and pressure > previous_MPa:
             block_start = repress(block_start, pv, previous_MPa, pressure)
         previous_MPa = pressure
-        fixed = {k: v for k, v in inputs.items() if k != pressure_parameter}  # see CellRunner.cycle_simulation
         block_inputs = {pressure_parameter: pressure * 1e6} if pressure_parameter in runner.input_names else {}
-        phases = []
 
-        def solve_cycle(prev, n_skipped, block=block, block_inputs=block_inputs, fixed=fixed, phases=phases, i=i,
-                        pressure=pressure):
+        def solve_cycle(prev, n_skipped, block=block, block_inputs=block_inputs, i=i, pressure=pressure):
             if prev is None:
                 start = block_start
             elif n_skipped == 0:

@@ -121,11 +121,7 @@ def simulate(preset: str | Conditions, *, binder=None, process=None, binder_cont
             raise InputError(f"simulate(conditions, {', '.join(given)}=...): set them in the conditions "
                              "(dataclasses.replace) instead")
     cond = preset if isinstance(preset, Conditions) else Conditions.resolve(preset, **options)
-    if cycle_skipping is None:
-        cycle_skipping = cond.cycles > cycle_life.SKIP_THRESHOLD_CYCLES
-    control = cycle_skipping if isinstance(cycle_skipping, cycle_life.SkipControl) else \
-        cycle_life.SkipControl() if cycle_skipping else None
-    return _runner(cond, solver).run(cond, skipping=control)
+    return _runner(cond, solver).run(cond, skipping=cycle_life.skip_control(cond.cycles, cycle_skipping))
 
 
 _RUNNERS: dict = {}
@@ -211,7 +207,7 @@ class CellRunner:
             pv = self._pv.copy()
             pv.update(fixed)
             self._sims[key] = pybamm.Simulation(self.model, parameter_values=pv,
-                                                experiment=cycle_life.one_cycle_experiment(steps), solver=solver)
+                                                experiment=experiment_of([steps]), solver=solver)
         return self._sims[key]
 
     def _simulation(self, segment: int, steps, retry=False):

@@ -145,8 +145,7 @@ def run_case(cond: Conditions, input_names: tuple) -> dict:
             while len(_RUNNERS) > _MAX_RUNNERS:
                 _RUNNERS.popitem(last=False)
         _RUNNERS.move_to_end(gk)
-        skipping = cycle_life.SkipControl() if cond.cycles > cycle_life.SKIP_THRESHOLD_CYCLES else None
-        result = _RUNNERS[gk].run(cond, skipping=skipping)
+        result = _RUNNERS[gk].run(cond, skipping=cycle_life.skip_control(cond.cycles))
     except Exception as e:  # noqa: BLE001 - a failed case is data, the sweep goes on
         msg = str(e) if isinstance(e, SsbsimError) else "".join(
             traceback.format_exception_only(type(e), e)).strip()
