@@ -29,7 +29,7 @@ import numpy as np
 
 from .contact_law import _CASADI_TYPES, ContactLawParameters, LawConstants, backend
 from .contact_law import casadi_power as power
-from .layer_decohesion import decohered_fraction, energy_release_rate
+from .layer_decohesion import decohered_fraction_of_strain
 
 #: Units of the law's states, which are the solver's states as they are (PyBaMM's
 #: ``Variable(scale=...)`` would add a multiplication per state to the residual, and a
@@ -86,8 +86,8 @@ def _law(K, x):
     z, s_max = x["isolated fraction"], STRAIN_UNIT * x["s_max [%]"]
     s, P_eff, T, chi = x["s"], x["P_eff"], x["T"], x["chi"]
     R = x["R_c"] * casadi.exp(x["sigma"] * casadi.DM(xi))
-    G = energy_release_rate(CASADI.relu_h(s, p.strain_smoothing), P_eff, x["E_layer"], x["L"])
-    zeta = decohered_fraction(CASADI.relu_h(G, p.strain_smoothing), x["Gamma"], x["w_G"], power=power)
+    zeta = decohered_fraction_of_strain(s, P_eff, x["E_layer"], x["L"], x["Gamma"], x["w_G"],
+                                        positive=lambda y: CASADI.relu_h(y, p.strain_smoothing), power=power)
     dc, dd, dv, dz, phi, g = CASADI.particle_rates(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta, x["|ds/dt| [s-1]"])
     iso, contact, void, mean_gap, iso_rate = CASADI.aggregates(R, casadi.DM(w), z, phi, g, v, dz)
     ds_max = CASADI.running_max_rate(p, s, s_max)

@@ -72,8 +72,11 @@ def onset_strain(pressure_Pa, fracture_energy_J_m2, framework_modulus_Pa, thickn
 
 
 def decohered_fraction_of_strain(s, pressure_Pa, framework_modulus_Pa, thickness_m,
-                                 fracture_energy_J_m2, scatter):
-    """zeta from a radial strain (series) and pressure on NumPy values: the driver the
-    contact kernels take per step (PyBaMM's mirror smooths the two max(., 0) with relu_h)."""
-    G = energy_release_rate(np.maximum(s, 0.0), pressure_Pa, framework_modulus_Pa, thickness_m)
-    return decohered_fraction(np.maximum(G, 0.0), fracture_energy_J_m2, scatter)
+                                 fracture_energy_J_m2, scatter, positive=lambda y: np.maximum(y, 0.0),
+                                 power=operator.pow):
+    """zeta from a radial strain and pressure: G of the swelling part, zeta of G's positive
+    part, both taken by ``positive`` (default max(., 0) on NumPy values; the contact law's
+    node and the fast path's drivers pass its C1-smooth relu_h), ``power`` as in
+    :func:`decohered_fraction`."""
+    G = energy_release_rate(positive(s), pressure_Pa, framework_modulus_Pa, thickness_m)
+    return decohered_fraction(positive(G), fracture_energy_J_m2, scatter, power=power)

@@ -29,7 +29,7 @@ from ssbsim.models.contact_kernel import advance_ensemble
 from ssbsim.models.contact_ensemble import strain_rate_series
 from ssbsim.models.contact_law import NUMPY, ContactLawParameters
 from ssbsim.models.contact_law_sx import LENGTH_UNIT_M, STRAIN_UNIT, VECTOR_INPUTS, lognormal_classes
-from ssbsim.models.layer_decohesion import decohered_fraction, energy_release_rate
+from ssbsim.models.layer_decohesion import decohered_fraction_of_strain
 
 _CLASS_STATE = re.compile(r"^(.*)size class (\d+) closure \[10 nm\]$")
 
@@ -118,8 +118,8 @@ def law_drivers(cycle, phase: _Phase, law: ContactLawParameters, dt: float) -> d
     P = on_grid(f"{phase.domain.capitalize()} electrode effective pressure [Pa]")
     L, E_layer, Gamma, w_G = phase.layer
     h = law.strain_smoothing
-    G = energy_release_rate(NUMPY.relu_h(s, h), P, E_layer, L)
-    zeta = np.ascontiguousarray(decohered_fraction(NUMPY.relu_h(G, h), Gamma, w_G, power=np.power))
+    zeta = np.ascontiguousarray(decohered_fraction_of_strain(s, P, E_layer, L, Gamma, w_G,
+                                                             positive=lambda y: NUMPY.relu_h(y, h), power=np.power))
     return {"s": s, "s_max": s_max, "P_eff": P, "chi": np.full(n, phase.chi), "zeta": zeta,
             "s_rate": strain_rate_series(s, dt), "duration_s": float(t[-1] - t[0]), "dt": float(dt)}
 
