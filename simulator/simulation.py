@@ -273,15 +273,17 @@ class CellRunner:
                 " binder content): try model='DFN'")
             raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: "
                                   f"{getattr(sol, 'termination', 'no solution')}{hint}")
-        return _result(self.preset, cond, pv, sol, _metrics(self.preset, cond, pv, cycles_done, self.protocol),
-                       notes)
+        electrode = electrode_properties(cond, pv)
+        metrics = _metrics(self.preset, cond, electrode["active_mass_g"], cycles_done, self.protocol)
+        return _result(self.preset, cond, pv, electrode, sol, metrics, notes)
 
     def _run_skipping(self, cond, pv, inputs, notes, control) -> SimulationResult:
-        mass_g = electrode_properties(cond, pv)["active_mass_g"]
-        run = cycle_life.run_skipping(self, pv, inputs, mass_g, control, PRESSURE_PARAMETER, _domain(self.preset))
+        electrode = electrode_properties(cond, pv)
+        run = cycle_life.run_skipping(self, pv, inputs, electrode["active_mass_g"], control, PRESSURE_PARAMETER,
+                                      _domain(self.preset))
         if run.last_cycle is None:
             raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: {run.notes}")
-        result = _result(self.preset, cond, pv, run.last_cycle, run.metrics, notes + run.notes)
+        result = _result(self.preset, cond, pv, electrode, run.last_cycle, run.metrics, notes + run.notes)
         result.cycle_path = "cycle skipping"
         result.representative_cycles = run.representative_cycles
         result.timings = {"total_s": run.total_s, "ensemble_s": run.ensemble_s}
@@ -367,9 +369,9 @@ def electrode_properties(cond: Conditions, pv: pybamm.ParameterValues | None = N
     }
 
 
-def _metrics(p, cond, pv, cycles_done, protocol) -> list:
-    """Metrics of the completed cycles ((solution or None, summary) each)."""
-    mass_g = electrode_properties(cond, pv)["active_mass_g"]
+def _metrics(p, cond, mass_g: float, cycles_done, protocol) -> list:
+    """Metrics of the completed cycles ((solution or None, summary) each), capacities per
+    ``mass_g`` of working active material."""
     blocks = protocol.cycle_blocks()
     pressures = protocol.pressures(cond.pressure_MPa)
     return [cycle_metrics(c, summary, mass_g, p.working, block=blocks[k], label=protocol.blocks[blocks[k]].label,
@@ -378,10 +380,10 @@ def _metrics(p, cond, pv, cycles_done, protocol) -> list:
             for k, (c, summary) in enumerate(cycles_done)]
 
 
-def _result(p, cond, pv, sol, metrics, notes) -> SimulationResult:
-    """Electrode properties and series of a solved case with its cycles' ``metrics``."""
+def _result(p, cond, pv, electrode: dict, sol, metrics, notes) -> SimulationResult:
+    """The result of a solved case: its cycles' ``metrics``, the ``electrode``'s properties
+    (:func:`electrode_properties`) and the mechanics series."""
     domain = _domain(p)
-    electrode = electrode_properties(cond, pv)
     series = mechanics_series(sol, pv, domain) if cond.mechanics else {}
     if len(metrics) < cond.cycles:
         notes.append(f"only {len(metrics)} of {cond.cycles} cycles completed ({sol.termination})")
