@@ -177,7 +177,8 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         # |ds/dt| of the connected particles: ds/dx (central difference) times dx/dt
         h = 1e-4
         ds_dsto = (radial_strain(eps_v, sto + h, pp.sto_init_av) - radial_strain(eps_v, sto - h, pp.sto_init_av)) / (2 * h)
-        s_rate = ds_dsto * pybamm.yz_average(self._stoichiometry_rate(variables))  # no domain, as the law's scalars
+        self._sto_rate = self._stoichiometry_rate(variables)  # also the mean stoichiometry's rhs (set_rhs)
+        s_rate = ds_dsto * pybamm.yz_average(self._sto_rate)  # no domain, as the law's scalars
         s_rate = relu_h(s_rate, STRAIN_RATE_SMOOTHING) + relu_h(-s_rate, STRAIN_RATE_SMOOTHING)
         primary = phase_names(self.options, domain)[0][0]  # the binder bridges the primary particles
         chi = binder_laws.void_nucleation_factor(domain, primary)
@@ -241,7 +242,7 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         self.rhs.update(self._rates)
         domain, name, pp = self.domain, self._var_prefix(), self.phase_param
         sto = variables[f"{name}mean stoichiometry of connected particles"]
-        self.rhs[sto] = self._stoichiometry_rate(variables)
+        self.rhs[sto] = self._sto_rate
         # Li stranded in isolated particles: PyBaMM integrates c_rav deps/dt over every
         # particle state; the connected particles' mean is the same number, cheaply.
         lli = variables[f"Loss of lithium due to loss of {self.phase_name}active material "
