@@ -103,17 +103,21 @@ class _State:
         self.y[sl] = (np.asarray(value, dtype=float) - ref) / scale
 
 
-def law_drivers(cycle, phase: _Phase, law: ContactLawParameters, dt: float) -> dict:
-    """The law's drivers over one solved cycle, on a uniform grid of step ``dt``."""
+def law_drivers(cycle, phase: _Phase, law: ContactLawParameters, dt: float, max_strain_step: float = math.inf) -> dict:
+    """The law's drivers over one solved cycle, on a uniform grid of step ``dt`` or finer:
+    fine enough that the radial strain moves by at most ``max_strain_step`` per step on
+    average over the cycle (its total variation over the steps)."""
     t = cycle["Time [s]"].entries
-    n = max(int(math.ceil((t[-1] - t[0]) / dt)), 1)
+    strain = np.ravel(cycle[f"{phase.name}radial strain"].entries)
+    swing = float(np.abs(np.diff(strain)).sum())
+    n = max(int(math.ceil((t[-1] - t[0]) / dt)), int(math.ceil(swing / max_strain_step)), 1)
     dt = (t[-1] - t[0]) / n  # n steps span the cycle exactly
     grid = t[0] + dt * np.arange(n)
 
     def on_grid(name):
         return np.ascontiguousarray(np.interp(grid, t, np.ravel(cycle[name].entries)), dtype=np.float64)
 
-    s = on_grid(f"{phase.name}radial strain")
+    s = np.ascontiguousarray(np.interp(grid, t, strain), dtype=np.float64)
     s_max = STRAIN_UNIT * on_grid(f"{phase.name}running maximum radial strain [%]")
     P = on_grid(f"{phase.domain.capitalize()} electrode effective pressure [Pa]")
     L, E_layer, Gamma, w_G = phase.layer
@@ -130,11 +134,12 @@ def _slow_names(slices: dict) -> list[str]:
     return [n for n in slices if "SEI" in n or n == "Throughput capacity [A.h]"]
 
 
-def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float):
+def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_strain_step: float = math.inf):
     """The state after ``n_skipped`` cycles like ``cycle`` (its last state patched), as a
     one-point ``pybamm.Solution`` to start the next representative cycle from; and the
     seconds the ensemble took. ``dt_s``: the ensemble's step [s] (``implicit_step``
-    needs dt x 1e-2 s-1 <= 1)."""
+    needs dt x 1e-2 s-1 <= 1), refined to at most ``max_strain_step`` of radial strain per
+    step (:func:`law_drivers`)."""
     last = cycle.last_state
     model = last.all_models[-1]
     x = _State(model, last.all_ys[-1][:, -1])
@@ -142,7 +147,7 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float):
     t0 = time.perf_counter()
     duration = 0.0
     for ph in phases:
-        drv = law_drivers(cycle, ph, law, dt_s)
+        drv = law_drivers(cycle, ph, law, dt_s, max_strain_step)
         duration = drv["duration_s"]
         names = {q: [f"{ph.name}size class {k} {q}" for k in range(ph.K)] for q in VECTOR_INPUTS}
         units = {q: 1.0 if q == "isolated fraction" else LENGTH_UNIT_M for q in VECTOR_INPUTS}

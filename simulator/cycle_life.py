@@ -64,12 +64,19 @@ class SkipControl:
         cycles latch isolation and the running maximum strain).
     max_jump : largest J (cycles from one representative cycle to the next).
     ensemble_dt_s : step of the ensemble [s] (``implicit_step`` needs dt * 1e-2 s-1 <= 1).
+    ensemble_max_strain_step : the ensemble's step is refined until the radial strain
+        moves by at most this much per step on average over the cycle [-]. The drivers
+        are sampled on the ensemble's grid, so a phase that breathes far (Si) needs finer
+        steps than its time scales alone would ask: on Choi 2025's anode (paper protocol,
+        115 cycles) the fast path's largest capacity error against cycle by cycle is
+        1.19 % with 20 s steps alone, 0.31 % at 1e-4 and 0.08 % at 3e-5.
     """
 
     tolerance: float = 2e-3
     first_full: int = 3
     max_jump: int = 64
     ensemble_dt_s: float = 20.0
+    ensemble_max_strain_step: float = 3e-5
 
 
 def skip_control(n_cycles: int, cycle_skipping=None) -> SkipControl | None:
@@ -219,7 +226,8 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
             else:
                 if not phases:
                     phases.extend(contact_phases(prev.all_models[-1], pv))
-                start, seconds = skip_state(prev, phases, law, T_K, n_skipped, control.ensemble_dt_s)
+                start, seconds = skip_state(prev, phases, law, T_K, n_skipped, control.ensemble_dt_s,
+                                            control.ensemble_max_strain_step)
                 run.ensemble_s += seconds
             for retry in (False, True):  # IDA can stall: once more with tighter tolerances
                 sim = runner.cycle_simulation(block.steps, retry, fixed)
