@@ -23,14 +23,13 @@ Sizes N = 10^3, 10^4, 10^5 (and 10^6 with ``--large``). Each timing is the media
 ``--repeats`` (default 9, at least 5) runs on fresh states, the implementations
 interleaved, and the ratio of the fastest runs beside it. Each repeat times NumPy after
 an untimed NumPy call, then numba right after NumPy ("cold": the second core sat idle
-through the single-threaded NumPy run and starts the parallel call slow, ~16 instead of
-~12 ms here, a property of this host, not of the kernel), then numba again ("warm", as
+through the single-threaded NumPy run and starts the parallel call slower than a warm
+one, a property of the machine, not of the kernel), then numba again ("warm", as
 in a loop of kernel calls), then numba on one thread. The states of each
 numba run are checked against NumPy's (max relative difference, absolute below 1 nm / 1
 for lengths / fractions). ``numba_speedup_vs_numpy`` is the ratio of the medians at 10^5
-particles. There is no goal on it: the former "numba >= 20x NumPy" was met by a
-hand-optimised second copy of the law, which the one-definition law replaced (numba now
-executes ``contact_law``'s own functions); it is reported, not judged. What the kernel is
+particles. There is no goal on it: numba executes ``contact_law``'s own functions (the
+law is written once, not hand-optimised for the kernel); it is reported, not judged. What the kernel is
 judged by instead: ns per particle-step against the machine's FMA-throughput bound (the
 law's floating-point operations per particle-step, counted on its CasADi SX graph, over
 cores x clock x 2 FMA pipes x vector lanes: ``fraction_of_fma_bound``), and its share of

@@ -3,7 +3,7 @@
 Three synthetic 0.3C charges of the pristine Kwon 2022 half cell (SPMe with contact
 mechanics) at 70, 7 and 2 MPa, with a known SE-network tortuosity (1.8x the preset's) and
 2 mV noise, are written as BioLogic EC-Lab text files (.mpt, as
-``tests/test_fit_cycler_files.py`` writes them) and fitted jointly through the command
+``tests/integration/test_fit_cycler_files.py`` writes them) and fitted jointly through the command
 line (``ssbsim fit --cycler a.mpt --cycler-pressure 70 --cycler b.mpt ...``), one start.
 Prints the recovered value, its 95 % interval and the wall time. (The same problem
 through PyBOP is not run here: see ``bench_fit_kwon2022.py`` for that comparison.)

@@ -21,12 +21,12 @@ minimises: one built simulation per geometry, every evaluation re-solves the fou
    ``pybop.Dataset`` of zeros (cost = sum of squared residuals),
    ``pybop.Parameter(bounds=..., initial_value=...,
    transformation=pybop.LogTransformation())`` per parameter, a ``pybop.Problem``, and an
-   optimiser with its default options. PyBOP 26 has no default optimiser class any more
-   (``pybop.Optimisation``/``DefaultOptimiser``, XNES, went with the 25.10 restructure);
+   optimiser with its default options. PyBOP 26 has no default optimiser class
+   (``pybop.Optimisation``/``DefaultOptimiser``, XNES, are not in it);
    the one PyBOP picks itself when none is given is ``pybop.SciPyMinimize`` (its GITT
    and OCP applications), so that is the default here: scipy ``minimize`` with its own
    default method for a bounded problem (L-BFGS-B) and finite-difference gradients.
-   ``--pybop-optimiser XNES`` runs the former default instead. PyBOP starts once, from
+   ``--pybop-optimiser XNES`` runs XNES instead. PyBOP starts once, from
    the first of ssbsim's starts (the midpoint of the bounds in log space); population
    optimisers (XNES, ...) start from the mean of the parameters' distribution instead.
 

@@ -19,7 +19,7 @@ no-mechanics model ignores the extra parameters. Both use the same protocol,
 ``ssbsim.simulator.protocol.experiment("cathode", 0.1, 3.0, 4.3)``: 0.1C CC charge to
 4.3 V, a CV hold at 4.3 V until C/50, then 0.1C CC discharge to 3.0 V. Both use the same
 solver (``pybamm.IDAKLUSolver`` with ssbsim's tolerances for the model,
-``simulation.solver_tolerances``) and the same mesh (PyBaMM's
+``solving.solver_tolerances``) and the same mesh (PyBaMM's
 default ``VAR_PTS``, passed explicitly). Each model gets one ``pybamm.Simulation``.
 
 For each model:
@@ -93,15 +93,15 @@ import statistics
 import sys
 import time
 
-import casadi
-import numpy as np
 import pybamm
 
 from ssbsim.models import composite_cell_model
 from ssbsim.models.contact_mechanics import DEFAULT_SIZE_CLASSES
+from ssbsim.benchmarks.casadi_cost import evaluation_cost, jacobian_structure
 from ssbsim.benchmarks.harness import column_table, interleaved_solves
 from ssbsim.simulator.protocol import experiment
-from ssbsim.simulator.simulation import parameter_values, resolve_conditions, solver_tolerances
+from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+from ssbsim.simulator.solving import solver_tolerances
 
 #: Mesh of both models: PyBaMM's default points per domain, stated explicitly.
 VAR_PTS = {"x_n": 20, "x_s": 20, "x_p": 20, "r_n": 20, "r_p": 20}
@@ -123,35 +123,6 @@ def active_mass_g(pv: pybamm.ParameterValues) -> float:
     """Positive active material mass [g] = loading x electrode area x 1e3."""
     area_m2 = pv["Electrode height [m]"] * pv["Electrode width [m]"]
     return pv["Positive electrode active material mass loading [kg.m-2]"] * area_m2 * 1e3
-
-
-def jacobian_structure(model) -> dict:
-    """Size and AD cost of the CasADi Jacobian of a built (solver-set-up) model."""
-    jac, res = model.jac_rhs_algebraic_eval, model.rhs_algebraic_eval
-    sp = jac.sparsity_out(0)
-    return {
-        "n_states": int(model.len_rhs_and_alg),
-        "n_ode": int(model.len_rhs),
-        "n_algebraic": int(model.len_alg),
-        "jacobian_nnz": int(sp.nnz()),
-        "jacobian_max_row_nnz": int(np.diff(np.array(sp.T.colind())).max()),
-        "jacobian_max_col_nnz": int(np.diff(np.array(sp.colind())).max()),
-        "ad_colours_forward": int(sp.uni_coloring().size2()),
-        "ad_colours_reverse": int(sp.T.uni_coloring().size2()),
-        "residual_instructions": int(res.n_instructions()),
-        "jacobian_instructions": int(jac.n_instructions()),
-    }
-
-
-def _eval_time(fn, t, y, p, n=30, reps=5) -> float:
-    """Best-of-``reps`` mean time [s] of one call fn(t, y, p) from Python."""
-    best = np.inf
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn(t, y, p)
-        best = min(best, (time.perf_counter() - t0) / n)
-    return best
 
 
 class Case:
@@ -256,27 +227,8 @@ class Case:
     def diagnose(self) -> dict:
         """Single-call CasADi evaluation times of the CC-discharge model, and an estimate."""
         model = self.sim.steps_to_built_models[self.discharge_key]
-        step = self.solution.cycles[0].steps[2]
-        i = min(5, step.all_ys[0].shape[1] - 1)
-        y = casadi.DM(step.all_ys[0][:, i])
-        t = casadi.DM(float(step.t[i]))
-        p = casadi.vertcat(*[casadi.DM(np.atleast_1d(v)) for v in step.all_inputs[0].values()])
-        trivial = casadi.Function("trivial", [casadi.MX.sym("t"), casadi.MX.sym("y", y.shape[0]),
-                                              casadi.MX.sym("p", p.shape[0])], [casadi.MX(1)])
-        t_call = _eval_time(trivial, t, y, p)
-        t_res = max(_eval_time(model.rhs_algebraic_eval, t, y, p) - t_call, 0.0)
-        t_jac = max(_eval_time(model.jac_rhs_algebraic_eval, t, y, p, n=10) - t_call, 0.0)
-        integ = statistics.median(self.warm_integration_s)
-        est_jac = self.stats["linear_solver_setups"] * t_jac
-        est_res = self.stats["newton_iterations"] * t_res
-        return {
-            "residual_eval_us": t_res * 1e6,
-            "jacobian_eval_us": t_jac * 1e6,
-            "est_jacobian_s": est_jac,
-            "est_residual_s": est_res,
-            "est_jacobian_fraction_of_integration": est_jac / integ,
-            "est_residual_fraction_of_integration": est_res / integ,
-        }
+        return evaluation_cost(model, self.solution.cycles[0].steps[2],
+                               statistics.median(self.warm_integration_s), self.stats)
 
     @property
     def median(self) -> float:

@@ -30,7 +30,8 @@ from ssbsim.models.contact_ensemble import advance_ensemble_numpy, running_max_s
 from ssbsim.models.contact_law import ContactLawParameters
 
 from ssbsim.simulator.protocol import experiment
-from ssbsim.simulator.simulation import parameter_values, resolve_conditions, solver_tolerances
+from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+from ssbsim.simulator.solving import solver_tolerances
 
 MESHES = {"coarse": 10, "default": 20, "fine": 40}  # points per x-domain and particle
 SOLVERS = {"IDAKLU": lambda model: pybamm.IDAKLUSolver(**solver_tolerances(model)),

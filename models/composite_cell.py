@@ -10,10 +10,10 @@ The composite electrode is PyBaMM's porous electrode with
   (Janek, Zeier, Nat. Energy 1 (2016) 16141, doi:10.1038/nenergy.2016.141): c stays
   uniform. Solving that balance anyway is not harmless: discretised, the migration
   and source terms do not cancel exactly at the separator | composite interface
-  (after a 0.15C lithiation of Choi 2025's anode c_e was 1010 | 294 mol/m3 across
+  (after a 0.15C lithiation of Choi 2025's anode c_e reads 1010 | 294 mol/m3 across
   it), and with the composite's D_eff ~ 1e-15 m2/s nothing relaxes the error, so c_e
-  fell to ~0 (and below) at 1.5C: IDA failures and a spurious concentration
-  overpotential (``tests/test_choi2025.py`` runs that rate step);
+  falls to ~0 (and below) at 1.5C: IDA failures and a spurious concentration
+  overpotential (``tests/validation/test_choi2025.py`` runs that rate step);
 * ``"transport efficiency": "tortuosity factor"`` with the binder's neck blocking
   (:class:`BinderBlockedTortuosity`): the effective ionic conductivity
   sigma_SE (eps / tau) f(w) (see ``ssbsim.parameter_sets.components``);

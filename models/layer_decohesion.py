@@ -31,13 +31,13 @@ so pressure and cohesion both delay it. E_f is calibrated on Kwon 2022's pressur
 dependence, H is the electrode thickness, Gamma is measured; the scatter w = 0.05
 (``"Layer fracture energy scatter"``) is assumed.
 
-Status (issue 16): the factor 1/6 is an argument, not a cited form. Thin-film fracture
+Limits: the factor 1/6 is an argument, not a cited form. Thin-film fracture
 mechanics (Hutchinson & Suo, Adv. Appl. Mech. 29 (1992) 63) gives G = Z sigma^2 H / E'
 for a film under a uniform misfit, Z = 1/2 for steady-state delamination and 1.98 for
 channel cracks, i.e. G = Z E' s^2 H; the 1/6 is below both. With Choi 2025's Si at its
 practical 1700 mAh/g (radial strain at most 0.33), G stays below every binder's
-cohesion at 48 MPa and the layer cracks only at low pressure (16 MPa); refitting the
-prefactor once on a named row is open work.
+cohesion at 48 MPa and the layer cracks only at low pressure (16 MPa); the prefactor
+has not been fitted on a named row.
 """
 
 from __future__ import annotations

@@ -25,10 +25,10 @@ SE / composite constants (one set for all sulfide composites; the law is
   of its counter electrode; order of Koerver et al., Energy Environ. Sci. 11 (2018) 2142).
 * Layer decohesion (``models.layer_decohesion``): the cohesive fracture energy is the
   binder's (cohesion, else toughness x particle diameter, at its content) plus the SE's
-  own 2.9 J/m2; its relative scatter 0.05 is assumed. The layer's modulus, 1 GPa, is the
-  value the composite framework modulus had when the layer law was set up (calibrated
-  then on Kwon 2022 with the earlier contact law); it is kept for the layer law until
-  the anode issue replaces it.
+  own 2.9 J/m2; its relative scatter 0.05 is assumed. The layer's modulus, 1 GPa, is a
+  composite framework modulus set on Kwon 2022's 2 MPa pristine row with a threshold
+  contact law, not with ``models.contact_law`` (source ``layer-modulus`` in
+  provenance.toml).
 * Binder relaxation (``models.binder_mechanics``): WLF constants C1 = 17.44,
   C2 = 51.6 K (Williams, Landel, Ferry 1955).
 * The fixture (``models.fixture``, :data:`FIXTURE`): the SE layer's Young's modulus

@@ -7,7 +7,7 @@ falling by 1-2 decades at the end of discharge (Kasnatscheew et al., PCCP 18 (20
 3956; Ruess et al., J. Electrochem. Soc. 167 (2020) 100532, doi:10.1149/1945-7111/ab9a2c,
 in liquid and in sulfide solid-state cells). The surface of a particle then fills
 before its core, the voltage falls while Li still enters: the first-cycle loss of NCM
-is kinetic and the discharge ends in a tail, not a vertical cliff (issue 15).
+is kinetic and the discharge ends in a tail, not a vertical cliff.
 
 The law (:class:`NcmDiffusivity`)::
 

@@ -17,7 +17,7 @@ element ``"models.strain.NCM_STRAIN[NCM711][1]"`` or a dataclass default
 ``"models.contact_law.ContactLawParameters.yield_rate_s"``; :func:`value` reads it.
 
 :func:`constants_in_code` finds the constants by itself (see its docstring), so a test
-can require a source for each of them (``tests/test_provenance.py``).
+can require a source for each of them (``tests/unit/test_provenance.py``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The virtual measurements of issue 19 at the papers' cells, with their figures.
+"""Virtual measurements at the papers' cells (GITT, DC-IR, blocking cells, EIS), with their figures.
 
 * GITT (Jo 2024 cathode, NBR 0.5 ... 2.5 wt%): Weppner-Huggins areas vs the coverage law,
   DFN with mechanics (the default) and SPMe without;

@@ -32,7 +32,8 @@ import pybamm
 from .conditions import Conditions
 from .errors import InputError, SimulationError, check_range
 from .presets import get_preset
-from .simulation import _model, parameter_values, quiet_solver, resolve_conditions, solver_tolerances
+from .simulation import _model, parameter_values, resolve_conditions
+from .solving import quiet_solver, solver_tolerances
 
 #: GITT defaults (assumed, see module docstring): pulse C-rate, pulse and rest [min].
 GITT_DEFAULTS = {"c_rate": 0.05, "pulse_min": 10.0, "rest_min": 60.0, "pulses": 3, "soc": 0.5}

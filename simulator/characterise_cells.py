@@ -31,7 +31,8 @@ import pybamm
 from .characterise import _conditions, _public
 from .errors import InputError, SimulationError
 from .presets import get_preset
-from .simulation import _model, parameter_values, quiet_solver, solver_tolerances
+from .simulation import _model, parameter_values
+from .solving import quiet_solver, solver_tolerances
 
 #: Temperature of the virtual blocking-cell measurement [C] (Emley 2023 report 30 C values).
 BLOCKING_TEMPERATURE_C = 30.0

@@ -47,6 +47,7 @@ from ssbsim.models.contact_law import ContactLawParameters
 
 from .cell_state import contact_phases, repress, skip_state
 from .results import CycleMetrics
+from .solving import cycle_complete, quiet_solver
 
 #: ``simulate(cycles=N)`` skips cycles by default above this many cycles.
 SKIP_THRESHOLD_CYCLES = 50
@@ -199,7 +200,6 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
     ``mass_g``: the working electrode's active mass (capacities per gram).
     """
     from .results import cycle_metrics
-    from .simulation import cycle_complete, quiet_solver
 
     t_start = time.perf_counter()
     law = ContactLawParameters.from_parameters(pv)

@@ -35,7 +35,8 @@ from .errors import InputError, SimulationError, SsbsimError, parse_number
 from .files import read_text
 from .presets import get_preset, recommended_model
 from .cycler import TimeSeries, current_driven_simulation, model_voltage
-from .simulation import CellRunner, _model, parameter_values, resolve_conditions, solver_tolerances
+from .simulation import CellRunner, _model, parameter_values, resolve_conditions
+from .solving import solver_tolerances
 from .sweep import group_key, swept_inputs
 
 #: quantity in the data file -> (result key, unit the data must use)

@@ -191,7 +191,7 @@ PRESETS: dict[str, Preset] = {
 #: Relative deviation of the SPMe's and SPM's first-cycle working capacity (discharge;
 #: delithiation for anode half cells) from the DFN's at each preset's defaults; None:
 #: the first cycle does not complete. Measured with ``scripts/reduced_model_deviation.py``
-#: (re-run it when a cell or protocol changes; ``tests/test_simulation.py`` checks
+#: (re-run it when a cell or protocol changes; ``tests/integration/test_simulation.py`` checks
 #: the emley2023 entry).
 REDUCED_MODEL_DEVIATION = {
     "kwon2022": {"SPMe": 0.001, "SPM": 0.005},

@@ -1,4 +1,5 @@
-"""ssbsim's papers in PyBaMM's citation system: a run lists the seed papers by DOI.
+"""ssbsim's papers in PyBaMM's citation system: a run lists the seed papers (by DOI
+where one was checked against a record naming the title).
 
 With pybtex installed PyBaMM formats only keys it knows (an unknown key is a warning,
 an error under this suite's filterwarnings); ssbsim.citations makes its keys known and
@@ -83,3 +84,15 @@ def test_every_source_key_is_defined_and_formats():
 def test_without_pybtex_registration_is_a_no_op(monkeypatch):
     monkeypatch.setattr(pybamm.citations, "_module_import_error", True)
     assert citations.register_bibliography() is False
+
+
+def test_a_doi_comes_with_the_title_it_was_checked_against():
+    """A DOI in citations.bib stands beside the title a published record confirmed it
+    for; the seed papers, whose records were not found, carry neither."""
+    from pybtex.database import parse_file
+
+    entries = parse_file(str(citations.BIB_FILE), bib_format="bibtex").entries
+    untitled = [k for k, e in entries.items() if "doi" in e.fields and "title" not in e.fields]
+    assert not untitled, f"DOI without the title it was checked for: {untitled}"
+    for key in ("Kwon2022", "Jo2024", "Emley2023", "Choi2025"):
+        assert "doi" not in entries[key].fields or entries[key].type == "article", key

@@ -23,7 +23,8 @@ SWEEP_COMMAND = "python3 -m venv .venv && . .venv/bin/activate && pip install . 
 TEST_COMMAND = 'python3 -m venv .venv && . .venv/bin/activate && pip install ".[test]" && python -m pytest'
 #: Work-log wording: dates, host names, the time of a run, notes a user does not have.
 WORKLOG = re.compile(r"\b20\d\d-\d\d-\d\d\b|\bOn 20\d\d\b|\b2026\b|\bZen ?\d|\bmorning\b|\bafternoon\b|"
-                     r"measured today|measured on 20|domain\.md|domain notes|our notes|shared/docs",
+                     r"measured today|measured on 20|domain\.md|domain notes|our notes|shared/docs|"
+                     r"\bissue \d+|\bthis host\b",
                      re.IGNORECASE)
 
 

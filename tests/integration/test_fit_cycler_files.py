@@ -33,7 +33,8 @@ def synthetic_charges(folder, pressures, factor, seed):
     files, one per pressure. Returns (files, the preset's tortuosity)."""
     from ssbsim.models import composite_cell_model
     from ssbsim.simulator.cycler import TimeSeries, current_driven_simulation, model_voltage
-    from ssbsim.simulator.simulation import parameter_values, resolve_conditions, solver_tolerances
+    from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+    from ssbsim.simulator.solving import solver_tolerances
 
     files, nominal = [], None
     rng = np.random.default_rng(seed)

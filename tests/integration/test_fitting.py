@@ -100,7 +100,8 @@ def _synthetic_curve(tmp_path, factor=1.8):
     written as a cycler CSV in mA and minutes, charge counted positive."""
     from ssbsim.models import composite_cell_model
     from ssbsim.simulator.cycler import TimeSeries, current_driven_simulation, model_voltage
-    from ssbsim.simulator.simulation import parameter_values, resolve_conditions, solver_tolerances
+    from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+    from ssbsim.simulator.solving import solver_tolerances
 
     pv = parameter_values(resolve_conditions("kwon2022", pressure=70.0, model="SPMe"))
     truth = pv[TAU] * factor

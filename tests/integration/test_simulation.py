@@ -121,7 +121,8 @@ def test_default_solver_tolerances_converge_the_capacity(model):
     (Kwon, vulcanized, 70 MPa: at PyBaMM's defaults the SPM was 0.35 mAh/g off)."""
     import pybamm
 
-    from ssbsim.simulator.simulation import CellRunner, resolve_conditions, solver_tolerances
+    from ssbsim.simulator.simulation import CellRunner, resolve_conditions
+    from ssbsim.simulator.solving import solver_tolerances
 
     cond = resolve_conditions("kwon2022", binder="vulcanized", pressure=70.0, model=model)
     default = CellRunner(cond).run(cond).discharge_capacity_mAh_g

@@ -66,3 +66,16 @@ def test_top_level_sweep_runs_a_grid(tmp_path):
     report = ssbsim.sweep(presets=["kwon2022"], pressures=[70.0], model="SPM", out=tmp_path / "s.h5",
                           workers=1, figures=False)
     assert report.n_cases == 1 and not report.failures
+
+
+#: The developers' guide's module size: a module past it holds more than one piece.
+MAX_MODULE_LINES = 400
+
+
+def test_no_module_is_longer_than_the_guide_allows():
+    tracked = subprocess.run(["git", "ls-files", "*.py"], cwd=REPO, capture_output=True, text=True)
+    if tracked.returncode != 0:
+        pytest.skip("not a git checkout")
+    long = {p: n for p in tracked.stdout.split()
+            if (n := len((REPO / p).read_text().splitlines())) > MAX_MODULE_LINES}
+    assert not long, f"modules over {MAX_MODULE_LINES} lines: {long}"
