@@ -81,6 +81,21 @@ def test_virtual_gitt_recovers_the_coverage_law_area_within_0_05(jo_gitt_areas):
             bc.relative_active_area(r["binder_content_wt_pct"], "wet"), abs=0.05)
 
 
+def test_gitt_reads_the_coverage_law_area_through_the_covered_entry(monkeypatch):
+    """Where solid diffusion is the slow process (SPMe, no mechanics) and the rests are
+    relaxed (20 h approach rest, 10 h rests), a GITT of particles whose Li enters through
+    the uncovered surface (D (1 - theta)^2) reads the coverage law's relative area within
+    0.05; with the coverage acting on the kinetics only it reads the full area."""
+    monkeypatch.setattr(ch, "APPROACH_REST_H", 20.0)
+    kw = dict(pulses=1, model="SPMe", mechanics=False, rest_min=600.0)
+    entry = ch.gitt_active_area("jo2024-cathode", [0.5, 1.5, 2.5], coverage_entry="effective diffusivity", **kw)
+    kinetics_only = ch.gitt_active_area("jo2024-cathode", [0.5, 2.5], coverage_entry="none", **kw)
+    for r in entry["rows"]:
+        assert r["notes"] == []
+        assert r["relative_active_area_gitt"] == pytest.approx(r["relative_active_area_law"], abs=0.05)
+    assert kinetics_only["rows"][-1]["relative_active_area_gitt"] == pytest.approx(1.0, abs=0.02)
+
+
 def test_dcir_grows_with_binder_content():
     """Jo 2024: DC-IR from 10 s pulses rises with NBR content (fewer rates than Jo's six
     to keep the test fast)."""
