@@ -24,6 +24,7 @@ SOURCES = {
     "force-chain rearrangement": ("AlonsoMarroquin2004",),
     "binder mechanics": ("Kwon2022", "Williams1955"),
     "binder coverage": ("Jo2024",),
+    "coverage entry": ("Weppner1977", "Jo2024"),
     "conduction blocking": ("Emley2023",),
     "interface resistance": ("Limon2025",),
     "layer decohesion": ("McGrogan2017",),

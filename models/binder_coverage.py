@@ -68,6 +68,13 @@ def neck_blocking(w, f_sat, w_neck, exp=math.exp):
     return f_sat + (1.0 - f_sat) * exp(-w / w_neck)
 
 
+def entry_diffusivity(D, open_fraction):
+    """D u^2 [m2.s-1]: the diffusivity that gives a sphere whose Li enters through the
+    fraction ``open_fraction`` = u of its surface the short-time (Weppner-Huggins)
+    transient of full-surface entry (``models.covered_entry``)."""
+    return D * open_fraction**2
+
+
 def _f_sat_from_point(f_at_w: float, w: float, w_neck: float) -> float:
     """Invert f(w) = f_sat + (1 - f_sat) exp(-w/w_neck) for f_sat."""
     e = math.exp(-w / w_neck)

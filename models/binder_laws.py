@@ -65,6 +65,12 @@ def neck_blocking(domain: str):
                             P("Binder neck blocking content scale [wt%]"), exp=pybamm.exp)
 
 
+def entry_diffusivity(domain: str, D):
+    """D (1 - theta)^2 [m2.s-1]: the ``domain`` electrode's particle diffusivity ``D`` as
+    seen through its uncovered surface (``binder_coverage.entry_diffusivity``)."""
+    return bc.entry_diffusivity(D, 1 - coverage(domain))
+
+
 def electronic_conductivity(domain: str):
     """sigma_s = sigma_carbon f(w) [S.m-1]: the value of PyBaMM's ``"<Domain> electrode
     conductivity [S.m-1]"`` that the parameter sets give (a PyBaMM expression, not a number)."""

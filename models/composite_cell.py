@@ -19,6 +19,9 @@ The composite electrode is PyBaMM's porous electrode with
   sigma_SE (eps / tau) f(w) (see ``ssbsim.parameter_sets.components``);
 * the interface utilisation replaced by :class:`BinderCoveredContact`, so the active
   interfacial area is a_geom (1 - theta_binder) phi_contact;
+* optionally, the Fickian particles' diffusivity seen through the uncovered surface,
+  D (1 - theta)^2 (ssbsim's option ``"coverage entry"``, :mod:`~ssbsim.models.covered_entry`),
+  so that the covered area also blocks Li entry;
 * two particle phases (``"particle phases"``) for Si-graphite.
 
 With ``mechanics=True`` (ssbsim's option ``"contact mechanics": "lognormal size
@@ -46,6 +49,7 @@ import pybamm
 
 from .contact_mechanics import DEFAULT_SIZE_CLASSES, ContactLossActiveMaterial
 from .contact_transport import BinderBlockedTortuosity, ContactTortuosity
+from .covered_entry import use_covered_entry
 from .fixture import StackFixture
 from .interface_contact import BinderCoveredContact
 from .operando import operando_variables
@@ -163,6 +167,9 @@ def composite_cell_model(
         ``pybamm.EISSimulation`` (``simulator.characterise_cells.eis``).
     fixture : {"constant pressure", "spring", "rigid"}
         What holds the stack (``models.fixture``); "spring" and "rigid" need mechanics.
+
+    ssbsim's ``"coverage entry"`` (default ``"none"``, or ``"effective diffusivity"``) is
+    set through ``extra_options``.
     """
     check_option("model", model)
     options = (pybamm_options(cell, positive_phases, negative_phases, mechanics, tuple(interphase_domains))
@@ -185,6 +192,8 @@ def composite_cell_model(
             for phase in m.options.phases[domain]:
                 m.submodels[f"{domain} {phase} active material"] = ContactLossActiveMaterial(
                     m.param, domain, m.options, phase, size_classes)
+    if m.options["coverage entry"] == "effective diffusivity":
+        use_covered_entry(m, composite_domains)
     if "electrolyte diffusion" in m.submodels:
         # single-ion conductor (t+ = 1): the Li+ concentration stays uniform (module docstring)
         m.submodels["electrolyte diffusion"] = pybamm.electrolyte_diffusion.ConstantConcentration(m.param, m.options)

@@ -18,10 +18,13 @@ OPTIONS = {
     # integrated over lognormal size classes of each particle phase, or perfect contact
     "contact mechanics": ("none", "lognormal size classes"),
     "fixture": ("constant pressure", "spring", "rigid"),  # models.fixture
+    # what the binder-covered surface blocks besides charge transfer (models.covered_entry):
+    # nothing more, or also Li entry into the particles (the particle diffusivity D (1 - theta)^2)
+    "coverage entry": ("none", "effective diffusivity"),
 }
 
 #: ssbsim's own mechanisms: options a composite cell's ``model.options`` carries beside PyBaMM's.
-MECHANISMS = ("contact mechanics", "fixture")
+MECHANISMS = ("contact mechanics", "fixture", "coverage entry")
 
 #: The value of PyBaMM's ``"loss of active material"`` in an electrode whose particles
 #: are isolated by contact loss (``ContactLossActiveMaterial``).

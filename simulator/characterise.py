@@ -76,7 +76,7 @@ def _approach(preset, soc) -> list[tuple[str, ...]]:
 def _solve(cond, cycles, cutoff_margin_V=0.0) -> pybamm.Solution:
     p = cond.preset_data
     model = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
-                   fixture=cond.fixture)
+                   fixture=cond.fixture, coverage_entry=cond.coverage_entry)
     pv = parameter_values(cond)
     pv.update({"Lower voltage cut-off [V]": pv["Lower voltage cut-off [V]"] - cutoff_margin_V,
                "Upper voltage cut-off [V]": pv["Upper voltage cut-off [V]"] + cutoff_margin_V})

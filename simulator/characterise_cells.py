@@ -54,7 +54,7 @@ def blocking(preset, *, temperature=BLOCKING_TEMPERATURE_C, model="DFN", mechani
     cond = _conditions(preset, model, mechanics, temperature=temperature, **conditions)
     pv = parameter_values(cond)
     m = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
-               fixture=cond.fixture)
+               fixture=cond.fixture, coverage_entry=cond.coverage_entry)
     sim = pybamm.Simulation(m, parameter_values=pv, experiment=pybamm.Experiment(["Rest for 1 second"]),
                             solver=pybamm.IDAKLUSolver(**solver_tolerances(cond.model)))
     with quiet_solver():

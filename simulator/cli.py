@@ -35,6 +35,8 @@ MODELS = _Choice(Model, check_model)
 PROCESSES = _Choice(Process, check_process)
 #: ssbsim.models.options.OPTIONS["fixture"] (not imported: it would load PyBaMM for --help)
 FIXTURES = click.Choice(["constant pressure", "spring", "rigid"])
+#: ssbsim.models.options.OPTIONS["coverage entry"] (not imported, as above)
+COVERAGE_ENTRIES = click.Choice(["none", "effective diffusivity"])
 _FIXTURE_HELP = ("What holds the stack: the set pressure, a spring, or a fixed gap (rigid), where --pressure "
                  "is the pressure at assembly [default: the preset's; rigid for kwon2022-pouch].")
 
@@ -98,6 +100,9 @@ def main():
 @click.option("--mechanics/--no-mechanics", default=True, show_default=True,
               help="Contact loss, voids, delamination and binder mechanics.")
 @click.option("--fixture", type=FIXTURES, default=None, help=_FIXTURE_HELP)
+@click.option("--coverage-entry", type=COVERAGE_ENTRIES, default=None,
+              help="What the binder-covered surface blocks besides charge transfer: nothing, or Li entry "
+                   "into the particles too (diffusivity D (1 - theta)^2) [default: none].")
 @click.option("--params", "params_path", default=None, type=click.Path(dir_okay=False),
               help="JSON parameter file (e.g. from ssbsim fit).")
 @click.option("--json", "as_json", is_flag=True,
@@ -108,7 +113,7 @@ def main():
 @click.option("--figure", "figure", default=None, type=click.Path(dir_okay=False),
               help="Write the retention and contact state per cycle to this image (PNG, SVG, PDF).")
 def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, protocol, steps, repeat,
-             temperature, model, mechanics, fixture, params_path, as_json, skipping, figure):
+             temperature, model, mechanics, fixture, coverage_entry, params_path, as_json, skipping, figure):
     """Simulate a preset cell with its paper's protocol, or any protocol.
 
     \b
@@ -128,7 +133,8 @@ def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, 
     result = run(preset, binder=binder, process=process, binder_content=binder_content,
                  pressure=pressure, c_rate=c_rate, cycles=cycles, temperature=temperature,
                  model=model, mechanics=mechanics, parameters=_params(params_path),
-                 protocol=_protocol(protocol, steps, repeat), cycle_skipping=skipping, fixture=fixture)
+                 protocol=_protocol(protocol, steps, repeat), cycle_skipping=skipping, fixture=fixture,
+                 coverage_entry=coverage_entry)
     click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False) if as_json else result.summary())
     if figure:
         from .figures import plot_cycle_life

@@ -25,6 +25,7 @@ from enum import StrEnum
 import pybamm
 
 from ssbsim.models import binder_coverage as bc
+from ssbsim.models.options import OPTIONS, check_option
 
 from .errors import InputError, check_range
 from .params_file import check_overrides
@@ -99,6 +100,10 @@ class Conditions:
         What holds the stack (``ssbsim.models.fixture``): ``constant pressure``,
         ``spring`` or ``rigid`` (``pressure_MPa`` is then the pressure at assembly);
         default the preset's (:meth:`Preset.resolve_fixture`).
+    coverage_entry : str
+        What the binder-covered surface blocks besides charge transfer
+        (``ssbsim.models.covered_entry``): ``none`` (default) or ``effective diffusivity``
+        (Li entry too: the particle diffusivity D (1 - theta)^2).
     protocol : Protocol or None
         A protocol of one's own (:mod:`~ssbsim.simulator.protocol`); None: the preset's
         cycle at ``c_rate``, ``cycles`` times (:attr:`run_protocol` is what runs).
@@ -120,6 +125,8 @@ class Conditions:
     mechanics: bool = field(default=True, metadata=_meta("", "contact mechanics on"))
     fixture: str | None = field(default=None, metadata=_meta("", "what holds the stack",
                                                                  omit_preset_default=True, column=False))
+    coverage_entry: str = field(default=OPTIONS["coverage entry"][0], metadata=_meta(
+        "", "what the binder coverage blocks besides charge transfer", omit_default=True, column=False))
     protocol: Protocol | None = field(default=None, metadata=_meta("", "a protocol of one's own", column=False))
     parameters: tuple = field(default=(), metadata=_meta("(parameter's)", "PyBaMM parameters set",
                                                          omit_default=True, column=False))
@@ -163,6 +170,10 @@ class Conditions:
             *p.temperature_range_C, "C", where=f"of parameter set {p.parameter_set}"))
         put("mechanics", bool(self.mechanics))
         put("fixture", p.resolve_fixture(self.fixture, self.mechanics))
+        try:
+            check_option("coverage entry", self.coverage_entry)
+        except ValueError as e:
+            raise InputError(str(e)) from None
         put("parameters", tuple(check_overrides(dict(self.parameters)).items()) if self.parameters else ())
         if self.parameters:
             _parameter_values(self)  # unknown or function-valued names fail here, not mid-sweep
@@ -170,7 +181,7 @@ class Conditions:
     @classmethod
     def resolve(cls, preset: str, *, binder=None, process=None, binder_content=None, pressure=None,
                 c_rate=None, cycles=None, temperature=None, model="DFN", mechanics=True,
-                parameters=None, protocol=None, fixture=None) -> "Conditions":
+                parameters=None, protocol=None, fixture=None, coverage_entry=None) -> "Conditions":
         """The user's options (those of :func:`ssbsim.simulate`), validated; what is not
         given is the preset's default.
 
@@ -188,7 +199,8 @@ class Conditions:
                     raise _together(option, value)
         return cls(p.name, model=model, binder=binder, process=process, binder_content_wt_pct=binder_content,
                    pressure_MPa=pressure, c_rate=c_rate, temperature_C=temperature, cycles=cycles,
-                   mechanics=mechanics, protocol=protocol, parameters=parameters or (), fixture=fixture)
+                   mechanics=mechanics, protocol=protocol, parameters=parameters or (), fixture=fixture,
+                   coverage_entry=OPTIONS["coverage entry"][0] if coverage_entry is None else coverage_entry)
 
     def __getstate__(self):  # pickled (to worker processes) without the parameter values
         return {k: v for k, v in self.__dict__.items() if k != _CACHE}

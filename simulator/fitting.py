@@ -193,7 +193,7 @@ class _Problem:
             idx = np.unique(np.linspace(0, len(ts.time_s) - 1, min(len(ts.time_s), 100)).astype(int))
             sub = TimeSeries(ts.time_s[idx], ts.current_A[idx], ts.voltage_V[idx], ts.source)
             m = _model(model, p.cell, p.positive_phases, p.negative_phases, mechanics, p.interphase_domains,
-                       cond.fixture)
+                       cond.fixture, cond.coverage_entry)
             sim = current_driven_simulation(m, parameter_values(cond), ts, tuple(sorted(names)),
                                             pybamm.IDAKLUSolver(**solver_tolerances(model)))
             self.series.append((sim, sub, sigma_V))

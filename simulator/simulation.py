@@ -21,12 +21,13 @@ from .solving import cycle_complete, quiet_solver, solver_tolerances
 
 @functools.lru_cache(maxsize=32)
 def _model(model: str, cell: str, positive_phases: int, negative_phases: int, mechanics: bool,
-           interphase_domains: tuple = (), fixture: str = "constant pressure"):
+           interphase_domains: tuple = (), fixture: str = "constant pressure", coverage_entry: str = "none"):
     """Built (not discretised) models are reused: PyBaMM copies them on processing.
     The capacity counter is a summary variable, so that cycles whose full solution is
     not kept (long protocols) still give their capacities."""
     m = composite_cell_model(model, cell, positive_phases, negative_phases, mechanics=mechanics,
-                             interphase_domains=interphase_domains, fixture=fixture)
+                             interphase_domains=interphase_domains, fixture=fixture,
+                             extra_options={"coverage entry": coverage_entry})
     extra = ["Discharge capacity [A.h]"] + [n for d in ("positive", "negative") for n in summary_variable_names(d)
                                             if n in m.variables and n not in m.summary_variables]
     m.summary_variables = [*m.summary_variables, *dict.fromkeys(extra)]
@@ -40,7 +41,8 @@ def resolve_conditions(preset: str, **options) -> Conditions:
 
 def simulate(preset: str | Conditions, *, binder=None, process=None, binder_content=None, pressure=None,
              c_rate=None, cycles=None, temperature=None, model="DFN", mechanics=True,
-             parameters=None, protocol=None, solver=None, cycle_skipping=None, fixture=None) -> SimulationResult:
+             parameters=None, protocol=None, solver=None, cycle_skipping=None, fixture=None,
+             coverage_entry=None) -> SimulationResult:
     """Simulate a preset cell with the paper's protocol, or any other.
 
     Parameters
@@ -83,6 +85,10 @@ def simulate(preset: str | Conditions, *, binder=None, process=None, binder_cont
     fixture : {"constant pressure", "spring", "rigid"}, optional
         What holds the stack (``ssbsim.models.fixture``; ``pressure`` is then the pressure
         at assembly). Default: the preset's (rigid for the pouch cell).
+    coverage_entry : {"none", "effective diffusivity"}, optional
+        What the binder-covered surface blocks besides charge transfer
+        (``ssbsim.models.covered_entry``): nothing (default), or Li entry into the
+        particles too (particle diffusivity D (1 - theta)^2).
 
     Returns
     -------
@@ -93,7 +99,7 @@ def simulate(preset: str | Conditions, *, binder=None, process=None, binder_cont
     """
     options = dict(binder=binder, process=process, binder_content=binder_content, pressure=pressure,
                    c_rate=c_rate, cycles=cycles, temperature=temperature, model=model, mechanics=mechanics,
-                   parameters=parameters, protocol=protocol, fixture=fixture)
+                   parameters=parameters, protocol=protocol, fixture=fixture, coverage_entry=coverage_entry)
     if isinstance(preset, Conditions):
         defaults = inspect.signature(Conditions.resolve).parameters
         given = [k for k, v in options.items() if v != defaults[k].default]
@@ -161,7 +167,7 @@ class CellRunner:
         self.model_name = cond.model
         self.fixture = cond.fixture
         self.model = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
-                            p.interphase_domains, self.fixture)
+                            p.interphase_domains, self.fixture, cond.coverage_entry)
         self.user_solver = solver
         self.pressure_MPa = cond.pressure_MPa
         self._sims = {}

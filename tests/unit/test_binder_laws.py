@@ -119,3 +119,30 @@ def test_law_constants_are_parameters_that_reach_the_laws():
     assert dry["neck blocking factor"] == pytest.approx(bc.neck_blocking_factor(0.5, "dry"), rel=1e-12)
     dry = laws("emley2023", binder="ptfe", parameters={"Dry binder saturated neck conductance fraction": 0.9})
     assert dry["neck blocking factor"] == pytest.approx(0.9 + 0.1 * math.exp(-0.5 / 0.1), rel=1e-12)
+
+
+def test_entry_diffusivity_is_d_at_full_area_and_falls_with_coverage():
+    """Li entry through the uncovered fraction u = 1 - theta acts as D u^2 (the
+    Weppner-Huggins transient of area u S): u = 1 leaves D unchanged, and D_eff falls
+    monotonically as the coverage theta (and with it the binder content) rises."""
+    D = 3e-15
+    assert bc.entry_diffusivity(D, 1.0) == D
+    thetas = np.linspace(0.0, 0.99, 50)
+    d_eff = [bc.entry_diffusivity(D, 1 - t) for t in thetas]
+    assert np.all(np.diff(d_eff) < 0) and d_eff[-1] > 0
+    assert bc.entry_diffusivity(D, 0.5) == pytest.approx(D / 4)
+    d_of_w = [bc.entry_diffusivity(D, 1 - bc.active_area_coverage(w, "wet")) for w in np.linspace(0, 10, 41)]
+    assert np.all(np.diff(d_of_w) <= 0)
+    assert bc.entry_diffusivity(D, 1 - bc.active_area_coverage(2.5, "dry")) == D  # PTFE leaves the surface open
+
+
+@pytest.mark.parametrize("w", [0.5, 2.5])
+def test_model_entry_diffusivity_is_the_number_law(w):
+    """The expression the particle submodel uses (``binder_laws.entry_diffusivity``),
+    evaluated on the parameter set, is the number law at the electrode's coverage."""
+    import pybamm
+
+    pv = parameter_values(resolve_conditions("jo2024-cathode", binder_content=w))
+    expr = binder_laws.entry_diffusivity("positive", pybamm.Scalar(1e-15))
+    assert float(pv.evaluate(expr)) == pytest.approx(
+        bc.entry_diffusivity(1e-15, 1 - bc.active_area_coverage(w, "wet")), rel=1e-12)

@@ -171,3 +171,16 @@ def test_summary_columns_are_those_of_stored_sweeps():
 
     assert store._SUMMARY_COLUMNS[:12] == ["name", "preset", "model", "binder", "process", "binder_content_wt_pct",
                                            "pressure_MPa", "c_rate", "temperature_C", "cycles", "mechanics", "status"]
+
+
+def test_coverage_entry_option_is_validated_and_stored_only_when_set():
+    from ssbsim.simulator import cli
+
+    assert list(cli.COVERAGE_ENTRIES.choices) == list(OPTIONS["coverage entry"])
+    c = Conditions.resolve("jo2024-cathode")
+    assert c.coverage_entry == "none" and "coverage_entry" not in c.to_dict()
+    on = Conditions.resolve("jo2024-cathode", coverage_entry="effective diffusivity")
+    assert on != c and on.to_dict()["coverage_entry"] == "effective diffusivity"
+    assert Conditions.from_dict(on.to_dict()) == on
+    with pytest.raises(InputError, match="coverage entry"):
+        Conditions.resolve("jo2024-cathode", coverage_entry="diffusivity")
