@@ -31,7 +31,7 @@ def show(path, pressure_column, pressure_unit, csv_columns, csv_units, charge_po
     voltage [V], cycle and step numbers from 1, optional stack pressure [MPa].
     Capacities per cycle are integrals of the current within each step [mAh].
     """
-    from .cli import _triple
+    from .cli_choices import _triple
     from .cycler_files import read_cycler_file
 
     d = read_cycler_file(path, pressure_column=pressure_column, pressure_unit=pressure_unit,
@@ -57,7 +57,7 @@ def show(path, pressure_column, pressure_unit, csv_columns, csv_units, charge_po
 
 def _cell_options(f):
     """The conditions every virtual measurement takes (as ``ssbsim simulate``)."""
-    from .cli import MODELS
+    from .cli_choices import MODELS
 
     for opt in reversed([
         click.option("--preset", required=True, help="Cell preset, e.g. jo2024-cathode, emley2023, kwon2022."),
