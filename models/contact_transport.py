@@ -10,10 +10,16 @@ tortuosity factor tau of the SE network and the neck-blocking law f(w)
 
 :class:`ContactTortuosity` (with contact mechanics) adds three contact effects:
 
-* **Voids in the composite.** Gaps and voids replace SE paths; with the Bruggeman-type
-  exponent b of the SE network (``"<Domain> electrode Bruggeman coefficient
-  (electrolyte)"``) the composite's ionic transport efficiency becomes
-  B = (eps / tau) f(w) (1 - Delta eps_void / eps)^b psi_SE.
+* **Voids in the composite.** Gaps and voids open around the active particles and add
+  volume: the electrode thickens by them (``"... thickness strain"`` counts the void
+  fraction increase Delta eps_void, per pristine volume). The SE is conserved, so its
+  volume fraction is diluted to eps / (1 + Delta eps_void), and its network's path is
+  that much longer: with the Bruggeman-type exponent b of the SE network
+  (``"<Domain> electrode Bruggeman coefficient (electrolyte)"``) the layer's ionic
+  resistance grows as (1 + Delta eps_void)^(1 + b) (b for the dilution, 1 for the
+  length), so on PyBaMM's fixed geometry the composite's transport efficiency becomes
+  B = (eps / tau) f(w) (1 + Delta eps_void)^-(1 + b) psi_SE. The particles' own volume
+  change, which the thickness strain also counts, is not applied to the SE network.
 * **SE necks.** The SE grains (radius R_SE) around a breathing particle are loaded by the
   same force chains: the fraction of SE | SE necks that stay closed is the contact law
   (``contact_law.contact_fraction``) at the grains' radius, the particles' mean gap and
@@ -39,7 +45,6 @@ from ssbsim.citations import cite
 
 from .binder_laws import adhesion_traction, neck_blocking
 from .contact_law import GENERIC
-from .contact_mechanics import relu_h
 from .phases import phase_names
 
 
@@ -118,7 +123,6 @@ class ContactTortuosity(BinderBlockedTortuosity):
         Domain = domain.capitalize()
         void = sum(variables[f"{Domain} electrode {n}void fraction increase"]
                    for _, n in phase_names(self.options, domain))
-        eps = variables[f"{Domain} electrode porosity"]
         infix = phase_names(self.options, domain)[0][1]
         necks = contact_fraction_node(
             variables[f"{Domain} electrode {infix}mean gap [m]"],
@@ -126,7 +130,7 @@ class ContactTortuosity(BinderBlockedTortuosity):
             variables[f"{Domain} electrode effective pressure [Pa]"], "SE neck")
         variables[f"{Domain} electrode solid electrolyte neck contact fraction"] = necks
         b_e = self.param.domain_params[domain].b_e
-        return super().composite_efficiency(domain, variables) * relu_h(1 - void / eps, 1e-6) ** b_e * necks
+        return super().composite_efficiency(domain, variables) * (1 + void) ** (-(1 + b_e)) * necks
 
     def separator_efficiency(self, variables):
         r_int = 0
