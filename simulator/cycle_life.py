@@ -47,7 +47,7 @@ from ssbsim.models.contact_law import ContactLawParameters
 
 from .cell_state import contact_phases, repress, skip_state
 from .results import CycleMetrics
-from .solving import cycle_complete, quiet_solver
+from .solving import cycle_complete, quiet_solver, solver_tolerances
 
 #: ``simulate(cycles=N)`` skips cycles by default above this many cycles.
 SKIP_THRESHOLD_CYCLES = 50
@@ -189,6 +189,8 @@ class SkipRun:
     first_cycle: object = None
     ensemble_s: float = 0.0
     total_s: float = 0.0
+    #: cycles solved only at the retry's 10x tighter tolerances
+    retried: int = 0
 
 
 def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl = SkipControl(),
@@ -229,12 +231,18 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
                 start, seconds = skip_state(prev, phases, law, T_K, n_skipped, control.ensemble_dt_s,
                                             control.ensemble_max_strain_step)
                 run.ensemble_s += seconds
-            for retry in (False, True):  # IDA can stall: once more with tighter tolerances
+            for retry in (False, True):  # IDA can stall or fail: once more with tighter tolerances
                 sim = runner.cycle_simulation(block.steps, retry, fixed)
-                with quiet_solver():
-                    sol = sim.solve(starting_solution=rehome(start, sim, block_inputs), inputs=block_inputs)
+                try:
+                    with quiet_solver():
+                        sol = sim.solve(starting_solution=rehome(start, sim, block_inputs), inputs=block_inputs)
+                except pybamm.SolverError:
+                    if retry:
+                        raise
+                    continue
                 cycle = sol.cycles[-1] if sol.cycles else None
                 if cycle is not None and cycle_complete(cycle, len(block.steps)):
+                    run.retried += retry
                     break
             else:
                 done = [] if cycle is None else [st.termination for st in cycle.steps]
@@ -256,5 +264,8 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
         if note:
             run.notes.append(note)
             break
+    if run.retried:
+        run.notes.append(f"{run.retried} cycle(s) solved on the retry, at tolerances "
+                         f"{solver_tolerances(runner.model_name, True)}, after the first attempt failed")
     run.total_s = time.perf_counter() - t_start
     return run

@@ -3,6 +3,7 @@ at low pressure and with weak binders, re-pressing gives part of it back, and th
 path (cycle skipping with the ensemble) follows cycle-by-cycle runs."""
 
 import numpy as np
+import pybamm
 import pytest
 
 import ssbsim
@@ -200,6 +201,58 @@ def test_ensemble_converges_as_its_strain_step_halves_on_a_silicon_anode():
     err_default = abs(np.sum(w * z_after(cycle_life.SkipControl().ensemble_max_strain_step)) - np.sum(w * z[7.5e-6]))
     err_time_only = abs(np.sum(w * z_after(float("inf"))) - np.sum(w * z[7.5e-6]))
     assert 3 * err_default < err_time_only, (err_default, err_time_only, growth)
+
+
+def test_fast_path_retries_a_cycle_whose_solve_raises(monkeypatch):
+    """A solver error in a representative cycle's first attempt is retried at the tighter
+    tolerances (it used to end the run), and the result says so."""
+    original = CellRunner.cycle_simulation
+    failed = []
+
+    def flaky(self, steps, retry=False, fixed=None):
+        sim = original(self, steps, retry, fixed)
+        if retry or failed:
+            return sim
+
+        class Failing:
+            def __getattr__(self, name):
+                return getattr(sim, name)
+
+            def solve(self, *args, **kwargs):
+                failed.append(True)
+                raise pybamm.SolverError("IDA_ERR_FAIL (injected)")
+        return Failing()
+
+    monkeypatch.setattr(CellRunner, "cycle_simulation", flaky)
+    r = ssbsim.simulate("kwon2022", pressure=2, cycles=12, model="SPM", cycle_skipping=True, parameters={RHO: 0.5})
+    assert failed and r.cycles_completed == 12
+    assert any("1 cycle(s) solved on the retry" in n for n in r.notes), r.notes
+
+
+def test_a_run_the_fast_path_cannot_finish_is_run_cycle_by_cycle(monkeypatch):
+    """Where the fast path's one-cycle solves fail for good, the case is run cycle by
+    cycle (one continuous simulation), which the result says, with the fast path's failure."""
+    original = CellRunner.cycle_simulation
+    calls = []
+
+    def failing_late(self, steps, retry=False, fixed=None):
+        sim = original(self, steps, retry, fixed)
+        calls.append(retry)
+        if len(calls) <= 4:
+            return sim
+
+        class Failing:
+            def __getattr__(self, name):
+                return getattr(sim, name)
+
+            def solve(self, *args, **kwargs):
+                raise pybamm.SolverError("IDA_ERR_FAIL (injected)")
+        return Failing()
+
+    monkeypatch.setattr(CellRunner, "cycle_simulation", failing_late)
+    r = ssbsim.simulate("kwon2022", pressure=2, cycles=12, model="SPM", cycle_skipping=True, parameters={RHO: 0.5})
+    assert r.cycles_completed == 12 and r.cycle_path == "cycle by cycle"
+    assert any("the fast path stopped after" in n and "injected" in n for n in r.notes), r.notes
 
 
 def test_warm_simulate_reuses_the_built_cell():
