@@ -305,14 +305,17 @@ def _command_line(ctx, drop=("overwrite",)) -> str:
               help="Folder of validation.md, validation.json, the figures and the resumable HDF5 store.")
 @click.option("--workers", type=int, default=None, help="Local processes (default: all cores).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--leave-one-paper-out", "lopo", is_flag=True,
+              help="Also the leave-one-paper-out check (as `ssbsim lopo`): lopo.json / lopo.md beside validation.json.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: `rows` and `score`.")
-def validate(only, quick, model, out, workers, progress, as_json):
+def validate(only, quick, model, out, workers, progress, lopo, as_json):
     """Simulate every catalogued measurement of the papers as the paper ran it and
     compare: rows labelled calibration (a constant was fitted on them) or validation."""
     from .validate import score_line, validate as run
     from .validation_report import table_lines
 
-    rep = run(only or None, quick=quick, model=model, out=out, workers=workers, progress=progress)
+    rep = run(only or None, quick=quick, model=model, out=out, workers=workers, progress=progress,
+              leave_one_paper_out=lopo)
     if as_json:
         click.echo(json.dumps(rep.to_dict(), allow_nan=False))
         return
@@ -355,12 +358,13 @@ def plot(path, out_dir):
         click.echo(f"no figure: {path} holds no finished case", err=True)
 
 
-# `ssbsim data`, `ssbsim characterise` and `ssbsim bench` live in their own modules
+# `ssbsim data`, `ssbsim characterise`, `ssbsim lopo` and `ssbsim bench` live in their own modules
 from .cli_bench import bench  # noqa: E402
-from .cli_lab import characterise, data  # noqa: E402
+from .cli_lab import characterise, data, lopo  # noqa: E402
 
 main.add_command(data)
 main.add_command(characterise)
+main.add_command(lopo)
 main.add_command(bench)
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 """``ssbsim data`` and ``ssbsim characterise``: the lab's own files in, virtual
-measurements out. Registered on the main group by :mod:`ssbsim.simulator.cli`."""
+measurements out; ``ssbsim lopo``: the leave-one-paper-out check of the fitted
+constants. Registered on the main group by :mod:`ssbsim.simulator.cli`."""
 
 from __future__ import annotations
 
 import json
 
 import click
+
+from .cli_choices import MODELS
 
 
 @click.group(short_help="Cycler files: what a file holds, as ssbsim reads it.")
@@ -181,3 +184,28 @@ def eis_cmd(preset, binder, process, pressure, temperature, model, mechanics, as
     _emit(r, as_json, figure, [f"EIS {preset} at SOC {soc:g} ({r['voltage_V']:.4g} V) after {cycles} cycle(s), "
                                f"{r['conditions']['pressure_MPa']:g} MPa: R_hf {r['high_frequency_resistance_Ohm']:.4g} "
                                f"Ohm, interfacial arc {r['interfacial_resistance_Ohm']:.4g} Ohm"])
+
+
+@click.command(short_help="Leave one paper out: fitted constants per paper, refits without it.")
+@click.option("--out", default="results/validation", show_default=True, type=click.Path(file_okay=False),
+              help="Folder of lopo.json and lopo.md (that of validation.json).")
+@click.option("--model", default="DFN", show_default=True, type=MODELS, help="DFN, SPMe or SPM (the refits' model).")
+@click.option("--no-refit", is_flag=True, help="Only the classification (no solve).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def lopo(out, model, no_refit, as_json):
+    """For each paper P, every fitted constant of the registry is not identifiable
+    without P (fitted on P's rows only), refittable (fitted on P's and other papers'
+    rows: refitted without P, P's rows of the same kind predicted) or unchanged."""
+    from .files import check_writable
+    from .lopo import leave_one_paper_out, markdown, write
+
+    folder = check_writable(out, "--out", folder=True)
+    log = None if as_json else click.echo
+    result = leave_one_paper_out(model=model, refits=not no_refit, log=log)
+    files = write(result, folder)
+    if as_json:
+        click.echo(json.dumps(result, allow_nan=False))
+        return
+    for line in markdown(result):
+        click.echo(line)
+    click.echo("written: " + ", ".join(str(p) for p in files))

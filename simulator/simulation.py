@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 
@@ -130,9 +131,17 @@ def _runner(cond: Conditions, solver) -> "CellRunner":
 
 def fingerprint(value) -> str:
     """A parameter value as the same text in every process: a function's name, an
-    expression's formula (a PyBaMM symbol's repr holds its id), or the value's repr."""
+    expression's formula (a PyBaMM symbol's repr holds its id), or the value's repr.
+    A method of a record (``ActiveMaterial.diffusivity``) includes the record's fields,
+    nested, so that changing a constant of the record (NCM's diffusivity scale) is a
+    new value, not the built runner or stored sweep of the old one."""
     if isinstance(value, pybamm.Symbol):
         return str(value)
+    if inspect.ismethod(value):
+        return f"{value.__qualname__}@{fingerprint(value.__self__)}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ", ".join(f"{f.name}={fingerprint(getattr(value, f.name))}" for f in dataclasses.fields(value))
+        return f"{type(value).__qualname__}({fields})"
     return getattr(value, "__qualname__", None) or repr(value)
 
 

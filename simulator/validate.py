@@ -36,13 +36,15 @@ class ValidationReport:
     score: dict
     path: Path | None = None
     files: list = field(default_factory=list)
+    lopo: dict | None = None  # the leave-one-paper-out check (ssbsim.simulator.lopo), when run
 
     def to_dict(self) -> dict:
-        return {"rows": self.rows, "score": self.score}
+        out = {"rows": self.rows, "score": self.score}
+        return out | ({"leave_one_paper_out": self.lopo} if self.lopo is not None else {})
 
 
 def validate(only=None, quick: bool = False, model: str | None = None, out="results/validation",
-             workers=None, progress=None, report: bool = True) -> ValidationReport:
+             workers=None, progress=None, report: bool = True, leave_one_paper_out: bool = False) -> ValidationReport:
     """Run the catalogue; see the module docstring.
 
     Parameters
@@ -58,6 +60,10 @@ def validate(only=None, quick: bool = False, model: str | None = None, out="resu
         Folder of the HDF5 store, ``validation.md`` and the figures.
     report : bool
         Write ``validation.md``, ``validation.json`` and the figures.
+    leave_one_paper_out : bool
+        Also run :func:`ssbsim.simulator.lopo.leave_one_paper_out` (all papers, on
+        ``model``); with ``report``, its ``lopo.json`` / ``lopo.md`` and a section of
+        ``validation.md``.
     """
     from ssbsim.parameter_sets.experiments import PAPERS
 
@@ -88,6 +94,10 @@ def validate(only=None, quick: bool = False, model: str | None = None, out="resu
     fitted = fitted_rows()
     rows = [_row(e, plan[e.id], results, series, e.id in fitted, model) for e in entries]
     rep = ValidationReport(rows, score(rows))
+    if leave_one_paper_out:
+        from .lopo import leave_one_paper_out as lopo
+
+        rep.lopo = lopo(model=model, log=None)
     if report:
         from .validation_report import write_report
 

@@ -36,7 +36,8 @@ def table_lines(rows: list[dict]) -> list[str]:
 
 
 def write_report(rep, entries, results, series, out: Path) -> list[Path]:
-    """``validation.md``, ``validation.json`` and ``figures/<experiment>.png`` in ``out``."""
+    """``validation.md``, ``validation.json`` and ``figures/<experiment>.png`` in ``out``
+    (and ``lopo.json`` / ``lopo.md`` when the report holds the leave-one-paper-out check)."""
     from .validate import score_line
 
     out.mkdir(parents=True, exist_ok=True)
@@ -49,11 +50,18 @@ def write_report(rep, entries, results, series, out: Path) -> list[Path]:
           "(`ssbsim.parameter_sets.provenance`), so agreement there is not a prediction; "
           "`validation`: no constant saw it.", "",
           f"Model: {model}. " + score_line(rep.score), "",
-          *table_lines(rep.rows), "", "## Conditions", ""]
+          *table_lines(rep.rows), ""]
+    lopo_files = []
+    if rep.lopo is not None:
+        from .lopo import markdown, write
+
+        lopo_files = write(rep.lopo, out)
+        md += ["## Leave one paper out", "", *markdown(rep.lopo), ""]
+    md += ["## Conditions", ""]
     md += [f"- `{r['id']}` ({r['source']}, {r['quantity']}): {_conditions_text(r['conditions'])}" for r in rep.rows]
     md += ["", "## Figures", ""] + [f"![{p.stem}](figures/{p.name})" for p in figures]
     (out / "validation.md").write_text("\n".join(md) + "\n")
-    return [out / "validation.md", out / "validation.json", *figures]
+    return [out / "validation.md", out / "validation.json", *lopo_files, *figures]
 
 
 def _figures(rows, entries, results, series, folder: Path, model: str) -> list[Path]:

@@ -130,3 +130,16 @@ def test_kwon2022_discharge_ends_in_a_tail(kwon_70MPa):
     assert cut == pytest.approx(3.0, abs=1e-3)
     k = int(np.argmax(v <= cut + 0.3))
     assert (q[-1] - q[k]) / q[-1] >= 0.02
+
+
+def test_a_changed_scale_is_a_new_parameter_value():
+    """The built runners and sweep stores are keyed by the parameter values' fingerprints:
+    the records share the one law, so a changed s must change the diffusivity's
+    fingerprint (else a refit of s re-solves the cell built with the old s)."""
+    from ssbsim.simulator.simulation import fingerprint
+
+    law = dataclasses.replace(NCM_DIFFUSIVITY, scale=2 * NCM_DIFFUSIVITY.scale)
+    rec = dataclasses.replace(materials.NCM811, diffusivity_m2_s=law)
+    assert fingerprint(rec.diffusivity) != fingerprint(materials.NCM811.diffusivity)
+    assert fingerprint(dataclasses.replace(rec, diffusivity_m2_s=NCM_DIFFUSIVITY).diffusivity) == \
+        fingerprint(materials.NCM811.diffusivity)
