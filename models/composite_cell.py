@@ -164,12 +164,10 @@ def composite_cell_model(
         ``parameter_sets.interphase``); default none.
     extra_options : dict, optional
         Further PyBaMM options, e.g. ``{"surface form": "differential"}`` for
-        ``pybamm.EISSimulation`` (``simulator.characterise_cells.eis``).
+        ``pybamm.EISSimulation`` (``simulator.characterise_cells.eis``), and ssbsim's
+        ``"coverage entry"`` (default ``"none"``, or ``"effective diffusivity"``).
     fixture : {"constant pressure", "spring", "rigid"}
         What holds the stack (``models.fixture``); "spring" and "rigid" need mechanics.
-
-    ssbsim's ``"coverage entry"`` (default ``"none"``, or ``"effective diffusivity"``) is
-    set through ``extra_options``.
     """
     check_option("model", model)
     options = (pybamm_options(cell, positive_phases, negative_phases, mechanics, tuple(interphase_domains))
