@@ -27,9 +27,9 @@ electrode solids] and of constants that depend on the process (``"wet"``, ``"dry
   Binder wicks into the SE necks first (capillarity during drying), so the loss saturates
   at low content. f_sat follows from Emley et al., Mater. Futures (2023) at 0.5 wt%:
   wet NBR 3.3e-6 S/cm and dry PTFE 6.9e-5 S/cm against 1.7e-4 S/cm binder-free.
-  w_neck = 0.1 wt% is an assumption (only 0.5 wt% was measured; Jo 2024's cells with
-  0.5 ... 2.5 wt% NBR deliver within 3 mAh/g of each other at 0.05C, which rules out a
-  strong further fall). The same geometric factor applies to the electronic network:
+  w_neck = 0.1 wt% is an assumption: only 0.5 wt% was measured, and the blocking is
+  taken as saturated from there on (Jo 2024's 0.05C capacities cannot tell: they move by
+  1.4 mAh/g between f = 0.0128 and no blocking). The same geometric factor applies to the electronic network:
   it predicts the wet/dry electronic ratio of Emley 2023 within a factor 1.4.
 
 The effective conductivity of the SE network in the composite is
