@@ -70,6 +70,16 @@ def stack_compliance(composite_domains):
     return c
 
 
+def fixture_compliance(fixture: str, composite_domains):
+    """The compliance per area [m.Pa-1] that turns the stack's thickness change into
+    pressure: c_s (:func:`stack_compliance`), plus A / k_f in a spring fixture."""
+    compliance = stack_compliance(composite_domains)
+    if fixture == "spring":
+        P = pybamm.Parameter
+        compliance = compliance + P("Electrode height [m]") * P("Electrode width [m]") / P("Fixture stiffness [N.m-1]")
+    return compliance
+
+
 class StackFixture(pybamm.BaseSubModel):
     """The variable ``"Stack pressure [Pa]"`` for the fixture option.
 
@@ -105,11 +115,8 @@ class StackFixture(pybamm.BaseSubModel):
         if self.half_cell:
             dL = dL + P("Counter electrode thickness change per Li in fixture [m3.mol-1]") * \
                 counter_electrode_charge(variables) / self.param.F
-        compliance = stack_compliance(self.composite_domains)
-        if self.fixture == "spring":
-            area = P("Electrode height [m]") * P("Electrode width [m]")
-            compliance = compliance + area / P("Fixture stiffness [N.m-1]")
-        free = P("Stack pressure [Pa]") + pybamm.yz_average(dL) / compliance
+        free = P("Stack pressure [Pa]") + pybamm.yz_average(dL) / fixture_compliance(self.fixture,
+                                                                                    self.composite_domains)
         var = variables["Stack pressure [Pa]"]
         self.algebraic[var] = (var - floor_at_zero(free, SEPARATION_SMOOTHING_PA)) / PRESSURE_SCALE_PA
 

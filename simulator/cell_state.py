@@ -120,12 +120,17 @@ def law_drivers(cycle, phase: _Phase, law: ContactLawParameters, dt: float, max_
     s = np.ascontiguousarray(np.interp(grid, t, strain), dtype=np.float64)
     s_max = STRAIN_UNIT * on_grid(f"{phase.name}running maximum radial strain [%]")
     P = on_grid(f"{phase.domain.capitalize()} electrode effective pressure [Pa]")
+    return {"s": s, "s_max": s_max, "P_eff": P, "chi": np.full(n, phase.chi), "zeta": _zeta(s, P, phase, law),
+            "s_rate": strain_rate_series(s, dt), "P_stack": on_grid("Stack pressure [Pa]"),
+            "duration_s": float(t[-1] - t[0]), "dt": float(dt)}
+
+
+def _zeta(s, P_eff, phase: _Phase, law: ContactLawParameters):
+    """The layer's decohered fraction on the drivers' grid (``layer_decohesion``)."""
     L, E_layer, Gamma, w_G = phase.layer
     h = law.strain_smoothing
-    zeta = np.ascontiguousarray(decohered_fraction_of_strain(s, P, E_layer, L, Gamma, w_G,
+    return np.ascontiguousarray(decohered_fraction_of_strain(s, P_eff, E_layer, L, Gamma, w_G,
                                                              positive=lambda y: NUMPY.relu_h(y, h), power=np.power))
-    return {"s": s, "s_max": s_max, "P_eff": P, "chi": np.full(n, phase.chi), "zeta": zeta,
-            "s_rate": strain_rate_series(s, dt), "duration_s": float(t[-1] - t[0]), "dt": float(dt)}
 
 
 def _slow_names(slices: dict) -> list[str]:
@@ -134,34 +139,53 @@ def _slow_names(slices: dict) -> list[str]:
     return [n for n in slices if "SEI" in n or n == "Throughput capacity [A.h]"]
 
 
-def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_strain_step: float = math.inf):
+def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_strain_step: float = math.inf,
+               compliance_m_Pa: float | None = None):
     """The state after ``n_skipped`` cycles like ``cycle`` (its last state patched), as a
     one-point ``pybamm.Solution`` to start the next representative cycle from; and the
     seconds the ensemble took. ``dt_s``: the ensemble's step [s] (``implicit_step``
     needs dt x 1e-2 s-1 <= 1), refined to at most ``max_strain_step`` of radial strain per
-    step (:func:`law_drivers`)."""
+    step (:func:`law_drivers`). ``compliance_m_Pa``: in a spring or rigid fixture, its
+    compliance per area (``models.fixture.fixture_compliance``): the voids each skipped
+    cycle adds thicken the stack and raise its pressure by their thickness over it, which
+    the next skipped cycle's drivers feel (the stack never pulls: P >= 0)."""
     last = cycle.last_state
     model = last.all_models[-1]
     x = _State(model, last.all_ys[-1][:, -1])
     first = _State(model, cycle.first_state.all_ys[0][:, 0])
     t0 = time.perf_counter()
-    duration = 0.0
+    units = {q: 1.0 if q == "isolated fraction" else LENGTH_UNIT_M for q in VECTOR_INPUTS}
+    runs = []
     for ph in phases:
         drv = law_drivers(cycle, ph, law, dt_s, max_strain_step)
-        duration = drv["duration_s"]
         names = {q: [f"{ph.name}size class {k} {q}" for k in range(ph.K)] for q in VECTOR_INPUTS}
-        units = {q: 1.0 if q == "isolated fraction" else LENGTH_UNIT_M for q in VECTOR_INPUTS}
-        c, d, v, z = (np.array([x[n][0] * units[q] for n in names[q]]) for q in VECTOR_INPUTS)
-        z_old = z.copy()
-        reps = {k: np.ascontiguousarray(np.tile(val, n_skipped)) for k, val in drv.items() if isinstance(val, np.ndarray)}
-        advance_ensemble(ph.R.copy(), c, d, v, z, reps["s"], reps["s_max"], reps["P_eff"], reps["chi"],
-                         drv["dt"], law, zeta=reps["zeta"], T=T_K, s_rate=reps["s_rate"])
+        runs.append((ph, drv, names, *(np.array([x[n][0] * units[q] for n in names[q]]) for q in VECTOR_INPUTS)))
+    duration = runs[-1][1]["duration_s"] if runs else 0.0
+    z_old = [r[6].copy() for r in runs]
+    if compliance_m_Pa is None:
+        for ph, drv, _, c, d, v, z in runs:
+            reps = {k: np.ascontiguousarray(np.tile(val, n_skipped)) for k, val in drv.items()
+                    if isinstance(val, np.ndarray)}
+            advance_ensemble(ph.R.copy(), c, d, v, z, reps["s"], reps["s_max"], reps["P_eff"], reps["chi"],
+                             drv["dt"], law, zeta=reps["zeta"], T=T_K, s_rate=reps["s_rate"])
+    else:
+        dL = 0.0  # the stack's thickening by the skipped cycles' voids [m]
+        for _ in range(n_skipped):
+            dP = dL / compliance_m_Pa
+            for ph, drv, _, c, d, v, z in runs:
+                P = drv["P_eff"] + np.maximum(drv["P_stack"] + dP, 0.0) - drv["P_stack"]
+                v_before = v.copy()
+                advance_ensemble(ph.R.copy(), c, d, v, z, drv["s"], drv["s_max"], np.ascontiguousarray(P),
+                                 drv["chi"], drv["dt"], law, zeta=_zeta(drv["s"], P, ph, law), T=T_K,
+                                 s_rate=drv["s_rate"])
+                dL += ph.layer[0] * ph.eps0 * float(ph.w_volume @ (3.0 * (v - v_before) / ph.R))
+    for (ph, drv, names, c, d, v, z), z_prev in zip(runs, z_old):
         for q, arr in zip(VECTOR_INPUTS, (c, d, v, z)):
             for n, val in zip(names[q], arr):
                 x[n] = val / units[q]
         eps = f"X-averaged {ph.domain} electrode {ph.infix}active material volume fraction"
         lli = f"Loss of lithium due to loss of {ph.infix}active material in {ph.domain} electrode [mol]"
-        d_eps = -ph.eps0 * float(ph.w_volume @ (z - z_old))
+        d_eps = -ph.eps0 * float(ph.w_volume @ (z - z_prev))
         cyc_eps, cyc_lli = x[eps][0] - first[eps][0], x[lli][0] - first[lli][0]
         x[eps] = x[eps] + d_eps
         if abs(cyc_eps) > 1e-14:  # Li stranded per isolated volume as in the representative cycle

@@ -44,6 +44,7 @@ import numpy as np
 import pybamm
 
 from ssbsim.models.contact_law import ContactLawParameters
+from ssbsim.models.fixture import fixture_compliance
 
 from .cell_state import contact_phases, repress, skip_state
 from .results import CycleMetrics
@@ -213,6 +214,10 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
     offset = 0
     previous_MPa = None
     fixed = {k: v for k, v in inputs.items() if k != pressure_parameter}  # see CellRunner.cycle_simulation
+    compliance = None  # constant pressure: the skipped cycles feel the solved cycle's pressure
+    if runner.fixture != "constant pressure":
+        domains = ("positive",) if runner.preset.cell == "half" else ("negative", "positive")
+        compliance = float(pv.evaluate(fixture_compliance(runner.fixture, domains)))
     phases = []  # the contact phases of the model, read from the first cycle that is skipped from
     for i, (block, pressure) in enumerate(zip(protocol.blocks, protocol.pressures(runner.pressure_MPa))):
         if block_start is not None and pressure > previous_MPa:
@@ -229,7 +234,7 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
                 if not phases:
                     phases.extend(contact_phases(prev.all_models[-1], pv))
                 start, seconds = skip_state(prev, phases, law, T_K, n_skipped, control.ensemble_dt_s,
-                                            control.ensemble_max_strain_step)
+                                            control.ensemble_max_strain_step, compliance)
                 run.ensemble_s += seconds
             for retry in (False, True):  # IDA can stall or fail: once more with tighter tolerances
                 sim = runner.cycle_simulation(block.steps, retry, fixed)
