@@ -103,10 +103,12 @@ class _State:
         self.y[sl] = (np.asarray(value, dtype=float) - ref) / scale
 
 
-def law_drivers(cycle, phase: _Phase, law: ContactLawParameters, dt: float, max_strain_step: float = math.inf) -> dict:
+def law_drivers(cycle, phase: _Phase, law: ContactLawParameters, dt: float, max_strain_step: float = math.inf,
+                stack_pressure: bool = False) -> dict:
     """The law's drivers over one solved cycle, on a uniform grid of step ``dt`` or finer:
     fine enough that the radial strain moves by at most ``max_strain_step`` per step on
-    average over the cycle (its total variation over the steps)."""
+    average over the cycle (its total variation over the steps); with ``stack_pressure``
+    also the stack pressure (``"P_stack"``, a fixture's)."""
     t = cycle["Time [s]"].entries
     strain = np.ravel(cycle[f"{phase.name}radial strain"].entries)
     swing = float(np.abs(np.diff(strain)).sum())
@@ -120,9 +122,11 @@ def law_drivers(cycle, phase: _Phase, law: ContactLawParameters, dt: float, max_
     s = np.ascontiguousarray(np.interp(grid, t, strain), dtype=np.float64)
     s_max = STRAIN_UNIT * on_grid(f"{phase.name}running maximum radial strain [%]")
     P = on_grid(f"{phase.domain.capitalize()} electrode effective pressure [Pa]")
-    return {"s": s, "s_max": s_max, "P_eff": P, "chi": np.full(n, phase.chi), "zeta": _zeta(s, P, phase, law),
-            "s_rate": strain_rate_series(s, dt), "P_stack": on_grid("Stack pressure [Pa]"),
-            "duration_s": float(t[-1] - t[0]), "dt": float(dt)}
+    out = {"s": s, "s_max": s_max, "P_eff": P, "chi": np.full(n, phase.chi), "zeta": _zeta(s, P, phase, law),
+           "s_rate": strain_rate_series(s, dt), "duration_s": float(t[-1] - t[0]), "dt": float(dt)}
+    if stack_pressure:
+        out["P_stack"] = on_grid("Stack pressure [Pa]")
+    return out
 
 
 def _zeta(s, P_eff, phase: _Phase, law: ContactLawParameters):
@@ -157,7 +161,7 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
     units = {q: 1.0 if q == "isolated fraction" else LENGTH_UNIT_M for q in VECTOR_INPUTS}
     runs = []
     for ph in phases:
-        drv = law_drivers(cycle, ph, law, dt_s, max_strain_step)
+        drv = law_drivers(cycle, ph, law, dt_s, max_strain_step, stack_pressure=compliance_m_Pa is not None)
         names = {q: [f"{ph.name}size class {k} {q}" for k in range(ph.K)] for q in VECTOR_INPUTS}
         runs.append((ph, drv, names, *(np.array([x[n][0] * units[q] for n in names[q]]) for q in VECTOR_INPUTS)))
     duration = runs[-1][1]["duration_s"] if runs else 0.0
