@@ -140,6 +140,12 @@ def pybamm_options(cell: str, positive_phases: int = 1, negative_phases: int = 1
     return options
 
 
+def composite_electrodes(cell: str) -> tuple:
+    """The composite electrodes of a ``cell`` ("half": the working electrode is PyBaMM's
+    positive; "full": both)."""
+    return ("positive",) if cell == "half" else ("negative", "positive")
+
+
 def composite_cell_model(
     model: str = "DFN", cell: str = "half", positive_phases: int = 1, negative_phases: int = 1,
     mechanics: bool = False, size_classes: int = DEFAULT_SIZE_CLASSES, interphase_domains: tuple = (),
@@ -182,7 +188,7 @@ def composite_cell_model(
     if fixture != "constant pressure" and not mechanics:
         raise ValueError(f"fixture={fixture!r} needs mechanics=True: without contact mechanics the "
                          "electrodes do not breathe and no law reads the pressure")
-    composite_domains = ("positive",) if cell == "half" else ("negative", "positive")
+    composite_domains = composite_electrodes(cell)
     for domain in composite_domains:
         m.submodels[f"{domain.capitalize()} interface utilisation"] = BinderCoveredContact(
             m.param, domain, m.options, mechanics=mechanics)

@@ -44,6 +44,7 @@ import numpy as np
 import pybamm
 
 from ssbsim.models.contact_law import ContactLawParameters
+from ssbsim.models.composite_cell import composite_electrodes
 from ssbsim.models.fixture import fixture_compliance
 
 from .cell_state import contact_phases, repress, skip_state
@@ -216,8 +217,7 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
     fixed = {k: v for k, v in inputs.items() if k != pressure_parameter}  # see CellRunner.cycle_simulation
     compliance = None  # constant pressure: the skipped cycles feel the solved cycle's pressure
     if runner.fixture != "constant pressure":
-        domains = ("positive",) if runner.preset.cell == "half" else ("negative", "positive")
-        compliance = float(pv.evaluate(fixture_compliance(runner.fixture, domains)))
+        compliance = float(pv.evaluate(fixture_compliance(runner.fixture, composite_electrodes(runner.preset.cell))))
     phases = []  # the contact phases of the model, read from the first cycle that is skipped from
     for i, (block, pressure) in enumerate(zip(protocol.blocks, protocol.pressures(runner.pressure_MPa))):
         if block_start is not None and pressure > previous_MPa:
