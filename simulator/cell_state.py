@@ -165,7 +165,7 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
         names = {q: [f"{ph.name}size class {k} {q}" for k in range(ph.K)] for q in VECTOR_INPUTS}
         runs.append((ph, drv, names, *(np.array([x[n][0] * units[q] for n in names[q]]) for q in VECTOR_INPUTS)))
     duration = runs[-1][1]["duration_s"] if runs else 0.0
-    z_old = [r[6].copy() for r in runs]
+    z_old = [z.copy() for *_, z in runs]  # each phase's isolated fraction before the skip
     if compliance_m_Pa is None:
         for ph, drv, _, c, d, v, z in runs:
             reps = {k: np.ascontiguousarray(np.tile(val, n_skipped)) for k, val in drv.items()
