@@ -29,12 +29,14 @@ SOURCES = {
     "interface resistance": ("Limon2025",),
     "layer decohesion": ("McGrogan2017",),
     "NCM diffusivity": ("Ecker2015i", "ORegan2022"),
+    "NCM end of lithiation": ("Mohtat2020",),
 }
 
 #: What every parameter set cites for the binder laws it evaluates (coverage, blocking).
 LAW_CITATIONS = SOURCES["binder coverage"] + SOURCES["conduction blocking"]
-#: What a parameter set with a layered-NCM electrode cites for its diffusivity law.
-NCM_CITATIONS = SOURCES["NCM diffusivity"]
+#: What a parameter set with a layered-NCM electrode cites for its diffusivity law and
+#: the end of its OCP.
+NCM_CITATIONS = SOURCES["NCM diffusivity"] + SOURCES["NCM end of lithiation"]
 
 _registered = False
 

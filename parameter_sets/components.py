@@ -73,7 +73,7 @@ class CompositeRecipe:
     se: SolidElectrolyte
     active_loading_mg_cm2: float
     void_fraction: float = 0.03
-    initial_stoichiometry: tuple[float, ...] = field(default=(0.999,))
+    initial_stoichiometry: tuple[float, ...] = field(default=(0.99,))
     bruggeman_exponent: float = SE_NETWORK_BRUGGEMAN_EXPONENT
     carbon_network_conductivity_S_m: float = 10.0
     binder_props: BinderProperties | None = None  # measured mechanics of the binder

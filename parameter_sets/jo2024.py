@@ -74,7 +74,7 @@ SILICON_IN_COMPOSITE = replace(
 CATHODE = CompositeRecipe(
     phases=(NCM811,), phase_mass_fractions=(1.0,),
     am_wt=70.0, se_wt=28.5, carbon_wt=1.5, binder_wt=0.5, binder="NBR", process="wet",
-    se=LPSCL, active_loading_mg_cm2=11.0, void_fraction=0.03, initial_stoichiometry=(0.999,),
+    se=LPSCL, active_loading_mg_cm2=11.0, void_fraction=0.03, initial_stoichiometry=(0.99,),
     se_particle_radius_m=0.5e-6,  # Li6PS5Cl d50 1 um in the composites (Jo 2024)
 )
 

@@ -32,7 +32,8 @@ def _arrhenius(activation_energy, T):
 
 def ncm811_ocp_Chen2020(sto):
     """NMC811 OCP vs Li/Li+ [V]: the fit of Chen et al., J. Electrochem. Soc. 167
-    (2020) 080534, as in PyBaMM's ``Chen2020`` set. Also used for NCM711 and NMC83."""
+    (2020) 080534, as in PyBaMM's ``Chen2020`` set (its GITT data span x = 0.27 ... 0.91;
+    it levels off at 3.487 V at x = 1). The NCM materials use it through :func:`ncm_ocp`."""
     return (
         -0.8090 * sto
         + 4.4875
@@ -40,6 +41,33 @@ def ncm811_ocp_Chen2020(sto):
         - 17.7326 * pybamm.tanh(15.7890 * (sto - 0.3117))
         + 17.5842 * pybamm.tanh(15.9308 * (sto - 0.3120))
     )
+
+
+#: (a [V], k [-], b [-]) of the end-of-lithiation term -a exp(k x - b) of a layered
+#: Li(Ni,Mn,Co)O2's OCP: the fit to a measured NMC532 half-cell OCV of Mohtat et al.,
+#: J. Electrochem. Soc. 167 (2020) 110561 (PyBaMM's ``NMC_ocp_PeymanMPM``, ``Mohtat2020``).
+NMC_END_OF_LITHIATION = (0.5623e-4, 109.451, 100.006)
+
+
+def layered_oxide_end_of_lithiation(sto):
+    """The fall of a layered oxide's OCP as its last vacant Li sites fill [V]:
+    -a exp(k x - b), (a, k, b) = :data:`NMC_END_OF_LITHIATION` (Mohtat 2020, NMC532).
+
+    It is below 0.1 mV for x <= 0.91 and -0.08 / -0.24 / -0.71 V at x = 0.98 / 0.99 / 1.
+    The measured NCA OCV of Kim et al. (PyBaMM's ``nca_ocp_Kim2011`` data, not used
+    here) falls alike: 3.39 V at x = 0.98 and 3.02 V at 0.993
+    (``tests/unit/test_ncm_ocp.py`` compares them)."""
+    a, k, b = NMC_END_OF_LITHIATION
+    return -a * pybamm.exp(k * sto - b)
+
+
+def ncm_ocp(sto):
+    """Ni-rich NCM OCP vs Li/Li+ [V]: :func:`ncm811_ocp_Chen2020` (GITT data of NMC811
+    at x = 0.27 ... 0.91, where it is the fit) plus :func:`layered_oxide_end_of_lithiation`
+    beyond its data. Chen's fit alone levels off at 3.49 V as x -> 1, so a discharge
+    could not end on the OCP below ~3.45 V; measured layered-oxide OCVs fall below
+    3.0 V there (NMC532, Mohtat 2020; NCA, Kim 2011). Used for NCM811, NCM711, NMC83."""
+    return ncm811_ocp_Chen2020(sto) + layered_oxide_end_of_lithiation(sto)
 
 
 def graphite_ocp_Ai2020(sto):
@@ -137,16 +165,17 @@ class SolidElectrolyte:
 # diffusion follows the measured, concentration-dependent D(x) of
 # ``ncm_diffusivity.NCM_DIFFUSIVITY``: D falls by ~1.4 decades as x -> 1, so the lattice
 # is not refilled at the end of the first discharge (the first-cycle loss of NCM is
-# kinetic, Kasnatscheew et al., PCCP 18 (2016) 3956) and the discharge ends in a tail.
+# kinetic, Kasnatscheew et al., PCCP 18 (2016) 3956). The OCP falls below 3.0 V as the
+# last sites fill (``ncm_ocp``), so the discharge ends on the OCP, not on a floor.
 # Known limit: Chen2020's OCP reaches 4.3 V at x ~ 0.27, so the first charge
 # (~202 mAh/g) is below NCM811's measured ~225 mAh/g, and NCM711 uses NCM811's OCP.
-NCM811 = ActiveMaterial("NCM811", ncm811_ocp_Chen2020, 275.5, 4750.0, 5.0e-6, NCM_DIFFUSIVITY, 3.42e-6,
+NCM811 = ActiveMaterial("NCM811", ncm_ocp, 275.5, 4750.0, 5.0e-6, NCM_DIFFUSIVITY, 3.42e-6,
                         volumetric_strain=strain.ncm_strain("NCM811"))
 #: NCM711 (Kwon 2022): the same D(x) as NCM811 (no NCM711 data; Ni-rich layered oxide).
-NCM711 = ActiveMaterial("NCM711", ncm811_ocp_Chen2020, 277.0, 4700.0, 5.0e-6, NCM_DIFFUSIVITY, 3.42e-6,
+NCM711 = ActiveMaterial("NCM711", ncm_ocp, 277.0, 4700.0, 5.0e-6, NCM_DIFFUSIVITY, 3.42e-6,
                         volumetric_strain=strain.ncm_strain("NCM711"))
 #: Single-crystal NMC83 (Emley 2023): d50 ~ 3.5 um, the crystal is the diffusion length.
-NMC83 = ActiveMaterial("NMC83", ncm811_ocp_Chen2020, 275.0, 4750.0, 1.75e-6, NCM_DIFFUSIVITY, 3.42e-6,
+NMC83 = ActiveMaterial("NMC83", ncm_ocp, 275.0, 4750.0, 1.75e-6, NCM_DIFFUSIVITY, 3.42e-6,
                        volumetric_strain=strain.ncm_strain("NMC83"))
 #: Graphite: 372 mAh/g (LiC6), 2260 kg/m3; kinetics and D from Chen2020 (k = 6.48e-7).
 GRAPHITE = ActiveMaterial(

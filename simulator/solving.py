@@ -14,9 +14,9 @@ import pybamm
 # IDAKLU tolerances per model, chosen so that the first-cycle discharge capacity is
 # converged to < 0.05 mAh/g (Kwon 2022, 2-70 MPa; tests/integration/test_simulation.py):
 # the DFN is at PyBaMM's defaults; the SPM / SPMe at the defaults scatter by up to
-# 0.4 mAh/g where the end of discharge is steep (NCM's diffusivity falls as x -> 1 while
-# its OCP stays above 3.49 V), which is larger than the differences between binders at
-# high pressure. A failed solve is retried 10x tighter.
+# 0.4 mAh/g where the end of discharge is steep (NCM's diffusivity falls as x -> 1, so
+# the surfaces fill while the cores lag), which is larger than the differences between
+# binders at high pressure. A failed solve is retried 10x tighter.
 SOLVER_TOLERANCES = {"DFN": {"rtol": 1e-4, "atol": 1e-6},
                      "SPMe": {"rtol": 1e-5, "atol": 1e-7},
                      "SPM": {"rtol": 1e-5, "atol": 1e-7}}
