@@ -32,6 +32,7 @@ from .errors import InputError, SimulationError, SsbsimError
 from .fit_inputs import (CONDITION_COLUMNS, QUANTITIES, REQUIRED_CONDITIONS, DataPoint,  # noqa: F401
                          FitParameter, load_points)
 from .presets import get_preset, recommended_model
+from .cycled_start import CycledStart, check_start_cycles, cycle_value
 from .cycler import TimeSeries, current_driven_simulation, model_voltage
 from .simulation import CellRunner, _model, parameter_values, resolve_conditions
 from .solving import solver_tolerances
@@ -46,10 +47,14 @@ class FitResult:
     cost: float
     n_evaluations: int
     warnings: list = field(default_factory=list)
+    start_after_cycles: int = 0  # paper cycles run before the fitted experiments
+    posterior: dict | None = None  # posterior.sample_posterior's summary, if one was drawn
+    posterior_samples: np.ndarray | None = field(default=None, repr=False)  # its samples, model units
 
     def to_dict(self):
         return {"parameters": self.parameters, "ci95": self.ci95, "residuals": self.residuals,
-                "cost": self.cost, "n_evaluations": self.n_evaluations, "warnings": self.warnings}
+                "cost": self.cost, "n_evaluations": self.n_evaluations, "warnings": self.warnings,
+                "start_after_cycles": self.start_after_cycles, "posterior": self.posterior}
 
     def save(self, path, preset: str):
         """A parameter file (``params_file``) with the fit's intervals and residuals as meta."""
@@ -62,26 +67,22 @@ class _Problem:
     """Residuals of all points (and time series) as a function of the transformed
     parameters u."""
 
-    def __init__(self, preset, points, params, model, mechanics, series=()):
-        self.points, self.params = points, params
-        names = {p.name for p in params}
+    def __init__(self, preset, points, params, model, mechanics, series=(), start_after_cycles=0):
+        self.points, self.params, self.start_after_cycles = points, params, start_after_cycles
+        names = tuple(sorted({p.name for p in params}))
+        cycles = {"cycles": start_after_cycles + 1} if start_after_cycles else {}
         self.series = []
         for cond_kw, ts, sigma_V in series:
-            cond = resolve_conditions(preset, model=model, mechanics=mechanics, **cond_kw)
-            p = get_preset(preset)
             idx = np.unique(np.linspace(0, len(ts.time_s) - 1, min(len(ts.time_s), 100)).astype(int))
             sub = TimeSeries(ts.time_s[idx], ts.current_A[idx], ts.voltage_V[idx], ts.source)
-            m = _model(model, p.cell, p.positive_phases, p.negative_phases, mechanics, p.interphase_domains,
-                       cond.fixture, cond.coverage_entry)
-            sim = current_driven_simulation(m, parameter_values(cond), ts, tuple(sorted(names)),
-                                            pybamm.IDAKLUSolver(**solver_tolerances(model)))
-            self.series.append((sim, sub, sigma_V))
-        self.conds = [resolve_conditions(preset, model=model, mechanics=mechanics, **pt.conditions)
+            self.series.append((_series_voltage(preset, model, mechanics, cond_kw, ts, names, start_after_cycles),
+                                sub, sigma_V))
+        self.conds = [resolve_conditions(preset, model=model, mechanics=mechanics, **cycles, **pt.conditions)
                       for pt in points]
         groups = {}
         for c in self.conds:
             groups.setdefault(group_key(c), []).append(c)
-        self.runners = {gk: CellRunner(cs[0], tuple(sorted(set(swept_inputs(cs) if len(cs) > 1 else ()) | names)))
+        self.runners = {gk: CellRunner(cs[0], tuple(sorted(set(swept_inputs(cs) if len(cs) > 1 else ()) | set(names))))
                         for gk, cs in groups.items()}
         self.n_evaluations = 0
 
@@ -94,7 +95,7 @@ class _Problem:
         for pt, cond in zip(self.points, self.conds):
             try:
                 res = self.runners[group_key(cond)].run(dataclasses.replace(cond, parameters=theta))
-                out.append(getattr(res, QUANTITIES[pt.quantity][0]))
+                out.append(cycle_value(res, QUANTITIES[pt.quantity][0], self.start_after_cycles))
             except SsbsimError:
                 out.append(np.nan)
         self.n_evaluations += 1
@@ -103,9 +104,9 @@ class _Problem:
     def series_values(self, u):
         theta = {p.name: p.from_u(ui) for p, ui in zip(self.params, u)}
         out = []
-        for sim, ts, _ in self.series:
+        for voltage, ts, _ in self.series:
             try:
-                out.append(model_voltage(sim, ts, theta))
+                out.append(voltage(ts, theta))
             except Exception:  # noqa: BLE001 - a failed solve is a large residual
                 out.append(np.full(ts.time_s.shape, np.nan))
         return out
@@ -117,8 +118,23 @@ class _Problem:
         return np.where(np.isfinite(r), r, 1e3)  # a failed solve pushes the optimiser away
 
 
+def _series_voltage(preset, model, mechanics, cond_kw, ts, input_names, start_after_cycles):
+    """voltage(series, theta) of the model run under the measured current ``ts``: from the
+    pristine cell, or after ``start_after_cycles`` paper cycles (:mod:`.cycled_start`)."""
+    solver = pybamm.IDAKLUSolver(**solver_tolerances(model))
+    if start_after_cycles:
+        cond = resolve_conditions(preset, model=model, mechanics=mechanics, cycles=start_after_cycles, **cond_kw)
+        return CycledStart(cond, input_names, ts, solver).voltage
+    cond = resolve_conditions(preset, model=model, mechanics=mechanics, **cond_kw)
+    p = get_preset(preset)
+    m = _model(model, p.cell, p.positive_phases, p.negative_phases, mechanics, p.interphase_domains,
+               cond.fixture, cond.coverage_entry)
+    sim = current_driven_simulation(m, parameter_values(cond), ts, input_names, solver)
+    return lambda series, theta: model_voltage(sim, series, theta)
+
+
 def residual_problem(preset: str, points: list[DataPoint], parameters: list[FitParameter], model="SPM",
-                     mechanics=True, series=()) -> _Problem:
+                     mechanics=True, series=(), start_after_cycles=0) -> _Problem:
     """The residuals :func:`fit` minimises, for driving them with another optimiser.
 
     Builds the simulations once (as :func:`fit` does) and returns an object with
@@ -132,7 +148,7 @@ def residual_problem(preset: str, points: list[DataPoint], parameters: list[FitP
     if not points and not series:
         raise InputError("nothing to fit: give data points and/or cycler time series")
     check_fit_parameters(preset, parameters, model, mechanics)
-    return _Problem(preset, points, parameters, model, mechanics, series)
+    return _Problem(preset, points, parameters, model, mechanics, series, check_start_cycles(start_after_cycles))
 
 
 def check_fit_parameters(preset: str, parameters: list[FitParameter], model=None, mechanics=True):
@@ -176,16 +192,29 @@ def _numeric_leaves(pv, name: str) -> list[str]:
 
 
 def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], model=None,
-        mechanics=True, starts=3, seed=0, series=()) -> FitResult:
+        mechanics=True, starts=3, seed=0, series=(), start_after_cycles=0, posterior=None,
+        noise_sigma=None, walkers=None) -> FitResult:
     """Fit ``parameters`` of ``preset`` to ``points`` and/or cycler ``series``.
 
     ``model`` defaults to the cheapest model within 2 % of the DFN for the preset
     (:func:`~ssbsim.simulator.presets.recommended_model`).
     ``series`` is a sequence of (conditions, :class:`~ssbsim.simulator.cycler.TimeSeries`,
-    voltage uncertainty [V]); the cell starts pristine and follows the measured current.
+    voltage uncertainty [V]); the cell follows the measured current from the pristine
+    state, or, with ``start_after_cycles`` N > 0, from the state after N cycles of the
+    preset's paper cycle (points are then those of cycle N + 1; :mod:`.cycled_start`).
+    ``posterior`` N (10 or more) then draws an MCMC posterior of N steps per walker around the
+    optimum (:func:`~ssbsim.simulator.posterior.sample_posterior`, the optional extra
+    ``ssbsim[posterior]``; ``noise_sigma`` in units of the residual, default estimated;
+    ``walkers`` default 2n + 2; ``seed`` also seeds the chain) into ``result.posterior``
+    and ``result.posterior_samples``.
     """
+    if posterior is not None:
+        from .posterior import check_posterior, require_sampler
+
+        check_posterior(posterior, walkers, noise_sigma, len(parameters))
+        require_sampler()  # before anything is solved
     model = model or recommended_model(preset)
-    prob = residual_problem(preset, points, parameters, model, mechanics, series)
+    prob = residual_problem(preset, points, parameters, model, mechanics, series, start_after_cycles)
     lo = np.array([p.to_u(p.lower) for p in parameters])
     hi = np.array([p.to_u(p.upper) for p in parameters])
     first = np.array([p.to_u(p.initial) if p.initial is not None else 0.5 * (p.to_u(p.lower) + p.to_u(p.upper))
@@ -197,7 +226,14 @@ def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], mo
                             diff_step=1e-2, max_nfev=60)
         if best is None or sol.cost < best.cost:
             best = sol
-    return _result(prob, parameters, best)
+    result = _result(prob, parameters, best)
+    result.start_after_cycles = prob.start_after_cycles
+    if posterior is not None:
+        from .posterior import sample_posterior
+
+        result.posterior, result.posterior_samples = sample_posterior(
+            prob, parameters, result, posterior, walkers=walkers, noise_sigma=noise_sigma, seed=seed)
+    return result
 
 
 def _result(prob, parameters, sol) -> FitResult:
