@@ -7,9 +7,10 @@ fitted parameters as PyBaMM inputs, so that the cycled state (isolated particles
 stranded lithium) follows the parameters being fitted. Then:
 
 * a measured **cycler curve** runs as one PyBaMM experiment step whose current is the
-  measured current (an interpolant in the step's own time, from 0), continued from where
-  the N-th cycle ended (at the end of its last step, without a rest); the model voltage
-  is compared at the data's times, NaN after a cut-off, as from the pristine state
+  measured current (an interpolant in the step's own time, from 0) and the parameter set's
+  voltage cut-offs as its ends, continued from where the N-th cycle ended (at the end of
+  its last step, without a rest); the model voltage is compared at the data's times, NaN
+  after a cut-off, as from the pristine state
   (:func:`~ssbsim.simulator.cycler.model_voltage`);
 * a scalar **point** (capacity, coulombic efficiency, mean voltage) is read from cycle
   N + 1 of the paper's cycle at the point's own conditions (:func:`cycle_value`).
@@ -27,7 +28,7 @@ from .conditions import Conditions, parameter_values
 from .errors import InputError, SimulationError, check_range
 from .results import SimulationResult, cell_half_cycle
 from .simulation import CellRunner
-from .solving import quiet_solver
+from .solving import quiet_solver, solver_tolerances
 
 #: Cycles a fit may start after (each residual evaluation runs them all).
 START_CYCLES_RANGE = (0, 100)
@@ -75,19 +76,25 @@ class CycledStart:
         The fitted parameters (PyBaMM inputs of the cycles and of the curve).
     series : TimeSeries
         The measured curve (its current drives the model).
-    solver : pybamm solver
-        Of the curve's step (the cycles use the runner's own).
+    solver : pybamm solver, optional
+        Of the curve's step (the cycles use the runner's own); default IDAKLU at
+        ssbsim's tolerances of the model.
     """
 
-    def __init__(self, cond: Conditions, input_names, series, solver):
+    def __init__(self, cond: Conditions, input_names, series, solver=None):
         self.cond = cond
         self.runner = CellRunner(cond, tuple(input_names))
         pv = parameter_values(cond)
         pv.update({name: "[input]" for name in self.runner.input_names})
+        # the parameter set's voltage cut-offs end the step, as they end the pristine run
+        # (an experiment moves the model's own cut-off events 1 V away)
+        limits = [pybamm.step.VoltageTermination(pv["Upper voltage cut-off [V]"], ">"),
+                  pybamm.step.VoltageTermination(pv["Lower voltage cut-off [V]"], "<")]
         step = pybamm.step.current(measured_current(series.time_s, series.current_A),
-                                   duration=float(series.time_s[-1]))
+                                   duration=float(series.time_s[-1]), termination=limits)
         self.sim = pybamm.Simulation(self.runner.model, parameter_values=pv,
-                                     experiment=pybamm.Experiment([step]), solver=solver)
+                                     experiment=pybamm.Experiment([step]),
+                                     solver=solver or pybamm.IDAKLUSolver(**solver_tolerances(cond.model)))
 
     def cycled(self, theta: dict) -> SimulationResult:
         """The N cycles with the parameters ``theta``; SimulationError if one stopped."""

@@ -156,12 +156,14 @@ def _autocorrelation(emcee, sampler, burn, kept):
 
 def plot_posterior(result, path):
     """Corner figure of ``result.posterior_samples``: histograms on the diagonal, pairs
-    below it, the least-squares values marked; log axes for parameters fitted in log."""
+    below it, the least-squares values marked; log axes for parameters fitted in log whose
+    samples span more than a factor 3."""
     from matplotlib.figure import Figure
 
     names = list(result.posterior["parameters"])
     x, n = result.posterior_samples, len(names)
-    logs = [result.posterior["parameters"][name]["scale"] == "log10" for name in names]
+    logs = [result.posterior["parameters"][name]["scale"] == "log10" and x[:, k].min() > 0
+            and x[:, k].max() > 3 * x[:, k].min() for k, name in enumerate(names)]
     fig = Figure(figsize=(2.6 * n + 1, 2.6 * n + 0.5))
     axes = fig.subplots(n, n, squeeze=False)
     for i in range(n):
@@ -171,7 +173,7 @@ def plot_posterior(result, path):
                 ax.set_axis_off()
                 continue
             if i == j:
-                bins = np.geomspace(x[:, i].min(), x[:, i].max(), 30) if logs[i] and x[:, i].min() > 0 else 30
+                bins = np.geomspace(x[:, i].min(), x[:, i].max(), 30) if logs[i] else 30
                 ax.hist(x[:, i], bins=bins, color="0.5")
                 ax.axvline(result.parameters[names[i]], color="C3", lw=1)
             else:
