@@ -43,7 +43,7 @@ from .errors import InputError
               help="Then an MCMC posterior of N steps per walker (10-100000; needs ssbsim[posterior]).")
 @click.option("--noise-sigma", default=None, type=click.FloatRange(min=0, min_open=True),
               help="Posterior noise scale in units of the residual [default: estimated from the fit].")
-@click.option("--walkers", default=None, type=int, help="Posterior walkers [default: 2 x parameters + 2].")
+@click.option("--walkers", default=None, type=int, help="Posterior walkers [default: 4 x parameters, at least 8].")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the multi-start and the posterior chain.")
 @click.option("--out", default="results/fit_parameters.json", show_default=True, type=click.Path(dir_okay=False),
               help="Parameter file of the fitted values (for simulate/sweep --params).")

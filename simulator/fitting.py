@@ -205,7 +205,7 @@ def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], mo
     ``posterior`` N (10 or more) then draws an MCMC posterior of N steps per walker around the
     optimum (:func:`~ssbsim.simulator.posterior.sample_posterior`, the optional extra
     ``ssbsim[posterior]``; ``noise_sigma`` in units of the residual, default estimated;
-    ``walkers`` default 2n + 2; ``seed`` also seeds the chain) into ``result.posterior``
+    ``walkers`` default max(8, 4n); ``seed`` also seeds the chain) into ``result.posterior``
     and ``result.posterior_samples``.
     """
     if posterior is not None:
@@ -213,6 +213,8 @@ def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], mo
 
         check_posterior(posterior, walkers, noise_sigma, len(parameters))
         require_sampler()  # before anything is solved
+    elif walkers is not None or noise_sigma is not None:
+        raise InputError("walkers and noise_sigma are options of the posterior: give posterior=N too")
     model = model or recommended_model(preset)
     prob = residual_problem(preset, points, parameters, model, mechanics, series, start_after_cycles)
     lo = np.array([p.to_u(p.lower) for p in parameters])

@@ -67,7 +67,7 @@ def sample_posterior(prob, parameters, result, steps: int, *, walkers=None, nois
     """Sample the posterior of ``parameters`` around the least-squares ``result``.
 
     ``prob`` is the fit's :func:`~ssbsim.simulator.fitting.residual_problem`; ``walkers``
-    defaults to 2n + 2. Returns (summary dict, samples in model units with shape
+    defaults to max(8, 4n). Returns (summary dict, samples in model units with shape
     (kept samples, n)); the summary holds per parameter the mean, standard deviation and
     2.5 / 50 / 97.5 % quantiles, the acceptance fraction, the integrated
     autocorrelation time or why there is none, the numbers of steps, burn-in, walkers
@@ -75,7 +75,7 @@ def sample_posterior(prob, parameters, result, steps: int, *, walkers=None, nois
     """
     emcee = require_sampler()
     n = len(parameters)
-    walkers = walkers or 2 * n + 2
+    walkers = walkers or max(8, 4 * n)
     check_posterior(steps, walkers, noise_sigma, n)
     lo = np.array([p.to_u(p.lower) for p in parameters])
     hi = np.array([p.to_u(p.upper) for p in parameters])
@@ -83,7 +83,11 @@ def sample_posterior(prob, parameters, result, steps: int, *, walkers=None, nois
     r_best = prob.residuals(u_best)
     m = r_best.size
     if noise_sigma is None:
-        s = math.sqrt(float(r_best @ r_best) / max(m - n, 1))
+        if m <= n or not float(r_best @ r_best) > 0:
+            raise InputError(f"the posterior's noise scale cannot be estimated from {m} residual(s) for {n} "
+                             f"parameter(s) (sum r^2 = {float(r_best @ r_best):.3g}): give noise_sigma "
+                             "(--noise-sigma, units of the residual; 1 takes the data's uncertainties as given)")
+        s = math.sqrt(float(r_best @ r_best) / (m - n))
         source = f"estimated from the least-squares residual: sqrt(sum(r^2) / (m - n)), m = {m}, n = {n}"
     else:
         s, source = float(noise_sigma), "given"

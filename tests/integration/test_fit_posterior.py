@@ -29,7 +29,7 @@ def charge_70MPa(tmp_path_factory):
     return files[0], nominal
 
 
-def _posterior_fit(path, nominal, seed, steps=60):
+def _posterior_fit(path, nominal, seed, steps=40):
     series = [({"pressure": 70.0}, load_series(path), 0.002)]
     param = FitParameter(TAU, nominal / 5, nominal * 10, log=True, initial=nominal)
     return fit("kwon2022", [], [param], model="SPMe", starts=1, series=series, posterior=steps, seed=seed)
@@ -46,8 +46,8 @@ def test_posterior_covers_the_truth_and_is_seeded(charge_70MPa):
     lo, hi = a.ci95[TAU]  # the median within the least-squares interval's half-width of the optimum
     assert abs(stats["median"] - a.parameters[TAU]) < (hi - lo) / 2
     assert 0.5 < stats["std"] / ((hi - lo) / (2 * 1.96)) < 2  # the same scale as the least-squares error
-    assert post["walkers"] == 4 and post["steps"] == 60 and post["burn_in"] == 30
-    assert post["samples"] == 4 * 30 == a.posterior_samples.shape[0] and post["seed"] == 3
+    assert post["walkers"] == 8 and post["steps"] == 40 and post["burn_in"] == 20
+    assert post["samples"] == 8 * 20 == a.posterior_samples.shape[0] and post["seed"] == 3
     assert 0 < post["acceptance_fraction"] <= 1
     assert post["noise_sigma_source"].startswith("estimated") and 0.7 < post["noise_sigma"] < 1.3
     assert post["autocorrelation_time_steps"] is None and "too short" in post["autocorrelation_note"]
@@ -62,7 +62,7 @@ def test_cli_posterior_goes_into_json_parameter_file_and_figure(charge_70MPa, tm
     out, fig = tmp_path / "fit.json", tmp_path / "corner.png"
     args = ["fit", "--preset", "kwon2022", "--cycler", str(path), "--cycler-pressure", "70",
             "--voltage-sigma", "0.002", "--param", f"{TAU}:{nominal / 5}:{nominal * 10}:log:{nominal}",
-            "--model", "SPMe", "--starts", "1", "--posterior", "40", "--noise-sigma", "1", "--seed", "7",
+            "--model", "SPMe", "--starts", "1", "--posterior", "20", "--noise-sigma", "1", "--seed", "7",
             "--out", str(out), "--posterior-figure", str(fig)]
     res = CliRunner().invoke(main, [*args, "--json"])
     assert res.exit_code == 0, res.output
