@@ -36,11 +36,11 @@ from .errors import InputError
               help="DFN, SPMe or SPM [default: the cheapest within 2 % of the DFN for the preset].")
 @click.option("--starts", default=3, show_default=True, type=click.IntRange(min=1),
               help="Multi-start: given start + Latin hypercube.")
-@click.option("--start-after-cycles", default=0, show_default=True, type=int,
+@click.option("--start-after-cycles", default=0, show_default=True, type=int, metavar="N",
               help="Paper cycles (the preset's cycle and C-rate) run before each fitted experiment, 0-100; "
                    "points are then those of the next cycle.")
-@click.option("--posterior", "posterior_steps", default=None, type=int,
-              help="Then an MCMC posterior of N steps per walker (10-100000; needs ssbsim[posterior]).")
+@click.option("--posterior", "posterior_steps", default=None, type=int, metavar="N",
+              help="After the fit, an MCMC posterior of N steps per walker (10-100000; needs ssbsim[posterior]).")
 @click.option("--noise-sigma", default=None, type=click.FloatRange(min=0, min_open=True),
               help="Posterior noise scale in units of the residual [default: estimated from the fit].")
 @click.option("--walkers", default=None, type=int, help="Posterior walkers [default: 4 x parameters, at least 8].")
