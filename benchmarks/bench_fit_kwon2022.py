@@ -89,8 +89,10 @@ def half_sum_of_squares(residuals) -> float:
 
 
 def start_values(params) -> dict:
-    """The first of ``fit()``'s starts, in model units: the bounds' midpoint in u."""
-    return {p.name: float(p.from_u(0.5 * (p.to_u(p.lower) + p.to_u(p.upper)))) for p in params}
+    """The first of ``fit()``'s starts, in model units: a parameter's ``initial``, else the
+    bounds' midpoint in u."""
+    return {p.name: float(p.initial) if p.initial is not None else float(p.from_u(0.5 * (p.to_u(p.lower) + p.to_u(p.upper))))
+            for p in params}
 
 
 def residual_rows(points, model_values) -> list[dict]:

@@ -130,88 +130,6 @@ def _protocol(protocol, steps, repeat):
     return protocol  # a paper protocol's name (or None)
 
 
-@main.command(short_help="Fit parameters to measured points or a cycler curve.")
-@click.option("--preset", required=True, help="Preset whose parameters are fitted.")
-@click.option("--data", "data_path", default=None, type=click.Path(dir_okay=False),
-              help="CSV of measured points (layout of calibration_points.csv).")
-@click.option("--cycler", "cycler_paths", multiple=True, type=click.Path(dir_okay=False),
-              help="Cycler file of a pristine cell (CSV, BioLogic .mpr/.mpt, Neware .nda/.ndax), fitted as a "
-                   "voltage curve; repeatable, each with its --cycler-pressure (joint fit).")
-@click.option("--cycler-columns", default="time,current,voltage", show_default=True,
-              help="Column names for time, current, voltage.")
-@click.option("--cycler-units", default="s,A,V", show_default=True, help="Units: s|min|h, A|mA, V|mV.")
-@click.option("--charge-positive", is_flag=True, help="The cycler counts charge current as positive.")
-@click.option("--voltage-sigma", default=0.005, show_default=True, help="Voltage uncertainty [V].",
-              type=click.FloatRange(min=0, min_open=True))
-@click.option("--cycler-pressure", "cycler_pressures", multiple=True, type=float,
-              help="Stack pressure of each --cycler run [MPa], in the same order.")
-@click.option("--cycler-binder", "cycler_binders", multiple=True, help="Binder of the --cycler runs (one, or one each).")
-@click.option("--source", default=None, help="Use only rows of this source (e.g. Kwon2022).")
-@click.option("--param", "param_specs", multiple=True, required=True,
-              help='NAME:LOWER:UPPER[:log][:INITIAL], e.g. "Composite framework modulus [Pa]:1e8:1e10:log".')
-@click.option("--binder-alias", "aliases", multiple=True, help="DATA_NAME=PRESET_BINDER, e.g. 'BR (pristine)=pristine'.")
-@click.option("--model", default=None, type=MODELS,
-              help="DFN, SPMe or SPM [default: the cheapest within 2 % of the DFN for the preset].")
-@click.option("--starts", default=3, show_default=True, type=click.IntRange(min=1),
-              help="Multi-start: given start + Latin hypercube.")
-@click.option("--out", default="results/fit_parameters.json", show_default=True, type=click.Path(dir_okay=False),
-              help="Parameter file of the fitted values (for simulate/sweep --params).")
-@click.option("--figure", default=None, type=click.Path(dir_okay=False), help="Fit-vs-data PNG.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: values, intervals, residuals.")
-def fit(preset, data_path, cycler_paths, cycler_columns, cycler_units, charge_positive, voltage_sigma,
-        cycler_pressures, cycler_binders, source, param_specs, aliases, model, starts, out, figure, as_json):
-    """Fit parameters of a preset to measured points and/or a cycler curve; writes a
-    parameter file."""
-    from .cycler_files import load_series
-    from .files import check_writable
-    from .fitting import FitParameter, check_fit_parameters, fit as run_fit, load_points, plot_fit
-    from .presets import get_preset, recommended_model
-    from .simulation import parameter_values, resolve_conditions
-
-    if not data_path and not cycler_paths:
-        raise InputError("give --data (measured points) and/or --cycler (a voltage curve)")
-    bad = [a for a in aliases if "=" not in a]
-    if bad:
-        raise InputError(f"--binder-alias {bad[0]!r} must be DATA_NAME=PRESET_BINDER")
-    params = [FitParameter.parse(s) for s in param_specs]
-    model = model or recommended_model(preset)  # the cheapest within 2 % of the DFN for the cell
-    check_fit_parameters(preset, params, model)  # names and bounds before reading or solving
-    for path, option in ((out, "--out"), (figure, "--figure")):
-        if path:
-            check_writable(path, option)
-    alias_map = get_preset(preset).binder_aliases | dict(a.split("=", 1) for a in aliases)  # the user's win
-    points = load_points(data_path, source=source, binder_aliases=alias_map) if data_path else []
-    series = []
-    if len(cycler_pressures) != len(cycler_paths):
-        raise InputError(f"{len(cycler_paths)} --cycler file(s) need as many --cycler-pressure values (the stack "
-                         f"pressure [MPa] of each run, no default is assumed); got {len(cycler_pressures)}")
-    if len(cycler_binders) not in (0, 1, len(cycler_paths)):
-        raise InputError(f"--cycler-binder: give one binder for all --cycler runs or one each ({len(cycler_paths)})")
-    for k, (path, pressure) in enumerate(zip(cycler_paths, cycler_pressures)):
-        binder = cycler_binders[min(k, len(cycler_binders) - 1)] if cycler_binders else None
-        cond = {"pressure": pressure} | ({"binder": binder} if binder else {})
-        capacity = parameter_values(resolve_conditions(preset, model=model, **cond))["Nominal cell capacity [A.h]"]
-        ts = load_series(path, _triple(cycler_columns, "--cycler-columns"), _triple(cycler_units, "--cycler-units"),
-                         charge_positive, capacity)
-        series.append((cond, ts, voltage_sigma))
-    result = run_fit(preset, points, params, model=model, starts=starts, series=series)
-    result.save(out, preset)
-    if figure:
-        plot_fit(result, figure)
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), allow_nan=False))
-        return
-    click.echo(f"fitted with the {model} ({preset})")
-    for name, value in result.parameters.items():
-        lo, hi = result.ci95[name]
-        click.echo(f"{name} = {value:.4g}  (95 % interval {lo:.4g} - {hi:.4g})")
-    for r in result.residuals:
-        click.echo(f"  {r['where']}: measured {r['measured']:.4g}, model {r['model']:.4g}, residual {r['residual']:+.3g}")
-    for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
-    click.echo(f"parameters written to {out}")
-
-
 @main.command(short_help="The papers' cells, binders and protocols.")
 def presets():
     """List the presets and their binders."""
@@ -360,8 +278,10 @@ def plot(path, out_dir):
 
 # `ssbsim data`, `ssbsim characterise`, `ssbsim lopo` and `ssbsim bench` live in their own modules
 from .cli_bench import bench  # noqa: E402
+from .cli_fit import fit  # noqa: E402
 from .cli_lab import characterise, data, lopo  # noqa: E402
 
+main.add_command(fit)
 main.add_command(data)
 main.add_command(characterise)
 main.add_command(lopo)

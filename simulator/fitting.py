@@ -18,145 +18,25 @@ warning.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import difflib
-import io
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pybamm
 from scipy.optimize import least_squares
 from scipy.stats import qmc
 
-from .errors import InputError, SimulationError, SsbsimError, parse_number
-from .files import read_text
+from .errors import InputError, SimulationError, SsbsimError
+from .fit_inputs import (CONDITION_COLUMNS, QUANTITIES, REQUIRED_CONDITIONS, DataPoint,  # noqa: F401
+                         FitParameter, load_points)
 from .presets import get_preset, recommended_model
+from .cycled_start import CycledStart, check_start_cycles, cycle_value
 from .cycler import TimeSeries, current_driven_simulation, model_voltage
 from .simulation import CellRunner, _model, parameter_values, resolve_conditions
 from .solving import solver_tolerances
 from .sweep import group_key, swept_inputs
-
-#: quantity in the data file -> (result key, unit the data must use)
-QUANTITIES = {
-    "discharge_capacity": ("discharge_capacity_mAh_g", {"mAh/g", "mAh/g_NCM", "mAh/g_AM", "mAh/g_SiC"}),
-    "charge_capacity": ("charge_capacity_mAh_g", {"mAh/g", "mAh/g_NCM", "mAh/g_AM", "mAh/g_SiC"}),
-    # the working electrode's half-cycles by name (anode papers report the delithiation)
-    "lithiation_capacity": ("lithiation_capacity_mAh_g", {"mAh/g", "mAh/g_NCM", "mAh/g_AM", "mAh/g_SiC"}),
-    "delithiation_capacity": ("delithiation_capacity_mAh_g", {"mAh/g", "mAh/g_NCM", "mAh/g_AM", "mAh/g_SiC"}),
-    "coulombic_efficiency": ("coulombic_efficiency", {"-", "1"}),
-    "average_discharge_voltage": ("average_discharge_voltage_V", {"V"}),
-}
-#: data-file column -> simulate() keyword
-CONDITION_COLUMNS = {"binder": "binder", "process": "process", "binder_wt_pct": "binder_content",
-                     "stack_pressure_MPa": "pressure", "c_rate": "c_rate", "temperature_C": "temperature"}
-#: condition columns every fitted row must state: a capacity depends on each, and the
-#: preset's default in their place would be a silent guess (binder, process and binder
-#: content may be left out: the preset's binder is then the one of the data).
-REQUIRED_CONDITIONS = ("stack_pressure_MPa", "c_rate", "temperature_C")
-
-
-@dataclass(frozen=True)
-class FitParameter:
-    """A numeric PyBaMM parameter to fit, within [lower, upper], optionally in log10."""
-
-    name: str
-    lower: float
-    upper: float
-    log: bool = False
-    initial: float | None = None
-
-    def __post_init__(self):
-        if not (math.isfinite(self.lower) and math.isfinite(self.upper) and self.lower < self.upper):
-            raise InputError(f"parameter {self.name!r}: bounds [{self.lower}, {self.upper}] are not increasing")
-        if self.log and self.lower <= 0:
-            raise InputError(f"parameter {self.name!r}: log scaling needs positive bounds, got {self.lower}")
-        if self.initial is not None and not self.lower <= self.initial <= self.upper:
-            raise InputError(f"parameter {self.name!r}: initial {self.initial} is outside "
-                             f"[{self.lower}, {self.upper}]")
-
-    def to_u(self, x):
-        return math.log10(x) if self.log else x
-
-    def from_u(self, u):
-        return 10.0 ** u if self.log else u
-
-    @classmethod
-    def parse(cls, spec: str) -> "FitParameter":
-        """``"NAME:LOWER:UPPER[:log][:INITIAL]"`` (the CLI's --param; NAME may contain ':')."""
-        parts, tail = spec.split(":"), []
-        while parts and len(tail) < 4 and (_isparse_number(parts[-1]) or parts[-1] == "log"):
-            tail.insert(0, parts.pop())
-        log = "log" in tail
-        numbers = [float(t) for t in tail if t != "log"]
-        if not parts or len(numbers) not in (2, 3) or (log and tail.index("log") != 2):
-            raise InputError(f"--param {spec!r} must be NAME:LOWER:UPPER[:log][:INITIAL]")
-        return cls(":".join(parts), numbers[0], numbers[1], log, numbers[2] if len(numbers) == 3 else None)
-
-
-def _isparse_number(s):
-    try:
-        float(s)
-        return True
-    except ValueError:
-        return False
-
-
-@dataclass(frozen=True)
-class DataPoint:
-    conditions: dict  # simulate() keywords
-    quantity: str
-    value: float
-    sigma: float
-    where: str  # "file, line N"
-
-
-def load_points(path, source: str | None = None, binder_aliases: dict | None = None) -> list[DataPoint]:
-    """Scalar points from a CSV in the calibration-points layout.
-
-    Required columns: ``quantity``, ``value``, ``unit`` and the run conditions
-    :data:`REQUIRED_CONDITIONS` (filled in every fitted row); optional: ``uncertainty``
-    (default 1 in the data's unit), ``source`` (filtered by ``source``) and the other
-    condition columns (:data:`CONDITION_COLUMNS`). Rows of other quantities are skipped.
-    Errors name the file, line and column. The file must be UTF-8 text.
-    """
-    path = Path(path)
-    aliases = binder_aliases or {}
-    with io.StringIO(read_text(path, "data file"), newline="") as fh:
-        reader = csv.DictReader(fh)
-        needed = ("quantity", "value", "unit", *REQUIRED_CONDITIONS)
-        missing = [c for c in needed if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(f"{path}: missing column(s) {', '.join(missing)} (needed: {', '.join(needed)})")
-        points = []
-        for line, row in enumerate(reader, start=2):
-            if source and row.get("source") != source or row["quantity"] not in QUANTITIES:
-                continue
-            where = f"{path}, line {line}"
-            _, units = QUANTITIES[row["quantity"]]
-            if row["unit"] not in units:
-                raise InputError(f"{where}, column 'unit': {row['unit']!r} for {row['quantity']} "
-                                 f"(expected one of {', '.join(sorted(units))})")
-            value = parse_number(row["value"], where, "value")
-            sigma = parse_number(row.get("uncertainty") or "1", where, "uncertainty")
-            if sigma <= 0:
-                raise InputError(f"{where}, column 'uncertainty': {sigma} must be positive")
-            for col in REQUIRED_CONDITIONS:
-                if not (row.get(col) or "").strip():
-                    raise InputError(f"{where}, column {col!r} is empty: each fitted row must give its "
-                                     f"{col} (no default is assumed)")
-            cond = {}
-            for col, kw in CONDITION_COLUMNS.items():
-                if row.get(col):
-                    cond[kw] = aliases.get(row[col], row[col]) if col in ("binder",) else (
-                        row[col] if col == "process" else parse_number(row[col], where, col))
-            points.append(DataPoint(cond, row["quantity"], value, sigma, where))
-    if not points:
-        raise InputError(f"{path}: no rows with a supported quantity ({', '.join(QUANTITIES)})"
-                         + (f" for source {source!r}" if source else ""))
-    return points
 
 
 @dataclass
@@ -167,10 +47,14 @@ class FitResult:
     cost: float
     n_evaluations: int
     warnings: list = field(default_factory=list)
+    start_after_cycles: int = 0  # paper cycles run before the fitted experiments
+    posterior: dict | None = None  # posterior.sample_posterior's summary, if one was drawn
+    posterior_samples: np.ndarray | None = field(default=None, repr=False)  # its samples, model units
 
     def to_dict(self):
         return {"parameters": self.parameters, "ci95": self.ci95, "residuals": self.residuals,
-                "cost": self.cost, "n_evaluations": self.n_evaluations, "warnings": self.warnings}
+                "cost": self.cost, "n_evaluations": self.n_evaluations, "warnings": self.warnings,
+                "start_after_cycles": self.start_after_cycles, "posterior": self.posterior}
 
     def save(self, path, preset: str):
         """A parameter file (``params_file``) with the fit's intervals and residuals as meta."""
@@ -183,26 +67,22 @@ class _Problem:
     """Residuals of all points (and time series) as a function of the transformed
     parameters u."""
 
-    def __init__(self, preset, points, params, model, mechanics, series=()):
-        self.points, self.params = points, params
-        names = {p.name for p in params}
+    def __init__(self, preset, points, params, model, mechanics, series=(), start_after_cycles=0):
+        self.points, self.params, self.start_after_cycles = points, params, start_after_cycles
+        names = tuple(sorted({p.name for p in params}))
+        cycles = {"cycles": start_after_cycles + 1} if start_after_cycles else {}
         self.series = []
         for cond_kw, ts, sigma_V in series:
-            cond = resolve_conditions(preset, model=model, mechanics=mechanics, **cond_kw)
-            p = get_preset(preset)
             idx = np.unique(np.linspace(0, len(ts.time_s) - 1, min(len(ts.time_s), 100)).astype(int))
             sub = TimeSeries(ts.time_s[idx], ts.current_A[idx], ts.voltage_V[idx], ts.source)
-            m = _model(model, p.cell, p.positive_phases, p.negative_phases, mechanics, p.interphase_domains,
-                       cond.fixture, cond.coverage_entry)
-            sim = current_driven_simulation(m, parameter_values(cond), ts, tuple(sorted(names)),
-                                            pybamm.IDAKLUSolver(**solver_tolerances(model)))
-            self.series.append((sim, sub, sigma_V))
-        self.conds = [resolve_conditions(preset, model=model, mechanics=mechanics, **pt.conditions)
+            self.series.append((_series_voltage(preset, model, mechanics, cond_kw, ts, names, start_after_cycles),
+                                sub, sigma_V))
+        self.conds = [resolve_conditions(preset, model=model, mechanics=mechanics, **cycles, **pt.conditions)
                       for pt in points]
         groups = {}
         for c in self.conds:
             groups.setdefault(group_key(c), []).append(c)
-        self.runners = {gk: CellRunner(cs[0], tuple(sorted(set(swept_inputs(cs) if len(cs) > 1 else ()) | names)))
+        self.runners = {gk: CellRunner(cs[0], tuple(sorted(set(swept_inputs(cs) if len(cs) > 1 else ()) | set(names))))
                         for gk, cs in groups.items()}
         self.n_evaluations = 0
 
@@ -215,7 +95,7 @@ class _Problem:
         for pt, cond in zip(self.points, self.conds):
             try:
                 res = self.runners[group_key(cond)].run(dataclasses.replace(cond, parameters=theta))
-                out.append(getattr(res, QUANTITIES[pt.quantity][0]))
+                out.append(cycle_value(res, QUANTITIES[pt.quantity][0], self.start_after_cycles))
             except SsbsimError:
                 out.append(np.nan)
         self.n_evaluations += 1
@@ -224,9 +104,9 @@ class _Problem:
     def series_values(self, u):
         theta = {p.name: p.from_u(ui) for p, ui in zip(self.params, u)}
         out = []
-        for sim, ts, _ in self.series:
+        for voltage, ts, _ in self.series:
             try:
-                out.append(model_voltage(sim, ts, theta))
+                out.append(voltage(ts, theta))
             except Exception:  # noqa: BLE001 - a failed solve is a large residual
                 out.append(np.full(ts.time_s.shape, np.nan))
         return out
@@ -238,8 +118,23 @@ class _Problem:
         return np.where(np.isfinite(r), r, 1e3)  # a failed solve pushes the optimiser away
 
 
+def _series_voltage(preset, model, mechanics, cond_kw, ts, input_names, start_after_cycles):
+    """voltage(series, theta) of the model run under the measured current ``ts``: from the
+    pristine cell, or after ``start_after_cycles`` paper cycles (:mod:`.cycled_start`)."""
+    solver = pybamm.IDAKLUSolver(**solver_tolerances(model))
+    if start_after_cycles:
+        cond = resolve_conditions(preset, model=model, mechanics=mechanics, cycles=start_after_cycles, **cond_kw)
+        return CycledStart(cond, input_names, ts, solver).voltage
+    cond = resolve_conditions(preset, model=model, mechanics=mechanics, **cond_kw)
+    p = get_preset(preset)
+    m = _model(model, p.cell, p.positive_phases, p.negative_phases, mechanics, p.interphase_domains,
+               cond.fixture, cond.coverage_entry)
+    sim = current_driven_simulation(m, parameter_values(cond), ts, input_names, solver)
+    return lambda series, theta: model_voltage(sim, series, theta)
+
+
 def residual_problem(preset: str, points: list[DataPoint], parameters: list[FitParameter], model="SPM",
-                     mechanics=True, series=()) -> _Problem:
+                     mechanics=True, series=(), start_after_cycles=0) -> _Problem:
     """The residuals :func:`fit` minimises, for driving them with another optimiser.
 
     Builds the simulations once (as :func:`fit` does) and returns an object with
@@ -253,7 +148,7 @@ def residual_problem(preset: str, points: list[DataPoint], parameters: list[FitP
     if not points and not series:
         raise InputError("nothing to fit: give data points and/or cycler time series")
     check_fit_parameters(preset, parameters, model, mechanics)
-    return _Problem(preset, points, parameters, model, mechanics, series)
+    return _Problem(preset, points, parameters, model, mechanics, series, check_start_cycles(start_after_cycles))
 
 
 def check_fit_parameters(preset: str, parameters: list[FitParameter], model=None, mechanics=True):
@@ -297,16 +192,31 @@ def _numeric_leaves(pv, name: str) -> list[str]:
 
 
 def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], model=None,
-        mechanics=True, starts=3, seed=0, series=()) -> FitResult:
+        mechanics=True, starts=3, seed=0, series=(), start_after_cycles=0, posterior=None,
+        noise_sigma=None, walkers=None) -> FitResult:
     """Fit ``parameters`` of ``preset`` to ``points`` and/or cycler ``series``.
 
     ``model`` defaults to the cheapest model within 2 % of the DFN for the preset
     (:func:`~ssbsim.simulator.presets.recommended_model`).
     ``series`` is a sequence of (conditions, :class:`~ssbsim.simulator.cycler.TimeSeries`,
-    voltage uncertainty [V]); the cell starts pristine and follows the measured current.
+    voltage uncertainty [V]); the cell follows the measured current from the pristine
+    state, or, with ``start_after_cycles`` N > 0, from the state after N cycles of the
+    preset's paper cycle (points are then those of cycle N + 1; :mod:`.cycled_start`).
+    ``posterior`` N (10 or more) then draws an MCMC posterior of N steps per walker around the
+    optimum (:func:`~ssbsim.simulator.posterior.sample_posterior`, the optional extra
+    ``ssbsim[posterior]``; ``noise_sigma`` in units of the residual, default estimated;
+    ``walkers`` default max(8, 4n); ``seed`` also seeds the chain) into ``result.posterior``
+    and ``result.posterior_samples``.
     """
+    if posterior is not None:
+        from .posterior import check_posterior, require_sampler
+
+        check_posterior(posterior, walkers, noise_sigma, len(parameters))
+        require_sampler()  # before anything is solved
+    elif walkers is not None or noise_sigma is not None:
+        raise InputError("walkers and noise_sigma are options of the posterior: give posterior=N too")
     model = model or recommended_model(preset)
-    prob = residual_problem(preset, points, parameters, model, mechanics, series)
+    prob = residual_problem(preset, points, parameters, model, mechanics, series, start_after_cycles)
     lo = np.array([p.to_u(p.lower) for p in parameters])
     hi = np.array([p.to_u(p.upper) for p in parameters])
     first = np.array([p.to_u(p.initial) if p.initial is not None else 0.5 * (p.to_u(p.lower) + p.to_u(p.upper))
@@ -318,7 +228,14 @@ def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], mo
                             diff_step=1e-2, max_nfev=60)
         if best is None or sol.cost < best.cost:
             best = sol
-    return _result(prob, parameters, best)
+    result = _result(prob, parameters, best)
+    result.start_after_cycles = prob.start_after_cycles
+    if posterior is not None:
+        from .posterior import sample_posterior
+
+        result.posterior, result.posterior_samples = sample_posterior(
+            prob, parameters, result, posterior, walkers=walkers, noise_sigma=noise_sigma, seed=seed)
+    return result
 
 
 def _result(prob, parameters, sol) -> FitResult:
