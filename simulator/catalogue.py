@@ -21,6 +21,12 @@ to derive the quantity from a simulation (``derive``):
     electrode's own thickness change from its pristine state, not the cell's);
 ``{kind = "electrode", key = "active_area_fraction" | "effective_ionic_conductivity_30C_S_cm" | ...}``
     a property of the electrode as built (no solve);
+``{kind = "characterise", measurement = "blocking", key = "ionic_conductivity_S_cm" | "electronic_conductivity_S_cm"}``
+    what a virtual measurement of the entry's cell and conditions returns, analysed as
+    the lab does (:func:`ssbsim.simulator.characterise_cells.blocking`: the composite's
+    conductivity sigma = L / (R A) from a DC blocking-cell resistance; ``ssbsim
+    characterise blocking`` with the same conditions; 30 C unless the conditions give a
+    ``temperature``);
 and with ``compare = {conditions = {...}, op = "ratio" | "difference"}`` the same
 quantity of a second cell. Values in ``%`` are derived as fractions and shown x100.
 """
@@ -34,7 +40,10 @@ from ssbsim.parameter_sets import experiments
 
 from .errors import InputError
 
-KINDS = ("capacity", "coulombic_efficiency", "retention", "final", "last_cycle", "electrode", "phase")
+KINDS = ("capacity", "coulombic_efficiency", "retention", "final", "last_cycle", "electrode", "phase",
+         "characterise")
+#: Virtual measurements of ``kind = "characterise"`` and the results each can give.
+MEASUREMENTS = {"blocking": ("ionic_conductivity_S_cm", "electronic_conductivity_S_cm")}
 HALVES = ("charge", "discharge", "lithiation", "delithiation")
 
 
@@ -133,6 +142,8 @@ def _entry(paper: str, doc: dict, e: dict) -> Entry:
         raise InputError(f"{where}: derive.kind={derive.get('kind')!r}; allowed: {', '.join(KINDS)}")
     if derive.get("half") not in (None, *HALVES):
         raise InputError(f"{where}: derive.half={derive['half']!r}; allowed: {', '.join(HALVES)}")
+    if derive.get("kind") == "characterise":
+        _check_measurement(where, derive)
     m = e["measured"]
     text = str(m["value"])
     return Entry(
@@ -143,6 +154,15 @@ def _entry(paper: str, doc: dict, e: dict) -> Entry:
         csv=dict(e["csv"]), quick=bool(e.get("quick", False)), unsupported=e.get("unsupported", ""),
         curve=dict(e.get("curve", {})),
     )
+
+
+def _check_measurement(where: str, derive: dict) -> None:
+    measurement = derive.get("measurement")
+    if measurement not in MEASUREMENTS:
+        raise InputError(f"{where}: derive.measurement={measurement!r}; allowed: {', '.join(MEASUREMENTS)}")
+    if derive.get("key") not in MEASUREMENTS[measurement]:
+        raise InputError(f"{where}: derive.key={derive.get('key')!r}; allowed for measurement "
+                         f"{measurement!r}: {', '.join(MEASUREMENTS[measurement])}")
 
 
 def inputs() -> dict[str, tuple[str, dict]]:

@@ -3,7 +3,9 @@
 The catalogue (:mod:`~ssbsim.simulator.catalogue`) names the cell, conditions,
 protocol and derivation of each measured row. The cases run through the sweep engine
 (grouped, in parallel, each finished case written to an HDF5 store named after the
-run's settings, so an interrupted run resumes). Each row is labelled ``calibration``
+run's settings, so an interrupted run resumes); rows derived from the electrode as built
+or from a virtual measurement (``kind = "characterise"``, e.g. Emley's blocking cells)
+are computed in this process, outside the store. Each row is labelled ``calibration``
 when a constant of the model was fitted on it
 (:func:`ssbsim.parameter_sets.provenance.fitted_rows`) and ``validation`` otherwise;
 the score counts the rows within their tolerance and the RMS relative error of the
@@ -19,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .catalogue import Entry, load_catalogue
-from .errors import InputError
+from .errors import InputError, SimulationError
 from .results import cell_half_cycle
 from .conditions import Conditions
 from .simulation import electrode_properties, resolve_conditions
@@ -118,6 +120,8 @@ def _plan(e: Entry, model: str) -> dict:
     if e.derive["kind"] == "electrode":
         ref = e.derive.get("relative_to")
         return {"electrode": [base] + others + ([base | ref] if ref else [])}
+    if e.derive["kind"] == "characterise":
+        return {"characterise": [base] + others}
     return {"cases": [resolve_conditions(**c) for c in [base] + others + curve]}
 
 
@@ -189,6 +193,9 @@ def _row(e: Entry, plan: dict, results: dict, series: dict, fitted: bool, model:
             value = vals[0] / vals[-1] if e.derive.get("relative_to") else vals[0]
             if "compare" in e.derive:
                 value = _combine(vals[0], vals[1], e.derive["compare"]["op"])
+        elif "characterise" in plan:
+            vals = [measure(e.derive, c) for c in plan["characterise"]]
+            value = _combine(vals[0], vals[1], e.derive["compare"]["op"]) if "compare" in e.derive else vals[0]
         else:
             values = []
             for cond in plan["cases"][:2 if "compare" in e.derive else 1]:
@@ -203,6 +210,19 @@ def _row(e: Entry, plan: dict, results: dict, series: dict, fitted: bool, model:
     except _NotDerived as err:
         row["note"] = str(err)
     return row
+
+
+def measure(derive: dict, conditions: dict) -> float:
+    """What the virtual measurement of ``derive`` (``kind = "characterise"``) returns for
+    the cell of ``conditions`` (preset, model and the options of ``ssbsim characterise``)."""
+    from .characterise_cells import blocking
+
+    run = {"blocking": blocking}[derive["measurement"]]
+    c = dict(conditions)
+    try:
+        return run(c.pop("preset"), **c)[derive["key"]]
+    except SimulationError as err:
+        raise _NotDerived(f"virtual {derive['measurement']} measurement failed: {err}") from None
 
 
 def _combine(a: float, b: float, op: str) -> float:

@@ -64,7 +64,8 @@ def test_score_counts_validation_rows_only_in_the_rms():
 
 
 def test_validate_quick_json_on_a_small_subset(tmp_path):
-    """Emley's conductivities (no solve) and the review's binder loss (two fast solves):
+    """Emley's conductivities (virtual blocking cells: a one-second rest each) and the
+    review's binder loss (two fast solves):
     one JSON object with the documented keys, a report and figures on disk; a re-run
     resumes from the store."""
     args = ["validate", "--quick", "--only", "emley2023", "--only", "kimkwonjung2022", "--json",
@@ -127,7 +128,8 @@ def test_a_change_from_the_pristine_cell_is_not_read_from_a_fast_runs_last_cycle
 
 
 def test_the_api_runs_the_same_catalogue(tmp_path):
-    """ssbsim.validate() is the command's engine: Emley's conductivities need no solve."""
+    """ssbsim.validate() is the command's engine: Emley's conductivities are virtual
+    blocking cells (a one-second rest each, no cycling)."""
     import ssbsim
 
     rep = ssbsim.validate(["emley2023"], quick=True, out=tmp_path, workers=1, report=False)
@@ -135,3 +137,44 @@ def test_the_api_runs_the_same_catalogue(tmp_path):
     assert rows["emley2023-ionic-wet"]["role"] == "calibration"  # the blocking law was fitted on it
     assert rows["emley2023-electronic-wet"]["role"] == "validation" and rows["emley2023-electronic-wet"]["within_tolerance"]
     assert rep.score["rows"] == len(rep.rows)
+
+
+@pytest.mark.parametrize("row, options", [
+    ("emley2023-ionic-wet", ["--binder", "nbr"]),
+    ("emley2023-electronic-dry", ["--binder", "ptfe"]),
+])
+def test_a_characterise_row_is_what_the_characterise_command_measures(row, options, tmp_path):
+    """A row with derive kind 'characterise' gives the number `ssbsim characterise
+    blocking` prints for the same cell, pressure, temperature and model."""
+    from ssbsim.simulator.validate import QUICK_MODEL, validate
+
+    e = {x.id: x for x in load_catalogue(["emley2023"])}[row]
+    assert e.derive["kind"] == "characterise" and e.derive["measurement"] == "blocking"
+    assert (e.conditions["pressure"], e.conditions["temperature"]) == (21.0, 30.0)  # Emley's blocking cells
+    rep = validate(["emley2023"], quick=True, out=tmp_path, report=False, workers=1)
+    model = {r["id"]: r for r in rep.rows}[row]["model"]
+    res = CliRunner().invoke(main, ["characterise", "blocking", "--preset", "emley2023", *options, "--pressure",
+                                    "21", "--temperature", "30", "--model", QUICK_MODEL, "--json"])
+    assert res.exit_code == 0, res.output
+    assert model == pytest.approx(json.loads(res.stdout)[e.derive["key"]], rel=1e-5)  # the row's 6 digits
+
+
+@pytest.mark.parametrize("field, value, allowed", [
+    ("measurement", "gitt", "allowed: blocking"),
+    ("key", "ionic_conductivity", "allowed for measurement 'blocking': ionic_conductivity_S_cm, "
+                                  "electronic_conductivity_S_cm"),
+])
+def test_a_bad_virtual_measurement_is_one_line_naming_the_entry(monkeypatch, field, value, allowed):
+    from ssbsim.parameter_sets import experiments
+    from ssbsim.simulator.errors import InputError
+
+    doc = {"source": "Emley2023", "experiments": [{
+        "id": "emley2023-x", "csv": {"quantity": "ionic_conductivity"}, "preset": "emley2023",
+        "measured": {"value": 1e-5, "unit": "S/cm"}, "tolerance": {"factor": 1.5},
+        "derive": {"kind": "characterise", "measurement": "blocking", "key": "ionic_conductivity_S_cm"} | {field: value}}]}
+    monkeypatch.setattr(experiments, "load", lambda paper: doc)
+    with pytest.raises(InputError) as err:
+        load_catalogue(["emley2023"])
+    msg = str(err.value)
+    assert "\n" not in msg and msg.startswith("emley2023.toml, experiment 'emley2023-x': ")
+    assert f"derive.{field}={value!r}; {allowed}" in msg
