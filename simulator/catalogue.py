@@ -42,7 +42,8 @@ from .errors import InputError
 
 KINDS = ("capacity", "coulombic_efficiency", "retention", "final", "last_cycle", "electrode", "phase",
          "characterise")
-#: Virtual measurements of ``kind = "characterise"`` and the results each can give.
+#: Virtual measurements of ``kind = "characterise"`` (functions of ``characterise_cells``
+#: of the same name) and the results each can give.
 MEASUREMENTS = {"blocking": ("ionic_conductivity_S_cm", "electronic_conductivity_S_cm")}
 HALVES = ("charge", "discharge", "lithiation", "delithiation")
 

@@ -215,9 +215,9 @@ def _row(e: Entry, plan: dict, results: dict, series: dict, fitted: bool, model:
 def measure(derive: dict, conditions: dict) -> float:
     """What the virtual measurement of ``derive`` (``kind = "characterise"``) returns for
     the cell of ``conditions`` (preset, model and the options of ``ssbsim characterise``)."""
-    from .characterise_cells import blocking
+    from . import characterise_cells
 
-    run = {"blocking": blocking}[derive["measurement"]]
+    run = getattr(characterise_cells, derive["measurement"])  # a name of catalogue.MEASUREMENTS
     c = dict(conditions)
     try:
         return run(c.pop("preset"), **c)[derive["key"]]
