@@ -58,6 +58,10 @@ from .strain import radial_strain
 DEFAULT_SIZE_CLASSES = 5
 #: Algebraic aggregates of each phase and their scales.
 AGGREGATES = {"contact fraction": 1.0, "void fraction increase": 1e-2, "mean gap [m]": LENGTH_UNIT_M}
+#: The connected particles' stoichiometry rate of a phase of a two-phase electrode, an
+#: algebraic variable, and its scale (1C moves x by ~3e-4 s-1).
+STO_RATE = "stoichiometry rate of connected particles [s-1]"
+STO_RATE_SCALE_S = 1e-4
 #: States of each size class (in the law's units: lengths in 10 nm), and the SI
 #: variables they are reported as.
 SIZE_CLASS_STATES = VECTOR_INPUTS
@@ -156,7 +160,16 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         # rows depend on 3 variables, not on every size-class state (sparse Jacobian).
         for key, scale in AGGREGATES.items():
             variables[f"{name}{key}"] = pybamm.Variable(f"{name}{key}", domain="current collector", scale=scale)
+        if self._two_phase():
+            # how the current splits between two phases comes from the kinetics, which
+            # read the law's contact fraction: an algebraic variable breaks that loop at
+            # build time (the SPMe's kinetics are not built before the law otherwise)
+            key = f"{name}{STO_RATE}"
+            variables[key] = pybamm.Variable(key, domain="current collector", scale=STO_RATE_SCALE_S)
         return variables
+
+    def _two_phase(self):
+        return len(self.options.phases[self.domain]) > 1
 
     def get_coupled_variables(self, variables):
         domain, name, pp = self.domain, self._var_prefix(), self.phase_param
@@ -177,7 +190,8 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         # |ds/dt| of the connected particles: ds/dx (central difference) times dx/dt
         h = 1e-4
         ds_dsto = (radial_strain(eps_v, sto + h, pp.sto_init_av) - radial_strain(eps_v, sto - h, pp.sto_init_av)) / (2 * h)
-        self._sto_rate = self._stoichiometry_rate(variables)  # also the mean stoichiometry's rhs (set_rhs)
+        # also the mean stoichiometry's rhs (set_rhs)
+        self._sto_rate = variables[f"{name}{STO_RATE}"] if self._two_phase() else self._stoichiometry_rate(variables)
         s_rate = ds_dsto * pybamm.yz_average(self._sto_rate)  # no domain, as the law's scalars
         s_rate = relu_h(s_rate, STRAIN_RATE_SMOOTHING) + relu_h(-s_rate, STRAIN_RATE_SMOOTHING)
         primary = phase_names(self.options, domain)[0][0]  # the binder bridges the primary particles
@@ -219,7 +233,7 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
     def _stoichiometry_rate(self, variables):
         """dx/dt of the connected particles [s-1]: eps dx/dt = -a j / (F c_max)."""
         domain = self.domain
-        if len(self.options.phases[domain]) == 1:
+        if not self._two_phase():
             # charge conservation: the mean reaction of a one-phase electrode carries the
             # cell current, a j = -/+ i / L (positive / negative): one variable, not the
             # x-average of every kinetics state
@@ -236,6 +250,9 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         for key, expr in self._aggregates.items():
             var = variables[f"{name}{key}"]
             self.algebraic[var] = (var - expr) / AGGREGATES[key]
+        if self._two_phase():
+            var = variables[f"{name}{STO_RATE}"]
+            self.algebraic[var] = (var - self._stoichiometry_rate(variables)) / STO_RATE_SCALE_S
 
     def set_rhs(self, variables):
         super().set_rhs(variables)
@@ -260,3 +277,5 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         for key in AGGREGATES:  # full contact, no void, no gap at fabrication
             self.initial_conditions[variables[f"{name}{key}"]] = pybamm.Scalar(
                 1.0 if key == "contact fraction" else 0.0)
+        if self._two_phase():  # a guess: IDA makes it consistent with the kinetics
+            self.initial_conditions[variables[f"{name}{STO_RATE}"]] = pybamm.Scalar(0.0)

@@ -56,6 +56,7 @@ EXCLUDED = {
     "models.contact_law_sx.LENGTH_UNIT_M": "unit of the solver's length states",
     "models.contact_law_sx.STRAIN_UNIT": "unit of the solver's strain state",
     "models.contact_mechanics.AGGREGATES": "scales of algebraic variables",
+    "models.contact_mechanics.STO_RATE_SCALE_S": "scale of an algebraic variable",
     "models.fixture.PRESSURE_SCALE_PA": "scale of an algebraic variable",
     "models.contact_mechanics.SIZE_CLASS_SI": "unit conversions of reported variables",
     # solver / discretisation switches
