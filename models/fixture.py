@@ -16,6 +16,12 @@ model variable ``"Stack pressure [Pa]"``:
   composite electrodes (``"Composite layer modulus [Pa]"``) and the SE layer
   (``"Solid electrolyte layer modulus [Pa]"``).
 
+A spring or rigid fixture adds the ambient pressure P_amb (``"Ambient pressure on the
+stack [Pa]"``) that the cell's packaging transmits: 0 for a cell in a die (its inside
+and outside are at the same gas pressure), the atmosphere's 0.101 MPa on a stack sealed
+in an evacuated pouch, which the laminate presses onto it wherever the fixture lets go.
+At constant pressure the set pressure is the stack's, whatever the packaging.
+
 P_0 is the parameter ``"Stack pressure [Pa]"``: the pressure set at assembly, when the
 stack has its fabricated thickness, and the initial value of the variable (a protocol
 entry at another pressure re-tightens the fixture: P_0 becomes that pressure, and the
@@ -29,7 +35,8 @@ says why), and it counts as rigid in c_s (no modulus of a counter that creeps at
 stack pressure). The moduli and their sources: ``parameter_sets.mechanics``
 (the composite layer 1 GPa, the SE layer 18.5 GPa).
 
-The stack separates instead of pulling: the pressure is max(P_free, 0), blended
+The stack separates from the fixture instead of pulling: the pressure is
+P_amb + max(P_free, 0), the max blended
 C1-smoothly between 0 and :data:`SEPARATION_SMOOTHING_PA` (:func:`floor_at_zero`; exact
 at and below 0 and above the blend), and the contact law takes P = 0 as a stack
 without load.
@@ -46,6 +53,8 @@ from .operando import composite_thickness_change, counter_electrode_charge
 
 #: Scale of the algebraic pressure variable (IDA's absolute tolerance 1e-6 -> 1 Pa).
 PRESSURE_SCALE_PA = 1e6
+#: The parameter of the pressure the packaging adds to every fixture's (module docstring).
+AMBIENT_PRESSURE = "Ambient pressure on the stack [Pa]"
 #: Width of the C1 blend of max(P, 0) at separation: the floor is exact above it.
 SEPARATION_SMOOTHING_PA = 1e3
 
@@ -118,8 +127,10 @@ class StackFixture(pybamm.BaseSubModel):
         free = P("Stack pressure [Pa]") + pybamm.yz_average(dL) / fixture_compliance(self.fixture,
                                                                                     self.composite_domains)
         var = variables["Stack pressure [Pa]"]
-        self.algebraic[var] = (var - floor_at_zero(free, SEPARATION_SMOOTHING_PA)) / PRESSURE_SCALE_PA
+        self.algebraic[var] = (var - P(AMBIENT_PRESSURE) - floor_at_zero(free, SEPARATION_SMOOTHING_PA)) \
+            / PRESSURE_SCALE_PA
 
     def set_initial_conditions(self, variables):
         if self.fixture != "constant pressure":
-            self.initial_conditions[variables["Stack pressure [Pa]"]] = pybamm.Parameter("Stack pressure [Pa]")
+            P = pybamm.Parameter
+            self.initial_conditions[variables["Stack pressure [Pa]"]] = P("Stack pressure [Pa]") + P(AMBIENT_PRESSURE)

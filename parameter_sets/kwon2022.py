@@ -23,6 +23,7 @@ from ssbsim.citations import LAW_CITATIONS, NCM_CITATIONS
 from .components import LI_IN_POTENTIAL_VS_LI, BinderChoice, CompositeRecipe, full_cell, half_cell
 from .materials import LPSCLBR, LTO, NCM711
 from .mechanics import BINDERS as _MEASURED
+from .mechanics import EVACUATED_POUCH_AMBIENT_PRESSURE_PA
 
 TEMPERATURE_C = 30.0
 SEPARATOR_THICKNESS_M = 600e-6
@@ -80,10 +81,14 @@ def get_parameter_values(binder: str = "pristine", binder_wt: float = CATHODE.bi
 def get_pouch_parameter_values(binder: str = "pristine", binder_wt: float = POUCH_CATHODE.binder_wt,
                                process: str = "wet", stack_pressure_MPa: float = POUCH_STACK_PRESSURE_MPA):
     """NCM711 composite | LPSX | LTO composite pouch full cell (1.43-2.75 V), no
-    external pressure by default."""
+    external pressure by default. The stack is sealed in an evacuated pouch (it was
+    warm-isostatically pressed at 375 MPa, which acts through the sealed laminate), so
+    the atmosphere presses on it besides the fixture
+    (``mechanics.EVACUATED_POUCH_AMBIENT_PRESSURE_PA``, ``models.fixture``)."""
     props = BINDERS[binder].properties
     return full_cell(
         POUCH_CATHODE.with_binder(binder_wt, process, binder_props=props),
         POUCH_ANODE.with_binder(binder_wt, process, binder_props=props),
         LPSCLBR, 100e-6, AREA_CM2, ONE_C_MAH_G, *POUCH_WINDOW_V, TEMPERATURE_C, stack_pressure_MPa,
-    ) | {"citations": ["Kwon2022", "Chen2020", *LAW_CITATIONS, *NCM_CITATIONS]}
+    ) | {"Ambient pressure on the stack [Pa]": EVACUATED_POUCH_AMBIENT_PRESSURE_PA,
+         "citations": ["Kwon2022", "Chen2020", *LAW_CITATIONS, *NCM_CITATIONS]}

@@ -122,12 +122,19 @@ FIXTURE = {
 }
 
 
-def contact_parameters(stack_pressure_MPa: float) -> dict:
+#: The atmosphere's pressure [Pa] on a stack sealed in an evacuated pouch (the standard
+#: atmosphere, 101.325 kPa), ``models.fixture``; a cell in a die feels none.
+EVACUATED_POUCH_AMBIENT_PRESSURE_PA = 101325.0
+
+
+def contact_parameters(stack_pressure_MPa: float, ambient_pressure_Pa: float = 0.0) -> dict:
     """The SE / composite contact constants, the binder laws' constants, the
-    fixture's and the stack pressure (at assembly, for a cell in a spring or rigid fixture)."""
+    fixture's, the stack pressure (at assembly, for a cell in a spring or rigid fixture)
+    and the ambient pressure the packaging adds (0: a cell in a die)."""
     return SE_CONTACT | BINDER_LAWS | COVERAGE_LAWS | FIXTURE | {
         "Solid electrolyte fracture energy [J.m-2]": SE_FRACTURE_ENERGY_J_M2,
-        "Stack pressure [Pa]": stack_pressure_MPa * 1e6}
+        "Stack pressure [Pa]": stack_pressure_MPa * 1e6,
+        "Ambient pressure on the stack [Pa]": ambient_pressure_Pa}
 
 
 def binder_mechanics_parameters(domain: str, binder: BinderProperties | None, content_wt_pct: float) -> dict:
