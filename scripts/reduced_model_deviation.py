@@ -20,7 +20,7 @@ def deviation(preset: str) -> dict:
     out = {}
     for model in ("SPMe", "SPM"):
         try:
-            out[model] = round(capacity(model) / dfn - 1, 3)
+            out[model] = round(float(capacity(model) / dfn - 1), 3)
         except SimulationError:
             out[model] = None  # the first cycle does not complete
     return out
@@ -28,4 +28,5 @@ def deviation(preset: str) -> dict:
 
 if __name__ == "__main__":
     for name in PRESETS:
-        print(f'    "{name}": {deviation(name)},', flush=True)
+        row = ", ".join(f'"{model}": {value}' for model, value in deviation(name).items())
+        print(f'    "{name}": {{{row}}},', flush=True)

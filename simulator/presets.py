@@ -194,13 +194,13 @@ PRESETS: dict[str, Preset] = {
 #: (re-run it when a cell or protocol changes; ``tests/integration/test_simulation.py`` checks
 #: the emley2023 entry).
 REDUCED_MODEL_DEVIATION = {
-    "kwon2022": {"SPMe": 0.001, "SPM": 0.005},
-    "kwon2022-pouch": {"SPMe": 0.05, "SPM": -0.321},  # in its rigid fixture
-    "jo2024-cathode": {"SPMe": 0.001, "SPM": 0.008},
-    "jo2024-anode": {"SPMe": 0.021, "SPM": 0.027},
-    "jo2024-full": {"SPMe": None, "SPM": 0.039},
-    "emley2023": {"SPMe": -0.012, "SPM": 0.068},
-    "choi2025": {"SPMe": 0.0, "SPM": -0.002},
+    "kwon2022": {"SPMe": 0.0, "SPM": 0.005},
+    "kwon2022-pouch": {"SPMe": 0.001, "SPM": 0.006},  # in its rigid fixture
+    "jo2024-cathode": {"SPMe": 0.0, "SPM": 0.008},
+    "jo2024-anode": {"SPMe": 0.021, "SPM": 0.023},
+    "jo2024-full": {"SPMe": 0.008, "SPM": 0.038},
+    "emley2023": {"SPMe": -0.01, "SPM": 0.068},
+    "choi2025": {"SPMe": -0.001, "SPM": -0.002},
 }
 #: A reduced model is trusted for a preset where it deviates less than this.
 REDUCED_MODEL_TOLERANCE = 0.02

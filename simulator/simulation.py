@@ -264,11 +264,22 @@ class CellRunner:
             slow.notes.append(f"run cycle by cycle: the fast path stopped after {fast.cycles_completed} cycles "
                               f"({'; '.join(n for n in fast.notes if 'failed' in n)})")
             return slow
-        sol, cycles_done = self._solve(cond, inputs, pv=pv)
+        try:
+            sol, cycles_done = self._solve(cond, inputs, pv=pv)
+        except SimulationError:
+            if self.user_solver is not None:
+                raise
+            sol, cycles_done = None, []  # the first step failed: the retry below decides
         if len(cycles_done) < cond.cycles and self.user_solver is None:
-            # IDA can stall where particles empty under strong polarisation: one retry
-            # with tighter tolerances before reporting what completed.
-            sol2, done2 = self._solve(cond, inputs, retry=True, pv=pv)
+            # IDA can stall where particles empty under strong polarisation, or fail in
+            # its first step: one retry with tighter tolerances before reporting what
+            # completed (or, if nothing did, the retry's own error).
+            try:
+                sol2, done2 = self._solve(cond, inputs, retry=True, pv=pv)
+            except SimulationError:
+                if sol is None:
+                    raise
+                sol2, done2 = None, []
             if len(done2) > len(cycles_done):
                 sol, cycles_done = sol2, done2
                 notes.append(f"solved with tighter tolerances {solver_tolerances(cond.model, True)} "

@@ -180,18 +180,20 @@ def test_reduced_model_that_cannot_finish_the_first_cycle_says_to_use_the_dfn():
 
 
 def test_a_run_that_succeeds_prints_no_solver_errors():
-    """The README's API example hits an IDA convergence failure that the retry with
-    tighter tolerances solves: the user sees the result and its note, not SUNDIALS' or
+    """IDA fails in the first step of Jo 2024's Si-graphite half cell at loose tolerances
+    (rtol = atol = 1e-2, set here for the first attempt): the retry with ssbsim's tighter
+    tolerances solves it, and the user sees the result and its note, not SUNDIALS' or
     PyBaMM's error lines."""
     import subprocess
     import sys
 
-    # two-phase cells start at the tight tolerances; this run starts at the DFN's own,
-    # where IDA fails and the retry solves, which is the path under test
-    code = ("import ssbsim; from ssbsim.simulator import simulation as s; init = s.CellRunner.__init__\n"
+    code = ("import ssbsim; from ssbsim.simulator import simulation as s; tol = s.solver_tolerances\n"
+            "s.solver_tolerances = lambda model, retry=False: tol(model, retry) if retry else "
+            "{'rtol': 1e-2, 'atol': 1e-2}\n"
+            "init = s.CellRunner.__init__\n"
             "def loose(self, *a, **k):\n    init(self, *a, **k); self._tight = False\n"
             "s.CellRunner.__init__ = loose\n"
-            "r = ssbsim.simulate('jo2024-anode', binder_content=1.5, model='DFN'); "
+            "r = ssbsim.simulate('jo2024-anode', model='DFN'); "
             "print(r.discharge_capacity_mAh_g > 0, r.notes)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
@@ -213,7 +215,7 @@ def test_a_reduced_model_known_to_deviate_says_so_and_fit_avoids_it(simulate_cac
     assert any(f"deviates from the DFN by {100 * recorded:+.1f} %" in n for n in spm.notes)
     assert not any("deviates" in n for n in dfn.notes)
     assert recommended_model("emley2023") == "SPMe" and recommended_model("kwon2022") == "SPM"
-    assert recommended_model("jo2024-full") == "DFN"  # its SPMe cannot finish the first cycle
+    assert recommended_model("jo2024-full") == "SPMe"  # its SPM deviates by 3.8 %
 
 
 def test_model_names_are_case_insensitive_in_the_api_too():
