@@ -53,7 +53,8 @@ from .operando import composite_thickness_change, counter_electrode_charge
 
 #: Scale of the algebraic pressure variable (IDA's absolute tolerance 1e-6 -> 1 Pa).
 PRESSURE_SCALE_PA = 1e6
-#: The parameter of the pressure the packaging adds to every fixture's (module docstring).
+#: The parameter of the pressure the packaging adds to a spring or rigid fixture's
+#: (module docstring).
 AMBIENT_PRESSURE = "Ambient pressure on the stack [Pa]"
 #: Width of the C1 blend of max(P, 0) at separation: the floor is exact above it.
 SEPARATION_SMOOTHING_PA = 1e3

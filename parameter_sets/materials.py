@@ -55,8 +55,8 @@ def layered_oxide_end_of_lithiation(sto):
 
     It is below 0.1 mV for x <= 0.91 and -0.08 / -0.24 / -0.71 V at x = 0.98 / 0.99 / 1.
     The measured NCA OCV of Kim et al. (PyBaMM's ``nca_ocp_Kim2011`` data, not used
-    here) falls alike: 3.39 V at x = 0.98 and 3.02 V at 0.993
-    (``tests/unit/test_ncm_ocp.py`` compares them)."""
+    here) falls alike: it crosses 3.45 ... 3.1 V within 0.003 in x of :func:`ncm_ocp`
+    (``tests/unit/test_ncm_ocp.py``)."""
     a, k, b = NMC_END_OF_LITHIATION
     return -a * pybamm.exp(k * sto - b)
 

@@ -127,14 +127,15 @@ FIXTURE = {
 EVACUATED_POUCH_AMBIENT_PRESSURE_PA = 101325.0
 
 
-def contact_parameters(stack_pressure_MPa: float, ambient_pressure_Pa: float = 0.0) -> dict:
+def contact_parameters(stack_pressure_MPa: float) -> dict:
     """The SE / composite contact constants, the binder laws' constants, the
     fixture's, the stack pressure (at assembly, for a cell in a spring or rigid fixture)
-    and the ambient pressure the packaging adds (0: a cell in a die)."""
+    and the ambient pressure the packaging adds: none, a cell in a die (a pouch's
+    parameter set overrides it)."""
     return SE_CONTACT | BINDER_LAWS | COVERAGE_LAWS | FIXTURE | {
         "Solid electrolyte fracture energy [J.m-2]": SE_FRACTURE_ENERGY_J_M2,
         "Stack pressure [Pa]": stack_pressure_MPa * 1e6,
-        "Ambient pressure on the stack [Pa]": ambient_pressure_Pa}
+        "Ambient pressure on the stack [Pa]": 0.0}
 
 
 def binder_mechanics_parameters(domain: str, binder: BinderProperties | None, content_wt_pct: float) -> dict:
