@@ -147,7 +147,8 @@ def read_cycler_file(path, *, pressure_column: str | None = None, pressure_unit:
     with open(path, "rb") as fh:
         head = fh.read(32)
     if not any(head.startswith(m) for m in _MAGIC[suffix]):
-        raise InputError(f"cycler file {path} is not a {FORMATS[suffix]} file (it starts with "
+        article = "an" if FORMATS[suffix][0] in "AEIOU" else "a"
+        raise InputError(f"cycler file {path} is not {article} {FORMATS[suffix]} file (it starts with "
                          f"{head[:20]!r}); check the suffix")
     reader = {".mpr": _biologic, ".mpt": _biologic, ".nda": _neware, ".ndax": _neware, ".res": _arbin}[suffix]
     table, columns = reader(path, suffix)
