@@ -17,8 +17,8 @@ from .errors import InputError
 @click.option("--data", "data_path", default=None, type=click.Path(dir_okay=False),
               help="CSV of measured points (layout of calibration_points.csv).")
 @click.option("--cycler", "cycler_paths", multiple=True, type=click.Path(dir_okay=False),
-              help="Cycler file (CSV, BioLogic .mpr/.mpt, Neware .nda/.ndax), fitted as a voltage curve under "
-                   "its measured current; repeatable, each with its --cycler-pressure (joint fit).")
+              help="Cycler file (CSV, BioLogic .mpr/.mpt, Neware .nda/.ndax, Arbin .res), fitted as a voltage "
+                   "curve under its measured current; repeatable, each with its --cycler-pressure (joint fit).")
 @click.option("--cycler-columns", default="time,current,voltage", show_default=True,
               help="Column names for time, current, voltage.")
 @click.option("--cycler-units", default="s,A,V", show_default=True, help="Units: s|min|h, A|mA, V|mV.")

@@ -13,7 +13,7 @@ from .cli_choices import MODELS
 
 @click.group(short_help="Cycler files: what a file holds, as ssbsim reads it.")
 def data():
-    """Cycler files (BioLogic .mpr/.mpt, Neware .nda/.ndax, CSV) as ssbsim reads them."""
+    """Cycler files (BioLogic .mpr/.mpt, Neware .nda/.ndax, Arbin .res, CSV) as ssbsim reads them."""
 
 
 @data.command("show", short_help="Rows, duration, channels, cycles and capacities of a cycler file.")
@@ -30,7 +30,7 @@ def show(path, pressure_column, pressure_unit, csv_columns, csv_units, charge_po
 
     \b
     The tidy table: time [s] from the first record, current [A] (> 0 on discharge,
-    PyBaMM's sign; BioLogic and Neware charge-positive currents are negated),
+    PyBaMM's sign; BioLogic, Neware and Arbin charge-positive currents are negated),
     voltage [V], cycle and step numbers from 1, optional stack pressure [MPa].
     Capacities per cycle are integrals of the current within each step [mAh].
     """

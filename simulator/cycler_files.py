@@ -1,4 +1,4 @@
-"""Cycler files in: BioLogic .mpr / .mpt, Neware .nda / .ndax and CSV, as one tidy table.
+"""Cycler files in: BioLogic .mpr / .mpt, Neware .nda / .ndax, Arbin .res and CSV, as one tidy table.
 
 The binary and vendor-text formats are read by maintained libraries, imported only
 when such a file is read (``pip install ssbsim[cycler]``):
@@ -7,9 +7,13 @@ when such a file is read (``pip install ssbsim[cycler]``):
   (echemdata/galvani, GPL-3.0-or-later). EC-Lab writes ``.mpt`` with CRLF line ends;
   a file whose line ends were changed to LF (e.g. by git) is read all the same.
 * Neware ``.nda`` / ``.ndax``: ``NewareNDA`` (Solid-Energy-Systems/NewareNDA, BSD-3).
+* Arbin ``.res`` (MITS Pro; a Jet-4 Microsoft Access database): ``access-parser``
+  (ClarotyICS/access_parser, Apache-2.0, pure Python; no ``mdbtools`` program needed).
+  Its ``Channel_Normal_Table`` (``Test_Time`` [s], ``Current`` [A], ``Voltage`` [V],
+  ``Cycle_Index``, ``Step_Index``) is taken in ``Data_Point`` order (the database
+  stores rows in page order); a table holding fewer rows than its definition declares
+  is a truncated or corrupt file. A file of several tests is refused.
 * CSV: :func:`ssbsim.simulator.cycler.load_cycler_csv` (named columns and units).
-* Arbin ``.res`` is not read: galvani reads it only through the external ``mdbtools``
-  program (not a Python package); export CSV from MITS Pro instead.
 
 The tidy table (:class:`CyclerData`) has time [s] from the first record, current [A],
 voltage [V], cycle and step numbers (from 1) and, if a pressure channel is named,
@@ -17,8 +21,8 @@ stack pressure [MPa].
 
 Sign convention: **current > 0 discharges the cell** (PyBaMM's convention: in a half
 cell with the composite as working electrode, > 0 lithiates a cathode or an anode).
-BioLogic and Neware count oxidation of the working electrode (charge of a cathode) as
-positive, so their currents are negated.
+BioLogic, Neware and Arbin count oxidation of the working electrode (charge of a cathode)
+as positive, so their currents are negated.
 
 Time may repeat only where a step ends and the next begins (Neware stores both
 records at one instant); time that decreases is an error naming the file and row.
@@ -36,15 +40,15 @@ import numpy as np
 
 from .errors import InputError
 
-SIGN_CONVENTION = "current_A > 0 on discharge (PyBaMM); BioLogic/Neware charge-positive currents negated"
+SIGN_CONVENTION = "current_A > 0 on discharge (PyBaMM); BioLogic/Neware/Arbin charge-positive currents negated"
 #: Pressure units a pressure channel may be declared in, as MPa per unit.
 PRESSURE_UNITS = {"MPa": 1.0, "kPa": 1e-3, "bar": 0.1, "psi": 6.894757e-3, "N/mm2": 1.0}
 FORMATS = {".mpr": "BioLogic .mpr", ".mpt": "BioLogic .mpt", ".nda": "Neware .nda",
-           ".ndax": "Neware .ndax", ".csv": "CSV"}
-#: Suffixes read by a vendor reader (or refused, .res); anything else given to a fit is CSV.
+           ".ndax": "Neware .ndax", ".res": "Arbin .res", ".csv": "CSV"}
+#: Suffixes read by a vendor reader; anything else given to a fit is CSV.
 VENDOR_SUFFIXES = (".mpr", ".mpt", ".nda", ".ndax", ".res")
 _MAGIC = {".mpr": (b"BIO-LOGIC MODULAR FILE",), ".mpt": (b"EC-Lab ASCII FILE", b"BT-Lab ASCII FILE"),
-          ".nda": (b"NEWARE",), ".ndax": (b"PK\x03\x04",)}
+          ".nda": (b"NEWARE",), ".ndax": (b"PK\x03\x04",), ".res": (b"\x00\x01\x00\x00Standard Jet DB",)}
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def read_cycler_file(path, *, pressure_column: str | None = None, pressure_unit:
 
     Parameters
     ----------
-    path : path of a ``.mpr``, ``.mpt``, ``.nda``, ``.ndax`` or ``.csv`` file.
+    path : path of a ``.mpr``, ``.mpt``, ``.nda``, ``.ndax``, ``.res`` or ``.csv`` file.
     pressure_column, pressure_unit : a channel holding the stack pressure and its unit
         (one of :data:`PRESSURE_UNITS`), e.g. a BioLogic ``"Analog IN 1/V"`` already
         scaled by the cycler.
@@ -128,9 +132,6 @@ def read_cycler_file(path, *, pressure_column: str | None = None, pressure_unit:
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".res":
-        raise InputError(f"cycler file {path}: Arbin .res is not read (galvani needs the external mdbtools "
-                         "program); export the run as CSV from MITS Pro")
     if suffix not in FORMATS:
         raise InputError(f"cycler file {path}: unknown format {path.suffix or '(no suffix)'!r}; "
                          f"allowed: {', '.join(FORMATS)}")
@@ -146,9 +147,11 @@ def read_cycler_file(path, *, pressure_column: str | None = None, pressure_unit:
     with open(path, "rb") as fh:
         head = fh.read(32)
     if not any(head.startswith(m) for m in _MAGIC[suffix]):
-        raise InputError(f"cycler file {path} is not a {FORMATS[suffix]} file (it starts with "
+        article = "an" if FORMATS[suffix][0] in "AEIOU" else "a"
+        raise InputError(f"cycler file {path} is not {article} {FORMATS[suffix]} file (it starts with "
                          f"{head[:20]!r}); check the suffix")
-    table, columns = (_biologic if suffix in (".mpr", ".mpt") else _neware)(path, suffix)
+    reader = {".mpr": _biologic, ".mpt": _biologic, ".nda": _neware, ".ndax": _neware, ".res": _arbin}[suffix]
+    table, columns = reader(path, suffix)
     return _tidy(path, FORMATS[suffix], table, columns, pressure_column, pressure_unit)
 
 
@@ -215,6 +218,42 @@ def _neware(path, suffix):
         table["Current(mA)"] = -1e-3 * table["Current(mA)"]
     cols = {"time": "test time (from step Time)", "voltage": "Voltage" if "Voltage" in table else None,
             "current": "Current(mA)" if "Current(mA)" in table else None, "cycle": "Cycle", "step": "Step"}
+    return table, cols
+
+
+def _arbin(path, suffix):
+    """Arbin's ``Channel_Normal_Table`` through access-parser, in ``Data_Point`` order."""
+    AccessParser = _need("access_parser", path).AccessParser
+    logging.getLogger("access_parser").setLevel(logging.CRITICAL)  # damage is checked below
+    name = "Channel_Normal_Table"
+    try:
+        db = AccessParser(str(path))
+        access = db.get_table(name) if name in db.catalog else None
+        if access is not None:
+            declared, raw = access.table_header.number_of_rows, access.parse()
+    except Exception as e:
+        raise _corrupt(path, FORMATS[suffix], e) from None
+    if access is None:
+        raise InputError(f"cycler file {path} is an Access database without Arbin's {name} "
+                         f"(tables: {', '.join(sorted(db.catalog)) or 'none'}); not an Arbin .res, or truncated")
+    table = {c: np.asarray(v) for c, v in raw.items() if isinstance(v, list)}
+    table = {c: v for c, v in table.items() if v.dtype.kind in "biuf"}
+    n = len(next(iter(table.values()), []))
+    if n != declared:
+        raise InputError(f"cycler file {path} cannot be read as {FORMATS[suffix]} (truncated or corrupt?): "
+                         f"{name} holds {n} of the {declared} records it declares")
+    tests = np.unique(table.get("Test_ID", [1]))
+    if len(tests) > 1:
+        raise InputError(f"cycler file {path} holds {len(tests)} Arbin tests (Test_ID {tests.tolist()}); "
+                         "export each test on its own")
+    if "Data_Point" in table:
+        order = np.argsort(table["Data_Point"], kind="stable")
+        table = {c: v[order] for c, v in table.items()}
+    if "Current" in table:
+        table["Current"] = -table["Current"]  # A, charge > 0 -> discharge > 0
+    cols = {k: c if c in table else None for k, c in (("time", "Test_Time"), ("current", "Current"),
+                                                     ("voltage", "Voltage"), ("cycle", "Cycle_Index"),
+                                                     ("step", "Step_Index"))}
     return table, cols
 
 

@@ -1,4 +1,4 @@
-"""Cycler files in: real BioLogic and Neware files (tests/data/cycler/README.md), CSV,
+"""Cycler files in: real BioLogic, Neware and Arbin files (tests/data/cycler/README.md), CSV,
 the tidy table's units and sign, and one-line errors for bad files."""
 
 import json
@@ -15,6 +15,7 @@ from ssbsim.simulator.errors import InputError
 DATA = Path(__file__).resolve().parents[1] / "data" / "cycler"
 MPR, MPT = DATA / "yadg_mb.issue_95.mpr", DATA / "yadg_mb.issue_95.mpt"
 NDAX, NDA = DATA / "navani_test.ndax", DATA / "navani_test.nda"
+RES = DATA / "navani_arbin_example.res"
 
 
 def test_biologic_mpr_and_mpt_of_one_run_agree_and_match_ec_labs_own_counter():
@@ -73,6 +74,42 @@ def test_ndax_cycles_steps_and_fit_series():
     assert np.all(np.diff(ts.time_s) > 0) and len(ts.time_s) == len(d) - 3
 
 
+def test_arbin_res_units_sign_and_arbins_own_capacity_counters():
+    """The Arbin file read without mdbtools: its rows in Data_Point order, time from 0,
+    current in A with charge < 0 (a charge step's voltage rises), cycles and steps, and
+    the integrated capacities against Arbin's own Charge/Discharge_Capacity [Ah]."""
+    access_parser = pytest.importorskip("access_parser")
+    from ssbsim.simulator.cycler_files import load_series
+
+    d = read_cycler_file(RES)
+    raw = access_parser.AccessParser(str(RES)).parse_table("Channel_Normal_Table")
+    order = np.argsort(raw["Data_Point"])
+    ref = {k: np.asarray(raw[k])[order] for k in ("Test_Time", "Current", "Charge_Capacity", "Discharge_Capacity")}
+    assert len(d) == 2150 and d.format == "Arbin .res"
+    assert d.time_s[0] == 0 and np.all(np.diff(d.time_s) > 0)
+    assert d.time_s[-1] == pytest.approx(ref["Test_Time"][-1] - ref["Test_Time"][0])
+    assert d.time_s[-1] / 3600 == pytest.approx(96.04, abs=0.01)  # 48 h rest, 4 cycles of ~11.9 h
+    np.testing.assert_array_equal(d.current_A, -ref["Current"])  # A, Arbin's charge > 0 negated
+    np.testing.assert_allclose(np.abs(d.current_A[d.current_A != 0]), 86.5e-6, rtol=2e-3)
+    assert 2.9999 < d.voltage_V.min() and d.voltage_V.max() < 4.3001
+    assert d.cycle.tolist()[0] == 1 and sorted(set(d.cycle.tolist())) == [1, 2, 3, 4, 5]
+    assert d.step.max() == 17  # rest, then (charge, discharge, rest, loop step) x 4
+    for s in np.unique(d.step):
+        i, v = d.current_A[d.step == s], d.voltage_V[d.step == s]
+        if np.all(i < 0):  # charge: the voltage rises to 4.3 V
+            assert v[-1] - v[0] > 0.3 and v.max() == pytest.approx(4.3, abs=1e-3)
+        elif np.all(i > 0):  # discharge: it falls to 3.0 V
+            assert v[0] - v[-1] > 1.0 and v.min() == pytest.approx(3.0, abs=1e-3)
+    caps = d.capacities_mAh()
+    assert sum(c["charge_mAh"] > 0.47 for c in caps) == 4
+    for c in caps:  # within 1 %: the first logging interval of each step is not integrated
+        rows = d.cycle == c["cycle"]
+        assert c["charge_mAh"] == pytest.approx(1e3 * ref["Charge_Capacity"][rows].max(), rel=0.01, abs=1e-6)
+        assert c["discharge_mAh"] == pytest.approx(1e3 * ref["Discharge_Capacity"][rows].max(), rel=0.01, abs=1e-6)
+    ts = load_series(RES, capacity_Ah=0.48e-3)  # what ssbsim fit --cycler reads
+    assert len(ts.time_s) == len(d) and np.all(np.diff(ts.time_s) > 0)
+
+
 def _write(path, text):
     path.write_text(text)
     return path
@@ -102,10 +139,11 @@ def test_bad_csv_files_give_one_line_errors(tmp_path, name, text, message):
     assert str(f) in str(e.value) and "\n" not in str(e.value)
 
 
-@pytest.mark.parametrize("src, keep", [(MPR, 0.5), (MPT, 0.5), (NDAX, 0.5)])
+@pytest.mark.parametrize("src, keep", [(MPR, 0.5), (MPT, 0.5), (NDAX, 0.5), (RES, 0.5), (RES, 0.9)])
 def test_truncated_files_are_named_as_such(tmp_path, src, keep):
     pytest.importorskip("galvani")
     pytest.importorskip("NewareNDA")
+    pytest.importorskip("access_parser")
     data = src.read_bytes()
     f = tmp_path / src.name
     f.write_bytes(data[: int(len(data) * keep)])
@@ -114,7 +152,7 @@ def test_truncated_files_are_named_as_such(tmp_path, src, keep):
     assert str(f) in str(e.value) and "\n" not in str(e.value)
 
 
-def test_wrong_format_missing_file_unknown_suffix_and_arbin(tmp_path):
+def test_wrong_format_missing_file_and_unknown_suffix(tmp_path):
     f = tmp_path / "renamed.mpr"
     f.write_bytes(NDAX.read_bytes())
     with pytest.raises(InputError, match="is not a BioLogic .mpr file"):
@@ -123,8 +161,11 @@ def test_wrong_format_missing_file_unknown_suffix_and_arbin(tmp_path):
         read_cycler_file(tmp_path / "absent.ndax")
     with pytest.raises(InputError, match="unknown format '.xyz'"):
         read_cycler_file(_write(tmp_path / "a.xyz", "x"))
-    with pytest.raises(InputError, match="Arbin .res is not read"):
-        read_cycler_file(tmp_path / "a.res")
+    f = tmp_path / "renamed.res"
+    f.write_bytes(MPR.read_bytes())
+    with pytest.raises(InputError, match=r"is not an Arbin \.res file \(it starts with b'BIO-LOGIC") as e:
+        read_cycler_file(f)
+    assert str(f) in str(e.value) and "\n" not in str(e.value)
 
 
 def test_time_going_back_in_a_real_file_is_refused(tmp_path):
@@ -158,6 +199,21 @@ def test_data_show_cli_json_and_text():
     assert res.exit_code == 0 and "1464 records" in res.output and "0.59277" in res.output
     res = CliRunner().invoke(main, ["data", "show", "absent.mpr"])
     assert res.exit_code == 2 and res.output.count("\n") == 1 and "absent.mpr does not exist" in res.output
+
+
+def test_data_show_on_an_arbin_file():
+    pytest.importorskip("access_parser")
+    res = CliRunner().invoke(main, ["data", "show", str(RES), "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["format"] == "Arbin .res" and d["rows"] == 2150 and d["cycles"] == 5
+    assert d["columns"] == {"time": "Test_Time", "current": "Current", "voltage": "Voltage",
+                            "cycle": "Cycle_Index", "step": "Step_Index"}
+    assert "Arbin" in d["sign_convention"] and d["current_range_A"][0] < 0 < d["current_range_A"][1]
+    assert d["capacities"][0]["charge_mAh"] == pytest.approx(0.4835, rel=1e-3)
+    res = CliRunner().invoke(main, ["data", "show", str(RES)])
+    assert res.exit_code == 0 and "Arbin .res, 2150 records over 96.04 h, 5 cycle(s)" in res.output
+    assert "current <- 'Current'" in res.output and "0.4835" in res.output
 
 
 def test_fit_series_from_a_vendor_file_and_from_csv_of_any_suffix(tmp_path):
