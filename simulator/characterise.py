@@ -30,7 +30,7 @@ import numpy as np
 import pybamm
 
 from .conditions import Conditions
-from .errors import InputError, SimulationError, check_range
+from .errors import InputError, SimulationError, check_count, check_range
 from .presets import get_preset
 from .simulation import _model, parameter_values, resolve_conditions
 from .solving import quiet_solver, solver_tolerances
@@ -126,8 +126,7 @@ def gitt(preset, *, c_rate=None, pulse_min=None, rest_min=None, pulses=None, soc
     check_range("GITT C-rate", s["c_rate"], 1e-3, 2.0, "C")
     check_range("GITT pulse", s["pulse_min"], 0.1, 120.0, "min")
     check_range("GITT rest", s["rest_min"], 1.0, 1440.0, "min")
-    if not isinstance(s["pulses"], int) or not 1 <= s["pulses"] <= 50:
-        raise InputError(f"GITT pulses={s['pulses']!r} is outside the allowed range: 1 to 50")
+    check_count("GITT pulses", s["pulses"], 1, 50)
     cond = _conditions(preset, model, mechanics, **conditions)
     verb = _verbs(preset)[0]
     pulse = (f"{verb} at {s['c_rate']:g}C for {s['pulse_min']:g} minutes (1 second period)",

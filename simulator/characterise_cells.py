@@ -29,7 +29,7 @@ import numpy as np
 import pybamm
 
 from .characterise import _conditions, _public
-from .errors import InputError, SimulationError
+from .errors import SimulationError, check_count
 from .presets import get_preset
 from .simulation import _model, parameter_values
 from .solving import quiet_solver, solver_tolerances
@@ -103,8 +103,7 @@ def eis(preset, *, soc=0.5, cycles=0, frequencies_hz=EIS_FREQUENCIES_HZ, mechani
                              fixture=cond.fixture)
     from .protocol import paper_cycle
 
-    if isinstance(cycles, bool) or not isinstance(cycles, int) or not 0 <= cycles <= EIS_MAX_CYCLES:
-        raise InputError(f"EIS cycles={cycles!r} is outside the allowed range: 0 to {EIS_MAX_CYCLES}")
+    check_count("EIS cycles", cycles, 0, EIS_MAX_CYCLES)
     steps = [paper_cycle(p.working, p.c_rate, *p.window_V, p.cv_cutoff)] * cycles + _approach(preset, soc)
     sim = pybamm.Simulation(m, parameter_values=pv, experiment=pybamm.Experiment(steps),
                             solver=pybamm.IDAKLUSolver(**solver_tolerances("DFN", retry=True)))

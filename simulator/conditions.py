@@ -27,7 +27,7 @@ import pybamm
 from ssbsim.models import binder_coverage as bc
 from ssbsim.models.options import OPTIONS, check_option
 
-from .errors import InputError, check_range
+from .errors import InputError, check_count, check_range
 from .params_file import check_overrides
 from .presets import Preset, get_preset
 from .protocol import MAX_CYCLES, PRESSURE_RANGE_MPA, Protocol
@@ -289,10 +289,7 @@ def check_binder_content(content, process) -> float:
 
 
 def check_cycles(cycles) -> int:
-    if isinstance(cycles, bool) or not isinstance(cycles, int):
-        raise InputError(f"cycles={cycles!r} is not a whole number; allowed: 1 to {CYCLES_RANGE[1]}")
-    check_range("cycles", cycles, *CYCLES_RANGE)
-    return cycles
+    return check_count("cycles", cycles, *CYCLES_RANGE)
 
 
 def check_c_rate(c_rate) -> float:

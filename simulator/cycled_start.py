@@ -25,7 +25,7 @@ import numpy as np
 import pybamm
 
 from .conditions import Conditions, parameter_values
-from .errors import InputError, SimulationError, check_range
+from .errors import SimulationError, check_count
 from .results import SimulationResult, cell_half_cycle
 from .simulation import CellRunner
 from .solving import quiet_solver, solver_tolerances
@@ -37,11 +37,7 @@ START_CYCLES_RANGE = (0, 100)
 def check_start_cycles(cycles, option: str = "start_after_cycles") -> int:
     """``cycles`` as an int within :data:`START_CYCLES_RANGE`, else an InputError
     naming ``option``, the value and the allowed range."""
-    lo, hi = START_CYCLES_RANGE
-    if isinstance(cycles, bool) or not isinstance(cycles, numbers.Integral):
-        raise InputError(f"{option}={cycles!r} is not a whole number; the allowed range: {lo} to {hi} cycles")
-    check_range(option, cycles, lo, hi, "cycles")
-    return int(cycles)
+    return check_count(option, cycles, *START_CYCLES_RANGE, "cycles")
 
 
 def cycle_value(result: SimulationResult, key: str, cycle: int) -> float:

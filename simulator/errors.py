@@ -1,6 +1,7 @@
 """ssbsim's exception hierarchy and input checks."""
 
 import math
+import numbers
 
 
 class SsbsimError(Exception):
@@ -30,6 +31,19 @@ def check_range(name: str, value, lo: float, hi: float, unit: str = "", where: s
     if not (x == x and lo <= x <= hi):  # x == x rejects NaN
         raise InputError(f"{name}={value:g}{u} is outside {allowed}")
     return x
+
+
+def check_count(name: str, value, lo: int, hi: int, unit: str = "", where: str = "", note: str = "") -> int:
+    """Return ``value`` as int if it is a whole number with lo <= value <= hi, else raise
+    InputError naming it, its value and the allowed range (``where`` qualifies the range,
+    e.g. "for 2 parameter(s)"; ``note`` follows it, e.g. "(MCMC steps per walker)")."""
+    u = f" {unit}" if unit else ""
+    allowed = f"the allowed range{' ' + where if where else ''}: {lo} to {hi}{u}{' ' + note if note else ''}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InputError(f"{name}={value!r} is not a whole number; {allowed}")
+    if not lo <= value <= hi:
+        raise InputError(f"{name}={value!r}{u} is outside {allowed}")
+    return int(value)
 
 
 def parse_number(text, where: str, column: str) -> float:

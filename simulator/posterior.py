@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import importlib
 import math
-import numbers
 
 import numpy as np
 
-from .errors import InputError, check_range
+from .errors import InputError, check_count, check_range
 
 #: MCMC steps of each walker (--posterior N).
 POSTERIOR_STEPS_RANGE = (10, 100_000)
@@ -50,15 +49,10 @@ def check_posterior(steps, walkers=None, noise_sigma=None, n_parameters=1, cli=F
     least 4, to 1000), or a noise scale that is not a positive number; ``cli``: the
     options by their command-line names."""
     name = (lambda o: "--" + o.replace("_", "-")) if cli else (lambda o: o)
-    lo, hi = POSTERIOR_STEPS_RANGE
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or not lo <= steps <= hi:
-        raise InputError(f"{name('posterior')}={steps!r} is outside the allowed range: {lo} to {hi} "
-                         "(MCMC steps per walker)")
+    check_count(name("posterior"), steps, *POSTERIOR_STEPS_RANGE, note="(MCMC steps per walker)")
     if walkers is not None:
-        w_lo = max(4, 2 * n_parameters)
-        if isinstance(walkers, bool) or not isinstance(walkers, numbers.Integral) or not w_lo <= walkers <= 1000:
-            raise InputError(f"{name('walkers')}={walkers!r} is outside the allowed range for {n_parameters} "
-                             f"parameter(s): {w_lo} to 1000")
+        check_count(name("walkers"), walkers, max(4, 2 * n_parameters), 1000,
+                    where=f"for {n_parameters} parameter(s)")
     if noise_sigma is not None:
         check_range(name("noise_sigma"), noise_sigma, 1e-12, 1e12, "(units of the residual)")
 
