@@ -197,8 +197,8 @@ REDUCED_MODEL_DEVIATION = {
     "kwon2022": {"SPMe": 0.0, "SPM": 0.005},
     "kwon2022-pouch": {"SPMe": 0.001, "SPM": 0.006},  # in its rigid fixture
     "jo2024-cathode": {"SPMe": 0.0, "SPM": 0.008},
-    "jo2024-anode": {"SPMe": 0.021, "SPM": 0.023},
-    "jo2024-full": {"SPMe": 0.008, "SPM": 0.038},
+    "jo2024-anode": {"SPMe": 0.026, "SPM": 0.029},
+    "jo2024-full": {"SPMe": 0.005, "SPM": 0.024},
     "emley2023": {"SPMe": -0.01, "SPM": 0.068},
     "choi2025": {"SPMe": -0.001, "SPM": -0.002},
 }

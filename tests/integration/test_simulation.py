@@ -7,7 +7,7 @@ from conftest import calibration_rows
 import ssbsim
 from ssbsim.simulator.errors import InputError
 from ssbsim.simulator.presets import PRESETS
-from ssbsim.simulator.simulation import parameter_values
+from ssbsim.simulator.simulation import parameter_values, resolve_conditions
 
 JO = {r["electrode"] + r["binder_wt_pct"]: float(r["value"])
       for r in calibration_rows("Jo2024", "discharge_capacity")}
@@ -28,11 +28,10 @@ def test_jo2024_ncm811_first_cycle_loses_capacity(simulate_cached):
     assert r.charge_capacity_mAh_g > r.discharge_capacity_mAh_g  # first-cycle loss
 
 
-@pytest.mark.xfail(strict=True, reason="with the Si-C as made (37.8 wt% Si from the 55:35:10 precursor) the "
-                   "model lithiates ~1540 mAh/g: its Si reaches the theoretical 3579 mAh/g (issue: the "
-                   "Si-graphite anode as the papers measured it)")
 def test_jo2024_si_graphite_first_lithiation(simulate_cached):
-    """0.05C, Si-graphite half cell: 1050-1062 mAh/g measured."""
+    """0.05C, Si-graphite half cell: 1050-1062 mAh/g measured (validation rows). The
+    Si-C's practical capacity is the paper's 1C basis, 1120 mAh/g (``jo2024``), so this
+    checks the first lithiation's losses and polarisation on that basis, not the basis."""
     r = simulate_cached("jo2024-anode", binder_content=0.5)
     lo, hi = sorted((JO["anode0.5"], JO["anode2.5"]))
     assert lo - 50 <= r.discharge_capacity_mAh_g <= hi + 50
@@ -42,13 +41,28 @@ def test_jo2024_si_graphite_first_cycle_gives_back_no_more_than_it_took_and_held
     """The first delithiation returns at most the lithiation plus the Li the pristine
     particles held (x0 of each phase times its share of the capacity)."""
     from ssbsim.parameter_sets import jo2024
-    from ssbsim.parameter_sets.materials import GRAPHITE, PRISTINE_SI_GRAPHITE_STO, SILICON
+    from ssbsim.parameter_sets.materials import PRISTINE_SI_GRAPHITE_STO
 
     r = simulate_cached("jo2024-anode", binder_content=0.5)
-    w_si = jo2024.SI_MASS_FRACTION
-    held = (PRISTINE_SI_GRAPHITE_STO[0] * (1 - w_si) * GRAPHITE.specific_capacity_mAh_g
-            + PRISTINE_SI_GRAPHITE_STO[1] * w_si * SILICON.specific_capacity_mAh_g)  # ~0.9 mAh/g
+    held = sum(x0 * w * phase.specific_capacity_mAh_g  # ~0.7 mAh/g
+               for x0, w, phase in zip(PRISTINE_SI_GRAPHITE_STO, jo2024.ANODE.phase_mass_fractions, jo2024.ANODE.phases))
     assert r.delithiation_capacity_mAh_g <= r.lithiation_capacity_mAh_g + held
+
+
+def test_jo2024_si_graphite_spans_the_papers_practical_capacity(simulate_cached):
+    """The Si-C's phases span the paper's 1C basis, 1120 mAh/g_SiC (2.8 mA/cm2 over 2.5
+    mg/cm2), not Li15Si4's theoretical capacity: the first delithiation stays below it, and
+    the full cell's N/P by capacity is the paper's 2.8 / 2.0 = 1.4 within 5 %."""
+    from ssbsim.parameter_sets import jo2024
+
+    assert jo2024.ANODE.theoretical_capacity_mAh_g == pytest.approx(2.8 / 2.5 * 1e3)
+    r = simulate_cached("jo2024-anode", binder_content=0.5)
+    assert 0.8 * jo2024.ANODE.theoretical_capacity_mAh_g < r.delithiation_capacity_mAh_g
+    assert r.delithiation_capacity_mAh_g <= jo2024.ANODE.theoretical_capacity_mAh_g
+    pv = parameter_values(resolve_conditions("jo2024-full"))
+    n_over_p = (pv["Negative electrode active material mass loading [kg.m-2]"] * jo2024.ANODE.theoretical_capacity_mAh_g
+                / (pv["Positive electrode active material mass loading [kg.m-2]"] * jo2024.CATHODE_1C_MAH_G))
+    assert n_over_p == pytest.approx(2.8 / 2.0, rel=0.05)
 
 
 @pytest.mark.parametrize("preset", ["jo2024-cathode", "jo2024-anode", "jo2024-full"])
@@ -215,7 +229,7 @@ def test_a_reduced_model_known_to_deviate_says_so_and_fit_avoids_it(simulate_cac
     assert any(f"deviates from the DFN by {100 * recorded:+.1f} %" in n for n in spm.notes)
     assert not any("deviates" in n for n in dfn.notes)
     assert recommended_model("emley2023") == "SPMe" and recommended_model("kwon2022") == "SPM"
-    assert recommended_model("jo2024-full") == "SPMe"  # its SPM deviates by 3.8 %
+    assert recommended_model("jo2024-full") == "SPMe"  # its SPM deviates by 2.4 %
 
 
 def test_model_names_are_case_insensitive_in_the_api_too():
