@@ -14,9 +14,10 @@ numerically.
 Size class k has radius R_k = R_c exp(sigma xi_k), xi_k and w_k the Hermite-Gauss nodes
 and number weights of the lognormal (``lognormal_classes``). The layer's decohered
 fraction zeta(G+, Gamma, w_G) is that of ``layer_decohesion`` with
-G = energy_release_rate(relu_h(s, h_s), P_eff, E_layer, L), E_layer the layer's modulus
-(``"Composite layer modulus [Pa]"``; not the contact law's E_f, which sets the elastic
-approach of particle contacts).
+G = energy_release_rate(relu_h(s, h_s), P_eff, E_layer, L, phi_layer), E_layer the layer's
+modulus (``"Composite layer modulus [Pa]"``; not the contact law's E_f, which sets the
+elastic approach of particle contacts) and phi_layer the phase's pristine active-material
+volume fraction.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ STRAIN_UNIT = 1e-2
 CONSTANTS = tuple(f.name for f in dataclasses.fields(ContactLawParameters))
 #: Inputs of the law function, in order; the four size-class states are K-vectors.
 LAW_INPUTS = ("s", "|ds/dt| [s-1]", "s_max [%]", "closure [10 nm]", "damage opening [10 nm]", "void [10 nm]", "isolated fraction",
-              "P_eff", "T", "chi", "R_c", "sigma", "L", "E_layer", "Gamma", "w_G") + CONSTANTS
+              "P_eff", "T", "chi", "R_c", "sigma", "L", "E_layer", "Gamma", "w_G", "phi_layer") + CONSTANTS
 VECTOR_INPUTS = ("closure [10 nm]", "damage opening [10 nm]", "void [10 nm]", "isolated fraction")
 #: Outputs, stacked in this order: four K-vector rates (in the states' units per s), then
 #: scalars (ds_max/dt in %/s; aggregates in SI).
@@ -86,7 +87,7 @@ def _law(K, x):
     z, s_max = x["isolated fraction"], STRAIN_UNIT * x["s_max [%]"]
     s, P_eff, T, chi = x["s"], x["P_eff"], x["T"], x["chi"]
     R = x["R_c"] * casadi.exp(x["sigma"] * casadi.DM(xi))
-    zeta = decohered_fraction_of_strain(s, P_eff, x["E_layer"], x["L"], x["Gamma"], x["w_G"],
+    zeta = decohered_fraction_of_strain(s, P_eff, x["E_layer"], x["L"], x["Gamma"], x["w_G"], x["phi_layer"],
                                         positive=lambda y: CASADI.relu_h(y, p.strain_smoothing), power=power)
     dc, dd, dv, dz, phi, g = CASADI.particle_rates(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta, x["|ds/dt| [s-1]"])
     iso, contact, void, mean_gap, iso_rate = CASADI.aggregates(R, casadi.DM(w), z, phi, g, v, dz)

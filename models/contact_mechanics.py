@@ -207,6 +207,7 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
             **_law(), "L": self.domain_param.L, "E_layer": P("Composite layer modulus [Pa]"),
             "Gamma": Gamma,
             "w_G": P("Layer fracture energy scatter"),
+            "phi_layer": P(f"{pre}{Domain} electrode active material volume fraction"),  # pristine
         }
         law = pybamm.Function(ContactLawCall(K), *(inputs[q] for q in LAW_INPUTS),
                               name=f"function (contact law, {K} size classes)")

@@ -55,7 +55,7 @@ SE_REDUCTION = {
     "initial thickness [m]": 5e-9,
     "activation energy [J.mol-1]": LPSCL.activation_energy_J_mol,
     # fitted on choi2025-ice-anisole (scripts/calibrate_choi2025.py)
-    "film transport coefficient [m2.s-1]": 5.5e-20,
+    "film transport coefficient [m2.s-1]": 5.7e-20,
 }
 
 

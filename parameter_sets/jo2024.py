@@ -16,7 +16,7 @@ Cells (from the paper's experimental section; BibTeX key ``Jo2024`` in
   mean 41 % voids, which leaves too thin an SE network (eps_SE = 0.22) for the measured
   0.05C capacity; we use the 3 % voids measured on the pressed cathodes (-> 18 um).
 * The anode's active material is one powder, a Si-graphite composite ("SiC"): Si sits
-  inside its particles (22.8 vol% at 23.3 wt%), so the SE and the composite framework
+  inside its particles (37 vol% at 37.8 wt%), so the SE and the composite framework
   see the particle's swelling, phi_Si eps_Si(x) (``strain.embedded_strain``), at the
   particle's radius, not that of free Si (Choi 2025's nanoparticles are a powder of
   their own). The two PyBaMM phases keep Si's and graphite's own OCPs; their

@@ -73,7 +73,7 @@ SE_CONTACT = ContactLawParameters.numerical_defaults() | {
     "Active particle contact coordination number": 1.0,
     "Contact isolation rate [s-1]": 1e-2,
     "Void nucleation coefficient": 0.055,
-    "Force chain rearrangement coefficient": 0.178,
+    "Force chain rearrangement coefficient": 0.144,
     "Electrode|SE interface resistance [Ohm.m2]": 2e-4,
     "Stack stiffness [Pa.m-1]": 2e11,
     "Layer fracture energy scatter": 0.05,

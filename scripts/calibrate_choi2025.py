@@ -1,4 +1,11 @@
-"""Fit the one constant of the SE reduction on Choi 2025's NG-Si anode.
+"""Fit the SE-network exponent and the one constant of the SE reduction on Choi 2025's
+NG-Si anode.
+
+The anode's SE-network (Bruggeman-type) exponent b is fitted on the three rate-test rows
+(``choi2025-rate1.5C-*``: delithiation at 1.5C over 0.15C, cycles 13-15 over 4-6 of the
+paper's sequence, 48 MPa), by least squares in b with a golden-section search: those are
+the rows that identify it (the first delithiation moves by 1 mAh/g between b = 1.5 and
+2.5). Run it with ``--network`` (~10 min); it prints b and leaves the parameter set to you.
 
 The SE's reduction on the anode (``parameter_sets.interphase``) has one fitted
 constant, the film transport coefficient D; it is fitted on ONE row, the first-cycle
@@ -14,6 +21,7 @@ Run: ``python scripts/calibrate_choi2025.py [path/to/calibration_points.csv]`` (
 import csv
 import math
 import sys
+import tomllib
 from pathlib import Path
 
 import ssbsim
@@ -21,6 +29,9 @@ from ssbsim.simulator.presets import get_preset
 
 DEFAULT_CSV = Path(__file__).resolve().parents[1] / "tests" / "data" / "calibration_points.csv"
 D_KEY = "EC diffusivity [m2.s-1]"
+CATALOGUE = Path(__file__).resolve().parents[1] / "parameter_sets" / "experiments" / "choi2025.toml"
+TAU_KEY = "Positive electrode tortuosity factor (electrolyte)"
+B_KEY = "Positive electrode Bruggeman coefficient (electrolyte)"
 
 
 def measured(path, quantity):
@@ -59,5 +70,52 @@ def main(path=DEFAULT_CSV):
               f"Si {-split['secondary']:.1f} (plateau split {si[k]:.0f}), graphite {-split['primary']:.1f}")
 
 
+def rate_retention(b, binder, catalogue=CATALOGUE):
+    """Delithiation at 1.5C over 0.15C (the rows' cycles) with the SE-network exponent b."""
+    from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+
+    cat = tomllib.loads(Path(catalogue).read_text())
+    row = next(e for e in cat["experiments"] if e["id"] == f"choi2025-rate1.5C-{binder.split('-')[1]}")
+    cycles, ref = row["derive"]["cycles"], row["derive"]["reference_cycles"]
+    blocks, n = [], 0
+    for block in cat["protocols"]["paper"]["cycles"]:  # the paper's sequence up to the rate test's end
+        if n >= max(cycles):
+            break
+        blocks.append(block)
+        n += block.get("repeat", 1)
+    pv = parameter_values(resolve_conditions("choi2025", binder=binder))
+    eps_se = pv[TAU_KEY] ** (1 / (1 - pv[B_KEY]))  # tau = eps^(1 - b)
+    r = ssbsim.simulate("choi2025", binder=binder, pressure=row["conditions"]["pressure"],
+                        protocol={"cycles": blocks}, parameters={TAU_KEY: eps_se ** (1 - b), B_KEY: b})
+    q = [c.charge_capacity_mAh_g for c in r.cycles]  # the anode half cell's charge is its delithiation
+    mean = lambda ks: sum(q[k - 1] for k in ks) / len(ks)  # noqa: E731
+    return 100 * mean(cycles) / mean(ref)
+
+
+def fit_network_exponent(path=DEFAULT_CSV, lo=1.5, hi=2.5, tol=0.02):
+    """b minimising the squared misfit of the three rate-test rows (golden section)."""
+    target = measured(path, "rate_retention")
+
+    def sse(b):
+        got = {k: rate_retention(b, k) for k in target}
+        print(f"b = {b:.3f}: " + ", ".join(f"{k} {got[k]:.1f} % ({target[k]:.0f})" for k in target), flush=True)
+        return sum((got[k] - target[k]) ** 2 for k in target)
+
+    g = (math.sqrt(5) - 1) / 2
+    a, d = hi - g * (hi - lo), lo + g * (hi - lo)
+    fa, fd = sse(a), sse(d)
+    while hi - lo > tol:
+        if fa < fd:
+            hi, d, fd = d, a, fa
+            a = hi - g * (hi - lo)
+            fa = sse(a)
+        else:
+            lo, a, fa = a, d, fd
+            d = lo + g * (hi - lo)
+            fd = sse(d)
+    print(f"\nfitted b = {(lo + hi) / 2:.2f} on choi2025-rate1.5C-* (least squares)")
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    args = [a for a in sys.argv[1:] if a != "--network"]
+    fit_network_exponent(*args) if "--network" in sys.argv else main(*args)

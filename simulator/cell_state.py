@@ -44,7 +44,7 @@ class _Phase:
     w_volume: np.ndarray
     eps0: float
     chi: float
-    layer: tuple  # (L, E_layer, Gamma, w_G)
+    layer: tuple  # (L, E_layer, Gamma, w_G, phi_layer)
     domain: str
     infix: str
     c_max: float  # [mol.m-3]
@@ -72,7 +72,8 @@ def contact_phases(model, pv) -> list[_Phase]:
                           binder["void nucleation factor"],
                           (float(pv[f"{Domain} electrode thickness [m]"]), float(pv["Composite layer modulus [Pa]"]),
                            binder["cohesive fracture energy [J.m-2]"],
-                           float(pv["Layer fracture energy scatter"])), Domain.lower(), infix,
+                           float(pv["Layer fracture energy scatter"]),
+                           float(pv[f"{pre}{Domain} electrode active material volume fraction"])), Domain.lower(), infix,
                           float(pv[f"{pre}Maximum concentration in {Domain.lower()} electrode [mol.m-3]"]),
                           float(pv[f"{Domain} electrode thickness [m]"] * pv["Electrode height [m]"]
                                 * pv["Electrode width [m]"])))
@@ -131,9 +132,9 @@ def law_drivers(cycle, phase: _Phase, law: ContactLawParameters, dt: float, max_
 
 def _zeta(s, P_eff, phase: _Phase, law: ContactLawParameters):
     """The layer's decohered fraction on the drivers' grid (``layer_decohesion``)."""
-    L, E_layer, Gamma, w_G = phase.layer
+    L, E_layer, Gamma, w_G, phi_layer = phase.layer
     h = law.strain_smoothing
-    return np.ascontiguousarray(decohered_fraction_of_strain(s, P_eff, E_layer, L, Gamma, w_G,
+    return np.ascontiguousarray(decohered_fraction_of_strain(s, P_eff, E_layer, L, Gamma, w_G, phi_layer,
                                                              positive=lambda y: NUMPY.relu_h(y, h), power=np.power))
 
 

@@ -95,10 +95,11 @@ def test_numba_matches_numpy(scenario, params_form):
 LAYER_MODULUS_PA = 5e9
 
 
-def layer_zeta(s, pressure_Pa, fracture_energy_J_m2=20.0, thickness_m=20e-6):
-    """The layer's decohered fraction per step for a swelling strain series."""
+def layer_zeta(s, pressure_Pa, fracture_energy_J_m2=20.0, thickness_m=20e-6, volume_fraction=0.5):
+    """The layer's decohered fraction per step for a swelling strain series (a layer half
+    made of the swelling phase, so that it cracks)."""
     return decohesion.decohered_fraction_of_strain(s, pressure_Pa, LAYER_MODULUS_PA, thickness_m,
-                                                   fracture_energy_J_m2, 0.05)
+                                                   fracture_energy_J_m2, 0.05, volume_fraction)
 
 
 @pytest.mark.parametrize("pressure", [2 * MPA, 70 * MPA])

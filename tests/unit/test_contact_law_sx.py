@@ -79,7 +79,8 @@ def test_sx_node_equals_numpy_reference(regime):
     """The node's stacked outputs (rates in the states' units, aggregates) = the NumPy law."""
     s, s_max, P_eff, _ = REGIMES[regime]
     st = _states(np.random.default_rng(1))
-    x = dict(s=s, P_eff=P_eff, T=T, chi=0.7, R_c=3e-6, sigma=0.3, L=5e-5, E_layer=1e9, Gamma=1e6, w_G=0.05)  # no layer crack
+    x = dict(s=s, P_eff=P_eff, T=T, chi=0.7, R_c=3e-6, sigma=0.3, L=5e-5, E_layer=1e9, Gamma=1e6, w_G=0.05,
+             phi_layer=0.3)  # no layer crack
     x["|ds/dt| [s-1]"] = S_RATE
     x |= {q: getattr(P, q) for q in CONSTANTS} | st | {"s_max [%]": s_max / STRAIN_UNIT}
     out = ContactLawCall(K)(*(x[q] for q in LAW_INPUTS)).ravel()
@@ -100,7 +101,7 @@ def test_sx_node_equals_numpy_reference(regime):
 def test_folded_constants_give_the_same_function():
     """Constant inputs folded into the SX code (as the MX call does) change nothing."""
     st = _states(np.random.default_rng(1))
-    x = dict(s=-0.01, P_eff=2e6, T=T, chi=0.7, R_c=3e-6, sigma=0.3, L=5e-5, E_layer=1e9, Gamma=1e6, w_G=0.05)
+    x = dict(s=-0.01, P_eff=2e6, T=T, chi=0.7, R_c=3e-6, sigma=0.3, L=5e-5, E_layer=1e9, Gamma=1e6, w_G=0.05, phi_layer=0.3)
     x["|ds/dt| [s-1]"] = S_RATE
     x |= {q: getattr(P, q) for q in CONSTANTS} | st | {"s_max [%]": 0.0}
     full = contact_law_function(K)(*(x[q] for q in LAW_INPUTS)).full()
@@ -114,7 +115,7 @@ def test_jacobian_of_the_call_is_finite_at_zero_pressure_and_strain(P_eff, s):
     """x^y at x = 0 (P_eff = 0 in a pouch cell, G = 0 for a shrinking phase) has a NaN
     derivative in y; the call's Jacobian multiplies it by a zero seed, so the law guards it."""
     st = _states(np.random.default_rng(2))
-    x = dict(s=s, P_eff=P_eff, T=T, chi=0.7, R_c=3e-6, sigma=0.3, L=5e-5, E_layer=1e9, Gamma=1e6, w_G=0.05)
+    x = dict(s=s, P_eff=P_eff, T=T, chi=0.7, R_c=3e-6, sigma=0.3, L=5e-5, E_layer=1e9, Gamma=1e6, w_G=0.05, phi_layer=0.3)
     x |= {q: getattr(P, q) for q in CONSTANTS} | st | {"s_max [%]": 0.0, "|ds/dt| [s-1]": S_RATE}
     states = casadi.MX.sym("y", 2 + 4 * K)
     args, i = [], 0

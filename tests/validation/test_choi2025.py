@@ -21,10 +21,10 @@ SI = {BINDERS[r["binder"]]: float(r["value"])
 ICE = {BINDERS[r["binder"]]: float(r["value"]) / 100
        for r in calibration_rows("Choi2025", "initial_coulombic_efficiency")}
 PRACTICAL = {r["system"]: float(r["value"]) for r in calibration_rows("Choi2025", "practical_specific_capacity")}
-NOT_YET = pytest.mark.xfail(strict=True, reason="first delithiation ~466 mAh/g for every binder: Si gives back "
-                            "~136 of its 170 mAh/g (SE reduction during the delithiation, Si isolated by the "
-                            "contact law on shrinking) and no binder's layer cracks at 48 MPa with Si at its "
-                            "practical capacity (issue 16: the decohesion criterion is not refitted)")
+NOT_YET = pytest.mark.xfail(strict=True, reason="first delithiation ~465 mAh/g for every binder: Si gives back "
+                            "~135 of its 170 mAh/g (SE reduction during the delithiation, Si isolated by the "
+                            "contact law on shrinking), and no binder's layer cracks: its Si is 6 vol% of the layer, "
+                            "whose mean misfit stores ~4 J/m2 against 68-190 J/m2 of cohesion (models.layer_decohesion)")
 
 
 def test_the_data_holds_what_these_tests_compare_with():
@@ -54,6 +54,22 @@ def test_first_delithiation_never_exceeds_the_lithiation_or_the_practical_capaci
         r = simulate_cached("choi2025", binder="nbr-anisole", pressure=pressure)
         assert r.delithiation_capacity_mAh_g < r.lithiation_capacity_mAh_g
         assert r.delithiation_capacity_mAh_g <= limit + 1e-6
+
+
+#: The ICE row's note: "about 77 % for NBR-A at every pressure tested and for both
+#: binders at 80 MPa" (a statement, not a row of its own: +-3 points as the row).
+ICE_AT_EVERY_PRESSURE = [("nbr-anisole", 80.0), ("nbr-xylene", 80.0),
+                         pytest.param("nbr-anisole", 16.0, marks=pytest.mark.xfail(strict=True, reason=(
+                             "71 %: at 16 MPa the contact law isolates Si as it shrinks on the first "
+                             "delithiation (Si gives 110 of its 170 mAh/g, 135 at 48 MPa); the layer no longer "
+                             "cracks (it did, ICE 60 %, with the closure that ignored Si's 5.7 vol%)")))]
+
+
+@pytest.mark.parametrize("binder, pressure", ICE_AT_EVERY_PRESSURE)
+def test_initial_coulombic_efficiency_at_the_other_pressures(simulate_cached, binder, pressure):
+    """Validation (no constant is fitted at these pressures or on xylene's ICE)."""
+    r = simulate_cached("choi2025", binder=binder, pressure=pressure)
+    assert r.coulombic_efficiency == pytest.approx(ICE["nbr-anisole"], abs=0.03)
 
 
 def test_coulombic_efficiency_rises_toward_one(simulate_cached):
@@ -126,9 +142,9 @@ def test_zero_si_strain_recovers_the_anode_without_si_loss(monkeypatch):
 
 @pytest.mark.parametrize("binder", [pytest.param("nbr-anisole", marks=NOT_YET), "nbr-toluene", "nbr-xylene"])
 def test_choi2025_first_delithiation(simulate_cached, binder):
-    """510 / 469 / 464 mAh/g measured at 48 MPa (validation rows). Toluene and xylene
-    pass, but with the same ~456 mAh/g as anisole: the binders make no difference at
-    48 MPa in the model yet."""
+    """510 / 469 / 464 mAh/g measured at 48 MPa (validation rows: no constant is fitted
+    on them). Toluene and xylene pass, but with the same ~465 mAh/g as anisole: the
+    binders make no difference at 48 MPa in the model yet."""
     r = simulate_cached("choi2025", binder=binder)
     assert r.delithiation_capacity_mAh_g == pytest.approx(TOTAL[binder], abs=15)
 
@@ -149,8 +165,8 @@ def test_a_fast_delithiation_after_a_cc_cv_lithiation_completes():
     lithiation, completes with the SE's Li+ concentration uniform (a single-ion
     conductor: where the salt balance was solved, c_e fell to ~0 and below here, IDA
     failed and 1.5C gave 54 % of 0.15C) and gives less than at 0.15C but at least 60 %
-    of it (the paper: 93 %; the ohmic drop alone leaves ~89 %, contact loss on
-    shrinking ~75 %)."""
+    of it (98 % here, one cycle after the first; the paper's rate rows, 1.5C over
+    0.15C after 12 cycles, are where the anode's SE-network exponent is fitted)."""
     steps = lambda c: [f"Discharge at {c}C until 0.01 V", f"Hold at 0.01 V for 10 hours or until {c / 10:g}C",  # noqa: E731
                        f"Charge at {c}C until 2 V"]
     r = ssbsim.simulate("choi2025", binder="nbr-anisole",
