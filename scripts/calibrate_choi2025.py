@@ -25,6 +25,7 @@ import tomllib
 from pathlib import Path
 
 import ssbsim
+from ssbsim.simulator.fit_ncm_scale import golden
 from ssbsim.simulator.presets import get_preset
 
 DEFAULT_CSV = Path(__file__).resolve().parents[1] / "tests" / "data" / "calibration_points.csv"
@@ -101,19 +102,8 @@ def fit_network_exponent(path=DEFAULT_CSV, lo=1.5, hi=2.5, tol=0.02):
         print(f"b = {b:.3f}: " + ", ".join(f"{k} {got[k]:.1f} % ({target[k]:.0f})" for k in target), flush=True)
         return sum((got[k] - target[k]) ** 2 for k in target)
 
-    g = (math.sqrt(5) - 1) / 2
-    a, d = hi - g * (hi - lo), lo + g * (hi - lo)
-    fa, fd = sse(a), sse(d)
-    while hi - lo > tol:
-        if fa < fd:
-            hi, d, fd = d, a, fa
-            a = hi - g * (hi - lo)
-            fa = sse(a)
-        else:
-            lo, a, fa = a, d, fd
-            d = lo + g * (hi - lo)
-            fd = sse(d)
-    print(f"\nfitted b = {(lo + hi) / 2:.2f} on choi2025-rate1.5C-* (least squares)")
+    b = golden(sse, lo, hi, tol)
+    print(f"\nfitted b = {b:.2f} on choi2025-rate1.5C-* (least squares)")
 
 
 if __name__ == "__main__":
