@@ -29,7 +29,8 @@ size-class state. Measured overheads: ``benchmarks/`` and the docs' performance 
 Parameters (``<pre>`` is the phase prefix, e.g. ``"Secondary: "``):
 ``<pre><Domain> electrode volumetric strain`` (function of stoichiometry),
 ``<pre><Domain> particle contact radius [m]``, ``<pre><Domain> particle size
-log-standard deviation``, the binder's parameters of ``models.binder_laws`` (traction,
+log-standard deviation``, ``<pre><Domain> electrode swelling particle volume fraction``
+(the layer's share of the particles that strain so: ``models.layer_decohesion``), the binder's parameters of ``models.binder_laws`` (traction,
 void-nucleation factor chi and fracture energy are evaluated from them), ``... binder
 relaxation time [s]`` (at the WLF reference), ``... binder glass transition
 temperature [K]``, ``... binder crosslink density [mol.m-3]``, ``... binder entanglement
@@ -207,7 +208,7 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
             **_law(), "L": self.domain_param.L, "E_layer": P("Composite layer modulus [Pa]"),
             "Gamma": Gamma,
             "w_G": P("Layer fracture energy scatter"),
-            "phi_layer": P(f"{pre}{Domain} electrode active material volume fraction"),  # pristine
+            "phi_layer": P(f"{pre}{Domain} electrode swelling particle volume fraction"),  # pristine
         }
         law = pybamm.Function(ContactLawCall(K), *(inputs[q] for q in LAW_INPUTS),
                               name=f"function (contact law, {K} size classes)")

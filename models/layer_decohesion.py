@@ -32,7 +32,9 @@ graphite above a few MPa) and 1/2 at G = Gamma. Onset: G = Gamma at
 
 so pressure and cohesion both delay it, and a dilute swelling phase needs a larger
 strain. E is the layer's modulus (``"Composite layer modulus [Pa]"``, assumed), H the
-electrode thickness, phi the phase's active-material volume fraction, Gamma measured;
+electrode thickness, phi the volume fraction of the swelling particles (the phase's
+active-material volume fraction, or its host particles' where it is embedded in them),
+Gamma measured;
 the scatter w = 0.05 (``"Layer fracture energy scatter"``) is assumed.
 
 What it gives: Choi 2025's Si nanoparticles (phi = 0.057 of the layer, s <= 0.33 at the
@@ -41,8 +43,9 @@ practical 1700 mAh/g) store at most 4 J/m2 in its 23 um layer (E = 1 GPa), again
 loses is lost by the contact law (the gaps of shrinking particles, force-chain
 rearrangement). At a cold-pressed SE's 18.5 GPa the p-xylene layer would sit at its
 onset (G = 68-75 J/m2 from 16 to 0 MPa). For Si embedded in host particles (Jo 2024)
-the strain is the host's and phi the Si phase's share, which understates the layer's
-misfit by the Si's share of the particle (0.37). An
+the strain is the host particles' and phi their share of the layer
+(``"... swelling particle volume fraction"``): Jo's Si-graphite layer stores no
+releasable energy at its 75 MPa and cracks below ~50 MPa. An
 earlier closure, G = H (E s^2 / 6 - P s) with the particles' own strain as the layer's,
 ignored phi and cracked every binder's layer at 16 MPa in the first cycle (ICE 60 %,
 where Choi measured ~77 % at every pressure).

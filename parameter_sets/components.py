@@ -197,6 +197,8 @@ class CompositeRecipe:
                 f"{pre}{Domain} electrode OCP entropic change [V.K-1]": 0.0,
                 f"{pre}{Domain} electrode volumetric strain": mat.volumetric_strain,
                 f"{pre}{Domain} particle contact radius [m]": self.contact_radius(i),
+                # the volume fraction of the particles that swell by ``volumetric_strain``
+                f"{pre}{Domain} electrode swelling particle volume fraction": eps_k / mat.host_volume_fraction,
                 f"{pre}{Domain} particle size log-standard deviation": self.particle_size_log_std,
             })
         return p

@@ -86,7 +86,7 @@ SILICON_IN_COMPOSITE = replace(
     volumetric_strain=strain.embedded_strain(
         strain.practical_strain(strain.silicon_strain, SI_PRACTICAL_CAPACITY_MAH_G / SILICON.specific_capacity_mAh_g),
         SI_VOLUME_FRACTION_IN_PARTICLE),
-    contact_radius_m=GRAPHITE.particle_radius_m,
+    contact_radius_m=GRAPHITE.particle_radius_m, host_volume_fraction=SI_VOLUME_FRACTION_IN_PARTICLE,
 )
 
 CATHODE = CompositeRecipe(

@@ -121,6 +121,10 @@ class ActiveMaterial:
     exchange_current_activation_energy_J_mol: float = 3.0e4
     volumetric_strain: Callable = strain.zero_strain  # eps_v(x), ``models.strain``
     contact_radius_m: float | None = None  # mechanical radius, default particle_radius_m
+    # share of the swelling particles' volume that this phase is: 1 where the phase is its
+    # own particles; Si embedded in Si-graphite particles (jo2024) is 0.37 of them, and its
+    # ``volumetric_strain`` is theirs (the layer's misfit counts the particles' volume)
+    host_volume_fraction: float = 1.0
 
     @property
     def max_concentration_mol_m3(self) -> float:

@@ -73,7 +73,7 @@ def contact_phases(model, pv) -> list[_Phase]:
                           (float(pv[f"{Domain} electrode thickness [m]"]), float(pv["Composite layer modulus [Pa]"]),
                            binder["cohesive fracture energy [J.m-2]"],
                            float(pv["Layer fracture energy scatter"]),
-                           float(pv[f"{pre}{Domain} electrode active material volume fraction"])), Domain.lower(), infix,
+                           float(pv[f"{pre}{Domain} electrode swelling particle volume fraction"])), Domain.lower(), infix,
                           float(pv[f"{pre}Maximum concentration in {Domain.lower()} electrode [mol.m-3]"]),
                           float(pv[f"{Domain} electrode thickness [m]"] * pv["Electrode height [m]"]
                                 * pv["Electrode width [m]"])))
