@@ -55,7 +55,11 @@ class Preset:
     counter_electrode: str = "Li-In"
     processes: tuple[str, ...] = field(default=("wet", "dry", "none"))
     binder_aliases: dict = field(default_factory=dict)  # data-file binder names -> ours
-    cv_cutoff: str | None = "C/50"  # end of the CV hold after the "charging" CC step; None: CC only
+    # end of the CV hold after the "charging" CC step; None: CC only. C/50 is assumed for
+    # Kwon 2022 and Jo 2024's preconditioning (their charge mode is not in our notes):
+    # CC only gives Kwon's cathode 12.5 (70 MPa) to 14.4 (2 MPa, vulcanized) mAh/g less,
+    # and the constants fitted on Kwon's rows were fitted with the hold
+    cv_cutoff: str | None = "C/50"
     paper: str = ""  # the experiments file of the paper (parameter_sets/experiments/<paper>.toml)
     fixture: str = "constant pressure"  # what holds the stack (models.fixture)
 
@@ -151,7 +155,8 @@ PRESETS: dict[str, Preset] = {
     for p in [
         Preset("kwon2022", "Kwon2022", kwon2022.get_parameter_values, "half", "cathode",
                _binders(kwon2022, kwon2022.CATHODE), "pristine", 0.1, **_cell(kwon2022),
-               description=f"NCM711 | LPSX | Li-In half cell, {_window_text(kwon2022)} vs Li/Li+",
+               description=f"NCM711 | LPSX | Li-In half cell, {_window_text(kwon2022)} vs Li/Li+, CC-CV charge "
+                           "(CV to C/50, assumed)",
                binder_aliases={"BR (pristine)": "pristine", "BR vulcanized S2": "vulcanized"},
                paper="kwon2022"),
         Preset("kwon2022-pouch", "Kwon2022", kwon2022.get_pouch_parameter_values, "full", "cathode",
