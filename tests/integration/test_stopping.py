@@ -84,7 +84,11 @@ def test_two_sweeps_on_one_file(tmp_path):
     """Two real sweeps: the second stops at once while the first writes; the first keeps
     every case it finished."""
     out = tmp_path / "sweep.h5"
-    cmd = PYTHON_CLI + SLOW + ["--workers", "1", "--out", str(out)]
+    # four more cases than SLOW: the first sweep must outlast the second's start-up (~5 s
+    # of imports on a loaded host; with SLOW's four it once ended first), and the test
+    # waits only for its first case
+    more = [arg for p in ("4", "15", "35", "100") for arg in ("--pressure", p)]
+    cmd = PYTHON_CLI + SLOW + more + ["--workers", "1", "--out", str(out)]
     first = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         _wait(lambda: lock_path(out).exists() and lock_path(out).read_text().strip() == str(first.pid), 120,
