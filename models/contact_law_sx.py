@@ -16,8 +16,8 @@ and number weights of the lognormal (``lognormal_classes``). The layer's decoher
 fraction zeta(G+, Gamma, w_G) is that of ``layer_decohesion`` with
 G = energy_release_rate(relu_h(s, h_s), P_eff, E_layer, L, phi_layer), E_layer the layer's
 modulus (``"Composite layer modulus [Pa]"``; not the contact law's E_f, which sets the
-elastic approach of particle contacts) and phi_layer the phase's pristine active-material
-volume fraction.
+elastic approach of particle contacts) and phi_layer the layer's share of the particles
+that swell so (``"... swelling particle volume fraction"``).
 """
 
 from __future__ import annotations

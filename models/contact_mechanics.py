@@ -30,8 +30,9 @@ Parameters (``<pre>`` is the phase prefix, e.g. ``"Secondary: "``):
 ``<pre><Domain> electrode volumetric strain`` (function of stoichiometry),
 ``<pre><Domain> particle contact radius [m]``, ``<pre><Domain> particle size
 log-standard deviation``, ``<pre><Domain> electrode swelling particle volume fraction``
-(the layer's share of the particles that strain so: ``models.layer_decohesion``), the binder's parameters of ``models.binder_laws`` (traction,
-void-nucleation factor chi and fracture energy are evaluated from them), ``... binder
+(the layer's share of the particles that strain so: ``models.layer_decohesion``), the
+binder's parameters of ``models.binder_laws`` (traction, void-nucleation factor chi and
+fracture energy are evaluated from them), ``... binder
 relaxation time [s]`` (at the WLF reference), ``... binder glass transition
 temperature [K]``, ``... binder crosslink density [mol.m-3]``, ``... binder entanglement
 modulus [Pa]``, ``Binder WLF constant C1``, ``Binder WLF constant C2 [K]``, ``Ambient

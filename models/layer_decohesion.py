@@ -14,7 +14,7 @@ delamination; ``DELAMINATION_FACTOR``): the fracture a SAICAS cut at mid-depth m
 Less the work the layer does against the effective stack pressure as it opens by
 eps_m H:
 
-.. math:: G = H \left(Z E\, (\phi s_+)^2 - P_{eff}\, \phi s_+\right) \quad [J.m^{-2}]
+.. math:: G = H \\left(Z E\\, (\\phi s_+)^2 - P_{eff}\\, \\phi s_+\\right) \\quad [J.m^{-2}]
 
 The layer cracks where G reaches its cohesive fracture energy Gamma = Gamma_binder +
 Gamma_SE: the binder's cohesion (SAICAS, cut at mid-depth; Choi 2025) plus the fracture
@@ -23,19 +23,18 @@ J/m2 (McGrogan et al., Adv. Energy Mater. 7 (2017) 1602011). Particles of the sw
 phase cut off by the cracks are isolated. The local fracture energy scatters (relative
 width w, log-logistic), so the decohered fraction is
 
-.. math:: \zeta = \frac{r^{1/w}}{1 + r^{1/w}}, \qquad r = \frac{\max(G, 0)}{\Gamma}
+.. math:: \\zeta = \\frac{r^{1/w}}{1 + r^{1/w}}, \\qquad r = \\frac{\\max(G, 0)}{\\Gamma}
 
 exactly 0 wherever the layer stores no releasable energy (shrinking phases such as NCM,
 graphite above a few MPa) and 1/2 at G = Gamma. Onset: G = Gamma at
 
-.. math:: s^* = \frac{P + \sqrt{P^2 + 4 Z E \Gamma / H}}{2 Z E \phi}
+.. math:: s^* = \\frac{P + \\sqrt{P^2 + 4 Z E \\Gamma / H}}{2 Z E \\phi}
 
 so pressure and cohesion both delay it, and a dilute swelling phase needs a larger
 strain. E is the layer's modulus (``"Composite layer modulus [Pa]"``, assumed), H the
 electrode thickness, phi the volume fraction of the swelling particles (the phase's
 active-material volume fraction, or its host particles' where it is embedded in them),
-Gamma measured;
-the scatter w = 0.05 (``"Layer fracture energy scatter"``) is assumed.
+Gamma measured; the scatter w = 0.05 (``"Layer fracture energy scatter"``) is assumed.
 
 What it gives: Choi 2025's Si nanoparticles (phi = 0.057 of the layer, s <= 0.33 at the
 practical 1700 mAh/g) store at most 4 J/m2 in its 23 um layer (E = 1 GPa), against
@@ -45,10 +44,10 @@ rearrangement). At a cold-pressed SE's 18.5 GPa the p-xylene layer would sit at 
 onset (G = 68-75 J/m2 from 16 to 0 MPa). For Si embedded in host particles (Jo 2024)
 the strain is the host particles' and phi their share of the layer
 (``"... swelling particle volume fraction"``): Jo's Si-graphite layer stores no
-releasable energy at its 75 MPa and cracks below ~50 MPa. An
-earlier closure, G = H (E s^2 / 6 - P s) with the particles' own strain as the layer's,
-ignored phi and cracked every binder's layer at 16 MPa in the first cycle (ICE 60 %,
-where Choi measured ~77 % at every pressure).
+releasable energy at its 75 MPa and cracks below ~50 MPa. An earlier closure,
+G = H (E s^2 / 6 - P s) with the particles' own strain as the layer's, ignored phi and
+cracked every binder's layer at 16 MPa in the first cycle (ICE 60 %, where Choi
+measured ~77 % at every pressure).
 """
 
 from __future__ import annotations
