@@ -27,7 +27,9 @@ Cells (from the paper's experimental section; BibTeX key ``Jo2024`` in
   0.01-1.5 V vs Li/Li+.
 * Protocol: a preconditioning cycle at 0.05C, then 0.5C cycling with a CC-CV charge
   (the CV's end is not stated: C/50 assumed) for 150 cycles
-  (``experiments/jo2024.toml``).
+  (``experiments/jo2024.toml``). The preconditioning's charge is CC-CV too, by
+  assumption (``presets.Preset.cv_cutoff``): Jo added the CV "because it improved
+  capacity at high current", which hints that the 0.05C cycle had none.
 * SE separator layer 500 um of Li6PS5Cl (assumed, typical pellet).
 
 OCPs, diffusivities and exchange currents: ``materials`` (PyBaMM Chen2020 and

@@ -56,9 +56,12 @@ class Preset:
     processes: tuple[str, ...] = field(default=("wet", "dry", "none"))
     binder_aliases: dict = field(default_factory=dict)  # data-file binder names -> ours
     # end of the CV hold after the "charging" CC step; None: CC only. C/50 is assumed for
-    # Kwon 2022 and Jo 2024's preconditioning (their charge mode is not in our notes):
-    # CC only gives Kwon's cathode 12.5 (70 MPa) to 14.4 (2 MPa, vulcanized) mAh/g less,
-    # and the constants fitted on Kwon's rows were fitted with the hold
+    # Kwon 2022 and Jo 2024's 0.05C preconditioning (their charge mode there is not in our
+    # notes; Jo says the CV was added to the 0.5C cycling "because it improved capacity at
+    # high current", which hints that the preconditioning had none). CC only gives Kwon's
+    # cathode 12.5 (70 MPa) to 14.4 (2 MPa, vulcanized) mAh/g less, Jo's cathode 5.7 less
+    # (175.2) and Jo's Si-C anode 146 less (956); the constants fitted on Kwon's and Jo's
+    # rows were fitted with the hold
     cv_cutoff: str | None = "C/50"
     paper: str = ""  # the experiments file of the paper (parameter_sets/experiments/<paper>.toml)
     fixture: str = "constant pressure"  # what holds the stack (models.fixture)
