@@ -15,10 +15,11 @@ traction at the SE layer. The Si nanoparticles swell (radial strain up to 0.33 a
 practical capacity), but at 5.7 vol% of the layer their mean misfit stores ~4 J/m2,
 far below any binder's cohesion (``models.layer_decohesion``), so the layer does not
 crack; Si is lost by the contact law (the measured plateau split gives Si 224 / 188 /
-183 mAh/g, more than its practical 170). Every lithiation is CC-CV to 0.01 V (CV until the current falls
-to 10 % of the CC current) and every delithiation CC to 2 V; the paper's "discharge"
-capacities are the delithiations (``experiments/choi2025.toml``: 3 formation cycles at
-0.15C, 3 cycles each at 0.15 / 0.3 / 0.75 / 1.5C, 100 cycles at 0.3C).
+183 mAh/g, more than its practical 170). Every lithiation is CC-CV to 0.01 V (CV until
+the current falls to 10 % of the CC current) and every delithiation CC to 2 V; the
+paper's "discharge" capacities are the delithiations (``experiments/choi2025.toml``: 3
+formation cycles at 0.15C, 3 cycles each at 0.15 / 0.3 / 0.75 / 1.5C, 100 cycles at
+0.3C).
 """
 
 from dataclasses import replace

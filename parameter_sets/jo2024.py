@@ -78,7 +78,7 @@ SI_VOLUME_FRACTION_IN_PARTICLE = (SI_MASS_FRACTION / SILICON.density_kg_m3) / (
 SIC_PRACTICAL_CAPACITY_MAH_G = ANODE_1C_MAH_G
 #: Practical capacity of the Si in it [mAh/g_Si]: what the powder's practical capacity
 #: leaves after graphite's (taken at its theoretical 372, as no practical value for Jo's
-#: graphite is stated): (1120 - 0.622 x 372) / 0.378 = 2351.
+#: graphite is stated): (1120 - 0.622 x 372) / 0.378 = 2349.
 SI_PRACTICAL_CAPACITY_MAH_G = (SIC_PRACTICAL_CAPACITY_MAH_G - (1 - SI_MASS_FRACTION) * GRAPHITE.specific_capacity_mAh_g
                                ) / SI_MASS_FRACTION
 #: Si embedded in the composite particles (see the module docstring), x on its practical
