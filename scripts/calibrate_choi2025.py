@@ -21,8 +21,9 @@ Run: ``python scripts/calibrate_choi2025.py [path/to/calibration_points.csv]`` (
 import csv
 import math
 import sys
-import tomllib
 from pathlib import Path
+
+import numpy as np
 
 import ssbsim
 from ssbsim.simulator.fit_ncm_scale import golden
@@ -30,7 +31,6 @@ from ssbsim.simulator.presets import get_preset
 
 DEFAULT_CSV = Path(__file__).resolve().parents[1] / "tests" / "data" / "calibration_points.csv"
 D_KEY = "EC diffusivity [m2.s-1]"
-CATALOGUE = Path(__file__).resolve().parents[1] / "parameter_sets" / "experiments" / "choi2025.toml"
 TAU_KEY = "Positive electrode tortuosity factor (electrolyte)"
 B_KEY = "Positive electrode Bruggeman coefficient (electrolyte)"
 
@@ -71,23 +71,24 @@ def main(path=DEFAULT_CSV):
               f"Si {-split['secondary']:.1f} (plateau split {si[k]:.0f}), graphite {-split['primary']:.1f}")
 
 
-def rate_retention(b, binder, catalogue=CATALOGUE):
-    """Delithiation at 1.5C over 0.15C (the rows' cycles) with the SE-network exponent b."""
+def rate_retention(b, binder):
+    """Delithiation at 1.5C over 0.15C (the cycles of the binder's catalogue row) with the
+    SE-network exponent b."""
+    from dataclasses import replace
+
+    from ssbsim.simulator.catalogue import load_catalogue
     from ssbsim.simulator.simulation import parameter_values, resolve_conditions
 
-    cat = tomllib.loads(Path(catalogue).read_text())
-    row = next(e for e in cat["experiments"] if e["id"] == f"choi2025-rate1.5C-{binder.split('-')[1]}")
-    cycles, ref = row["derive"]["cycles"], row["derive"]["reference_cycles"]
-    blocks, n = [], 0
-    for block in cat["protocols"]["paper"]["cycles"]:  # the paper's sequence up to the rate test's end
-        if n >= max(cycles):
-            break
-        blocks.append(block)
-        n += block.get("repeat", 1)
-    pv = parameter_values(resolve_conditions("choi2025", binder=binder))
+    row = next(e for e in load_catalogue(["choi2025"])
+               if e.quantity == "rate_retention" and e.conditions["binder"] == binder)
+    cycles, ref = row.derive["cycles"], row.derive["reference_cycles"]
+    paper = get_preset(row.preset).named_protocol(row.protocol)
+    ends = np.cumsum([blk.repeat for blk in paper.blocks])  # the paper's sequence up to the rate test's end
+    protocol = replace(paper, blocks=paper.blocks[:int(np.searchsorted(ends, max(cycles))) + 1])
+    pv = parameter_values(resolve_conditions(row.preset, binder=binder))
     eps_se = pv[TAU_KEY] ** (1 / (1 - pv[B_KEY]))  # tau = eps^(1 - b)
-    r = ssbsim.simulate("choi2025", binder=binder, pressure=row["conditions"]["pressure"],
-                        protocol={"cycles": blocks}, parameters={TAU_KEY: eps_se ** (1 - b), B_KEY: b})
+    r = ssbsim.simulate(row.preset, **row.conditions, protocol=protocol,
+                        parameters={TAU_KEY: eps_se ** (1 - b), B_KEY: b})
     q = [c.charge_capacity_mAh_g for c in r.cycles]  # the anode half cell's charge is its delithiation
     mean = lambda ks: sum(q[k - 1] for k in ks) / len(ks)  # noqa: E731
     return 100 * mean(cycles) / mean(ref)
