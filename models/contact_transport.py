@@ -34,7 +34,11 @@ tortuosity factor tau of the SE network and the neck-blocking law f(w)
   model variable ``"Stack pressure [Pa]"``, ``models.fixture``). The interface
   resistance R_int / psi (R_int at full contact; R_int ~ 1 / A_c, Limon, Duffee, Ahmad
   2025) is lumped into the SE separator layer: L / (sigma B_sep) = L / (sigma B_0) +
-  sum R_int / psi, so B_sep = 1 / (1 / B_0 + sigma sum(R_int / psi) / L).
+  sum R_int / psi, so B_sep = 1 / (1 / B_0 + sigma sum(R_int / psi) / L). The contact
+  spots are SE | SE constrictions, whose resistance is 1 / (2 sigma_SE a) per spot of
+  radius a (Holm, Electric Contacts, 1967): R_int(T) = R_int(T_int) sigma_SE(T_int) /
+  sigma_SE(T), with R_int given at T_int (``"Electrode|SE interface resistance reference
+  temperature [K]"``), so sigma R_int, and B_sep, do not depend on T.
 """
 
 import types
@@ -139,6 +143,8 @@ class ContactTortuosity(BinderBlockedTortuosity):
             variables[f"{domain.capitalize()} electrode|SE layer interface contact fraction"] = psi
             r_int = r_int + pybamm.Parameter("Electrode|SE interface resistance [Ohm.m2]") / psi
         c_e = variables["Separator electrolyte concentration [mol.m-3]"]
-        T = variables["Separator temperature [K]"]
+        # R_int ~ 1 / sigma_SE(T) (Holm's constriction, module docstring): sigma(T) R_int(T)
+        # is its value at the temperature R_int is given at
+        T_int = pybamm.Parameter("Electrode|SE interface resistance reference temperature [K]")
         b0 = super().separator_efficiency(variables)
-        return 1 / (1 / b0 + self.param.kappa_e(c_e, T) * r_int / self.param.s.L)
+        return 1 / (1 / b0 + self.param.kappa_e(c_e, T_int) * r_int / self.param.s.L)

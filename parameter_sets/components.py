@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pybamm
+
 from ssbsim.models import binder_coverage as bc
 from ssbsim.models import binder_laws
 from ssbsim.models.binder_mechanics import BinderProperties
@@ -221,11 +223,32 @@ def solid_electrolyte_parameters(se: SolidElectrolyte, separator_thickness_m: fl
     }
 
 
-def li_counter_electrode_parameters(exchange_current_density_A_m2: float = 10.0) -> dict:
+#: Exchange current of the Li (or Li-In) | argyrodite counter electrode at
+#: :data:`COUNTER_REFERENCE_TEMPERATURE_K` [A.m-2]: R_ct = R T / (F j0) = 26 Ohm cm2 at
+#: 25 C, the order of the Li | argyrodite interfacial resistances that grow as the
+#: interphase forms (Wenzel et al., Solid State Ionics 318 (2018) 102).
+COUNTER_EXCHANGE_CURRENT_A_M2 = 10.0
+#: Temperature at which :data:`COUNTER_EXCHANGE_CURRENT_A_M2` is taken [K] (room temperature).
+COUNTER_REFERENCE_TEMPERATURE_K = 298.15
+
+
+def _counter_exchange_current(c_e, c_Li, T):
+    """j0 = j0_ref (c_e / 1000)^0.5 exp(E_a / R (1 / T_ref - 1 / T)) [A.m-2] of the Li
+    or Li-In counter electrode; its constants are PyBaMM parameters (``"Counter
+    electrode ..."``), so fits and sweeps reach them."""
+    j0_ref = pybamm.Parameter("Counter electrode exchange-current density at reference temperature [A.m-2]")
+    E_a = pybamm.Parameter("Counter electrode exchange-current activation energy [J.mol-1]")
+    T_ref = pybamm.Parameter("Counter electrode reference temperature [K]")
+    return j0_ref * (c_e / 1000.0) ** 0.5 * pybamm.exp(E_a / pybamm.constants.R * (1 / T_ref - 1 / T))
+
+
+def li_counter_electrode_parameters(se: SolidElectrolyte) -> dict:
     """A Li metal (or Li-In) counter electrode in PyBaMM's half-cell model.
 
-    j0 ~ 10 A/m2 for Li|argyrodite (area-specific charge-transfer resistance of a few
-    Ohm cm2; Wenzel et al., Solid State Ionics 318 (2018) 102).
+    Its exchange current follows an Arrhenius law (:func:`_counter_exchange_current`)
+    with the activation energy of the SE's Li+ conduction: Li crosses the interphase
+    the SE forms on Li (Li2S, Li3P, LiCl; Wenzel 2018) by ion conduction, the same
+    assumption the SE's reduction on anodes makes (``parameter_sets.interphase``).
     """
     return {
         "Negative electrode OCP [V]": 0.0,
@@ -233,8 +256,10 @@ def li_counter_electrode_parameters(exchange_current_density_A_m2: float = 10.0)
         "Negative electrode OCP entropic change [V.K-1]": 0.0,
         "Negative electrode thickness [m]": 5e-5,
         "Lithium metal partial molar volume [m3.mol-1]": 1.3e-5,
-        "Exchange-current density for lithium metal electrode [A.m-2]":
-            lambda c_e, c_Li, T: exchange_current_density_A_m2 * (c_e / 1000.0) ** 0.5,
+        "Exchange-current density for lithium metal electrode [A.m-2]": _counter_exchange_current,
+        "Counter electrode exchange-current density at reference temperature [A.m-2]": COUNTER_EXCHANGE_CURRENT_A_M2,
+        "Counter electrode exchange-current activation energy [J.mol-1]": se.activation_energy_J_mol,
+        "Counter electrode reference temperature [K]": COUNTER_REFERENCE_TEMPERATURE_K,
         "Negative electrode charge transfer coefficient": 0.5,
         "Negative electrode double-layer capacity [F.m-2]": 0.2,
     }
@@ -287,7 +312,7 @@ def half_cell(
     p["Counter electrode potential vs Li/Li+ [V]"] = counter_potential_vs_li
     p.update(contact_parameters(stack_pressure_MPa))
     p.update(solid_electrolyte_parameters(se, separator_thickness_m))
-    p.update(li_counter_electrode_parameters())
+    p.update(li_counter_electrode_parameters(se))
     p.update(recipe.parameters("positive"))
     return p
 

@@ -31,9 +31,9 @@ def test_a_new_constant_without_source_is_caught(monkeypatch, add):
         monkeypatch.setitem(mechanics.SE_CONTACT, "New constant [Pa]", 1.0)
         expected = {"parameter_sets.mechanics.SE_CONTACT[New constant [Pa]]"}
     elif add == "record field":  # a changed value of a field that had its default
-        monkeypatch.setattr(materials, "NCM711", dataclasses.replace(materials.NCM711,
-                                                                             exchange_current_activation_energy_J_mol=2.0e4))
-        expected = {"parameter_sets.materials.NCM711.exchange_current_activation_energy_J_mol"}
+        monkeypatch.setattr(materials, "LTO", dataclasses.replace(materials.LTO,
+                                                                          exchange_current_activation_energy_J_mol=2.0e4))
+        expected = {"parameter_sets.materials.LTO.exchange_current_activation_energy_J_mol"}
     elif add == "record":
         monkeypatch.setattr(mechanics, "NEW_BINDER", BinderProperties("new", 2.0, cohesion_N_m=5.0),
                             raising=False)
