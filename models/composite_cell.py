@@ -52,6 +52,7 @@ from .contact_transport import BinderBlockedTortuosity, ContactTortuosity
 from .covered_entry import use_covered_entry
 from .fixture import StackFixture
 from .interface_contact import BinderCoveredContact
+from .interphase_inventory import use_inventory_limited_reduction
 from .operando import operando_variables
 from .options import CONTACT_ISOLATION, MECHANISMS, OPTIONS, check_option
 
@@ -166,7 +167,8 @@ def composite_cell_model(
     size_classes : int
         Lognormal size classes per particle phase in the contact law.
     interphase_domains : tuple of {"positive", "negative"}
-        Composite anodes on whose particles the SE is reduced (PyBaMM's SEI submodel,
+        Composite anodes on whose particles the SE is reduced (PyBaMM's SEI submodel
+        limited by the SE's inventory, ``models.interphase_inventory``;
         ``parameter_sets.interphase``); default none.
     extra_options : dict, optional
         Further PyBaMM options, e.g. ``{"surface form": "differential"}`` for
@@ -196,6 +198,7 @@ def composite_cell_model(
             for phase in m.options.phases[domain]:
                 m.submodels[f"{domain} {phase} active material"] = ContactLossActiveMaterial(
                     m.param, domain, m.options, phase, size_classes)
+    use_inventory_limited_reduction(m, tuple(interphase_domains))
     if m.options["coverage entry"] == "effective diffusivity":
         use_covered_entry(m, composite_domains)
     if "electrolyte diffusion" in m.submodels:

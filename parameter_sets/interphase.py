@@ -20,7 +20,8 @@ the solvent:
 
 so the reaction stops above 1.71 V, and below it the film's transport (D / L) limits
 it: parabolic growth, large in the first lithiation and falling cycle after cycle
-(the CE rises toward 1). The reaction needs the particle's surface: Si nanoparticles
+(the CE rises toward 1). The electrode's SE is a finite inventory: the reaction is
+scaled by the fraction of it not yet reduced (``models.interphase_inventory``). The reaction needs the particle's surface: Si nanoparticles
 (R = 50 nm) carry ~20x the area of graphite per volume and take most of the loss, and a
 particle cut off by contact loss stops growing its film, keeping its Li (stranded).
 
@@ -55,7 +56,7 @@ SE_REDUCTION = {
     "initial thickness [m]": 5e-9,
     "activation energy [J.mol-1]": LPSCL.activation_energy_J_mol,
     # fitted on choi2025-ice-anisole (scripts/calibrate_choi2025.py)
-    "film transport coefficient [m2.s-1]": 5.7e-20,
+    "film transport coefficient [m2.s-1]": 8.5e-20,
 }
 
 

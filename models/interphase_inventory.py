@@ -1,0 +1,66 @@
+"""The SE's reduction on an anode, limited by the SE there is to reduce.
+
+PyBaMM's ``"ec reaction limited"`` SEI growth (Yang et al., J. Power Sources 360 (2017)
+28) carries the SE's reduction on a composite anode (``parameter_sets.interphase``). It
+takes its reactant at a fixed concentration c_SE, as a liquid electrolyte's solvent
+that the separator keeps supplying. A composite's SE is a finite inventory: each
+formula unit reduced (z Li) is gone, and nothing replaces it. With c_sei,k the moles of
+products per electrode volume on phase k (PyBaMM's ``"... SEI concentration
+[mol.m-3]"``, c_sei,k,0 at assembly) and eps_SE the SE's volume fraction (the
+electrode "porosity"), the fraction of the SE not yet reduced is
+
+    f_SE = 1 - sum_k (c_sei,k - c_sei,k,0) / (c_SE eps_SE)
+
+and the reduction current is f_SE times Yang's, j_red = f_SE j_Yang: where the SE is
+used up, the reduction stops (f_SE -> 0 as the rate does, without crossing 0). The
+phases of a Si-graphite anode draw on the same SE. No new constant: c_SE = rho_SE /
+M_SE is the SE's own (``"EC initial concentration in electrolyte [mol.m-3]"``).
+
+The SE the reduction takes is not removed from the ionic network here (the electrode's
+porosity stays PyBaMM's); the products' excess volume thickens the electrode
+(``models.operando.interphase_thickness_change``).
+"""
+
+import pybamm
+
+
+def _phase_infix(options, domain: str, phase: str) -> str:
+    return "" if len(options.phases[domain]) == 1 else f"{phase} "
+
+
+class SEInventoryReduction(pybamm.sei.SEIGrowth):
+    """:class:`pybamm.sei.SEIGrowth` ("ec reaction limited") times the fraction f_SE of
+    the electrode's SE not yet reduced (module docstring)."""
+
+    def _remaining_fraction(self, variables):
+        domain, Domain = self.domain_Domain
+        x_average = self.reaction_loc == "x-average"
+        reduced = 0
+        for phase, pp in self.domain_param.phase_params.items():
+            infix = _phase_infix(self.options, domain, phase)
+            name = (f"X-averaged {domain} {infix}SEI concentration [mol.m-3]" if x_average
+                    else f"{Domain} {infix}SEI concentration [mol.m-3]")
+            reduced = reduced + variables[name] - pp.L_sei_0 * pp.a_typ / pp.V_bar_sei
+        eps = variables[f"X-averaged {domain} electrode porosity" if x_average else f"{Domain} electrode porosity"]
+        return 1 - reduced / (self.phase_param.c_ec_0 * eps)
+
+    def get_coupled_variables(self, variables):
+        # PyBaMM computes j_Yang inside; the factor is applied where it turns j into the
+        # reaction variables (the one place every other variable is derived from)
+        self._f_SE = self._remaining_fraction(variables)
+        variables = super().get_coupled_variables(variables)
+        domain, Domain = self.domain_Domain
+        infix = _phase_infix(self.options, domain, self.phase)
+        variables[f"{Domain} electrode {infix}unreduced solid electrolyte fraction"] = self._f_SE
+        return variables
+
+    def _get_standard_reaction_variables(self, j_sei):
+        return super()._get_standard_reaction_variables(self._f_SE * j_sei)
+
+
+def use_inventory_limited_reduction(model, domains) -> None:
+    """Replace PyBaMM's SEI growth on every particle phase of ``domains`` of an unbuilt
+    ``model`` by :class:`SEInventoryReduction`."""
+    for domain in domains:
+        for phase in model.options.phases[domain]:
+            model.submodels[f"{domain} {phase} sei"] = SEInventoryReduction(model.param, domain, model.options, phase)
