@@ -164,11 +164,13 @@ class SolidElectrolyte:
         )
 
 
-# Exchange currents: the rate constants and their activation energies are Chen et al.'s
-# (J. Electrochem. Soc. 167 (2020) 080534, PyBaMM's ``Chen2020`` / ``Chen2020_composite``
-# sets: 17.8 kJ/mol for NMC, 35 kJ/mol for graphite and Si; LTO keeps the 30 kJ/mol
-# default, assumed). The diffusivities' 30 kJ/mol default is assumed (Chen 2020 gives
-# none; NCM's law carries its own, ``ncm_diffusivity``).
+#: Activation energies of the exchange currents whose rate constants are Chen et al.'s
+#: (J. Electrochem. Soc. 167 (2020) 080534, as PyBaMM's ``Chen2020`` /
+#: ``Chen2020_composite`` sets carry them) [J.mol-1]. LTO keeps the 30 kJ/mol default
+#: (assumed). The diffusivities' 30 kJ/mol default is assumed (Chen 2020 gives none;
+#: NCM's law carries its own, ``ncm_diffusivity``).
+CHEN2020_EXCHANGE_CURRENT_ACTIVATION_ENERGY_J_MOL = {"NMC": 17800.0, "graphite": 35000.0, "Si": 35000.0}
+
 # Layered NCM: Chen2020 NMC811 kinetics (PyBaMM ``Chen2020``: k = 3.42e-6); theoretical
 # capacity 1 Li per formula unit (275-278 mAh/g), crystal density ~4.75 g/cm3. Li
 # diffusion follows the measured, concentration-dependent D(x) of
@@ -179,26 +181,28 @@ class SolidElectrolyte:
 # Known limit: Chen2020's OCP reaches 4.3 V at x ~ 0.27, so the first charge
 # (~202 mAh/g) is below NCM811's measured ~225 mAh/g, and NCM711 uses NCM811's OCP.
 NCM811 = ActiveMaterial("NCM811", ncm_ocp, 275.5, 4750.0, 5.0e-6, NCM_DIFFUSIVITY, 3.42e-6,
-                        exchange_current_activation_energy_J_mol=17800.0,
+                        exchange_current_activation_energy_J_mol=CHEN2020_EXCHANGE_CURRENT_ACTIVATION_ENERGY_J_MOL["NMC"],
                         volumetric_strain=strain.ncm_strain("NCM811"))
 #: NCM711 (Kwon 2022): the same D(x) as NCM811 (no NCM711 data; Ni-rich layered oxide).
 NCM711 = ActiveMaterial("NCM711", ncm_ocp, 277.0, 4700.0, 5.0e-6, NCM_DIFFUSIVITY, 3.42e-6,
-                        exchange_current_activation_energy_J_mol=17800.0,
+                        exchange_current_activation_energy_J_mol=CHEN2020_EXCHANGE_CURRENT_ACTIVATION_ENERGY_J_MOL["NMC"],
                         volumetric_strain=strain.ncm_strain("NCM711"))
 #: Single-crystal NMC83 (Emley 2023): d50 ~ 3.5 um, the crystal is the diffusion length.
 NMC83 = ActiveMaterial("NMC83", ncm_ocp, 275.0, 4750.0, 1.75e-6, NCM_DIFFUSIVITY, 3.42e-6,
-                       exchange_current_activation_energy_J_mol=17800.0,
+                       exchange_current_activation_energy_J_mol=CHEN2020_EXCHANGE_CURRENT_ACTIVATION_ENERGY_J_MOL["NMC"],
                        volumetric_strain=strain.ncm_strain("NMC83"))
 #: Graphite: 372 mAh/g (LiC6), 2260 kg/m3; kinetics and D from Chen2020 (k = 6.48e-7).
 GRAPHITE = ActiveMaterial(
     "graphite", graphite_ocp_Ai2020, 372.0, 2260.0, 5.86e-6, 3.3e-14, 6.48e-7,
-    exchange_current_activation_energy_J_mol=35000.0, volumetric_strain=strain.graphite_strain,
+    exchange_current_activation_energy_J_mol=CHEN2020_EXCHANGE_CURRENT_ACTIVATION_ENERGY_J_MOL["graphite"],
+    volumetric_strain=strain.graphite_strain,
 )
 #: Silicon: 3579 mAh/g (Li15Si4), 2330 kg/m3; D and k from Chen2020_composite. In
 #: composites Si sits in ~1 um agglomerates: that is its mechanical (contact) radius.
 SILICON = ActiveMaterial(
     "Si", silicon_ocp_Mark2016, 3579.0, 2330.0, 1.52e-6, 1.67e-14, 6.48e-7,
-    exchange_current_activation_energy_J_mol=35000.0, volumetric_strain=strain.silicon_strain,
+    exchange_current_activation_energy_J_mol=CHEN2020_EXCHANGE_CURRENT_ACTIVATION_ENERGY_J_MOL["Si"],
+    volumetric_strain=strain.silicon_strain,
     contact_radius_m=1.0e-6,
 )
 #: LTO: 175 mAh/g, 3480 kg/m3, R ~ 0.5 um, D ~ 1e-15 (Stewart et al., JES 2008).

@@ -7,9 +7,8 @@ import numpy as np
 import pybamm
 import pytest
 
-from ssbsim.models import composite_cell_model
 from ssbsim.parameter_sets import components, materials
-from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+from ssbsim.simulator.simulation import CellRunner, parameter_values, resolve_conditions
 
 R = pybamm.constants.R.value
 
@@ -38,8 +37,7 @@ def test_interface_resistance_scales_as_one_over_the_se_conductivity(preset):
     """The electrode | SE-layer contact spots are SE | SE constrictions (Holm): their
     resistance, L / (sigma B_sep) - L / (sigma B_0), falls as the SE's conductivity rises
     with temperature, so the separator's transport efficiency B_sep does not change."""
-    model = composite_cell_model("SPM", "half", positive_phases=2 if preset == "choi2025" else 1, mechanics=True,
-                                 interphase_domains=("positive",) if preset == "choi2025" else ())
+    model = CellRunner(resolve_conditions(preset, model="SPM")).model  # the preset's own model
     out = {}
     for T in (303.15, 333.15):
         pv = parameter_values(resolve_conditions(preset))
