@@ -36,7 +36,8 @@ class SEInventoryReduction(pybamm.sei.SEIGrowth):
         domain, Domain = self.domain_Domain
         x_average = self.reaction_loc == "x-average"
         reduced = 0
-        for phase, pp in self.domain_param.phase_params.items():
+        for phase in self.options.phases[domain]:
+            pp = self.domain_param.phase_params[phase]
             infix = _phase_infix(self.options, domain, phase)
             name = (f"X-averaged {domain} {infix}SEI concentration [mol.m-3]" if x_average
                     else f"{Domain} {infix}SEI concentration [mol.m-3]")

@@ -138,4 +138,4 @@ def get_full_cell_parameter_values(binder: str = "nbr", binder_wt: float = CATHO
         ANODE.with_binder(binder_wt, process, binder_props=props),
         LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, CATHODE_1C_MAH_G, *FULL_WINDOW_V, TEMPERATURE_C,
         stack_pressure_MPa, pristine_v_min=1.0,
-    ) | {"citations": ["Jo2024", "Chen2020", "Ai2022", *LAW_CITATIONS, *NCM_CITATIONS]}
+    ) | interphase.parameters(("Primary: ", "Secondary: ")) | {"citations": ["Jo2024", "Chen2020", "Ai2022", *LAW_CITATIONS, *NCM_CITATIONS]}
