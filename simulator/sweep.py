@@ -101,8 +101,24 @@ def case_name(cond: Conditions) -> str:
     return f"{cond.preset}-{cond.binder}-{cond.pressure_MPa:g}MPa-{digest}"
 
 
+#: Endings of the parameters PyBaMM builds the geometry and mesh from (electrode and
+#: separator thicknesses, particle radii, the electrode's size): they cannot be inputs.
+GEOMETRY_ENDINGS = ("thickness [m]", "radius [m]", "height [m]", "width [m]")
+
+
+def geometry(cond: Conditions) -> dict:
+    """The geometric parameter values of a case (:data:`GEOMETRY_ENDINGS`)."""
+    pv = parameter_values(cond)
+    return {k: fingerprint(pv[k]) for k in sorted(pv.keys()) if k.endswith(GEOMETRY_ENDINGS)}
+
+
 def group_key(cond: Conditions) -> str:
-    return json.dumps({k: v for k, v in cond.to_dict().items() if k not in _GROUP_FREE}, sort_keys=True)
+    """Cases with the same key share one built model; what differs between them (binder,
+    pressure) enters as inputs. A binder may also change the geometry (Choi 2025's
+    electrodes differ in pristine thickness by binder), which no input can: the geometry
+    is part of the key."""
+    return json.dumps({k: v for k, v in cond.to_dict().items() if k not in _GROUP_FREE}
+                      | {"geometry": geometry(cond)}, sort_keys=True)
 
 
 def swept_inputs(conds: list[Conditions]) -> tuple[str, ...]:

@@ -50,6 +50,23 @@ def test_small_sweep_end_to_end(tmp_path):
     assert sweep(**SMALL, out=out, workers=1).n_skipped == 2  # resumes: nothing to redo
 
 
+def test_binders_of_different_geometry_never_share_a_built_model(tmp_path):
+    """Choi 2025's binders pack the same loading into 22 and 25 um: a sweep over them
+    builds one model per geometry (a thickness cannot be a PyBaMM input) and each case
+    equals its direct simulation."""
+    from ssbsim.simulator.conditions import Conditions
+
+    conds = [Conditions.resolve("choi2025", binder=b, model="SPM") for b in ("nbr-anisole", "nbr-toluene")]
+    assert sweep_mod.group_key(conds[0]) != sweep_mod.group_key(conds[1])
+    out = tmp_path / "choi.h5"
+    report = sweep(presets=["choi2025"], binders=["nbr-anisole", "nbr-toluene"], pressures=[48.0], model="SPM",
+                   figures=False, out=out, workers=1)
+    assert report.n_run == 2 and not report.failures
+    for r in open_results(out).read():
+        direct = ssbsim.simulate("choi2025", binder=r["binder"], model="SPM")
+        assert r["discharge_capacity_mAh_g"] == pytest.approx(direct.discharge_capacity_mAh_g, rel=1e-6)
+
+
 def test_a_case_whose_results_cannot_be_read_is_recorded_not_raised(monkeypatch):
     from ssbsim.simulator import sweep as sweep_mod
     from ssbsim.simulator.simulation import resolve_conditions

@@ -32,6 +32,23 @@ def test_the_data_holds_what_these_tests_compare_with():
     assert sorted(PRACTICAL.values()) == [370.0, 1700.0]
 
 
+def test_each_binders_electrode_has_its_measured_pristine_thickness():
+    """The data's pristine cross-sections (22 um anisole, 25 um toluene) at one loading:
+    the layers' thickness ratio is the measured one, and they hold the same active
+    material and SE per area (the extra thickness is voids)."""
+    pristine = {BINDERS[r["binder"]]: float(r["value"].split("->")[0])
+                for r in calibration_rows("Choi2025", "thickness_change")}
+    assert pristine == {b: choi2025.PRISTINE_THICKNESS_UM[b] for b in pristine}
+    pv = {b: choi2025.get_parameter_values(b) for b in ("nbr-anisole", "nbr-toluene")}
+    L = {b: v["Positive electrode thickness [m]"] for b, v in pv.items()}
+    assert L["nbr-toluene"] / L["nbr-anisole"] == pytest.approx(25.0 / 22.0, rel=1e-12)
+    for name in ("Positive electrode porosity", "Primary: Positive electrode active material volume fraction",
+                 "Secondary: Positive electrode active material volume fraction"):
+        per_area = {b: pv[b][name] * L[b] for b in pv}
+        assert per_area["nbr-toluene"] == pytest.approx(per_area["nbr-anisole"], rel=1e-12), name
+    assert choi2025.pristine_void_fraction("nbr-anisole") == choi2025.ANODE.void_fraction
+
+
 def test_practical_capacities_are_the_papers():
     """The phases span the practical capacities the paper states for its materials."""
     graphite, si = choi2025.ANODE.phases
