@@ -8,11 +8,11 @@ import pytest
 
 import ssbsim
 from ssbsim.parameter_sets import interphase
+from ssbsim.parameter_sets.materials import F
 from ssbsim.simulator.presets import PRESETS
 from ssbsim.simulator.simulation import parameter_values, resolve_conditions
 
 LOST = "Loss of lithium to negative SEI [mol]"
-F = 96485.33212
 
 
 @pytest.fixture(scope="module")
