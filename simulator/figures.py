@@ -203,10 +203,12 @@ def _capacity_vs_pressure(ok, fig_keys, panel_keys):
         colour = _palette(10)[k % 10]
         ax.plot(p, q, ls=_LINESTYLES[k % len(_LINESTYLES)], marker=_MARKERS[k % len(_MARKERS)], ms=5,
                 color=colour, label="model: " + _label(key, (*fig_keys, *panel_keys)))
-        data = _measured_first_discharge(cs[0])
-        if data:
-            ax.scatter(*zip(*data), s=60, color=colour, edgecolor="k", zorder=3,
-                       label=f"measured: {cs[0]['binder']}")
+        for role, data in _measured_first_discharge(cs[0]).items():
+            # a calibration row (a constant was fitted on it) is not a prediction: hollow
+            ax.scatter(*zip(*data), s=60, zorder=3, edgecolor=colour if role == "calibration" else "k",
+                       facecolor="none" if role == "calibration" else colour,
+                       linewidths=1.5 if role == "calibration" else 1.0,
+                       label=f"measured, {role} row: {cs[0]['binder']}")
             measured_drawn = True
     pressures = sorted({c["pressure_MPa"] for c in ok})
     if pressures[0] > 0:
@@ -221,25 +223,34 @@ def _capacity_vs_pressure(ok, fig_keys, panel_keys):
     title = ", ".join(sorted({str(c["preset"]) for c in ok}))
     if len(rates) == 1 and isinstance(next(iter(rates)), (int, float)):
         title += f", {next(iter(rates)):g}C"
-    ax.set_title(title + (" (dots: measured)" if measured_drawn else ""), fontsize=9)
+    ax.set_title(title + (" (dots: measured; hollow: a constant was fitted on it)" if measured_drawn else ""),
+                 fontsize=9)
     ax.legend(fontsize=7, frameon=False)
     return [("capacity_vs_pressure", fig)]
 
 
-def _measured_first_discharge(case) -> list[tuple[float, float]]:
+def _measured_first_discharge(case) -> dict[str, list[tuple[float, float]]]:
     """(pressure [MPa], capacity [mAh/g]) of the catalogue's first-cycle discharges of
-    the case's preset and binder, measured with the preset's default protocol."""
+    the case's preset and binder, measured with the preset's default protocol, by role:
+    ``"calibration"`` (a constant of the model was fitted on the row,
+    ``provenance.fitted_rows``) or ``"validation"``."""
+    from ssbsim.parameter_sets.provenance import fitted_rows
+
     from .catalogue import load_catalogue
     from .presets import PRESETS
 
     p = PRESETS.get(case.get("preset"))
     if p is None or case.get("c_rate") != p.c_rate or case.get("temperature_C") != p.temperature_C:
-        return []
-    return [(e.conditions["pressure"], e.measured) for e in load_catalogue()
-            if e.preset == p.name and not e.protocol and "pressure" in e.conditions
-            and e.conditions.get("binder") == case.get("binder")
-            and e.derive.get("kind") == "capacity" and e.derive.get("half") == "discharge"
-            and e.derive.get("cycle", 1) == 1 and "compare" not in e.derive]
+        return {}
+    fitted, out = fitted_rows(), {}
+    for e in load_catalogue():
+        if (e.preset == p.name and not e.protocol and "pressure" in e.conditions
+                and e.conditions.get("binder") == case.get("binder")
+                and e.derive.get("kind") == "capacity" and e.derive.get("half") == "discharge"
+                and e.derive.get("cycle", 1) == 1 and "compare" not in e.derive):
+            role = "calibration" if e.id in fitted else "validation"
+            out.setdefault(role, []).append((e.conditions["pressure"], e.measured))
+    return out
 
 
 def _reference(cases) -> str:

@@ -219,6 +219,11 @@ def test_figures_say_what_a_reader_needs(tmp_path):
     assert ax.get_xscale() == "log" and "kwon2022, 0.1C" in ax.get_title()
     measured = {tuple(xy) for coll in ax.collections for xy in coll.get_offsets()}
     assert {(2.0, 151.0), (70.0, 171.0), (2.0, 165.0), (70.0, 172.0)} <= measured  # Kwon 2022
+    # constants were fitted on all four (E_f, eta at 2 MPa; NCM's scale s at 70 MPa): the
+    # figure says so rather than showing them as predictions
+    labels = {coll.get_label() for coll in ax.collections}
+    assert labels == {"measured, calibration row: pristine", "measured, calibration row: vulcanized"}
+    assert "a constant was fitted on it" in ax.get_title()
     (_, v_fig), = figures._voltage_profiles(ok, series, (), ("binder",))
     ax = v_fig.axes[0]
     assert "vs Li/Li+" in ax.get_ylabel()
