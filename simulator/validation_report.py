@@ -78,10 +78,15 @@ def _figures(rows, entries, results, series, folder: Path, model: str) -> list[P
     paths = []
     for (source, quantity, preset), group in groups.items():
         fig, ax = plt.subplots(figsize=(6, 4))
-        curve_drawn = _pressure_curves(ax, group, results, model) or _cycle_curves(ax, group, series, model)
+        roles = {e.id: by_row[e.id]["role"] for e in group}
+        curve_drawn = (_pressure_curves(ax, group, results, model, roles)
+                       or _cycle_curves(ax, group, series, model, roles))
         if not curve_drawn:
             x = np.arange(len(group))
-            ax.scatter(x, [e.measured for e in group], marker="o", s=60, color="k", label="measured", zorder=3)
+            for role in sorted(set(roles.values())):
+                at = [i for i, e in enumerate(group) if roles[e.id] == role]
+                ax.scatter(x[at], [group[i].measured for i in at], s=60, zorder=3,
+                           label=f"measured, {role} rows", **measured_style(role, "k"))
             for e, xi in zip(group, x):
                 if e.range:
                     ax.vlines(xi, *e.range, color="k")
@@ -89,9 +94,9 @@ def _figures(rows, entries, results, series, folder: Path, model: str) -> list[P
             ax.scatter(x, [np.nan if m is None else m for m in values], marker="s", s=40, color="C3",
                        label="model", zorder=4)
             ax.set_xticks(x, [e.id.split("-", 1)[1] for e in group], rotation=30, ha="right", fontsize=7)
-        roles = {by_row[e.id]["role"] for e in group}
         ax.set_ylabel(f"{quantity} [{group[0].unit}]")
-        ax.set_title(f"{source}, {preset}: {quantity} ({'/'.join(sorted(roles))})", fontsize=9)
+        ax.set_title(f"{source}, {preset}: {quantity} ({'/'.join(sorted(set(roles.values())))})\n"
+                     "hollow: a measured row a constant was fitted on", fontsize=9)
         ax.legend(fontsize=7)
         fig.tight_layout()
         path = folder / f"{preset}-{quantity}.png"
@@ -101,7 +106,15 @@ def _figures(rows, entries, results, series, folder: Path, model: str) -> list[P
     return paths
 
 
-def _cycle_curves(ax, group, series, model) -> bool:
+def measured_style(role: str, colour) -> dict:
+    """Scatter keywords of a measured point: filled for a validation row, hollow for a
+    calibration row (a constant was fitted on it, so agreement there is no prediction)."""
+    if role == "calibration":
+        return {"facecolor": "none", "edgecolor": colour, "linewidths": 1.5}
+    return {"color": colour, "edgecolor": "k"}
+
+
+def _cycle_curves(ax, group, series, model, roles) -> bool:
     """Retention vs cycle number, one model curve per entry (its capacity over the mean
     of its reference cycles), the measured value at the cycles it describes."""
     from .simulation import resolve_conditions
@@ -122,15 +135,15 @@ def _cycle_curves(ax, group, series, model) -> bool:
         label = e.conditions.get("binder", e.id)
         ax.plot(n, 100 * q / q[np.array(ref) - 1].mean(), "-", color=f"C{k}", lw=1, label=f"model, {label}")
         at = absolute_cycles(e.derive["cycles"], cond.cycles)
-        ax.scatter([np.mean(at)], [e.measured], color=f"C{k}", edgecolor="k", s=60, zorder=3,
-                   label=f"measured, {label}")
+        ax.scatter([np.mean(at)], [e.measured], s=60, zorder=3, label=f"measured ({roles[e.id]} row), {label}",
+                   **measured_style(roles[e.id], f"C{k}"))
         drawn = True
     if drawn:
         ax.set_xlabel("cycle")
     return drawn
 
 
-def _pressure_curves(ax, group, results, model) -> bool:
+def _pressure_curves(ax, group, results, model, roles) -> bool:
     """Capacity vs stack pressure on a log axis, one model curve per binder, where the
     entries carry extra pressures (``curve``) and their cases have results."""
     from .simulation import resolve_conditions
@@ -152,11 +165,11 @@ def _pressure_curves(ax, group, results, model) -> bool:
     if drawn:
         labelled = set()
         for e in group:
-            binder = e.conditions.get("binder", "")
-            ax.scatter([max(e.conditions.get("pressure", 1.0), 0.5)], [e.measured], color=f"C{binders.index(binder)}",
-                       edgecolor="k", marker="o", s=50, zorder=3,
-                       label=None if binder in labelled else f"measured, {binder}")
-            labelled.add(binder)
+            binder, role = e.conditions.get("binder", ""), roles[e.id]
+            ax.scatter([max(e.conditions.get("pressure", 1.0), 0.5)], [e.measured], marker="o", s=50, zorder=3,
+                       label=None if (binder, role) in labelled else f"measured ({role} row), {binder}",
+                       **measured_style(role, f"C{binders.index(binder)}"))
+            labelled.add((binder, role))
         ax.set_xscale("log")
         ax.set_xlabel("stack pressure [MPa]")
     return drawn

@@ -88,6 +88,22 @@ def test_validate_quick_json_on_a_small_subset(tmp_path):
     assert again == d
 
 
+def test_report_figures_draw_calibration_rows_hollow():
+    """A measured point a constant was fitted on is not a prediction: the report's
+    figures draw it hollow, validation rows filled."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.figure import Figure
+
+    from ssbsim.simulator.validation_report import measured_style
+
+    ax = Figure().add_subplot()
+    hollow = ax.scatter([1], [1], **measured_style("calibration", "C0"))
+    filled = ax.scatter([2], [2], **measured_style("validation", "C0"))
+    face = hollow.get_facecolor()
+    assert (len(face) == 0 or face[0][3] == 0) and tuple(hollow.get_edgecolor()[0]) == to_rgba("C0")
+    assert tuple(filled.get_facecolor()[0]) == to_rgba("C0")
+
+
 def test_validate_refuses_an_unknown_paper(tmp_path):
     res = CliRunner().invoke(main, ["validate", "--only", "kwon2023", "--out", str(tmp_path)])
     assert res.exit_code == 2 and "only='kwon2023' is not a paper of the catalogue" in res.output
