@@ -93,6 +93,18 @@ def skip_control(n_cycles: int, cycle_skipping=None) -> SkipControl | None:
     return SkipControl() if cycle_skipping else None
 
 
+def skipping_unsupported(preset) -> str | None:
+    """Why the fast path cannot run ``preset``'s cells, or None. A full cell whose anode
+    reduces the SE (``Preset.interphase_domains``): the skipped state moves the film by
+    its per-cycle growth but does not take the Li it consumes out of the particles, and a
+    full cell's Li inventory is finite, so the skipped cycles' Li would come back (a Li
+    half cell's counter electrode supplies it, so there it changes no capacity)."""
+    if preset.cell == "full" and preset.interphase_domains:
+        return ("run cycle by cycle: the fast path does not yet take the Li that a full cell's SE "
+                "reduction consumes over skipped cycles out of its particles")
+    return None
+
+
 def interpolate_metrics(a: CycleMetrics, b: CycleMetrics, fraction: float) -> CycleMetrics:
     """Metrics of a skipped cycle: linear between two representative cycles."""
     values = {}
