@@ -204,11 +204,8 @@ def _capacity_vs_pressure(ok, fig_keys, panel_keys):
         ax.plot(p, q, ls=_LINESTYLES[k % len(_LINESTYLES)], marker=_MARKERS[k % len(_MARKERS)], ms=5,
                 color=colour, label="model: " + _label(key, (*fig_keys, *panel_keys)))
         for role, data in _measured_first_discharge(cs[0]).items():
-            # a calibration row (a constant was fitted on it) is not a prediction: hollow
-            ax.scatter(*zip(*data), s=60, zorder=3, edgecolor=colour if role == "calibration" else "k",
-                       facecolor="none" if role == "calibration" else colour,
-                       linewidths=1.5 if role == "calibration" else 1.0,
-                       label=f"measured, {role} row: {cs[0]['binder']}")
+            ax.scatter(*zip(*data), s=60, zorder=3, label=f"measured, {role} row: {cs[0]['binder']}",
+                       **measured_style(role, colour))
             measured_drawn = True
     pressures = sorted({c["pressure_MPa"] for c in ok})
     if pressures[0] > 0:
@@ -227,6 +224,14 @@ def _capacity_vs_pressure(ok, fig_keys, panel_keys):
                  fontsize=9)
     ax.legend(fontsize=7, frameon=False)
     return [("capacity_vs_pressure", fig)]
+
+
+def measured_style(role: str, colour) -> dict:
+    """Scatter keywords of a measured point: filled for a validation row, hollow for a
+    calibration row (a constant was fitted on it, so agreement there is no prediction)."""
+    if role == "calibration":
+        return {"facecolor": "none", "edgecolor": colour, "linewidths": 1.5}
+    return {"color": colour, "edgecolor": "k"}
 
 
 def _measured_first_discharge(case) -> dict[str, list[tuple[float, float]]]:

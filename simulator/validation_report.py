@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .figures import measured_style
 from .results import cell_half_cycle
 from .sweep import case_name
 
@@ -104,14 +105,6 @@ def _figures(rows, entries, results, series, folder: Path, model: str) -> list[P
         plt.close(fig)
         paths.append(path)
     return paths
-
-
-def measured_style(role: str, colour) -> dict:
-    """Scatter keywords of a measured point: filled for a validation row, hollow for a
-    calibration row (a constant was fitted on it, so agreement there is no prediction)."""
-    if role == "calibration":
-        return {"facecolor": "none", "edgecolor": colour, "linewidths": 1.5}
-    return {"color": colour, "edgecolor": "k"}
 
 
 def _cycle_curves(ax, group, series, model, roles) -> bool:

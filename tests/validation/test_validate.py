@@ -94,7 +94,7 @@ def test_report_figures_draw_calibration_rows_hollow():
     from matplotlib.colors import to_rgba
     from matplotlib.figure import Figure
 
-    from ssbsim.simulator.validation_report import measured_style
+    from ssbsim.simulator.figures import measured_style
 
     ax = Figure().add_subplot()
     hollow = ax.scatter([1], [1], **measured_style("calibration", "C0"))
