@@ -23,9 +23,12 @@ porosity stays PyBaMM's); the products' excess volume thickens the electrode
 
 import pybamm
 
+from .phases import phase_names
 
-def _phase_infix(options, domain: str, phase: str) -> str:
-    return "" if len(options.phases[domain]) == 1 else f"{phase} "
+
+def _infixes(options, domain: str) -> dict:
+    """Phase -> variable infix of ``domain`` (``phases.phase_names``)."""
+    return {phase: infix for phase, (_, infix) in zip(options.phases[domain], phase_names(options, domain))}
 
 
 class SEInventoryReduction(pybamm.sei.SEIGrowth):
@@ -36,9 +39,8 @@ class SEInventoryReduction(pybamm.sei.SEIGrowth):
         domain, Domain = self.domain_Domain
         x_average = self.reaction_loc == "x-average"
         reduced = 0
-        for phase in self.options.phases[domain]:
+        for phase, infix in _infixes(self.options, domain).items():
             pp = self.domain_param.phase_params[phase]
-            infix = _phase_infix(self.options, domain, phase)
             name = (f"X-averaged {domain} {infix}SEI concentration [mol.m-3]" if x_average
                     else f"{Domain} {infix}SEI concentration [mol.m-3]")
             reduced = reduced + variables[name] - pp.L_sei_0 * pp.a_typ / pp.V_bar_sei
@@ -51,7 +53,7 @@ class SEInventoryReduction(pybamm.sei.SEIGrowth):
         self._f_SE = self._remaining_fraction(variables)
         variables = super().get_coupled_variables(variables)
         domain, Domain = self.domain_Domain
-        infix = _phase_infix(self.options, domain, self.phase)
+        infix = _infixes(self.options, domain)[self.phase]
         variables[f"{Domain} electrode {infix}unreduced solid electrolyte fraction"] = self._f_SE
         return variables
 

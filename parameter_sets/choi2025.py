@@ -15,8 +15,9 @@ voids and a thinner SE network. The cohesion sets the binder's void-nucleation f
 and the layer's fracture energy, the adhesion the traction at the SE layer. The Si
 nanoparticles swell (radial strain up to 0.33 at their practical capacity), but at 5.7
 vol% of the layer their mean misfit stores ~4 J/m2, far below any binder's cohesion
-(``models.layer_decohesion``), so the layer does not crack; Si is lost by the contact law (the measured plateau split gives Si 224 / 188 /
-183 mAh/g, more than its practical 170). Every lithiation is CC-CV to 0.01 V (CV until
+(``models.layer_decohesion``), so the layer does not crack; Si is lost by the contact
+law (the measured plateau split gives Si 224 / 188 / 183 mAh/g, more than its practical
+170). Every lithiation is CC-CV to 0.01 V (CV until
 the current falls to 10 % of the CC current) and every delithiation CC to 2 V; the
 paper's "discharge" capacities are the delithiations (``experiments/choi2025.toml``: 3
 formation cycles at 0.15C, 3 cycles each at 0.15 / 0.3 / 0.75 / 1.5C, 100 cycles at
@@ -79,9 +80,10 @@ ANODE = CompositeRecipe(
     # least-squares fit on the three rate-test rows (1.5C over 0.15C; ``python
     # scripts/calibrate_choi2025.py --network``) runs to the bound: 88.8 / 87.7 / 87.6 %
     # against 93 / 90 / 89, each binder at its measured pristine thickness (b = 1.4 adds
-    # 0.3 points; 2.5, fitted earlier on a misread first lithiation, gave 75 / 74 / 72 %). The cathodes' 4.0 (fitted on Emley 2023's
-    # binder-free conductivity) gives 15 % here, and a first delithiation of 440 mAh/g:
-    # the measured reason this anode's SE network is not the cathodes'.
+    # 0.3 points; 2.5, fitted earlier on a misread first lithiation, gave 75 / 74 / 72 %).
+    # The cathodes' 4.0 (fitted on Emley 2023's binder-free conductivity) gives 15 % here,
+    # and a first delithiation of 440 mAh/g: the measured reason this anode's SE network
+    # is not the cathodes'.
     bruggeman_exponent=1.5,
 )
 

@@ -21,9 +21,10 @@ the solvent:
 so the reaction stops above 1.71 V, and below it the film's transport (D / L) limits
 it: parabolic growth, large in the first lithiation and falling cycle after cycle
 (the CE rises toward 1). The electrode's SE is a finite inventory: the reaction is
-scaled by the fraction of it not yet reduced (``models.interphase_inventory``). The reaction needs the particle's surface: Si nanoparticles
-(R = 50 nm) carry ~20x the area of graphite per volume and take most of the loss, and a
-particle cut off by contact loss stops growing its film, keeping its Li (stranded).
+scaled by the fraction of it not yet reduced (``models.interphase_inventory``). The
+reaction needs the particle's surface: Si nanoparticles (R = 50 nm) carry ~20x the area
+of graphite per volume and take most of the loss, and a particle cut off by contact loss
+stops growing its film, keeping its Li (stranded).
 
 Constants (``SE_REDUCTION``): z = 8 Li per formula unit; molar volume of the products
 5 Li2S + Li3P + LiCl = 5 x 27.7 + 36.2 + 20.5 = 195 cm3/mol (M / rho of Li2S 45.95 g/mol
