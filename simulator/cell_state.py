@@ -8,8 +8,8 @@ by variable name, in the variables' units (PyBaMM stores (value - reference) / s
 * :func:`skip_state`: the size classes' contact states advanced through skipped cycles
   by the numba ensemble (``models.contact_kernel``) driven by a solved cycle's drivers
   (:func:`law_drivers`), the active-material fraction and stranded lithium that follow
-  from the isolated fraction, other slow states (SEI, throughput) moved on linearly, the
-  clock moved on;
+  from the isolated fraction, other slow states (SEI, throughput) moved on linearly, in
+  a full cell the particles' lithium moved on with them (conserved), the clock moved on;
 * :func:`repress_state`: isolated particles reconnect when the stack pressure rises
   (``contact_law.repressed_isolation``), their lithium rejoining the connected ones.
 """
@@ -197,8 +197,70 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
             x[lli] = x[lli] + cyc_lli / cyc_eps * d_eps
     for name in _slow_names(x._vars):
         x[name] = x[name] + n_skipped * (x[name] - first[name])
+    _move_free_lithium(cycle, x, n_skipped)
     seconds = time.perf_counter() - t0
     return _one_point(last, x.y, float(last.all_ts[-1][-1]) + n_skipped * duration), seconds
+
+
+_PARTICLE_STATE = re.compile(r"^(X-averaged )?(positive|negative|Positive|Negative) (primary |secondary )?"
+                             r"particle concentration \[mol\.m-3\]$")
+
+
+def particle_states(names) -> list[tuple[str, str, str]]:
+    """(domain, phase infix, state name) of every particle concentration state among
+    ``names``: one per phase of each electrode with particles (DFN or SPM / SPMe)."""
+    return [(m.group(2).lower(), m.group(3) or "", n) for n in names if (m := _PARTICLE_STATE.match(n))]
+
+
+def _move_free_lithium(cycle, x: _State, n_skipped: int) -> None:
+    """In a cell with particles in both electrodes (a full cell), move each phase's free
+    lithium on by ``n_skipped`` times its change over the representative cycle ``cycle``.
+
+    A full cell's lithium inventory is finite: what the SE reduction's film takes in a
+    cycle (the SEI states, which :func:`skip_state` moves on) leaves the particles, and
+    the skipped cycles must take it out of them as a solved cycle does. Per phase, the
+    free change is the change of its lithium N = eps V <c> over the cycle plus what the
+    cycle stranded in particles it isolated (PyBaMM's ``"Loss of lithium due to loss of
+    ... active material ..."``); the phases' free changes sum to minus the film's
+    lithium. Over the skip each phase gets ``n_skipped`` times its free change, less the
+    lithium that :func:`skip_state` counts as stranded by the ensemble's isolation; the
+    isolated volume it removed took the cycle's end concentration with it, which is
+    given back. So particles + film + stranded lithium stays what it was. It is added
+    as a uniform shift of the phase's concentrations (and of the contact law's mean
+    stoichiometry of connected particles). A shift that would leave a concentration
+    outside (0, c_max) raises ``pybamm.SolverError``: the fast path then halves the
+    skip. A Li half cell's counter electrode supplies the lithium, so there the working
+    electrode's state is left as the cycle ended it.
+    """
+    states = particle_states(x._vars)
+    if {d for d, _, _ in states} != {"positive", "negative"}:
+        return
+    for domain, infix, state in states:
+        phase = infix.strip() or "primary"
+        total = np.ravel(cycle[f"Total lithium in {phase} phase in {domain} electrode [mol]"].entries)
+        change = n_skipped * (total[-1] - total[0])  # the particles' Li, moved on
+        stranded = f"Loss of lithium due to loss of {infix}active material in {domain} electrode [mol]"
+        eps = f"X-averaged {domain} electrode {infix}active material volume fraction"
+        eps_ratio = x[eps][0] / np.ravel(cycle[eps].entries)[-1] if eps in x else 1.0
+        if stranded in x:  # less what the ensemble's isolation strands instead of the cycle's
+            lost = np.ravel(cycle[stranded].entries)
+            change += n_skipped * (lost[-1] - lost[0]) - (x[stranded][0] - lost[-1])
+        # the isolated volume left the particles at the cycle's end concentration
+        removed = total[-1] * (1.0 - eps_ratio)
+        if total[-1] <= 0 or change + removed == 0:
+            continue
+        c_mean = np.ravel(cycle[f"{domain.capitalize()} electrode {infix}volume-averaged concentration [mol.m-3]"]
+                          .entries)[-1]
+        dc = (change + removed) * c_mean / (total[-1] * eps_ratio)  # [mol.m-3]: eps_new V <c> = total_new
+        c_max = c_mean / np.ravel(cycle[f"{domain.capitalize()} electrode {infix}stoichiometry"].entries)[-1]
+        c = x[state] + dc
+        if c.min() <= 0 or c.max() >= c_max:
+            raise pybamm.SolverError(f"a skip of {n_skipped} cycles would move the {domain} electrode's "
+                                     f"{infix}particle concentration out of (0, c_max)")
+        x[state] = c
+        sto = f"{domain.capitalize()} electrode {infix}mean stoichiometry of connected particles"
+        if sto in x:
+            x[sto] = x[sto] + dc / c_max
 
 
 def _one_point(last, y, t_s: float) -> pybamm.Solution:

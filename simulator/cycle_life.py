@@ -19,9 +19,12 @@ cycles are skipped:
    lithium stranded in isolated particles (in the representative cycle's ratio of
    stranded lithium to isolated volume); states of other slow processes (SEI) and the
    throughput counter move by J - 1 times their change over the representative cycle;
-   the clock moves on by J - 1 cycle durations (the binder relaxes in time). Everything
-   else (concentrations, potentials) is the end of the representative cycle, and the
-   next representative cycle starts from it.
+   the clock moves on by J - 1 cycle durations (the binder relaxes in time). In a full
+   cell, whose lithium inventory is finite, each particle phase's lithium moves on by
+   J - 1 times its free change over the cycle (what the SE reduction's film took leaves
+   the particles; lithium is conserved: ``cell_state.skip_state``). Everything else
+   (potentials, the concentrations' profiles) is the end of the representative cycle,
+   and the next representative cycle starts from it.
 
 **Error control.** Each representative cycle's discharge and charge capacities are
 compared with their linear extrapolation from the two before it; if they differ by more
@@ -91,18 +94,6 @@ def skip_control(n_cycles: int, cycle_skipping=None) -> SkipControl | None:
     if cycle_skipping is None:
         cycle_skipping = n_cycles > SKIP_THRESHOLD_CYCLES
     return SkipControl() if cycle_skipping else None
-
-
-def skipping_unsupported(preset) -> str | None:
-    """Why the fast path cannot run ``preset``'s cells, or None. A full cell whose anode
-    reduces the SE (``Preset.interphase_domains``): the skipped state moves the film by
-    its per-cycle growth but does not take the Li it consumes out of the particles, and a
-    full cell's Li inventory is finite, so the skipped cycles' Li would come back (a Li
-    half cell's counter electrode supplies it, so there it changes no capacity)."""
-    if preset.cell == "full" and preset.interphase_domains:
-        return ("run cycle by cycle: the fast path does not yet take the Li that a full cell's SE "
-                "reduction consumes over skipped cycles out of its particles")
-    return None
 
 
 def interpolate_metrics(a: CycleMetrics, b: CycleMetrics, fraction: float) -> CycleMetrics:

@@ -252,9 +252,6 @@ class CellRunner:
         pv = parameter_values(cond)
         inputs = {name: pv[name] for name in self.input_names}
         notes = [w for w in [reduced_model_warning(cond.preset, cond.model)] if w]
-        if skipping is not None and cond.mechanics and (why := cycle_life.skipping_unsupported(self.preset)):
-            skipping = None
-            notes.append(why)
         if skipping is not None and cond.mechanics:
             fast = self._run_skipping(cond, pv, inputs, notes, skipping)
             if fast.cycles_completed >= cond.cycles:
