@@ -109,10 +109,13 @@ def test_law_constants_are_parameters_that_reach_the_laws():
     def laws(preset, **kw):
         return binder_laws.electrode_values(parameter_values(resolve_conditions(preset, **kw)), "positive")
 
+    from ssbsim.parameter_sets.mechanics import BINDER_LAWS
+
+    scale = BINDER_LAWS[chi_scale]
     base = laws("jo2024-cathode", binder_content=1.5)
-    assert base["void nucleation factor"] == pytest.approx(math.exp(-93.0 * 1.5 / 4.0 / 63.0))  # NBR-toluene
+    assert base["void nucleation factor"] == pytest.approx(math.exp(-93.0 * 1.5 / 4.0 / scale))  # NBR-toluene
     changed = laws("jo2024-cathode", binder_content=1.5, parameters={
-        "Wet binder coverage maximum": 0.1, chi_scale: 2 * 63.0})
+        "Wet binder coverage maximum": 0.1, chi_scale: 2 * scale})
     assert changed["binder coverage"] == pytest.approx(base["binder coverage"] * 0.1 / 0.3802, rel=1e-12)
     assert changed["void nucleation factor"] == pytest.approx(math.sqrt(base["void nucleation factor"]), rel=1e-12)
     dry = laws("emley2023", binder="ptfe", parameters={"Wet binder saturated neck conductance fraction": 0.9})
