@@ -212,53 +212,75 @@ def particle_states(names) -> list[tuple[str, str, str]]:
     return [(m.group(2).lower(), m.group(3) or "", n) for n in names if (m := _PARTICLE_STATE.match(n))]
 
 
-def _move_free_lithium(cycle, x: _State, n_skipped: int) -> None:
-    """In a cell with particles in both electrodes (a full cell), move each phase's free
-    lithium on by ``n_skipped`` times its change over the representative cycle ``cycle``.
+#: A cycle "feeds a film" when the lithium its side reactions took exceeds this share of
+#: the lithium its particle phases exchanged between cycles (numerical noise stays far below).
+FILM_DRIFT_THRESHOLD = 0.01
 
-    A full cell's lithium inventory is finite: what the SE reduction's film takes in a
-    cycle (the SEI states, which :func:`skip_state` moves on) leaves the particles, and
-    the skipped cycles must take it out of them as a solved cycle does. Per phase, the
-    free change is the change of its lithium N = eps V <c> over the cycle plus what the
-    cycle stranded in particles it isolated (PyBaMM's ``"Loss of lithium due to loss of
-    ... active material ..."``); the phases' free changes sum to minus the film's
-    lithium. Over the skip each phase gets ``n_skipped`` times its free change, less the
-    lithium that :func:`skip_state` counts as stranded by the ensemble's isolation; the
-    isolated volume it removed took the cycle's end concentration with it, which is
-    given back. So particles + film + stranded lithium stays what it was. It is added
-    as a uniform shift of the phase's concentrations (and of the contact law's mean
-    stoichiometry of connected particles). A shift that would leave a concentration
-    outside (0, c_max) raises ``pybamm.SolverError``: the fast path then halves the
-    skip. A Li half cell's counter electrode supplies the lithium, so there the working
+
+def _move_free_lithium(cycle, x: _State, n_skipped: int) -> None:
+    """In a cell with particles in both electrodes (a full cell), keep particles + film
+    + stranded lithium what it was across the skipped cycles.
+
+    Per particle phase p, the free change over the representative cycle ``cycle`` is
+    dN_p = the change of its lithium N = eps V <c> plus what the cycle stranded in
+    particles it isolated (PyBaMM's ``"Loss of lithium due to loss of ... active
+    material ..."``); the side reactions took F = -sum_p dN_p. Besides, :func:`skip_state`
+    removed the isolated volume's lithium at the cycle's end concentration but counted
+    as stranded the cycle's ratio of stranded lithium to isolated volume: the difference
+    r_p is still cyclable.
+
+    * A cycle that feeds a film (F > 0, the SE reduction of a full cell's anode; a full
+      cell's inventory is finite): the film's states move on by ``n_skipped`` times
+      their change, and so does every phase's lithium, by ``n_skipped`` dN_p (plus its
+      r_p), which takes n F out of the particles where the cycle took it.
+    * A cycle without one: the cut-offs set where the lithium sits at the end of a
+      cycle, and the next solved cycle puts it there; only sum_p r_p is placed, in the
+      phases the cycle moved free lithium to.
+
+    The change is a uniform shift of the phase's concentrations (and of the contact law's
+    mean stoichiometry of connected particles); one that would leave a concentration
+    outside (0, c_max) raises ``pybamm.SolverError``, and the fast path halves the skip.
+    A Li half cell's counter electrode supplies the lithium, so there the working
     electrode's state is left as the cycle ended it.
     """
     states = particle_states(x._vars)
     if {d for d, _, _ in states} != {"positive", "negative"}:
         return
+    phases = []
     for domain, infix, state in states:
         phase = infix.strip() or "primary"
         total = np.ravel(cycle[f"Total lithium in {phase} phase in {domain} electrode [mol]"].entries)
-        change = n_skipped * (total[-1] - total[0])  # the particles' Li, moved on
+        free, correction = total[-1] - total[0], 0.0
         stranded = f"Loss of lithium due to loss of {infix}active material in {domain} electrode [mol]"
         eps = f"X-averaged {domain} electrode {infix}active material volume fraction"
         eps_ratio = x[eps][0] / np.ravel(cycle[eps].entries)[-1] if eps in x else 1.0
-        if stranded in x:  # less what the ensemble's isolation strands instead of the cycle's
+        if stranded in x:
             lost = np.ravel(cycle[stranded].entries)
-            change += n_skipped * (lost[-1] - lost[0]) - (x[stranded][0] - lost[-1])
-        # the isolated volume left the particles at the cycle's end concentration
-        removed = total[-1] * (1.0 - eps_ratio)
-        if total[-1] <= 0 or change + removed == 0:
+            free += lost[-1] - lost[0]
+            # removed with the isolated volume, less counted as stranded
+            correction = total[-1] * (1.0 - eps_ratio) - (x[stranded][0] - lost[-1])
+        phases.append((domain, infix, state, total[-1], eps_ratio, free, correction))
+    film = -sum(p[5] for p in phases)  # [mol] per cycle
+    feeds_film = film > FILM_DRIFT_THRESHOLD * sum(abs(p[5]) for p in phases)
+    gainers = [max(p[5], 0.0) for p in phases]
+    returned = sum(p[6] for p in phases)
+    for (domain, infix, state, total, eps_ratio, free, correction), gained in zip(phases, gainers):
+        if feeds_film:  # the phases' lithium drifts with the film: moved on like it
+            change = n_skipped * free + correction
+        else:  # where the cycle moved free lithium to
+            change = returned * gained / sum(gainers) if sum(gainers) > 0 else correction
+        if total <= 0 or change == 0:
             continue
-        c_mean = np.ravel(cycle[f"{domain.capitalize()} electrode {infix}volume-averaged concentration [mol.m-3]"]
-                          .entries)[-1]
-        dc = (change + removed) * c_mean / (total[-1] * eps_ratio)  # [mol.m-3]: eps_new V <c> = total_new
-        c_max = c_mean / np.ravel(cycle[f"{domain.capitalize()} electrode {infix}stoichiometry"].entries)[-1]
+        Domain = domain.capitalize()
+        c_mean = np.ravel(cycle[f"{Domain} electrode {infix}volume-averaged concentration [mol.m-3]"].entries)[-1]
+        c_max = c_mean / np.ravel(cycle[f"{Domain} electrode {infix}stoichiometry"].entries)[-1]
+        dc = change * c_mean / (total * eps_ratio)  # [mol.m-3]: eps_new V dc = change
         c = x[state] + dc
         if c.min() <= 0 or c.max() >= c_max:
             raise pybamm.SolverError(f"a skip of {n_skipped} cycles would move the {domain} electrode's "
                                      f"{infix}particle concentration out of (0, c_max)")
         x[state] = c
-        sto = f"{domain.capitalize()} electrode {infix}mean stoichiometry of connected particles"
+        sto = f"{Domain} electrode {infix}mean stoichiometry of connected particles"
         if sto in x:
             x[sto] = x[sto] + dc / c_max
 
