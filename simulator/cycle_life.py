@@ -20,11 +20,12 @@ cycles are skipped:
    stranded lithium to isolated volume); states of other slow processes (SEI) and the
    throughput counter move by J - 1 times their change over the representative cycle;
    the clock moves on by J - 1 cycle durations (the binder relaxes in time). In a full
-   cell, whose lithium inventory is finite, each particle phase's lithium moves on by
-   J - 1 times its free change over the cycle (what the SE reduction's film took leaves
-   the particles; lithium is conserved: ``cell_state.skip_state``). Everything else
-   (potentials, the concentrations' profiles) is the end of the representative cycle,
-   and the next representative cycle starts from it.
+   cell, whose lithium inventory is finite, a cycle that feeds the SE reduction's film
+   moves each particle phase's lithium on by J - 1 times its free change over the cycle,
+   so the film's lithium leaves the particles (lithium is conserved:
+   ``cell_state.skip_state``). Everything else (potentials, the concentrations'
+   profiles) is the end of the representative cycle, and the next representative cycle
+   starts from it.
 
 **Error control.** Each representative cycle's discharge and charge capacities are
 compared with their linear extrapolation from the two before it; if they differ by more
