@@ -257,7 +257,7 @@ class CellRunner:
             if fast.cycles_completed >= cond.cycles:
                 return fast
             # a one-cycle solve that fails from a state solved one cycle per call can pass
-            # in a continuous run (Jo 2024's 0.5C cathode at cycle 105): the robust path
+            # in a continuous run: the robust path
             slow = self.run(cond)
             if slow.cycles_completed <= fast.cycles_completed:
                 return fast
