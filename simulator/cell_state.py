@@ -212,6 +212,29 @@ def particle_states(names) -> list[tuple[str, str, str]]:
     return [(m.group(2).lower(), m.group(3) or "", n) for n in names if (m := _PARTICLE_STATE.match(n))]
 
 
+def _set_phase_lithium(x: _State, domain: str, infix: str, c_max: float, dc: float, dilution: float = 1.0) -> None:
+    """c -> c dilution + dc [mol.m-3] for every concentration of the phase (DFN or SPM /
+    SPMe state) and, with it, the contact law's mean stoichiometry of its connected
+    particles (if the phase has contact mechanics): the two stay consistent."""
+    state = next(n for d, i, n in particle_states(x._vars) if (d, i) == (domain, infix))
+    x[state] = x[state] * dilution + dc
+    sto = f"{domain.capitalize()} electrode {infix}mean stoichiometry of connected particles"
+    if sto in x:
+        x[sto] = x[sto] * dilution + dc / c_max
+
+
+@dataclass(frozen=True)
+class _PhaseLithium:
+    """One particle phase's lithium over a representative cycle (:func:`_move_free_lithium`)."""
+
+    domain: str
+    infix: str
+    total: float  # [mol] at the cycle's end
+    eps_ratio: float  # active-material fraction after the skip over the cycle's end [-]
+    free: float  # [mol] the particles' change plus what the cycle stranded
+    correction: float  # [mol] removed with isolated volume, less counted as stranded
+
+
 #: A cycle "feeds a film" when the lithium its side reactions took exceeds this share of
 #: the lithium its particle phases exchanged between cycles (numerical noise stays far below).
 FILM_DRIFT_THRESHOLD = 0.01
@@ -247,7 +270,7 @@ def _move_free_lithium(cycle, x: _State, n_skipped: int) -> None:
     if {d for d, _, _ in states} != {"positive", "negative"}:
         return
     phases = []
-    for domain, infix, state in states:
+    for domain, infix, _ in states:
         phase = infix.strip() or "primary"
         total = np.ravel(cycle[f"Total lithium in {phase} phase in {domain} electrode [mol]"].entries)
         free, correction = total[-1] - total[0], 0.0
@@ -259,30 +282,27 @@ def _move_free_lithium(cycle, x: _State, n_skipped: int) -> None:
             free += lost[-1] - lost[0]
             # removed with the isolated volume, less counted as stranded
             correction = total[-1] * (1.0 - eps_ratio) - (x[stranded][0] - lost[-1])
-        phases.append((domain, infix, state, total[-1], eps_ratio, free, correction))
-    film = -sum(p[5] for p in phases)  # [mol] per cycle
-    feeds_film = film > FILM_DRIFT_THRESHOLD * sum(abs(p[5]) for p in phases)
-    gainers = [max(p[5], 0.0) for p in phases]
-    returned = sum(p[6] for p in phases)
-    for (domain, infix, state, total, eps_ratio, free, correction), gained in zip(phases, gainers):
+        phases.append(_PhaseLithium(domain, infix, total[-1], eps_ratio, free, correction))
+    film = -sum(p.free for p in phases)  # [mol] per cycle
+    feeds_film = film > FILM_DRIFT_THRESHOLD * sum(abs(p.free) for p in phases)
+    gained = sum(max(p.free, 0.0) for p in phases)
+    returned = sum(p.correction for p in phases)
+    for p in phases:
         if feeds_film:  # the phases' lithium drifts with the film: moved on like it
-            change = n_skipped * free + correction
+            change = n_skipped * p.free + p.correction
         else:  # where the cycle moved free lithium to
-            change = returned * gained / sum(gainers) if sum(gainers) > 0 else correction
-        if total <= 0 or change == 0:
+            change = returned * max(p.free, 0.0) / gained if gained > 0 else p.correction
+        if p.total <= 0 or change == 0:
             continue
-        Domain = domain.capitalize()
-        c_mean = np.ravel(cycle[f"{Domain} electrode {infix}volume-averaged concentration [mol.m-3]"].entries)[-1]
-        c_max = c_mean / np.ravel(cycle[f"{Domain} electrode {infix}stoichiometry"].entries)[-1]
-        dc = change * c_mean / (total * eps_ratio)  # [mol.m-3]: eps_new V dc = change
-        c = x[state] + dc
-        if c.min() <= 0 or c.max() >= c_max:
-            raise pybamm.SolverError(f"a skip of {n_skipped} cycles would move the {domain} electrode's "
-                                     f"{infix}particle concentration out of (0, c_max)")
-        x[state] = c
-        sto = f"{Domain} electrode {infix}mean stoichiometry of connected particles"
-        if sto in x:
-            x[sto] = x[sto] + dc / c_max
+        Domain = p.domain.capitalize()
+        c_mean = np.ravel(cycle[f"{Domain} electrode {p.infix}volume-averaged concentration [mol.m-3]"].entries)[-1]
+        c_max = c_mean / np.ravel(cycle[f"{Domain} electrode {p.infix}stoichiometry"].entries)[-1]
+        dc = change * c_mean / (p.total * p.eps_ratio)  # [mol.m-3]: eps_new V dc = change
+        state = next(n for d, i, n in states if (d, i) == (p.domain, p.infix))
+        if (x[state] + dc).min() <= 0 or (x[state] + dc).max() >= c_max:
+            raise pybamm.SolverError(f"a skip of {n_skipped} cycles would move the {p.domain} electrode's "
+                                     f"{p.infix}particle concentration out of (0, c_max)")
+        _set_phase_lithium(x, p.domain, p.infix, c_max, dc)
 
 
 def _one_point(last, y, t_s: float) -> pybamm.Solution:
@@ -315,13 +335,8 @@ def repress_state(last, phases, law, P_old_Pa: float, P_new_Pa: float) -> pybamm
         li_back = x[lli][0] * back / iso  # [mol]
         eps_new = eps_old + ph.eps0 * back
         dc = li_back / (eps_new * ph.volume_m3)  # [mol.m-3] of connected active material
-        conc = next(n for n in (f"{ph.domain.capitalize()} {ph.infix}particle concentration [mol.m-3]",
-                                f"X-averaged {ph.domain} {ph.infix}particle concentration [mol.m-3]")
-                    if n in x)  # DFN, or SPM / SPMe
-        sto = f"{ph.name}mean stoichiometry of connected particles"
         # the connected particles' lithium (eps V c) and the returning lithium, over eps_new V
-        x[conc] = x[conc] * eps_old / eps_new + dc
-        x[sto] = x[sto] * eps_old / eps_new + dc / ph.c_max
+        _set_phase_lithium(x, ph.domain, ph.infix, ph.c_max, dc, dilution=eps_old / eps_new)
         for k, zk in zip(keys, z_new):
             x[k] = zk
         x[eps] = eps_new
