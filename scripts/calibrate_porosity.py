@@ -21,8 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-ROWS = {0.5: ("jo2024-porosity150-0.5wt", 15.0), 1.5: ("jo2024-porosity150-1.5wt", 11.2),
-        2.5: ("jo2024-porosity150-2.5wt", 9.0)}
+ROWS = ("jo2024-porosity150-0.5wt", "jo2024-porosity150-1.5wt", "jo2024-porosity150-2.5wt")
 KAPPA = "Void nucleation coefficient"
 GAMMA_CHI = "Binder void nucleation fracture energy scale [J.m-2]"
 
@@ -39,10 +38,18 @@ def porosity_pct(args) -> float:
     return 100.0 * float(r.series["porosity"][-1])
 
 
-def model(kappa: float, gamma_chi: float, pool) -> np.ndarray:
-    out = np.array(list(pool.map(porosity_pct, [(wt, kappa, gamma_chi) for wt in ROWS])))
+def rows() -> list:
+    """The catalogue's entries of :data:`ROWS` (binder content and measured porosity)."""
+    from ssbsim.simulator.catalogue import load_catalogue
+
+    entries = {e.id: e for e in load_catalogue(["jo2024"])}
+    return [entries[r] for r in ROWS]
+
+
+def model(kappa: float, gamma_chi: float, contents, pool) -> np.ndarray:
+    out = np.array(list(pool.map(porosity_pct, [(wt, kappa, gamma_chi) for wt in contents])))
     print(f"kappa = {kappa:.4g}, Gamma_chi = {gamma_chi:.4g} J/m2: "
-          + ", ".join(f"{wt} wt% {p:.2f} %" for wt, p in zip(ROWS, out)), flush=True)
+          + ", ".join(f"{wt} wt% {p:.2f} %" for wt, p in zip(contents, out)), flush=True)
     return out
 
 
@@ -54,21 +61,23 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="only the porosity at the carried constants")
     args = ap.parse_args()
-    measured = np.array([m for _, m in ROWS.values()])
+    entries = rows()
+    contents = [e.conditions["binder_content"] for e in entries]
+    measured = np.array([e.measured for e in entries])
     start = np.log10([SE_CONTACT[KAPPA], BINDER_LAWS[GAMMA_CHI]])
     with ProcessPoolExecutor(max_workers=2) as pool:
         if args.check:
-            p = model(*10 ** start, pool)
+            p = model(*10 ** start, contents, pool)
             print("residuals [points]:", np.round(p - measured, 2))
             return
 
         def residual(x):
-            p = model(*10 ** x, pool)
+            p = model(*10 ** x, contents, pool)
             return np.where(np.isfinite(p), p - measured, 50.0)
 
         fit = least_squares(residual, start, diff_step=0.02, x_scale=0.1, xtol=1e-3, ftol=1e-4, max_nfev=30)
         kappa, gamma_chi = 10 ** fit.x
-        print(f"\nfitted kappa = {kappa:.4g}, Gamma_chi = {gamma_chi:.4g} J/m2 on {', '.join(r for r, _ in ROWS.values())}"
+        print(f"\nfitted kappa = {kappa:.4g}, Gamma_chi = {gamma_chi:.4g} J/m2 on {', '.join(ROWS)}"
               f" (residuals {np.round(fit.fun, 2)} points)")
 
 
