@@ -39,9 +39,12 @@ follows its lithiation (``models.strain``). Per particle, in SI units:
 * **Isolation.** A particle is cut off from the SE network once all of its Z load-bearing
   contacts have opened, b = (1 - phi)^Z (Z: contact coordination number); the particles
   the layer's through-cracks cut off (``models.layer_decohesion``, fraction zeta) are
-  isolated too. The isolated fraction z of a size class never decreases:
+  isolated too. Each strain swing also rearranges the force chains (granular
+  ratcheting): of the connected particles at risk, b (1 - z), a share rho chi per unit
+  radial strain is displaced for good, where the binder bridges holding it in its seat
+  break (chi, as for voids). The isolated fraction z of a size class never decreases:
 
-      dz/dt = r_iso relu_h(b + zeta (1 - b) - z, h_z)
+      dz/dt = r_iso relu_h(b + zeta (1 - b) - z, h_z) + rho chi |ds/dt| b (1 - z)
 
 * **Running maximum:** ds_max/dt = k_max relu_h(s - s_max, h_s).
 
@@ -209,14 +212,18 @@ def repressed_isolation(z, delta_old, delta_new, p):
     return fmin(z, isolation_probability(contact_from_closure(gap, delta_new, p), p))
 
 
-def rearrangement_rate(p, b, z, s_rate):
-    """Isolation by force-chain rearrangement [s-1]: rho |ds/dt| b (1 - z). Breathing
+def rearrangement_rate(p, b, z, s_rate, chi):
+    """Isolation by force-chain rearrangement [s-1]: rho chi |ds/dt| b (1 - z). Breathing
     particles redistribute the stack load among the force chains (granular ratcheting
     under cyclic strain: Alonso-Marroquin, Herrmann, Phys. Rev. Lett. 92 (2004) 054301),
     so each strain swing puts a fresh share b of the connected particles (1 - z) at risk
-    of losing every contact; a share rho per unit radial strain of them does not reseat.
-    ``s_rate`` is |ds/dt| [s-1] of the connected particles."""
-    return p.rearrangement_per_strain * s_rate * b * (1.0 - z)
+    of losing every contact. A displaced particle is held in its seat by the binder
+    bridges to its neighbours and reseats unless they break: a share rho chi per unit
+    radial strain does not reseat, with chi = exp(-Gamma / Gamma_chi) the probability
+    that the bridges break (the binder-fracture factor that also lets voids nucleate,
+    ``binder_mechanics.void_nucleation_factor``): rho chi |ds/dt| b (1 - z).
+    ``s_rate`` is |ds/dt| [s-1] of the connected particles, ``chi`` [-]."""
+    return p.rearrangement_per_strain * chi * s_rate * b * (1.0 - z)
 
 
 def particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta, s_rate):
@@ -234,7 +241,7 @@ def particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta, s_rate):
     phi = contact_from_closure(g, R * ratio, p)
     b = isolation_probability(phi, p)
     dz = p.isolation_rate_s * relu_h(b + zeta * (1.0 - b) - z, p.fraction_smoothing) + rearrangement_rate(
-        p, b, z, s_rate)
+        p, b, z, s_rate, chi)
     return open_gap, over, d_pos, g, creep, dv, phi, dz
 
 

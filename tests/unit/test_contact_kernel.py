@@ -216,6 +216,18 @@ def test_no_binder_void_without_nucleation():
         assert np.all(run_kernel(strain(), 7 * MPA, chi=0.0)["v"] == 0.0)
 
 
+def test_rearrangement_isolates_only_where_the_binder_bridges_break():
+    """Force-chain rearrangement isolates a share rho chi per unit radial strain: with
+    chi = 0 (bridges that never break) four NCM cycles isolate exactly what the law
+    without rearrangement isolates, and the isolated fraction grows with chi (a less
+    cohesive binder)."""
+    s = np.tile(ncm_strain(), 4)
+    rearranging = dataclasses.replace(PARAMS, rearrangement_per_strain=20.0)
+    z = {chi: run(advance_ensemble, s, 2 * MPA, chi, rearranging)["isolated_fraction"] for chi in (0.0, 0.3, 1.0)}
+    assert z[0.0] == run(advance_ensemble, s, 2 * MPA, 0.0)["isolated_fraction"]
+    assert z[0.3] > z[0.0] + 0.002 and z[1.0] > z[0.3] + 0.005, z  # 0.0032 and 0.0119 here
+
+
 def test_thread_count_does_not_change_results():
     expected = run_kernel(si_strain(), 7 * MPA)
     threads = numba.get_num_threads()
