@@ -239,10 +239,16 @@ def particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta, s_rate):
     expand = relu_h(s - s_max, p.strain_smoothing)
     dv = p.void_coefficient * chi * (p.yield_rate_s * over + R * (p.max_relaxation_rate_s * expand))
     phi = contact_from_closure(g, R * ratio, p)
+    return open_gap, over, d_pos, g, creep, dv, phi, isolation_rate(p, phi, z, zeta, s_rate, chi)
+
+
+def isolation_rate(p, phi, z, zeta, s_rate, chi):
+    """dz/dt [s-1] of a size class whose contact fraction is ``phi``: the latch
+    r_iso relu_h(b + zeta (1 - b) - z, h_z) with b = (1 - phi)^Z, plus the force-chain
+    rearrangement (:func:`rearrangement_rate`)."""
     b = isolation_probability(phi, p)
-    dz = p.isolation_rate_s * relu_h(b + zeta * (1.0 - b) - z, p.fraction_smoothing) + rearrangement_rate(
+    return p.isolation_rate_s * relu_h(b + zeta * (1.0 - b) - z, p.fraction_smoothing) + rearrangement_rate(
         p, b, z, s_rate, chi)
-    return open_gap, over, d_pos, g, creep, dv, phi, dz
 
 
 def particle_rates(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta, s_rate):
@@ -259,15 +265,31 @@ def running_max_rate(p, s, s_max):
 
 
 def implicit_step(p, dt, R, c, d, v, z, s, s_max, v_cr, ratio, chi, zeta, s_rate):
-    """One step of length dt given the step's factors (:func:`step_factors`): creep
-    closure implicit (f = dt v_cr / (g + g_s); the open gap and the damage opening shrink
-    by 1 / (1 + f)), the rest explicit. Consistent with :func:`particle_rates` as
-    dt -> 0; needs dt k_y <= 1 and dt r_iso <= 1. Returns the new (c, d, v, z)."""
+    """One step of length dt given the step's factors (:func:`step_factors`), the gap
+    backward Euler: the open gap o the step ends with solves
+
+        o = o* - dt v_cr o / (o + d+ + g_s),   o* = relu_h(R (s_max - s) - c)
+
+    (o* the gap had creep not acted in the step, d+ the damage opening at its start): the
+    positive root o = (sqrt(B^2 + 4 o* a) - B) / 2, a = d+ + g_s, B = a - o* + dt v_cr,
+    and the closure advances by o* - o. The damage opening shrinks by 1 / (1 + f),
+    f = dt v_cr / (o + d+ + g_s), after the step's void growth (explicit), and the
+    isolation is driven by the gap the step ends with. The strain's change over a step
+    opens a gap R |ds| that creep closes within it: where creep outpaces the strain (high
+    pressure), a scheme that isolates on the gap the step starts with latches particles
+    that the continuous law (:func:`particle_rates`) keeps in contact, by an amount that
+    grows with dt. Consistent with :func:`particle_rates` as dt -> 0; needs dt k_y <= 1
+    and dt r_iso <= 1. Returns the new (c, d, v, z)."""
     open_gap, over, d_pos, g, creep, dv, phi, dz = particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta,
                                                                   s_rate)
-    f = dt * creep
-    return (c + open_gap * f / (1.0 + f) - dt * p.yield_rate_s * over,
-            (d + dt * dv) / (1.0 + f), v + dt * dv, fmin(z + dt * dz, 1.0))
+    a = d_pos + p.gap_regularisation_m
+    B = a - open_gap + dt * v_cr
+    o_end = fmax(0.5 * (power(B * B + 4.0 * open_gap * a, 0.5) - B), 0.0)
+    d_new = (d + dt * dv) / (1.0 + dt * v_cr / (o_end + a))
+    g_end = o_end + relu_h(d_new, p.smoothing_m)
+    dz_end = isolation_rate(p, contact_from_closure(g_end, R * ratio, p), z, zeta, s_rate, chi)
+    return (c + (open_gap - o_end) - dt * p.yield_rate_s * over, d_new, v + dt * dv,
+            fmin(z + dt * dz_end, 1.0))
 
 
 def aggregates(R, weights, z, phi, g, v, dz):
@@ -283,7 +305,7 @@ def aggregates(R, weights, z, phi, g, v, dz):
 
 
 LAW_FUNCTIONS = (relu_h, creep_velocity, closure_ratio, contact_from_closure, contact_fraction,
-                 isolation_probability, repressed_isolation, rearrangement_rate, step_factors, particle_terms, particle_rates, running_max_rate,
+                 isolation_probability, repressed_isolation, rearrangement_rate, isolation_rate, step_factors, particle_terms, particle_rates, running_max_rate,
                  implicit_step, aggregates)
 OPERATIONS = ("exp", "fmax", "fmin", "power", "total")
 

@@ -74,7 +74,7 @@ SE_CONTACT = ContactLawParameters.numerical_defaults() | {
     "Active particle contact coordination number": 1.0,
     "Contact isolation rate [s-1]": 1e-2,
     "Void nucleation coefficient": 0.0528,
-    "Force chain rearrangement coefficient": 0.497,
+    "Force chain rearrangement coefficient": 0.511,
     "Electrode|SE interface resistance [Ohm.m2]": 2e-4,
     "Electrode|SE interface resistance reference temperature [K]": 303.15,
     "Stack stiffness [Pa.m-1]": 2e11,

@@ -225,7 +225,26 @@ def test_rearrangement_isolates_only_where_the_binder_bridges_break():
     rearranging = dataclasses.replace(PARAMS, rearrangement_per_strain=20.0)
     z = {chi: run(advance_ensemble, s, 2 * MPA, chi, rearranging)["isolated_fraction"] for chi in (0.0, 0.3, 1.0)}
     assert z[0.0] == run(advance_ensemble, s, 2 * MPA, 0.0)["isolated_fraction"]
-    assert z[0.3] > z[0.0] + 0.002 and z[1.0] > z[0.3] + 0.005, z  # 0.0032 and 0.0119 here
+    assert z[0.3] > z[0.0] + 0.001 and z[1.0] > z[0.3] + 0.003, z  # 0.0019 and 0.0067 here
+
+
+@pytest.mark.parametrize("pressure", [2 * MPA, 7 * MPA, 70 * MPA])
+def test_isolation_does_not_depend_on_the_step_where_creep_outpaces_the_strain(pressure):
+    """Three NCM cycles: the isolated fraction at the 10 s step is within 5 % of a 40x
+    finer step's (3.0 / 0.7 / 1.0 % at 2 / 7 / 70 MPa). Each step's strain opens a gap
+    R |ds| that creep closes within the step; a scheme that isolated on the gap the step
+    starts with read 66 % / 100x / 160x too much at 10 s."""
+    def isolated(dt):
+        m = int(STEPS * DT / dt)
+        s = np.tile(ncm_strain(m), 3)
+        s_max, _ = ens.running_max_series(s, 0.0, dt, PARAMS)
+        c, d, v, z = (np.zeros_like(R) for _ in range(4))
+        phi, g = advance_ensemble(R, c, d, v, z, s, s_max, np.full(s.shape, pressure), np.ones_like(s), dt, PARAMS)
+        return ens.aggregate(R, WEIGHTS, z, phi, g, v)["isolated_fraction"]
+
+    coarse, fine = isolated(DT), isolated(DT / 40)
+    assert fine > 0
+    assert coarse == pytest.approx(fine, rel=0.05)
 
 
 def test_thread_count_does_not_change_results():
