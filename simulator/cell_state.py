@@ -8,8 +8,9 @@ by variable name, in the variables' units (PyBaMM stores (value - reference) / s
 * :func:`skip_state`: the size classes' contact states advanced through skipped cycles
   by the numba ensemble (``models.contact_kernel``) driven by a solved cycle's drivers
   (:func:`law_drivers`), the active-material fraction and stranded lithium that follow
-  from the isolated fraction, other slow states (SEI, throughput) moved on linearly, in
-  a full cell the particles' lithium moved on with them (conserved), the clock moved on;
+  from the isolated fraction, the SE reduction's film moved on parabolically
+  (:func:`film_cycles`) and the throughput linearly, in a full cell the particles'
+  lithium moved on with the film (conserved), the clock moved on;
 * :func:`repress_state`: isolated particles reconnect when the stack pressure rises
   (``contact_law.repressed_isolation``), their lithium rejoining the connected ones.
 """
@@ -138,10 +139,28 @@ def _zeta(s, P_eff, phase: _Phase, law: ContactLawParameters):
                                                              positive=lambda y: NUMPY.relu_h(y, h), power=np.power))
 
 
-def _slow_names(slices: dict) -> list[str]:
-    """States of slow processes other than contact (SEI) and the throughput counter:
-    moved on by their change over the representative cycle times the skipped cycles."""
-    return [n for n in slices if "SEI" in n or n == "Throughput capacity [A.h]"]
+def _film_names(slices: dict) -> list[str]:
+    """The film states of the SE's reduction (PyBaMM's SEI concentrations)."""
+    return [n for n in slices if "SEI" in n]
+
+
+def film_cycles(before: float, after: float, n_skipped: int) -> float:
+    """Cycles' worth of the representative cycle's film growth that ``n_skipped`` cycles
+    like it add to a passivating film: the film's amount A (mol per electrode volume)
+    grew from ``before`` to ``after`` over the cycle. The SE's reduction film
+    (``parameter_sets.interphase``, PyBaMM's "ec reaction limited" law: rate
+    ~ 1 / (1 / k + L / D)) is transport-limited below its onset, so it grows
+    parabolically, A^2 linear in time (Ploehn, Ramadass, White, J. Electrochem. Soc. 151
+    (2004) A456): after n cycles A = sqrt(after^2 + n (after^2 - before^2)), i.e.
+    (A - after) / (after - before) cycles' worth; n if the film did not grow. A linear
+    move-on overstates the growth as the film thickens: over 16 cycles of Jo 2024's full
+    cell (from cycle 23) the film grew 5.68 mol/m3, the parabola gives 5.98 and the line
+    6.84. The SE's inventory running out slows it further, so the parabola is an upper
+    bound, as the line is for it."""
+    grown = after - before
+    if not (grown > 1e-12 * max(abs(after), 1e-300) and before >= 0):
+        return float(n_skipped)
+    return (math.sqrt(after * after + n_skipped * (after * after - before * before)) - after) / grown
 
 
 def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_strain_step: float = math.inf,
@@ -195,9 +214,15 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
         x[eps] = x[eps] + d_eps
         if abs(cyc_eps) > 1e-14:  # Li stranded per isolated volume as in the representative cycle
             x[lli] = x[lli] + cyc_lli / cyc_eps * d_eps
-    for name in _slow_names(x._vars):
-        x[name] = x[name] + n_skipped * (x[name] - first[name])
-    _move_free_lithium(cycle, x, n_skipped)
+    films = _film_names(x._vars)
+    n_film = film_cycles(sum(float(np.sum(first[n])) for n in films), sum(float(np.sum(x[n])) for n in films),
+                         n_skipped) if films else float(n_skipped)
+    for name in films:
+        x[name] = x[name] + n_film * (x[name] - first[name])
+    if "Throughput capacity [A.h]" in x:
+        x["Throughput capacity [A.h]"] = x["Throughput capacity [A.h]"] + n_skipped * (
+            x["Throughput capacity [A.h]"] - first["Throughput capacity [A.h]"])
+    _move_free_lithium(cycle, x, n_film)
     seconds = time.perf_counter() - t0
     return _one_point(last, x.y, float(last.all_ts[-1][-1]) + n_skipped * duration), seconds
 
@@ -240,7 +265,7 @@ class _PhaseLithium:
 FILM_DRIFT_THRESHOLD = 0.01
 
 
-def _move_free_lithium(cycle, x: _State, n_skipped: int) -> None:
+def _move_free_lithium(cycle, x: _State, n_film: float) -> None:
     """In a cell with particles in both electrodes (a full cell), keep particles + film
     + stranded lithium what it was across the skipped cycles.
 
@@ -253,9 +278,9 @@ def _move_free_lithium(cycle, x: _State, n_skipped: int) -> None:
     r_p is still cyclable.
 
     * A cycle that feeds a film (F > 0, the SE reduction of a full cell's anode; a full
-      cell's inventory is finite): the film's states move on by ``n_skipped`` times
-      their change, and so does every phase's lithium, by ``n_skipped`` dN_p (plus its
-      r_p), which takes n F out of the particles where the cycle took it.
+      cell's inventory is finite): the film's states move on by ``n_film`` times their
+      change (:func:`film_cycles`), and so does every phase's lithium, by ``n_film`` dN_p
+      (plus its r_p), which takes n_film F out of the particles where the cycle took it.
     * A cycle without one: the cut-offs set where the lithium sits at the end of a
       cycle, and the next solved cycle puts it there; only sum_p r_p is placed, in the
       phases the cycle moved free lithium to.
@@ -289,7 +314,7 @@ def _move_free_lithium(cycle, x: _State, n_skipped: int) -> None:
     returned = sum(p.correction for p in phases)
     for p in phases:
         if feeds_film:  # the phases' lithium drifts with the film: moved on like it
-            change = n_skipped * p.free + p.correction
+            change = n_film * p.free + p.correction
         else:  # where the cycle moved free lithium to
             change = returned * max(p.free, 0.0) / gained if gained > 0 else p.correction
         if p.total <= 0 or change == 0:
@@ -300,7 +325,7 @@ def _move_free_lithium(cycle, x: _State, n_skipped: int) -> None:
         dc = change * c_mean / (p.total * p.eps_ratio)  # [mol.m-3]: eps_new V dc = change
         state = next(n for d, i, n in states if (d, i) == (p.domain, p.infix))
         if (x[state] + dc).min() <= 0 or (x[state] + dc).max() >= c_max:
-            raise pybamm.SolverError(f"a skip of {n_skipped} cycles would move the {p.domain} electrode's "
+            raise pybamm.SolverError(f"a skip of {n_film:.3g} cycles' film growth would move the {p.domain} electrode's "
                                      f"{p.infix}particle concentration out of (0, c_max)")
         _set_phase_lithium(x, p.domain, p.infix, c_max, dc)
 
