@@ -77,7 +77,7 @@ class SkipControl:
         are sampled on the ensemble's grid, so a phase that breathes far (Si) needs finer
         steps than its time scales alone would ask: on Choi 2025's anode (paper protocol,
         115 cycles) the fast path's largest capacity error against cycle by cycle is
-        0.28 % with 20 s steps alone and 0.16 % at 3e-5 (with the step's gap taken at its
+        0.29 % with 20 s steps alone and 0.17 % at 3e-5 (with the step's gap taken at its
         end, ``contact_law.implicit_step``; 1.19 % and 0.08 % before, where two errors
         partly cancelled).
     """
