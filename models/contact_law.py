@@ -280,8 +280,7 @@ def implicit_step(p, dt, R, c, d, v, z, s, s_max, v_cr, ratio, chi, zeta, s_rate
     that the continuous law (:func:`particle_rates`) keeps in contact, by an amount that
     grows with dt. Consistent with :func:`particle_rates` as dt -> 0; needs dt k_y <= 1
     and dt r_iso <= 1. Returns the new (c, d, v, z)."""
-    open_gap, over, d_pos, g, creep, dv, phi, dz = particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta,
-                                                                  s_rate)
+    open_gap, over, d_pos, _, _, dv, _, _ = particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta, s_rate)
     a = d_pos + p.gap_regularisation_m
     B = a - open_gap + dt * v_cr
     o_end = fmax(0.5 * (power(B * B + 4.0 * open_gap * a, 0.5) - B), 0.0)
