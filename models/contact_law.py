@@ -226,18 +226,25 @@ def rearrangement_rate(p, b, z, s_rate, chi):
     return p.rearrangement_per_strain * chi * s_rate * b * (1.0 - z)
 
 
-def particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta, s_rate):
-    """Per-particle terms given the step's factors (:func:`step_factors`): (open gap,
-    over-closure, damage opening+, gap g, creep rate per unit gap v_cr / (g + g_s), void
-    rate dv/dt, contact fraction phi, isolation rate dz/dt). ``s_rate``: |ds/dt| [s-1]."""
+def gap_terms(p, R, c, d, s, s_max, chi):
+    """A particle's (open gap [m], over-closure [m], damage opening+ [m], void rate dv/dt
+    [m.s-1]) at closure c, damage opening d and strain s."""
     y = R * (s_max - s) - c
     open_gap = relu_h(y, p.smoothing_m)
     over = relu_h(-y, p.smoothing_m)
     d_pos = relu_h(d, p.smoothing_m)
-    g = open_gap + d_pos
-    creep = v_cr / (g + p.gap_regularisation_m)
     expand = relu_h(s - s_max, p.strain_smoothing)
     dv = p.void_coefficient * chi * (p.yield_rate_s * over + R * (p.max_relaxation_rate_s * expand))
+    return open_gap, over, d_pos, dv
+
+
+def particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta, s_rate):
+    """Per-particle terms given the step's factors (:func:`step_factors`): (open gap,
+    over-closure, damage opening+, gap g, creep rate per unit gap v_cr / (g + g_s), void
+    rate dv/dt, contact fraction phi, isolation rate dz/dt). ``s_rate``: |ds/dt| [s-1]."""
+    open_gap, over, d_pos, dv = gap_terms(p, R, c, d, s, s_max, chi)
+    g = open_gap + d_pos
+    creep = v_cr / (g + p.gap_regularisation_m)
     phi = contact_from_closure(g, R * ratio, p)
     return open_gap, over, d_pos, g, creep, dv, phi, isolation_rate(p, phi, z, zeta, s_rate, chi)
 
@@ -280,7 +287,7 @@ def implicit_step(p, dt, R, c, d, v, z, s, s_max, v_cr, ratio, chi, zeta, s_rate
     that the continuous law (:func:`particle_rates`) keeps in contact, by an amount that
     grows with dt. Consistent with :func:`particle_rates` as dt -> 0; needs dt k_y <= 1
     and dt r_iso <= 1. Returns the new (c, d, v, z)."""
-    open_gap, over, d_pos, _, _, dv, _, _ = particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta, s_rate)
+    open_gap, over, d_pos, dv = gap_terms(p, R, c, d, s, s_max, chi)
     a = d_pos + p.gap_regularisation_m
     B = a - open_gap + dt * v_cr
     o_end = fmax(0.5 * (power(B * B + 4.0 * open_gap * a, 0.5) - B), 0.0)
@@ -304,7 +311,8 @@ def aggregates(R, weights, z, phi, g, v, dz):
 
 
 LAW_FUNCTIONS = (relu_h, creep_velocity, closure_ratio, contact_from_closure, contact_fraction,
-                 isolation_probability, repressed_isolation, rearrangement_rate, isolation_rate, step_factors, particle_terms, particle_rates, running_max_rate,
+                 isolation_probability, repressed_isolation, rearrangement_rate, isolation_rate, step_factors, gap_terms,
+                 particle_terms, particle_rates, running_max_rate,
                  implicit_step, aggregates)
 OPERATIONS = ("exp", "fmax", "fmin", "power", "total")
 

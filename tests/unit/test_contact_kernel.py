@@ -44,15 +44,16 @@ def si_strain(m=STEPS):
     return np.concatenate([np.linspace(0.0, 0.5, m // 2), np.linspace(0.5, 0.05, m - m // 2)])
 
 
-def drivers(s, pressure_Pa, chi=1.0):
-    s_max, _ = ens.running_max_series(s, 0.0, DT, PARAMS)
+def drivers(s, pressure_Pa, chi=1.0, dt=DT):
+    s_max, _ = ens.running_max_series(s, 0.0, dt, PARAMS)
     return s, s_max, np.full(s.shape, float(pressure_Pa)), np.full(s.shape, float(chi))
 
 
-def run(advance, s, pressure_Pa, chi=1.0, params=PARAMS):
-    """Advance a fresh ensemble; returns the states, phi, g and the aggregates."""
+def run(advance, s, pressure_Pa, chi=1.0, params=PARAMS, dt=DT):
+    """Advance a fresh ensemble by steps of ``dt``; returns the states, phi, g and the
+    aggregates."""
     c, d, v, z = (np.zeros_like(R) for _ in range(4))
-    phi, g = advance(R, c, d, v, z, *drivers(s, pressure_Pa, chi), DT, params)
+    phi, g = advance(R, c, d, v, z, *drivers(s, pressure_Pa, chi, dt), dt, params)
     out = {"c": c, "d": d, "v": v, "z": z, "phi": phi, "g": g}
     out.update(ens.aggregate(R, WEIGHTS, z, phi, g, v))
     return out
@@ -235,12 +236,8 @@ def test_isolation_does_not_depend_on_the_step_where_creep_outpaces_the_strain(p
     R |ds| that creep closes within the step; a scheme that isolated on the gap the step
     starts with read 66 % / 100x / 160x too much at 10 s."""
     def isolated(dt):
-        m = int(STEPS * DT / dt)
-        s = np.tile(ncm_strain(m), 3)
-        s_max, _ = ens.running_max_series(s, 0.0, dt, PARAMS)
-        c, d, v, z = (np.zeros_like(R) for _ in range(4))
-        phi, g = advance_ensemble(R, c, d, v, z, s, s_max, np.full(s.shape, pressure), np.ones_like(s), dt, PARAMS)
-        return ens.aggregate(R, WEIGHTS, z, phi, g, v)["isolated_fraction"]
+        s = np.tile(ncm_strain(int(STEPS * DT / dt)), 3)
+        return run(advance_ensemble, s, pressure, dt=dt)["isolated_fraction"]
 
     coarse, fine = isolated(DT), isolated(DT / 40)
     assert fine > 0
