@@ -103,6 +103,7 @@ ANODE = CompositeRecipe(
     am_wt=70.0, se_wt=30.0, carbon_wt=0.0, binder_wt=0.5, binder="NBR", process="wet",
     se=LPSCL, active_loading_mg_cm2=2.5, void_fraction=0.03,
     initial_stoichiometry=PRISTINE_SI_GRAPHITE_STO, carbon_network_conductivity_S_m=100.0,
+    se_particle_radius_m=0.5e-6,  # Li6PS5Cl d50 1 um in the composites (Jo 2024)
 )
 
 
