@@ -65,6 +65,17 @@ def neck_blocking(domain: str):
                             P("Binder neck blocking content scale [wt%]"), exp=pybamm.exp)
 
 
+def separator_tortuosity():
+    """1 / f [-]: the tortuosity factor of an SE separator layer cast with binder (a
+    sheet-type film): the binder blocks its SE necks as it does a composite's
+    (``binder_coverage.neck_blocking``), with the film's ``Separator binder content [wt%]``
+    and ``Separator binder saturated neck conductance fraction`` (the process's law
+    constant). The value of PyBaMM's ``"Separator tortuosity factor (electrolyte)"``."""
+    return 1 / bc.neck_blocking(P("Separator binder content [wt%]"),
+                                P("Separator binder saturated neck conductance fraction"),
+                                P("Binder neck blocking content scale [wt%]"), exp=pybamm.exp)
+
+
 def entry_diffusivity(domain: str, D):
     """D (1 - theta)^2 [m2.s-1]: the ``domain`` electrode's particle diffusivity ``D`` as
     seen through its uncovered surface (``binder_coverage.entry_diffusivity``)."""

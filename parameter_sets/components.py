@@ -206,12 +206,21 @@ class CompositeRecipe:
         return p
 
 
-def solid_electrolyte_parameters(se: SolidElectrolyte, separator_thickness_m: float) -> dict:
-    """The SE separator layer and the SE as a single-ion conductor."""
+def solid_electrolyte_parameters(se: SolidElectrolyte, separator_thickness_m: float,
+                                 separator_binder_wt: float = 0.0, separator_process: str = "none") -> dict:
+    """The SE separator layer and the SE as a single-ion conductor. A pressed pellet has
+    no binder (the default); a sheet-type film cast with ``separator_binder_wt`` [wt%]
+    of binder by ``separator_process`` conducts as the binder's neck blocking leaves it
+    (``binder_laws.separator_tortuosity``)."""
+    bc.check_binder(separator_binder_wt, separator_process)
+    f_sat = bc.PROCESS_INPUTS[separator_process]["binder saturated neck conductance fraction"]
     return {
         "Separator thickness [m]": separator_thickness_m,
         "Separator porosity": 1.0,  # a dense SE layer
-        "Separator tortuosity factor (electrolyte)": 1.0,
+        "Separator binder content [wt%]": separator_binder_wt,
+        "Separator binder saturated neck conductance fraction": pybamm.Parameter(f_sat) if isinstance(f_sat, str)
+        else f_sat,
+        "Separator tortuosity factor (electrolyte)": binder_laws.separator_tortuosity(),
         "Separator Bruggeman coefficient (electrolyte)": 1.0,
         "Initial concentration in electrolyte [mol.m-3]": 1000.0,
         "Cation transference number": 1.0,
@@ -321,9 +330,11 @@ def full_cell(
     cathode: CompositeRecipe, anode: CompositeRecipe, se: SolidElectrolyte,
     separator_thickness_m: float, area_cm2: float, one_c_mAh_g: float,
     v_min: float, v_max: float, T_C: float, stack_pressure_MPa: float,
-    pristine_v_min: float | None = None,
+    pristine_v_min: float | None = None, separator_binder_wt: float = 0.0, separator_process: str = "none",
 ) -> dict:
-    """All entries for a composite cathode | SE layer | composite anode full cell.
+    """All entries for a composite cathode | SE layer | composite anode full cell
+    (the SE layer cast with ``separator_binder_wt`` of binder by ``separator_process``,
+    or a pellet: :func:`solid_electrolyte_parameters`).
 
     A pristine full cell (lithiated cathode, empty anode) can rest below the cycling
     window (NCM | empty graphite ~ 2.0 V); ``pristine_v_min`` then lowers PyBaMM's
@@ -333,7 +344,7 @@ def full_cell(
                         v_min if pristine_v_min is None else pristine_v_min, v_max, T_C,
                         ocv_min=v_min)
     p.update(contact_parameters(stack_pressure_MPa))
-    p.update(solid_electrolyte_parameters(se, separator_thickness_m))
+    p.update(solid_electrolyte_parameters(se, separator_thickness_m, separator_binder_wt, separator_process))
     p.update(cathode.parameters("positive"))
     p.update(anode.parameters("negative"))
     return p

@@ -8,7 +8,8 @@ Cells (from the paper's experimental section; BibTeX key ``Kwon2022`` in
   void fraction 3 % (as measured for pressed composites by Jo 2024); LPSX 5.9 mS/cm at 30 C; ~600 um SE pellet;
   Li-In counter electrode; 1.3 cm2; 3.0-4.3 V vs Li/Li+; 0.1C; 30 C; 70 / 7 / 2 MPa.
 * Pouch full cell NCM711 | LPSX | LTO, 4.2 mg/cm2 NCM711, 1.43-2.75 V, no external
-  pressure. LTO composite not stated in the paper: LTO : LPSX : C65 : BR = 60 : 35 : 3.5 : 1.5
+  pressure; the SE layer is a 100 um LPSX film with 3 wt% NBR (wet-cast), whose binder
+  blocks the SE necks as in a composite (``binder_laws.separator_tortuosity``). LTO composite not stated in the paper: LTO : LPSX : C65 : BR = 60 : 35 : 3.5 : 1.5
   (assumed), N/P = 1.2 (NCM at 1C capacity, LTO theoretical).
 
 Binders: pristine BR and BR vulcanized in situ with sulfur (S1, S2, S3). Their
@@ -42,6 +43,10 @@ STACK_PRESSURE_MPA = 70.0
 WINDOW_V = (3.0, 4.3)  # vs Li/Li+
 POUCH_STACK_PRESSURE_MPA = 0.0  # no external pressure
 POUCH_WINDOW_V = (1.43, 2.75)
+#: The pouch cells' SE layer: a 100 um LPSX film cast with 3 wt% NBR (a wet slurry), not a
+#: pressed pellet; its NBR blocks the SE necks as a composite's binder does.
+POUCH_SE_FILM_THICKNESS_M = 100e-6
+POUCH_SE_FILM_BINDER_WT = 3.0
 
 #: Radius of the LPSX grains in the composites: not in our notes of Kwon 2022; assumed the
 #: d50 ~ 1 um of composite-grade argyrodite that Jo 2024 state (R = 0.5 um).
@@ -89,6 +94,7 @@ def get_pouch_parameter_values(binder: str = "pristine", binder_wt: float = POUC
     return full_cell(
         POUCH_CATHODE.with_binder(binder_wt, process, binder_props=props),
         POUCH_ANODE.with_binder(binder_wt, process, binder_props=props),
-        LPSCLBR, 100e-6, AREA_CM2, ONE_C_MAH_G, *POUCH_WINDOW_V, TEMPERATURE_C, stack_pressure_MPa,
+        LPSCLBR, POUCH_SE_FILM_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, *POUCH_WINDOW_V, TEMPERATURE_C, stack_pressure_MPa,
+        separator_binder_wt=POUCH_SE_FILM_BINDER_WT, separator_process="wet",
     ) | {"Ambient pressure on the stack [Pa]": EVACUATED_POUCH_AMBIENT_PRESSURE_PA,
          "citations": ["Kwon2022", "Chen2020", *LAW_CITATIONS, *NCM_CITATIONS]}

@@ -149,3 +149,27 @@ def test_model_entry_diffusivity_is_the_number_law(w):
     expr = binder_laws.entry_diffusivity("positive", pybamm.Scalar(1e-15))
     assert float(pv.evaluate(expr)) == pytest.approx(
         bc.entry_diffusivity(1e-15, 1 - bc.active_area_coverage(w, "wet")), rel=1e-12)
+
+
+def test_a_binder_cast_se_film_conducts_as_the_neck_blocking_law_leaves_it():
+    """Kwon 2022's pouch cells hold a 100 um LPSX film with 3 wt% NBR (wet-cast), not a
+    pellet: the film's transport efficiency is the wet law's f(3 wt%) (~1/78), the
+    pellets' 1, and a film cast without binder conducts as a pellet."""
+    from ssbsim.parameter_sets import kwon2022
+    from ssbsim.parameter_sets.components import solid_electrolyte_parameters
+    from ssbsim.parameter_sets.materials import LPSCLBR
+
+    def efficiency(pv):
+        return 1 / pv.evaluate(pv["Separator tortuosity factor (electrolyte)"])
+
+    pouch = parameter_values(resolve_conditions("kwon2022-pouch"))
+    pellet = parameter_values(resolve_conditions("kwon2022"))
+    assert pouch["Separator thickness [m]"] == kwon2022.POUCH_SE_FILM_THICKNESS_M == 100e-6
+    f_film = bc.neck_blocking_factor(kwon2022.POUCH_SE_FILM_BINDER_WT, "wet")
+    assert efficiency(pouch) == pytest.approx(f_film, rel=1e-12) and f_film < 0.02
+    assert efficiency(pellet) == 1.0
+    bare = pellet.copy()
+    bare.update(solid_electrolyte_parameters(LPSCLBR, 100e-6, 0.0, "wet"), check_already_exists=False)
+    assert efficiency(bare) == pytest.approx(1.0, rel=1e-12)
+    with pytest.raises(ValueError, match="binder"):
+        solid_electrolyte_parameters(LPSCLBR, 100e-6, 3.0, "none")
