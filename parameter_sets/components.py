@@ -220,7 +220,9 @@ def solid_electrolyte_parameters(se: SolidElectrolyte, separator_thickness_m: fl
         "Separator binder content [wt%]": separator_binder_wt,
         "Separator binder saturated neck conductance fraction": pybamm.Parameter(f_sat) if isinstance(f_sat, str)
         else f_sat,
-        "Separator tortuosity factor (electrolyte)": binder_laws.separator_tortuosity(),
+        # a number for a pellet (no binder), else the blocking law's PyBaMM expression
+        "Separator tortuosity factor (electrolyte)": binder_laws.separator_tortuosity() if separator_binder_wt > 0
+        else 1.0,
         "Separator Bruggeman coefficient (electrolyte)": 1.0,
         "Initial concentration in electrolyte [mol.m-3]": 1000.0,
         "Cation transference number": 1.0,
