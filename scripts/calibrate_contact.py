@@ -18,7 +18,7 @@ import math
 from scipy.optimize import brentq
 
 import ssbsim
-from ssbsim.parameter_sets.mechanics import SE_CONTACT
+from ssbsim.parameter_sets.mechanics import BINDER_LAWS
 
 E_F = "Composite framework modulus [Pa]"
 ETA = "Binder holding fraction of strength"
@@ -35,7 +35,7 @@ def main(argv=None):
     ap.add_argument("--model", default="DFN")
     args = ap.parse_args(argv)
     (b1, q1), (b2, q2) = ROWS.values()
-    eta = SE_CONTACT[ETA]
+    eta = BINDER_LAWS[ETA]
     log_ef = brentq(lambda x: capacity(b1, {E_F: 10 ** x, ETA: eta}, args.model) - q1, 7.0, 9.0, xtol=2e-3)
     e_f = 10 ** log_ef
     eta = math.exp(brentq(lambda x: capacity(b2, {E_F: e_f, ETA: math.exp(x)}, args.model) - q2,
