@@ -47,6 +47,8 @@ POUCH_WINDOW_V = (1.43, 2.75)
 #: pressed pellet; its NBR blocks the SE necks as a composite's binder does.
 POUCH_SE_FILM_THICKNESS_M = 100e-6
 POUCH_SE_FILM_BINDER_WT = 3.0
+#: The pouch cells' electrodes: 40 x 50 mm2 (the half cells' pellets are 1.3 cm2).
+POUCH_AREA_CM2 = 4.0 * 5.0
 
 #: Radius of the LPSX grains in the composites: not in our notes of Kwon 2022; assumed the
 #: d50 ~ 1 um of composite-grade argyrodite that Jo 2024 state (R = 0.5 um).
@@ -94,7 +96,8 @@ def get_pouch_parameter_values(binder: str = "pristine", binder_wt: float = POUC
     return full_cell(
         POUCH_CATHODE.with_binder(binder_wt, process, binder_props=props),
         POUCH_ANODE.with_binder(binder_wt, process, binder_props=props),
-        LPSCLBR, POUCH_SE_FILM_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, *POUCH_WINDOW_V, TEMPERATURE_C, stack_pressure_MPa,
+        LPSCLBR, POUCH_SE_FILM_THICKNESS_M, POUCH_AREA_CM2, ONE_C_MAH_G, *POUCH_WINDOW_V, TEMPERATURE_C,
+        stack_pressure_MPa,
         separator_binder_wt=POUCH_SE_FILM_BINDER_WT, separator_process="wet",
     ) | {"Ambient pressure on the stack [Pa]": EVACUATED_POUCH_AMBIENT_PRESSURE_PA,
          "citations": ["Kwon2022", "Chen2020", *LAW_CITATIONS, *NCM_CITATIONS]}

@@ -165,6 +165,7 @@ def test_a_binder_cast_se_film_conducts_as_the_neck_blocking_law_leaves_it():
     pouch = parameter_values(resolve_conditions("kwon2022-pouch"))
     pellet = parameter_values(resolve_conditions("kwon2022"))
     assert pouch["Separator thickness [m]"] == kwon2022.POUCH_SE_FILM_THICKNESS_M == 100e-6
+    assert pouch["Electrode height [m]"] * pouch["Electrode width [m]"] == pytest.approx(40e-3 * 50e-3)
     f_film = bc.neck_blocking_factor(kwon2022.POUCH_SE_FILM_BINDER_WT, "wet")
     assert efficiency(pouch) == pytest.approx(f_film, rel=1e-12) and f_film < 0.02
     assert efficiency(pellet) == 1.0
