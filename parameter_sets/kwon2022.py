@@ -7,9 +7,10 @@ Cells (from the paper's experimental section; BibTeX key ``Kwon2022`` in
   slurry, ~8 mg NCM711 per cm2 (calibration_points.csv, row kwon2022-mass-loading),
   void fraction 3 % (as measured for pressed composites by Jo 2024); LPSX 5.9 mS/cm at 30 C; ~600 um SE pellet;
   Li-In counter electrode; 1.3 cm2; 3.0-4.3 V vs Li/Li+; 0.1C; 30 C; 70 / 7 / 2 MPa.
-* Pouch full cell NCM711 | LPSX | LTO, 4.2 mg/cm2 NCM711, 1.43-2.75 V, no external
-  pressure; the SE layer is a 100 um LPSX film with 3 wt% NBR (wet-cast), whose binder
-  blocks the SE necks as in a composite (``binder_laws.separator_tortuosity``). LTO composite not stated in the paper: LTO : LPSX : C65 : BR = 60 : 35 : 3.5 : 1.5
+* Pouch full cell NCM711 | LPSX | LTO, 40 x 50 mm2, 4.2 mg/cm2 NCM711, 1.43-2.75 V, no
+  external pressure; the SE layer is a 100 um LPSX film with 3 wt% NBR (wet-cast), whose
+  binder blocks the SE necks as in a composite (``binder_laws.separator_tortuosity``).
+  LTO composite not stated in the paper: LTO : LPSX : C65 : BR = 60 : 35 : 3.5 : 1.5
   (assumed), N/P = 1.2 (NCM at 1C capacity, LTO theoretical).
 
 Binders: pristine BR and BR vulcanized in situ with sulfur (S1, S2, S3). Their
