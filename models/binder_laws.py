@@ -37,19 +37,30 @@ from . import binder_mechanics as bm
 P = pybamm.Parameter
 
 
+def _layer(layer: str) -> str:
+    """PyBaMM's name prefix of a layer: ``"Positive electrode"``, ..., ``"Separator"``."""
+    return "Separator" if layer == "separator" else f"{layer.capitalize()} electrode"
+
+
 def _electrode(domain: str, name: str) -> pybamm.Parameter:
-    return P(f"{domain.capitalize()} electrode {name}")
+    return P(f"{_layer(domain)} {name}")
 
 
 def _content(domain: str):
     return _electrode(domain, "binder content [wt%]")
 
 
+def process_input(process: str, name: str):
+    """One process-dependent input of ``process`` (``binder_coverage.PROCESS_INPUTS``): a
+    PyBaMM parameter named after the law constant, or a number."""
+    v = bc.PROCESS_INPUTS[process][name]
+    return P(v) if isinstance(v, str) else v
+
+
 def process_parameters(domain: str, process: str) -> dict:
-    """The ``domain`` electrode's process-dependent inputs for ``process``: a PyBaMM
-    parameter named after the law constant (``binder_coverage.PROCESS_INPUTS``) or a number."""
-    return {f"{domain.capitalize()} electrode {name}": P(v) if isinstance(v, str) else v
-            for name, v in bc.PROCESS_INPUTS[process].items()}
+    """The ``domain`` electrode's process-dependent inputs for ``process``
+    (:func:`process_input`)."""
+    return {f"{_layer(domain)} {name}": process_input(process, name) for name in bc.PROCESS_INPUTS[process]}
 
 
 def coverage(domain: str):
@@ -59,21 +70,21 @@ def coverage(domain: str):
                        exp=pybamm.exp)
 
 
-def neck_blocking(domain: str):
-    """f [-] of the ``domain`` electrode's SE and carbon networks (``binder_coverage.neck_blocking``)."""
-    return bc.neck_blocking(_content(domain), _electrode(domain, "binder saturated neck conductance fraction"),
+def neck_blocking(layer: str):
+    """f [-] of the SE and carbon networks of the ``layer``: a composite electrode
+    (``"positive"``, ``"negative"``) or a binder-cast SE separator film (``"separator"``)
+    (``binder_coverage.neck_blocking``)."""
+    return bc.neck_blocking(_content(layer), _electrode(layer, "binder saturated neck conductance fraction"),
                             P("Binder neck blocking content scale [wt%]"), exp=pybamm.exp)
 
 
 def separator_tortuosity():
     """1 / f [-]: the tortuosity factor of an SE separator layer cast with binder (a
-    sheet-type film): the binder blocks its SE necks as it does a composite's
-    (``binder_coverage.neck_blocking``), with the film's ``Separator binder content [wt%]``
-    and ``Separator binder saturated neck conductance fraction`` (the process's law
-    constant). The value of PyBaMM's ``"Separator tortuosity factor (electrolyte)"``."""
-    return 1 / bc.neck_blocking(P("Separator binder content [wt%]"),
-                                P("Separator binder saturated neck conductance fraction"),
-                                P("Binder neck blocking content scale [wt%]"), exp=pybamm.exp)
+    sheet-type film), whose binder blocks its SE necks as a composite's does
+    (:func:`neck_blocking` of ``"separator"``: ``Separator binder content [wt%]``,
+    ``Separator binder saturated neck conductance fraction``). The value of PyBaMM's
+    ``"Separator tortuosity factor (electrolyte)"``."""
+    return 1 / neck_blocking("separator")
 
 
 def entry_diffusivity(domain: str, D):

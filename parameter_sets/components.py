@@ -213,13 +213,12 @@ def solid_electrolyte_parameters(se: SolidElectrolyte, separator_thickness_m: fl
     of binder by ``separator_process`` conducts as the binder's neck blocking leaves it
     (``binder_laws.separator_tortuosity``)."""
     bc.check_binder(separator_binder_wt, separator_process)
-    f_sat = bc.PROCESS_INPUTS[separator_process]["binder saturated neck conductance fraction"]
     return {
         "Separator thickness [m]": separator_thickness_m,
         "Separator porosity": 1.0,  # a dense SE layer
         "Separator binder content [wt%]": separator_binder_wt,
-        "Separator binder saturated neck conductance fraction": pybamm.Parameter(f_sat) if isinstance(f_sat, str)
-        else f_sat,
+        "Separator binder saturated neck conductance fraction": binder_laws.process_input(
+            separator_process, "binder saturated neck conductance fraction"),
         # a number for a pellet (no binder), else the blocking law's PyBaMM expression
         "Separator tortuosity factor (electrolyte)": binder_laws.separator_tortuosity() if separator_binder_wt > 0
         else 1.0,
