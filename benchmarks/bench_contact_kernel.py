@@ -60,7 +60,7 @@ PARAMS = contact_law.ContactLawParameters.from_parameters(SE_CONTACT)
 DT = 10.0
 PRESSURE_PA = 2e6
 GOAL_SIZE = 10**5  # the size the headline ratio is reported at
-FLOOR = (1e-9, 1e-9, 1e-9, 1.0)  # c, d, v [m]; z [-]: relative above, absolute below
+FLOOR = (1e-9, 1e-9, 1e-9, 1.0, 1.0)  # c, d, v [m]; z, w [-]: relative above, absolute below
 
 
 def drivers(steps):
@@ -75,7 +75,7 @@ def timed(fn, R, drv, params):
     written before the clock starts (``np.full``, not ``np.zeros``, whose pages the OS
     maps on first write): they are the caller's arrays, advanced in place, and ~800
     first-touch page faults at 10^5 particles (~5 ms here) are allocation, not the law."""
-    states = [np.full(R.shape, 0.0) for _ in range(4)]
+    states = [np.full(R.shape, 0.0) for _ in range(5)]
     t0 = time.perf_counter()
     fn(R, *states, *drv, DT, params)
     return time.perf_counter() - t0, states
@@ -102,9 +102,9 @@ def law_operations() -> dict:
 
     from ssbsim.models.contact_law_sx import CASADI
 
-    x = casadi.SX.sym("x", 13)
+    x = casadi.SX.sym("x", 14)
     f = casadi.Function("step", [x], [casadi.vertcat(*CASADI.implicit_step(PARAMS.constants(), DT,
-                                                                          *[x[i] for i in range(12)]))])
+                                                                          *[x[i] for i in range(13)]))])
     names = {getattr(casadi, n): n[3:].lower() for n in dir(casadi) if n.startswith("OP_")}
     ops: dict = {}
     for k in range(f.n_instructions()):

@@ -134,7 +134,7 @@ def kernel_speedups(n_particles=100_000, steps=50, repeats=3):
     drivers = (s, s_max, np.full(steps, 2e6), np.full(steps, 0.8))
 
     def run(fn):
-        states = [np.full(n_particles, 0.0) for _ in range(4)]  # written: no page faults timed
+        states = [np.full(n_particles, 0.0) for _ in range(5)]  # written: no page faults timed
         t = time.perf_counter()
         fn(R, *states, *drivers, 10.0, p)
         return time.perf_counter() - t
@@ -168,7 +168,7 @@ def _python_loop_time(n, steps):
     R = 5e-6 * np.exp(0.3 * np.random.default_rng(0).standard_normal(n))
     s = -0.012 * np.sin(np.linspace(0, np.pi, steps))
     s_max, _ = running_max_series(s, 0.0, 10.0, p)
-    states = [np.zeros(n) for _ in range(4)]
+    states = [np.zeros(n) for _ in range(5)]
     t = time.perf_counter()
     advance_ensemble_python(R, *states, s, s_max, np.full(steps, 2e6), np.full(steps, 0.8), 10.0, p)
     return time.perf_counter() - t

@@ -55,6 +55,7 @@ from .interface_contact import BinderCoveredContact
 from .interphase_inventory import use_inventory_limited_reduction
 from .operando import operando_variables
 from .options import CONTACT_ISOLATION, MECHANISMS, OPTIONS, check_option
+from .reconnected_lithium import use_reconnecting_particles
 
 #: Models up to this many states get the SX Jacobian (the x-averaged ones: SPM ~50, SPMe ~100).
 SCALAR_JACOBIAN_MAX_STATES = 300
@@ -201,6 +202,8 @@ def composite_cell_model(
     use_inventory_limited_reduction(m, tuple(interphase_domains))
     if m.options["coverage entry"] == "effective diffusivity":
         use_covered_entry(m, composite_domains)
+    if mechanics:
+        use_reconnecting_particles(m, composite_domains)
     if "electrolyte diffusion" in m.submodels:
         # single-ion conductor (t+ = 1): the Li+ concentration stays uniform (module docstring)
         m.submodels["electrolyte diffusion"] = pybamm.electrolyte_diffusion.ConstantConcentration(m.param, m.options)

@@ -31,15 +31,15 @@ def strain_rate_series(s, dt):
     return np.abs(np.diff(s, prepend=s[:1])) / dt
 
 
-def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLawParameters,
+def advance_ensemble_numpy(R, c, d, v, z, w, s, s_max, P_eff, chi, dt, p: ContactLawParameters,
                            zeta=None, T=None, s_rate=None):
     """Advance particle states over len(s) steps of ``dt`` seconds (:func:`implicit_step`).
 
     Parameters
     ----------
     R : (N,) particle radii [m]
-    c, d, v, z : (N,) states (closure [m], damage opening [m], void [m], isolated [-]);
-        updated in place.
+    c, d, v, z, w : (N,) states (closure [m], damage opening [m], void [m], isolated [-],
+        its unloaded part [-]); updated in place.
     s, s_max, P_eff, chi : (M,) drivers per step: radial strain of connected particles,
         its running maximum (:func:`running_max_series`), effective pressure [Pa] and the
         binder's void-nucleation factor.
@@ -59,15 +59,16 @@ def advance_ensemble_numpy(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLa
     T = p.creep_reference_temperature_K if T is None else T
     for k in range(len(s)):
         v_cr, ratio = NUMPY.step_factors(k_, P_eff[k], T)
-        c[:], d[:], v[:], z[:] = NUMPY.implicit_step(k_, dt, R, c, d, v, z, s[k], s_max[k], v_cr, ratio, chi[k],
-                                                     zeta[k], s_rate[k])
+        c[:], d[:], v[:], z[:], w[:] = NUMPY.implicit_step(k_, dt, R, c, d, v, z, w, s[k], s_max[k], v_cr, ratio,
+                                                           chi[k], zeta[k], s_rate[k])
     k = len(s) - 1
     v_cr, ratio = NUMPY.step_factors(k_, P_eff[k], T)
-    _, _, _, g, _, _, phi, _ = NUMPY.particle_terms(k_, R, c, d, z, s[k], s_max[k], v_cr, ratio, chi[k], 0.0, 0.0)
+    _, _, _, g, _, _, phi, _, _ = NUMPY.particle_terms(k_, R, c, d, z, w, s[k], s_max[k], v_cr, ratio, chi[k], 0.0,
+                                                       0.0)
     return phi, g
 
 
-def advance_ensemble_python(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactLawParameters,
+def advance_ensemble_python(R, c, d, v, z, w, s, s_max, P_eff, chi, dt, p: ContactLawParameters,
                             zeta=None, T=None, s_rate=None):
     """:func:`advance_ensemble_numpy` as a scalar pure-Python loop over particles and steps
     (:data:`PYTHON`, the same law), the reference timing of the benchmarks. Arrays are
@@ -79,23 +80,23 @@ def advance_ensemble_python(R, c, d, v, z, s, s_max, P_eff, chi, dt, p: ContactL
     s, s_max, chi, s_rate = (list(map(float, a)) for a in (s, s_max, chi, s_rate))
     factors = [PYTHON.step_factors(k_, float(P), T) for P in P_eff]
     for i in range(len(R)):
-        Ri, ci, di, vi, zi = float(R[i]), float(c[i]), float(d[i]), float(v[i]), float(z[i])
+        Ri, ci, di, vi, zi, wi = float(R[i]), float(c[i]), float(d[i]), float(v[i]), float(z[i]), float(w[i])
         for k in range(len(s)):
-            ci, di, vi, zi = PYTHON.implicit_step(k_, dt, Ri, ci, di, vi, zi, s[k], s_max[k], *factors[k], chi[k],
-                                                  zeta[k], s_rate[k])
-        c[i], d[i], v[i], z[i] = ci, di, vi, zi
+            ci, di, vi, zi, wi = PYTHON.implicit_step(k_, dt, Ri, ci, di, vi, zi, wi, s[k], s_max[k], *factors[k],
+                                                      chi[k], zeta[k], s_rate[k])
+        c[i], d[i], v[i], z[i], w[i] = ci, di, vi, zi, wi
 
 
-def contact_rates(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters, zeta=0.0, T=None, s_rate=0.0):
-    """(dc, dd, dv, dz, phi, g) on NumPy values."""
+def contact_rates(R, c, d, z, s, s_max, P_eff, chi, p: ContactLawParameters, zeta=0.0, T=None, s_rate=0.0, w=0.0):
+    """(dc, dd, dv, dz, dw, phi, g) on NumPy values (``w``: the unloaded fraction)."""
     T = p.creep_reference_temperature_K if T is None else T
-    return NUMPY.particle_rates(p.constants(), R, c, d, z, s, s_max, P_eff, T, chi, zeta, s_rate)
+    return NUMPY.particle_rates(p.constants(), R, c, d, z, w, s, s_max, P_eff, T, chi, zeta, s_rate)
 
 
 def aggregate(R, weights, z, phi, g, v):
     """Electrode-level (phase-level) aggregates of an ensemble with number ``weights``:
     dict with ``isolated_fraction`` (volume), ``contact_fraction`` (area-weighted over
     connected particles), ``void_per_am_volume`` (sum w_V 3 (g + v) / R)."""
-    iso, contact, void, _, _ = NUMPY.aggregates(R, weights, z, phi, g, v, np.zeros_like(R))
+    iso, contact, void, *_ = NUMPY.aggregates(R, weights, z, phi, g, v, np.zeros_like(R), np.zeros_like(R))
     return {"isolated_fraction": float(iso), "contact_fraction": float(contact),
             "void_per_am_volume": float(void)}

@@ -1,7 +1,7 @@
 """The particle contact law on a particle ensemble: numba executes ``contact_law``.
 
 Advances the per-particle states of :func:`ssbsim.models.contact_law.implicit_step` -
-closure c [m], damage opening d [m], void v [m] and isolated fraction z [-] of N
+closure c [m], damage opening d [m], void v [m], isolated fraction z [-] and its unloaded part w [-] of N
 particles of radius R [m] - driven per step by the radial strain s [-], its running
 maximum s_max [-], the effective pressure P_eff [Pa], the void-nucleation factor chi [-]
 and the layer's decohered fraction zeta [-], at a temperature T [K]. There is no law
@@ -64,7 +64,7 @@ _aggregates = NUMBA.aggregates
 # lives in contact_law.py, so a cached kernel could run an old law (compiling: ~5 s once
 # per process).
 @numba.njit(parallel=True, cache=False)
-def _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, s_rate, dt, T, p):
+def _advance_core(R, c, d, v, z, w, s, s_max, P_eff, chi, zeta, s_rate, dt, T, p):
     n = R.shape[0]
     m = s.shape[0]
     v_cr = np.empty(m)  # the factors every particle shares, once per step
@@ -74,13 +74,13 @@ def _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, s_rate, dt, T, p):
     phi = np.empty(n)
     g = np.empty(n)
     for i in numba.prange(n):
-        ci, di, vi, zi, Ri = c[i], d[i], v[i], z[i], R[i]
+        ci, di, vi, zi, wi, Ri = c[i], d[i], v[i], z[i], w[i], R[i]
         for k in range(m):
-            ci, di, vi, zi = _implicit_step(p, dt, Ri, ci, di, vi, zi, s[k], s_max[k], v_cr[k], ratio[k], chi[k],
-                                            zeta[k], s_rate[k])
-        c[i], d[i], v[i], z[i] = ci, di, vi, zi
-        terms = _particle_terms(p, Ri, ci, di, zi, s[m - 1], s_max[m - 1], v_cr[m - 1], ratio[m - 1], chi[m - 1], 0.0,
-                                0.0)
+            ci, di, vi, zi, wi = _implicit_step(p, dt, Ri, ci, di, vi, zi, wi, s[k], s_max[k], v_cr[k], ratio[k],
+                                                chi[k], zeta[k], s_rate[k])
+        c[i], d[i], v[i], z[i], w[i] = ci, di, vi, zi, wi
+        terms = _particle_terms(p, Ri, ci, di, zi, wi, s[m - 1], s_max[m - 1], v_cr[m - 1], ratio[m - 1], chi[m - 1],
+                                0.0, 0.0)
         g[i] = terms[3]
         phi[i] = terms[6]
     return phi, g
@@ -88,7 +88,7 @@ def _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, s_rate, dt, T, p):
 
 @numba.njit(cache=False)
 def _aggregate_core(R, weights, z, phi, g, v):
-    iso, contact, void, _, _ = _aggregates(R, weights, z, phi, g, v, np.zeros_like(R))
+    iso, contact, void, _, _, _ = _aggregates(R, weights, z, phi, g, v, np.zeros_like(R), np.zeros_like(R))
     return iso, contact, void
 
 
@@ -105,16 +105,17 @@ def _check(arrays: dict, min_length: int = 1):
         raise ValueError(f"{first} must have at least {min_length} element(s)")
 
 
-def advance_ensemble(R, c, d, v, z, s, s_max, P_eff, chi, dt, params, zeta=None, T=None, s_rate=None):
+def advance_ensemble(R, c, d, v, z, w, s, s_max, P_eff, chi, dt, params, zeta=None, T=None, s_rate=None):
     """``len(s)`` steps of :func:`contact_law.implicit_step` for every particle, in place.
 
     Parameters
     ----------
     R : (N,) float64 ndarray
         Particle radii [m].
-    c, d, v, z : (N,) float64 ndarray
-        Closure [m], damage opening [m], void [m], isolated fraction [-]; updated in
-        place (writeable, not overlapping each other or R).
+    c, d, v, z, w : (N,) float64 ndarray
+        Closure [m], damage opening [m], void [m], isolated fraction [-] and its unloaded
+        part [-] (``contact_law.isolation_rates``); updated in place (writeable, not
+        overlapping each other or R).
     s, s_max, P_eff, chi : (M,) float64 ndarray, M >= 1
         Drivers per step: radial strain [-], its running maximum [-], effective
         pressure [Pa], void-nucleation factor [-].
@@ -144,7 +145,7 @@ def advance_ensemble(R, c, d, v, z, s, s_max, P_eff, chi, dt, params, zeta=None,
         params = ContactLawParameters(*params.tolist())
     if not isinstance(params, ContactLawParameters):
         raise ValueError(f"params must be ContactLawParameters or a ({n_fields},) float64 array (its as_array())")
-    states = {"R": R, "c": c, "d": d, "v": v, "z": z}
+    states = {"R": R, "c": c, "d": d, "v": v, "z": z, "w": w}
     _check(states)
     if zeta is None:
         zeta = np.zeros(s.shape[0]) if isinstance(s, np.ndarray) and s.ndim == 1 else s
@@ -163,7 +164,7 @@ def advance_ensemble(R, c, d, v, z, s, s_max, P_eff, chi, dt, params, zeta=None,
     if not (math.isfinite(T) and T > 0):
         raise ValueError(f"T={T} K must be a positive finite temperature")
     s_rate = strain_rate_series(s, dt) if s_rate is None else s_rate
-    return _advance_core(R, c, d, v, z, s, s_max, P_eff, chi, zeta, s_rate, float(dt), T, params.constants())
+    return _advance_core(R, c, d, v, z, w, s, s_max, P_eff, chi, zeta, s_rate, float(dt), T, params.constants())
 
 
 def aggregate_ensemble(R, weights, z, phi, g, v):

@@ -42,9 +42,19 @@ follows its lithiation (``models.strain``). Per particle, in SI units:
   isolated too. Each strain swing also rearranges the force chains (granular
   ratcheting): of the connected particles at risk, b (1 - z), a share rho chi per unit
   radial strain is displaced for good, where the binder bridges holding it in its seat
-  break (chi, as for voids). The isolated fraction z of a size class never decreases:
+  break (chi, as for voids). Displaced particles leave the force chains (unloaded
+  'rattlers'), as do those the cracks cut off: their share w of a size class never
+  decreases. A particle isolated by its gap keeps its loaded seat, and the SE creeps
+  into its gap as into any other: the gap-isolated share f = (z - w) / (1 - w) sits at
+  the gap g_f that b(phi(g_f)) = f, which closes at v_cr g_f / (g_f + g_s), so
 
-      dz/dt = r_iso relu_h(b + zeta (1 - b) - z, h_z) + rho chi |ds/dt| b (1 - z)
+      dz/dt = r_iso relu_h(w + (1 - w)(b + zeta' (1 - b)) - z, h_z) + rho chi |ds/dt| b (1 - z) - (z - w) k_rec
+      dw/dt = r_iso relu_h(zeta - w, h_z) + rho chi |ds/dt| b (1 - z)
+      k_rec = k r_iso / (k + r_iso),  k = Z (1 - q) v_cr / (g_f + g_s),  q = f^(1/Z)
+      zeta' = (zeta - w)+ / (1 - w)    (the cracks' share not yet in w)
+
+  Where creep is fast (high pressure, warm cells) particles cut off by a fast shrinkage
+  reconnect within hours; at a few MPa and 30 C they stay cut off for months.
 
 * **Running maximum:** ds_max/dt = k_max relu_h(s - s_max, h_s).
 
@@ -75,6 +85,9 @@ from dataclasses import dataclass, field
 
 import casadi
 import numpy as np
+
+from .contact_isolation import (creep_reconnection_rate, isolating_gap, isolation_growth, isolation_rates,
+                                rearrangement_rate, reconnection_rate_constant, repressed_isolation)
 
 R_GAS = 8.314462618  # [J.mol-1.K-1]
 
@@ -200,32 +213,6 @@ def step_factors(p, P_eff, T):
     return creep_velocity(p, P_eff, T), closure_ratio(P_eff, p)
 
 
-def repressed_isolation(z, delta_old, delta_new, p):
-    """Isolated fraction after the closure of every contact rises from ``delta_old`` to
-    ``delta_new`` [m] (re-pressing). An isolated particle keeps the gap that cut it off:
-    with b = (1 - phi)^Z and phi = (delta + g_s) / (delta + g_s + g), the fraction z was
-    isolated by a mean gap g = (delta_old + g_s) q / (1 - q), q = z^(1/Z); at the new
-    closure the same gap isolates b(phi(g, delta_new)) <= z. Particles cut off by the
-    layer's cracks or moved by rearrangement are counted as if the gap had cut them off."""
-    q = power(fmax(z, 0.0), 1.0 / p.coordination_number)
-    gap = (delta_old + p.gap_regularisation_m) * q / fmax(1.0 - q, 1e-300)
-    return fmin(z, isolation_probability(contact_from_closure(gap, delta_new, p), p))
-
-
-def rearrangement_rate(p, b, z, s_rate, chi):
-    """Isolation by force-chain rearrangement [s-1]: rho chi |ds/dt| b (1 - z). Breathing
-    particles redistribute the stack load among the force chains (granular ratcheting
-    under cyclic strain: Alonso-Marroquin, Herrmann, Phys. Rev. Lett. 92 (2004) 054301),
-    so each strain swing puts a fresh share b of the connected particles (1 - z) at risk
-    of losing every contact. A displaced particle is held in its seat by the binder
-    bridges to its neighbours and reseats unless they break: a share rho chi per unit
-    radial strain does not reseat, with chi = exp(-Gamma / Gamma_chi) the probability
-    that the bridges break (the binder-fracture factor that also lets voids nucleate,
-    ``binder_mechanics.void_nucleation_factor``): rho chi |ds/dt| b (1 - z).
-    ``s_rate`` is |ds/dt| [s-1] of the connected particles, ``chi`` [-]."""
-    return p.rearrangement_per_strain * chi * s_rate * b * (1.0 - z)
-
-
 def gap_terms(p, R, c, d, s, s_max, chi):
     """A particle's (open gap [m], over-closure [m], damage opening+ [m], void rate dv/dt
     [m.s-1]) at closure c, damage opening d and strain s."""
@@ -238,32 +225,25 @@ def gap_terms(p, R, c, d, s, s_max, chi):
     return open_gap, over, d_pos, dv
 
 
-def particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta, s_rate):
+def particle_terms(p, R, c, d, z, w, s, s_max, v_cr, ratio, chi, zeta, s_rate):
     """Per-particle terms given the step's factors (:func:`step_factors`): (open gap,
     over-closure, damage opening+, gap g, creep rate per unit gap v_cr / (g + g_s), void
-    rate dv/dt, contact fraction phi, isolation rate dz/dt). ``s_rate``: |ds/dt| [s-1]."""
+    rate dv/dt, contact fraction phi, isolation rates dz/dt and dw/dt). ``s_rate``:
+    |ds/dt| [s-1]."""
     open_gap, over, d_pos, dv = gap_terms(p, R, c, d, s, s_max, chi)
     g = open_gap + d_pos
     creep = v_cr / (g + p.gap_regularisation_m)
     phi = contact_from_closure(g, R * ratio, p)
-    return open_gap, over, d_pos, g, creep, dv, phi, isolation_rate(p, phi, z, zeta, s_rate, chi)
+    dz, dw = isolation_rates(p, phi, z, w, zeta, s_rate, chi, R * ratio, v_cr)
+    return open_gap, over, d_pos, g, creep, dv, phi, dz, dw
 
 
-def isolation_rate(p, phi, z, zeta, s_rate, chi):
-    """dz/dt [s-1] of a size class whose contact fraction is ``phi``: the latch
-    r_iso relu_h(b + zeta (1 - b) - z, h_z) with b = (1 - phi)^Z, plus the force-chain
-    rearrangement (:func:`rearrangement_rate`)."""
-    b = isolation_probability(phi, p)
-    return p.isolation_rate_s * relu_h(b + zeta * (1.0 - b) - z, p.fraction_smoothing) + rearrangement_rate(
-        p, b, z, s_rate, chi)
-
-
-def particle_rates(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta, s_rate):
-    """Continuous-time rates (dc, dd, dv, dz) and (phi, g): what PyBaMM integrates."""
+def particle_rates(p, R, c, d, z, w, s, s_max, P_eff, T, chi, zeta, s_rate):
+    """Continuous-time rates (dc, dd, dv, dz, dw) and (phi, g): what PyBaMM integrates."""
     v_cr, ratio = step_factors(p, P_eff, T)
-    open_gap, over, d_pos, g, creep, dv, phi, dz = particle_terms(p, R, c, d, z, s, s_max, v_cr, ratio, chi, zeta,
-                                                                  s_rate)
-    return creep * open_gap - p.yield_rate_s * over, dv - creep * d_pos, dv, dz, phi, g
+    open_gap, over, d_pos, g, creep, dv, phi, dz, dw = particle_terms(p, R, c, d, z, w, s, s_max, v_cr, ratio, chi,
+                                                                      zeta, s_rate)
+    return creep * open_gap - p.yield_rate_s * over, dv - creep * d_pos, dv, dz, dw, phi, g
 
 
 def running_max_rate(p, s, s_max):
@@ -271,7 +251,7 @@ def running_max_rate(p, s, s_max):
     return p.max_relaxation_rate_s * relu_h(s - s_max, p.strain_smoothing)
 
 
-def implicit_step(p, dt, R, c, d, v, z, s, s_max, v_cr, ratio, chi, zeta, s_rate):
+def implicit_step(p, dt, R, c, d, v, z, w, s, s_max, v_cr, ratio, chi, zeta, s_rate):
     """One step of length dt given the step's factors (:func:`step_factors`), the gap
     backward Euler: the open gap o the step ends with solves
 
@@ -286,32 +266,45 @@ def implicit_step(p, dt, R, c, d, v, z, s, s_max, v_cr, ratio, chi, zeta, s_rate
     pressure), a scheme that isolates on the gap the step starts with latches particles
     that the continuous law (:func:`particle_rates`) keeps in contact, by an amount that
     grows with dt. Consistent with :func:`particle_rates` as dt -> 0; needs dt k_y <= 1
-    and dt r_iso <= 1. Returns the new (c, d, v, z)."""
+    and dt r_iso <= 1. The isolated fractions grow explicitly on the end gap; then the
+    gap-isolated part u = z - w reconnects linearly implicitly, u' = u* / (1 + dt k_rec),
+    u* = u + dt (growth of z - growth of w), with k_rec
+    (``contact_isolation.reconnection_rate_constant``, <= r_iso) taken at the end estimate
+    u* / (1 + dt k_rec(u)): the continuous law as dt -> 0, and the balance
+    u = growth / k_rec where reconnection keeps pace with the latch (0 <= w <= z <= 1
+    kept). Returns the new (c, d, v, z, w)."""
     open_gap, over, d_pos, dv = gap_terms(p, R, c, d, s, s_max, chi)
     a = d_pos + p.gap_regularisation_m
     B = a - open_gap + dt * v_cr
     o_end = fmax(0.5 * (power(B * B + 4.0 * open_gap * a, 0.5) - B), 0.0)
     d_new = (d + dt * dv) / (1.0 + dt * v_cr / (o_end + a))
     g_end = o_end + relu_h(d_new, p.smoothing_m)
-    dz_end = isolation_rate(p, contact_from_closure(g_end, R * ratio, p), z, zeta, s_rate, chi)
+    dz_end, dw_end = isolation_growth(p, contact_from_closure(g_end, R * ratio, p), z, w, zeta, s_rate, chi)
+    w_new = fmin(w + dt * dw_end, 1.0)
+    grown = fmax(z - w + dt * (dz_end - dw_end), 0.0)
+    u_end = grown / (1.0 + dt * reconnection_rate_constant(p, z, w, R * ratio, v_cr))
+    u_new = grown / (1.0 + dt * reconnection_rate_constant(p, w_new + u_end, w_new, R * ratio, v_cr))
     return (c + (open_gap - o_end) - dt * p.yield_rate_s * over, d_new, v + dt * dv,
-            fmin(z + dt * dz_end, 1.0))
+            fmin(w_new + u_new, 1.0), w_new)
 
 
-def aggregates(R, weights, z, phi, g, v, dz):
+def aggregates(R, weights, z, phi, g, v, dz, rec):
     """(isolated fraction, contact fraction, void per active volume, mean gap [m],
-    isolation rate [s-1]) of size classes or particles with number ``weights``."""
+    isolation rate [s-1], reconnection rate [s-1]) of size classes or particles with number
+    ``weights``; ``dz`` is each one's net dz/dt, ``rec`` the reconnection in it
+    (:func:`contact_isolation.creep_reconnection_rate`), both [s-1]."""
     wV = weights * R * R * R
     wV = wV / total(wV)
     wA = weights * R * R
     wA = wA / total(wA)
     connected = wA * (1.0 - z)
     return (total(wV * z), 1.0 - total(connected * (1.0 - phi)) / fmax(total(connected), 1e-300),
-            total(3.0 * wV / R * (g + v)), total(wA * g), total(wV * dz))
+            total(3.0 * wV / R * (g + v)), total(wA * g), total(wV * dz), total(wV * rec))
 
 
 LAW_FUNCTIONS = (relu_h, creep_velocity, closure_ratio, contact_from_closure, contact_fraction,
-                 isolation_probability, repressed_isolation, rearrangement_rate, isolation_rate, step_factors, gap_terms,
+                 isolation_probability, isolating_gap, repressed_isolation, creep_reconnection_rate, rearrangement_rate,
+                 isolation_rates, isolation_growth, reconnection_rate_constant, step_factors, gap_terms,
                  particle_terms, particle_rates, running_max_rate,
                  implicit_step, aggregates)
 OPERATIONS = ("exp", "fmax", "fmin", "power", "total")

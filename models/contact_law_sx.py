@@ -41,13 +41,14 @@ STRAIN_UNIT = 1e-2
 CONSTANTS = tuple(f.name for f in dataclasses.fields(ContactLawParameters))
 #: Inputs of the law function, in order; the four size-class states are K-vectors.
 LAW_INPUTS = ("s", "|ds/dt| [s-1]", "s_max [%]", "closure [10 nm]", "damage opening [10 nm]", "void [10 nm]", "isolated fraction",
+              "unloaded fraction",
               "P_eff", "T", "chi", "R_c", "sigma", "L", "E_layer", "Gamma", "w_G", "phi_layer") + CONSTANTS
-VECTOR_INPUTS = ("closure [10 nm]", "damage opening [10 nm]", "void [10 nm]", "isolated fraction")
-#: Outputs, stacked in this order: four K-vector rates (in the states' units per s), then
+VECTOR_INPUTS = ("closure [10 nm]", "damage opening [10 nm]", "void [10 nm]", "isolated fraction", "unloaded fraction")
+#: Outputs, stacked in this order: five K-vector rates (in the states' units per s), then
 #: scalars (ds_max/dt in %/s; aggregates in SI).
-RATE_OUTPUTS = ("dc", "dd", "dv", "dz")
+RATE_OUTPUTS = ("dc", "dd", "dv", "dz", "dw")
 SCALAR_OUTPUTS = ("ds_max", "contact fraction", "void per active volume", "mean gap [m]",
-                  "isolated fraction", "isolation rate [s-1]")
+                  "isolated fraction", "isolation rate [s-1]", "reconnection rate [s-1]")
 
 
 def lognormal_classes(n: int):
@@ -59,7 +60,7 @@ def lognormal_classes(n: int):
 def law_output_slices(K: int) -> dict:
     """Where each output sits in the stacked output of the K-class law."""
     out = {q: slice(i * K, (i + 1) * K) for i, q in enumerate(RATE_OUTPUTS)}
-    out.update({q: 4 * K + i for i, q in enumerate(SCALAR_OUTPUTS)})
+    out.update({q: len(RATE_OUTPUTS) * K + i for i, q in enumerate(SCALAR_OUTPUTS)})
     return out
 
 
@@ -84,17 +85,20 @@ def _law(K, x):
     xi, w = lognormal_classes(K)
     p = LawConstants(*(x[q] for q in CONSTANTS))
     c, d, v = (LENGTH_UNIT_M * x[q] for q in VECTOR_INPUTS[:3])
-    z, s_max = x["isolated fraction"], STRAIN_UNIT * x["s_max [%]"]
+    z, u, s_max = x["isolated fraction"], x["unloaded fraction"], STRAIN_UNIT * x["s_max [%]"]
     s, P_eff, T, chi = x["s"], x["P_eff"], x["T"], x["chi"]
     R = x["R_c"] * casadi.exp(x["sigma"] * casadi.DM(xi))
     zeta = decohered_fraction_of_strain(s, P_eff, x["E_layer"], x["L"], x["Gamma"], x["w_G"], x["phi_layer"],
                                         positive=lambda y: CASADI.relu_h(y, p.strain_smoothing), power=power)
-    dc, dd, dv, dz, phi, g = CASADI.particle_rates(p, R, c, d, z, s, s_max, P_eff, T, chi, zeta, x["|ds/dt| [s-1]"])
-    iso, contact, void, mean_gap, iso_rate = CASADI.aggregates(R, casadi.DM(w), z, phi, g, v, dz)
+    dc, dd, dv, dz, du, phi, g = CASADI.particle_rates(p, R, c, d, z, u, s, s_max, P_eff, T, chi, zeta,
+                                                       x["|ds/dt| [s-1]"])
+    v_cr, ratio = CASADI.step_factors(p, P_eff, T)
+    rec = CASADI.creep_reconnection_rate(p, z, u, R * ratio, v_cr)  # the part of dz that reconnects
+    iso, contact, void, mean_gap, iso_rate, rec_rate = CASADI.aggregates(R, casadi.DM(w), z, phi, g, v, dz, rec)
     ds_max = CASADI.running_max_rate(p, s, s_max)
     rates = (dc, dd, dv)
-    return casadi.vertcat(*(r / LENGTH_UNIT_M for r in rates), dz,
-                          ds_max / STRAIN_UNIT, contact, void, mean_gap, iso, iso_rate)
+    return casadi.vertcat(*(r / LENGTH_UNIT_M for r in rates), dz, du,
+                          ds_max / STRAIN_UNIT, contact, void, mean_gap, iso, iso_rate, rec_rate)
 
 
 @functools.lru_cache(maxsize=None)
@@ -121,7 +125,7 @@ def contact_law_function(K: int, constants: tuple = ()) -> casadi.Function:
 class ContactLawCall:
     """The callable of the ``pybamm.Function`` node: on CasADi MX symbols one call of
     the SX function (constant scalar inputs folded in: ``contact_law_function``), on
-    NumPy values the law evaluated to a (4K + 6, 1) array."""
+    NumPy values the law evaluated to a (5K + 7, 1) array."""
 
     def __init__(self, K: int):
         self.K = K

@@ -10,14 +10,19 @@ with the binder's relaxation time tau_b(T) (WLF) and retained fraction r (rubber
 elasticity) of ``models.binder_mechanics``.
 
 Isolated particles are lost active material: eps_AM = eps_AM0 (1 - f_iso), so their
-lithium is stranded (PyBaMM's loss-of-active-material accounting). The contact fraction
-of the connected surface multiplies the kinetics through :class:`BinderCoveredContact`.
+lithium is stranded (PyBaMM's loss-of-active-material accounting); gap-isolated ones
+reconnect as the SE creeps back and return the isolated particles' mean lithium
+(``models.reconnected_lithium``). The contact fraction of the connected surface
+multiplies the kinetics through :class:`BinderCoveredContact`.
 
 States per phase (scalars without a domain, one value per cell as on PyBaMM's 1D
-current collector): the mean stoichiometry of the connected particles
-(eps dx/dt = -a j / (F c_max)), the running maximum radial strain s_max [%] and, per size
-class k, closure c_k, damage opening d_k, void v_k [10 nm] and isolated fraction z_k [-]
-(the SI values are the variables ``... closure [m]`` etc.). Size classes:
+current collector): the mean stoichiometries of the connected particles
+(eps dx/dt = -a j / (F c_max), plus what reconnecting particles bring) and of the
+isolated ones (``models.reconnected_lithium``), the running maximum radial strain
+s_max [%] and, per size class k, closure c_k, damage opening d_k, void v_k [10 nm], isolated fraction z_k [-] and
+its unloaded part w_k <= z_k (displaced or cut off by cracks: these do not reconnect as the
+SE creeps back, the gap-isolated rest do; ``contact_law.isolation_rates``) (the SI values
+are the variables ``... closure [m]`` etc.). Size classes:
 R_k = R_c exp(sigma xi_k), probabilists' Gauss-Hermite nodes xi_k with number weights w_k.
 
 Cost: the whole law is one ``pybamm.Function`` node that CasADi evaluates as one call of
@@ -52,9 +57,10 @@ from ssbsim.citations import cite
 from . import binder_laws
 from .binder_mechanics import binder_traction, relaxation_time_s, retained_fraction
 from .contact_law import ContactLawParameters
-from .contact_law_sx import (_CASADI_TYPES, LAW_INPUTS, LENGTH_UNIT_M, SCALAR_OUTPUTS, STRAIN_UNIT, VECTOR_INPUTS,
+from .contact_law_sx import (_CASADI_TYPES, LAW_INPUTS, LENGTH_UNIT_M, RATE_OUTPUTS, SCALAR_OUTPUTS, STRAIN_UNIT, VECTOR_INPUTS,
                              ContactLawCall, _relu_h, law_output_slices)
 from .phases import phase_names
+from .reconnected_lithium import RECONNECTED_VOLUME_RATE, STRANDED_CONCENTRATION
 from .strain import radial_strain
 
 DEFAULT_SIZE_CLASSES = 5
@@ -67,6 +73,16 @@ STO_RATE_SCALE_S = 1e-4
 #: States of each size class (in the law's units: lengths in 10 nm), and the SI
 #: variables they are reported as.
 SIZE_CLASS_STATES = VECTOR_INPUTS
+#: The mean stoichiometry x_str of a phase's isolated particles, a state
+#: (``reconnected_lithium``), and the volume fraction h [-] below which the rates
+#: divided by the isolated fraction Z (x_str's, G (x_c - x_str) / Z) or by the connected
+#: one 1 - Z (the reconnected volume per connected volume, eps_0 R_rec / eps) stop
+#: growing: each is floored smoothly at h / 2 (``_floored``).
+ISOLATED_STO = "mean stoichiometry of isolated particles"
+ISOLATED_FLOOR = 1e-6
+#: Scale of the reconnected volume per connected volume, an algebraic variable [s-1]
+#: (a fast delithiation's reconnection runs at 1e-6-1e-4 s-1).
+RECONNECTED_SCALE_S = 1e-6
 #: Smoothing of |ds/dt| [s-1], far below the strain rates of cycling (~1e-6 s-1 at C/10).
 STRAIN_RATE_SMOOTHING = 1e-12
 SIZE_CLASS_SI = {"closure [10 nm]": ("closure [m]", LENGTH_UNIT_M),
@@ -112,6 +128,15 @@ def effective_pressure(domain: str, stack_pressure):
         exp=pybamm.exp)
 
 
+def _floored(x):
+    """x smoothly floored at ISOLATED_FLOOR / 2: (x + sqrt(x^2 + h^2)) / 2 (x itself for
+    x >> h). For the isolated fraction Z = 1 - eps / eps_0 and the connected one
+    eps / eps_0, which start at 0 or reach it (a phase fully isolated: Jo 2024's Si at
+    2 MPa) and dip below it by the solver's tolerance, where the rates divided by them
+    would change sign or grow without bound."""
+    return (x + pybamm.sqrt(x * x + ISOLATED_FLOOR ** 2)) / 2
+
+
 class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
     """Loss of active material by contact isolation, with the contact states.
 
@@ -151,7 +176,8 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         # No domain (size 1 as on the 1D current collector): the size classes are stacked
         # into K-vectors (``_stack``) and PyBaMM checks shapes before discretisation with
         # a dummy current-collector size of 3, which a K-vector would not broadcast with.
-        keys = [f"{name}running maximum radial strain [%]", f"{name}mean stoichiometry of connected particles"]
+        keys = [f"{name}running maximum radial strain [%]", f"{name}mean stoichiometry of connected particles",
+                f"{name}{ISOLATED_STO}"]
         keys += [f"{name}size class {k} {q}" for k in range(self.size_classes) for q in SIZE_CLASS_STATES]
         variables.update({key: pybamm.Variable(key) for key in keys})
         variables[f"{name}running maximum radial strain"] = STRAIN_UNIT * variables[keys[0]]
@@ -162,6 +188,11 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         # rows depend on 3 variables, not on every size-class state (sparse Jacobian).
         for key, scale in AGGREGATES.items():
             variables[f"{name}{key}"] = pybamm.Variable(f"{name}{key}", domain="current collector", scale=scale)
+        # the reconnected volume rate that every particle state's row reads
+        # (``reconnected_lithium``): an algebraic variable, as the aggregates above, so
+        # those rows depend on it alone and not on every size-class state through the law
+        key = f"{name}{RECONNECTED_VOLUME_RATE}"
+        variables[key] = pybamm.Variable(key, scale=RECONNECTED_SCALE_S)
         if self._two_phase():
             # how the current splits between two phases comes from the kinetics, which
             # read the law's contact fraction: an algebraic variable breaks that loop at
@@ -216,16 +247,26 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         slices = law_output_slices(K)
         out = {key: pybamm.Index(law, slices[key], check_size=False) for key in SCALAR_OUTPUTS}
         self._rates = {variables[f"{name}running maximum radial strain [%]"]: out["ds_max"]}  # all start at 0
-        for q, rate in zip(SIZE_CLASS_STATES, ("dc", "dd", "dv", "dz")):
+        for q, rate in zip(SIZE_CLASS_STATES, RATE_OUTPUTS):
             for k in range(K):  # one read of the law's output per state
                 self._rates[variables[f"{name}size class {k} {q}"]] = pybamm.Index(
                     law, slices[rate].start + k, check_size=False)
         variables.update(self._get_standard_active_material_change_variables(-eps0 * out["isolation rate [s-1]"]))
+        # the lithium reconnecting particles bring back (``reconnected_lithium``)
+        # no domain, as the law's scalars (PyBaMM's x-averages live on the current collector)
+        eps = pybamm.yz_average(
+            variables[f"X-averaged {domain} electrode {self.phase_name}active material volume fraction"])
+        eps0_s = pybamm.yz_average(eps0)
+        rec = out["reconnection rate [s-1]"]
+        self._isolation = {"grown": out["isolation rate [s-1]"] + rec, "reconnected": rec,
+                           "isolated": 1 - eps / eps0_s, "k_v": rec / _floored(eps / eps0_s)}
         self._aggregates = {"contact fraction": out["contact fraction"], "mean gap [m]": out["mean gap [m]"],
                             "void fraction increase": eps0 * out["void per active volume"]}
         variables.update({
             f"{name}radial strain": s,
             f"{name}isolated fraction": out["isolated fraction"],
+            f"{name}reconnection rate [s-1]": rec,
+            f"{name}{STRANDED_CONCENTRATION}": pp.c_max * variables[f"{name}{ISOLATED_STO}"],
             f"{name}thickness strain": eps0 * ((1 + s) ** 3 - 1) + variables[f"{name}void fraction increase"],
             f"{Domain} electrode effective pressure [Pa]": P_eff,
             f"{Domain} electrode void nucleation factor": chi,
@@ -250,6 +291,8 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
 
     def set_algebraic(self, variables):
         name = self._var_prefix()
+        k_v = variables[f"{name}{RECONNECTED_VOLUME_RATE}"]
+        self.algebraic[k_v] = (k_v - self._isolation["k_v"]) / RECONNECTED_SCALE_S
         for key, expr in self._aggregates.items():
             var = variables[f"{name}{key}"]
             self.algebraic[var] = (var - expr) / AGGREGATES[key]
@@ -262,21 +305,28 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         self.rhs.update(self._rates)
         domain, name, pp = self.domain, self._var_prefix(), self.phase_param
         sto = variables[f"{name}mean stoichiometry of connected particles"]
-        self.rhs[sto] = self._sto_rate
-        # Li stranded in isolated particles: PyBaMM integrates c_rav deps/dt over every
-        # particle state; the connected particles' mean is the same number, cheaply.
+        x_str = variables[f"{name}{ISOLATED_STO}"]
+        # reconnecting particles bring the isolated pool's mean (``reconnected_lithium``)
+        k_v = variables[f"{name}{RECONNECTED_VOLUME_RATE}"]
+        self.rhs[sto] = self._sto_rate + (x_str - sto) * k_v
+        grown, back, Z = (self._isolation[k] for k in ("grown", "reconnected", "isolated"))
+        self.rhs[x_str] = (sto - x_str) * grown / _floored(Z)
+        # Li stranded in isolated particles: isolated at the connected particles' mean
+        # stoichiometry, returned at the isolated pool's. (PyBaMM integrates their x- and
+        # r-averaged concentration, the same number: a row that reads every particle
+        # state, which no colouring of the DFN's MX Jacobian can share, ~3x slower.)
         lli = variables[f"Loss of lithium due to loss of {self.phase_name}active material "
                         f"in {domain} electrode [mol]"]
-        deps = variables[f"X-averaged {domain} electrode {self.phase_name}active material "
-                         "volume fraction change [s-1]"]
-        self.rhs[lli] = -self.domain_param.L * self.param.A_cc * sto * pp.c_max * deps
+        eps0 = pybamm.yz_average(pybamm.x_average(pp.epsilon_s))
+        self.rhs[lli] = self.domain_param.L * self.param.A_cc * pp.c_max * eps0 * (sto * grown - x_str * back)
 
     def set_initial_conditions(self, variables):
         super().set_initial_conditions(variables)
         name = self._var_prefix()
         self.initial_conditions.update({var: pybamm.Scalar(0) for var in self._rates})
-        self.initial_conditions[variables[f"{name}mean stoichiometry of connected particles"]] = (
-            self.phase_param.sto_init_av)
+        for key in ("mean stoichiometry of connected particles", ISOLATED_STO):
+            self.initial_conditions[variables[f"{name}{key}"]] = self.phase_param.sto_init_av
+        self.initial_conditions[variables[f"{name}{RECONNECTED_VOLUME_RATE}"]] = pybamm.Scalar(0)
         for key in AGGREGATES:  # full contact, no void, no gap at fabrication
             self.initial_conditions[variables[f"{name}{key}"]] = pybamm.Scalar(
                 1.0 if key == "contact fraction" else 0.0)

@@ -44,10 +44,12 @@ import pybamm
 from ssbsim.citations import cite
 
 from .binder_laws import entry_diffusivity
+from .reconnected_lithium import ReconnectingFickianDiffusion
 
 
-class CoveredEntryDiffusion(pybamm.particle.FickianDiffusion):
-    """PyBaMM's Fickian particle with D (1 - theta)^2 (module docstring); the arguments
+class CoveredEntryDiffusion(ReconnectingFickianDiffusion):
+    """PyBaMM's Fickian particle with D (1 - theta)^2 (module docstring) and, with contact
+    mechanics, the reconnected particles' lithium (``reconnected_lithium``); the arguments
     are those of ``pybamm.particle.FickianDiffusion``."""
 
     def __init__(self, param, domain, options, phase="primary", x_average=False):

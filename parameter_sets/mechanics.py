@@ -60,7 +60,7 @@ from ssbsim.models.layer_decohesion import SE_FRACTURE_ENERGY_J_M2
 #: resistance (fitted with kappa on Jo 2024's porosity, scripts/calibrate_porosity.py)
 #: and the process-zone length turning a peel adhesion [N/m] into a traction [Pa].
 BINDER_LAWS = {
-    "Binder holding fraction of strength": 0.50,
+    "Binder holding fraction of strength": 0.409,
     "Binder void nucleation fracture energy scale [J.m-2]": 140.8,
     "Binder adhesion process zone length [m]": 100e-6,
 }
@@ -69,12 +69,12 @@ SE_CONTACT = ContactLawParameters.numerical_defaults() | {
     "Solid electrolyte creep velocity at 1 MPa [m.s-1]": 1.0e-14,
     "Solid electrolyte creep stress exponent": 2.0,
     "Solid electrolyte creep activation energy [J.mol-1]": 3.7e4,
-    "Composite framework modulus [Pa]": 1.06e8,
+    "Composite framework modulus [Pa]": 1.05e8,
     "Contact closure pressure exponent": 2.0 / 3.0,
     "Active particle contact coordination number": 1.0,
     "Contact isolation rate [s-1]": 1e-2,
     "Void nucleation coefficient": 0.0528,
-    "Force chain rearrangement coefficient": 0.511,
+    "Force chain rearrangement coefficient": 0.576,
     "Electrode|SE interface resistance [Ohm.m2]": 2e-4,
     "Electrode|SE interface resistance reference temperature [K]": 303.15,
     "Stack stiffness [Pa.m-1]": 2e11,

@@ -8,7 +8,7 @@ by variable name, in the variables' units (PyBaMM stores (value - reference) / s
 * :func:`skip_state`: the size classes' contact states advanced through skipped cycles
   by the numba ensemble (``models.contact_kernel``) driven by a solved cycle's drivers
   (:func:`law_drivers`), the active-material fraction and stranded lithium that follow
-  from the isolated fraction, the SE reduction's film moved on parabolically
+  from the isolated fraction (:func:`_strand_lithium`), the SE reduction's film moved on parabolically
   (:func:`film_cycles`) and the throughput linearly, in a full cell the particles'
   lithium moved on with the film (conserved), the clock moved on;
 * :func:`repress_state`: isolated particles reconnect when the stack pressure rises
@@ -178,42 +178,36 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
     x = _State(model, last.all_ys[-1][:, -1])
     first = _State(model, cycle.first_state.all_ys[0][:, 0])
     t0 = time.perf_counter()
-    units = {q: 1.0 if q == "isolated fraction" else LENGTH_UNIT_M for q in VECTOR_INPUTS}
+    units = {q: 1.0 if q.endswith("fraction") else LENGTH_UNIT_M for q in VECTOR_INPUTS}
     runs = []
     for ph in phases:
         drv = law_drivers(cycle, ph, law, dt_s, max_strain_step, stack_pressure=compliance_m_Pa is not None)
         names = {q: [f"{ph.name}size class {k} {q}" for k in range(ph.K)] for q in VECTOR_INPUTS}
         runs.append((ph, drv, names, *(np.array([x[n][0] * units[q] for n in names[q]]) for q in VECTOR_INPUTS)))
     duration = runs[-1][1]["duration_s"] if runs else 0.0
-    z_old = [z.copy() for *_, z in runs]  # each phase's isolated fraction before the skip
+    z_old = [z.copy() for *_, z, _ in runs]  # each phase's isolated fraction before the skip
     if compliance_m_Pa is None:
-        for ph, drv, _, c, d, v, z in runs:
+        for ph, drv, _, c, d, v, z, w in runs:
             reps = {k: np.ascontiguousarray(np.tile(val, n_skipped)) for k, val in drv.items()
                     if isinstance(val, np.ndarray)}
-            advance_ensemble(ph.R.copy(), c, d, v, z, reps["s"], reps["s_max"], reps["P_eff"], reps["chi"],
+            advance_ensemble(ph.R.copy(), c, d, v, z, w, reps["s"], reps["s_max"], reps["P_eff"], reps["chi"],
                              drv["dt"], law, zeta=reps["zeta"], T=T_K, s_rate=reps["s_rate"])
     else:
         dL = 0.0  # the stack's thickening by the skipped cycles' voids [m]
         for _ in range(n_skipped):
             dP = dL / compliance_m_Pa
-            for ph, drv, _, c, d, v, z in runs:
+            for ph, drv, _, c, d, v, z, w in runs:
                 P = drv["P_eff"] + np.maximum(drv["P_stack"] + dP, 0.0) - drv["P_stack"]
                 v_before = v.copy()
-                advance_ensemble(ph.R.copy(), c, d, v, z, drv["s"], drv["s_max"], np.ascontiguousarray(P),
+                advance_ensemble(ph.R.copy(), c, d, v, z, w, drv["s"], drv["s_max"], np.ascontiguousarray(P),
                                  drv["chi"], drv["dt"], law, zeta=_zeta(drv["s"], P, ph, law), T=T_K,
                                  s_rate=drv["s_rate"])
                 dL += ph.layer[0] * ph.eps0 * float(ph.w_volume @ (3.0 * (v - v_before) / ph.R))
-    for (ph, drv, names, c, d, v, z), z_prev in zip(runs, z_old):
-        for q, arr in zip(VECTOR_INPUTS, (c, d, v, z)):
+    for (ph, drv, names, c, d, v, z, w), z_prev in zip(runs, z_old):
+        for q, arr in zip(VECTOR_INPUTS, (c, d, v, z, w)):
             for n, val in zip(names[q], arr):
                 x[n] = val / units[q]
-        eps = f"X-averaged {ph.domain} electrode {ph.infix}active material volume fraction"
-        lli = f"Loss of lithium due to loss of {ph.infix}active material in {ph.domain} electrode [mol]"
-        d_eps = -ph.eps0 * float(ph.w_volume @ (z - z_prev))
-        cyc_eps, cyc_lli = x[eps][0] - first[eps][0], x[lli][0] - first[lli][0]
-        x[eps] = x[eps] + d_eps
-        if abs(cyc_eps) > 1e-14:  # Li stranded per isolated volume as in the representative cycle
-            x[lli] = x[lli] + cyc_lli / cyc_eps * d_eps
+        _strand_lithium(x, first, ph, -ph.eps0 * float(ph.w_volume @ (z - z_prev)))
     films = _film_names(x._vars)
     n_film = film_cycles(sum(float(np.sum(first[n])) for n in films), sum(float(np.sum(x[n])) for n in films),
                          n_skipped) if films else float(n_skipped)
@@ -225,6 +219,30 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
     _move_free_lithium(cycle, x, n_film)
     seconds = time.perf_counter() - t0
     return _one_point(last, x.y, float(last.all_ts[-1][-1]) + n_skipped * duration), seconds
+
+
+def _strand_lithium(x: _State, first: _State, ph: _Phase, d_eps: float) -> None:
+    """The phase's active-material fraction moved by ``d_eps`` (the skipped cycles' net
+    isolation, < 0, or reconnection, > 0) and its stranded lithium with it: isolated
+    volume strands lithium per volume as the representative cycle did (bounded by
+    (0, c_max)), reconnected volume returns the isolated particles' mean
+    (``models.reconnected_lithium``), whose stoichiometry x_str is set to the pool's."""
+    eps = f"X-averaged {ph.domain} electrode {ph.infix}active material volume fraction"
+    lli = f"Loss of lithium due to loss of {ph.infix}active material in {ph.domain} electrode [mol]"
+    x_str = f"{ph.name}mean stoichiometry of isolated particles"
+    full = ph.volume_m3 * ph.c_max  # [mol] per unit active-material fraction at c_max
+    cyc_eps, cyc_lli = x[eps][0] - first[eps][0], x[lli][0] - first[lli][0]
+    if d_eps > 0:  # reconnected: the pool's mean
+        per_eps = full * x[x_str][0]
+    elif cyc_eps < -1e-14:  # isolated as in the representative cycle
+        per_eps = min(max(-cyc_lli / cyc_eps, 0.0), full)
+    else:  # the cycle reconnected on balance: the connected particles' mean
+        per_eps = full * x[f"{ph.name}mean stoichiometry of connected particles"][0]
+    x[eps] = x[eps] + d_eps
+    x[lli] = x[lli] - per_eps * d_eps
+    isolated = ph.eps0 - x[eps][0]
+    if isolated > 1e-12 * ph.eps0:
+        x[x_str] = np.clip(x[lli] / (full * isolated), 0.0, 1.0)
 
 
 _PARTICLE_STATE = re.compile(r"^(X-averaged )?(positive|negative|Positive|Negative) (primary |secondary )?"
@@ -350,7 +368,8 @@ def repress_state(last, phases, law, P_old_Pa: float, P_new_Pa: float) -> pybamm
         r_new = NUMPY.closure_ratio(P_eff + P_new_Pa - P_old_Pa, p)
         keys = [f"{ph.name}size class {k} isolated fraction" for k in range(ph.K)]
         z = np.array([x[k][0] for k in keys])
-        z_new = NUMPY.repressed_isolation(z, ph.R * r_old, ph.R * r_new, p)
+        w = np.array([x[f"{ph.name}size class {k} unloaded fraction"][0] for k in range(ph.K)])
+        z_new = NUMPY.repressed_isolation(z, w, ph.R * r_old, ph.R * r_new, p)
         iso, back = float(ph.w_volume @ z), float(ph.w_volume @ (z - z_new))
         if back <= 0 or iso <= 0:
             continue

@@ -33,7 +33,7 @@ REGIMES = {
 
 def _states(rng):
     return ({q: rng.uniform(0, 3, K) for q in VECTOR_INPUTS[:3]}  # in 10 nm
-            | {"isolated fraction": rng.uniform(0, 0.3, K)})
+            | {"isolated fraction": rng.uniform(0.1, 0.3, K), "unloaded fraction": rng.uniform(0, 0.1, K)})
 
 
 def _radii():
@@ -42,13 +42,13 @@ def _radii():
 
 
 def _scalar_backend_rates(backend, s, s_max, P_eff, zeta, st):
-    """(dc, dd, dv, dz, phi, g) class by class through a backend's scalar law."""
+    """(dc, dd, dv, dz, dw, phi, g) class by class through a backend's scalar law."""
     R, _ = _radii()
     c, d, v = (LENGTH_UNIT_M * st[q] for q in VECTOR_INPUTS[:3])
-    z = st["isolated fraction"]
-    rows = [backend.particle_rates(P.constants(), R[k], c[k], d[k], z[k], s, s_max, P_eff, T, 0.7, zeta,
+    z, w = st["isolated fraction"], st["unloaded fraction"]
+    rows = [backend.particle_rates(P.constants(), R[k], c[k], d[k], z[k], w[k], s, s_max, P_eff, T, 0.7, zeta,
                                      S_RATE) for k in range(K)]
-    return [np.array([float(r[i]) for r in rows]) for i in range(6)]
+    return [np.array([float(r[i]) for r in rows]) for i in range(7)]
 
 
 @pytest.mark.parametrize("regime", list(REGIMES))
@@ -59,16 +59,16 @@ def test_backends_agree_in_every_regime(regime):
     st = _states(np.random.default_rng(0))
     R, _ = _radii()
     c, d, v = (LENGTH_UNIT_M * st[q] for q in VECTOR_INPUTS[:3])
-    ref = NUMPY.particle_rates(P.constants(), R, c, d, st["isolated fraction"], s, s_max, P_eff, T, 0.7, zeta,
-                               S_RATE)
+    ref = NUMPY.particle_rates(P.constants(), R, c, d, st["isolated fraction"], st["unloaded fraction"], s, s_max,
+                               P_eff, T, 0.7, zeta, S_RATE)
     for name, backend in (("numba", NUMBA), ("generic", GENERIC)):
         got = _scalar_backend_rates(backend, s, s_max, P_eff, zeta, st)
         for i, (a, b) in enumerate(zip(got, ref)):
             np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-30, err_msg=f"{name} output {i}")
     drivers = casadi.SX.sym("drivers", 4)  # s, s_max, P_eff, zeta as SX symbols
     f = casadi.Function("f", [drivers], list(CASADI.particle_rates(
-        P.constants(), R, c, d, st["isolated fraction"], drivers[0], drivers[1], drivers[2], T, 0.7, drivers[3],
-        S_RATE)))
+        P.constants(), R, c, d, st["isolated fraction"], st["unloaded fraction"], drivers[0], drivers[1], drivers[2],
+        T, 0.7, drivers[3], S_RATE)))
     got = [np.ravel(o.full()) for o in f([s, s_max, P_eff, zeta])]
     for i, (a, b) in enumerate(zip(got, ref)):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-30, err_msg=f"casadi output {i}")
@@ -88,9 +88,10 @@ def test_sx_node_equals_numpy_reference(regime):
     R, w = _radii()
     c, d, v = (LENGTH_UNIT_M * st[q] for q in VECTOR_INPUTS[:3])
     z = st["isolated fraction"]
-    dc, dd, dv, dz, phi, g = contact_rates(R, c, d, z, s, s_max, P_eff, 0.7, P, T=T, s_rate=S_RATE)
+    dc, dd, dv, dz, dw, phi, g = contact_rates(R, c, d, z, s, s_max, P_eff, 0.7, P, T=T, s_rate=S_RATE,
+                                               w=st["unloaded fraction"])
     for key, ref, unit in (("dc", dc, LENGTH_UNIT_M), ("dd", dd, LENGTH_UNIT_M), ("dv", dv, LENGTH_UNIT_M),
-                           ("dz", dz, 1.0)):
+                           ("dz", dz, 1.0), ("dw", dw, 1.0)):
         np.testing.assert_allclose(out[sl[key]] * unit, ref, rtol=1e-10, atol=1e-30)
     agg = aggregate(R, w, z, phi, g, v)
     assert out[sl["contact fraction"]] == pytest.approx(agg["contact_fraction"], rel=1e-10)
@@ -117,7 +118,7 @@ def test_jacobian_of_the_call_is_finite_at_zero_pressure_and_strain(P_eff, s):
     st = _states(np.random.default_rng(2))
     x = dict(s=s, P_eff=P_eff, T=T, chi=0.7, R_c=3e-6, sigma=0.3, L=5e-5, E_layer=1e9, Gamma=1e6, w_G=0.05, phi_layer=0.3)
     x |= {q: getattr(P, q) for q in CONSTANTS} | st | {"s_max [%]": 0.0, "|ds/dt| [s-1]": S_RATE}
-    states = casadi.MX.sym("y", 2 + 4 * K)
+    states = casadi.MX.sym("y", 2 + len(VECTOR_INPUTS) * K)
     args, i = [], 0
     for q in LAW_INPUTS:
         if q in ("s", "s_max [%]"):
