@@ -1,4 +1,4 @@
-"""Lithium that reconnecting particles bring back: a source in PyBaMM's particle equation.
+r"""Lithium that reconnecting particles bring back: a source in PyBaMM's particle equation.
 
 Particles that the contact law isolates (``models.contact_mechanics``) leave the
 connected population with the lithium they hold; PyBaMM's loss-of-active-material
