@@ -165,8 +165,12 @@ def presets():
 @click.option("--figures/--no-figures", default=True, show_default=True, help="Draw the figures when done.")
 @click.option("--params", "params_path", default=None, type=click.Path(dir_okay=False),
               help="JSON parameter file (e.g. from ssbsim fit).")
+@click.option("--case-timeout", "case_timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds after which a case that has not returned is recorded as failed and the run "
+                   "goes on (local workers; default: no limit).")
 def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temperatures, cycles,
-          model, mechanics, fixture, out, workers, scheduler, progress, overwrite, figures, params_path):
+          model, mechanics, fixture, out, workers, scheduler, progress, overwrite, figures, params_path,
+          case_timeout):
     """Run a grid of cases; with no grid options, the seed pressure sweep (Kwon 2022,
     pristine vs vulcanized BR at 70 / 7 / 2 MPa, 0.1C). Re-running resumes."""
     from .sweep import SweepInterrupted, sweep as run
@@ -176,7 +180,7 @@ def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temp
                      pressures or None, c_rates or None, temperatures or None, cycles or None,
                      model=model, mechanics=mechanics, out=out, workers=workers, scheduler=scheduler,
                      progress=progress, overwrite=overwrite, figures=figures,
-                     parameters=_params(params_path), fixture=fixture)
+                     parameters=_params(params_path), fixture=fixture, case_timeout_s=case_timeout)
     except SweepInterrupted as e:
         click.echo(f"ssbsim: interrupted: {e.n_saved} of {e.n_cases} cases are saved in {e.path} "
                    f"({e.n_new} by this run); resume with: {_command_line(click.get_current_context())}",
@@ -226,14 +230,17 @@ def _command_line(ctx, drop=("overwrite",)) -> str:
 @click.option("--leave-one-paper-out", "lopo", is_flag=True,
               help="Also the leave-one-paper-out check (as `ssbsim lopo`): lopo.json / lopo.md beside validation.json.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: `rows` and `score`.")
-def validate(only, quick, model, out, workers, progress, lopo, as_json):
+@click.option("--case-timeout", "case_timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds after which a case that has not returned is recorded as failed and the run "
+                   "goes on (local workers; default: no limit).")
+def validate(only, quick, model, out, workers, progress, lopo, as_json, case_timeout):
     """Simulate every catalogued measurement of the papers as the paper ran it and
     compare: rows labelled calibration (a constant was fitted on them) or validation."""
     from .validate import score_line, validate as run
     from .validation_report import table_lines
 
     rep = run(only or None, quick=quick, model=model, out=out, workers=workers, progress=progress,
-              leave_one_paper_out=lopo)
+              leave_one_paper_out=lopo, case_timeout_s=case_timeout)
     if as_json:
         click.echo(json.dumps(rep.to_dict(), allow_nan=False))
         return

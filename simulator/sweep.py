@@ -36,7 +36,7 @@ from .conditions import Conditions, parameter_values
 from .results import CycleMetrics
 from .simulation import CellRunner, fingerprint
 from .store import SweepStore, writer_lock
-from .sweep_workers import connect, execute, progress_bar
+from .sweep_workers import check_case_timeout, connect, execute, progress_bar
 
 #: The seed study: Kwon 2022, pristine vs vulcanized BR at 70 / 7 / 2 MPa, 0.1C, 1 cycle.
 SEED = {"presets": ("kwon2022",), "binders": ("pristine", "vulcanized"), "pressures": (70.0, 7.0, 2.0)}
@@ -193,7 +193,7 @@ def _capacity_mAh_g(result) -> np.ndarray:
 def sweep(presets=None, binders=None, processes=None, binder_contents=None, pressures=None,
           c_rates=None, temperatures=None, cycles=None, model="DFN", mechanics=True,
           out=DEFAULT_OUT, workers=None, scheduler=None, progress=None, overwrite=False,
-          figures=True, parameters=None, fixture=None) -> SweepReport:
+          figures=True, parameters=None, fixture=None, case_timeout_s=None) -> SweepReport:
     """Run a grid of cases; see the module docstring. Returns a :class:`SweepReport`.
 
     Parameters
@@ -209,9 +209,13 @@ def sweep(presets=None, binders=None, processes=None, binder_contents=None, pres
     figures : draw the figures when done.
     parameters : numeric PyBaMM parameters to set in every case (a parameter file's data).
     fixture : what holds every case's stack (``ssbsim.models.fixture``; default: each preset's).
+    case_timeout_s : seconds after which a case that has not returned is recorded as failed
+        and the sweep goes on (local workers; default: no limit;
+        :mod:`~ssbsim.simulator.sweep_workers`).
     """
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise InputError(f"workers={workers!r} must be a whole number of at least 1")
+    check_case_timeout(case_timeout_s, scheduler)
     conds = build_grid(presets, binders, processes, binder_contents, pressures, c_rates,
                        temperatures, cycles, model, mechanics, parameters, fixture)
     check_writable(out, "--out")
@@ -221,7 +225,7 @@ def sweep(presets=None, binders=None, processes=None, binder_contents=None, pres
             from ssbsim import __version__
 
             store = SweepStore(out, grid_hash(conds), len(conds), __version__, overwrite=overwrite)
-            report = run_cases(conds, store, workers, client, progress)
+            report = run_cases(conds, store, workers, client, progress, case_timeout_s)
             if figures and any(r.get("status") == "ok" for r in store.read()):
                 from .figures import plot_sweep
 
@@ -232,10 +236,12 @@ def sweep(presets=None, binders=None, processes=None, binder_contents=None, pres
             client.close()
 
 
-def run_cases(conds: list[Conditions], store: SweepStore, workers=None, scheduler=None, progress=None) -> SweepReport:
+def run_cases(conds: list[Conditions], store: SweepStore, workers=None, scheduler=None, progress=None,
+              case_timeout_s=None) -> SweepReport:
     """Solve the cases of ``conds`` not yet finished in ``store``, writing each as it
-    completes (grouped so that cases differing only in inputs share one built model).
-    Ctrl-C raises :class:`SweepInterrupted` saying what was saved."""
+    completes (grouped so that cases differing only in inputs share one built model; a
+    case past ``case_timeout_s`` is written as failed). Ctrl-C raises
+    :class:`SweepInterrupted` saying what was saved."""
     groups: dict[str, list] = {}
     for c in conds:
         groups.setdefault(group_key(c), []).append(c)
@@ -246,7 +252,7 @@ def run_cases(conds: list[Conditions], store: SweepStore, workers=None, schedule
     n_new = 0
     try:
         with progress_bar(progress, len(conds), len(conds) - len(todo)) as advance:
-            for name, record in execute(run_case, todo, workers, scheduler):
+            for name, record in execute(run_case, todo, workers, scheduler, case_timeout_s):
                 store.write_case(name, record)
                 n_new += record["status"] == "ok"
                 if record["status"] != "ok":

@@ -5,14 +5,22 @@ Local workers die with the sweep, whatever kills it (:func:`_worker_init`); a wo
 that dies breaks its pool, and its cases run again, one per pool, before they are
 recorded as failed; the first Ctrl-C stops the workers at a defined point
 (:class:`_CtrlC`) so that the sweep can say what was saved.
+
+With a case time-out (``case_timeout_s``), a case that has not returned that long after
+a worker started it is recorded as failed and the pool's workers are stopped: a
+solver can stall inside its compiled code, where no step limit or Python signal reaches
+it. The other cases that were in flight run again in a new pool; a time-out runs even a
+one-worker sweep in a worker process.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import signal
 import sys
+import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -35,8 +43,13 @@ def connect(address):
                          f"{CONNECT_TIMEOUT_S:g} s ({type(e).__name__}: {str(e)[:200]})") from None
 
 
-def _worker_init(parent_pid: int):
-    """In each local worker: die with the sweep process, whatever ends it.
+#: In a worker: where it says when it starts a case (a sweep with a case time-out).
+_STARTS = None
+
+
+def _worker_init(parent_pid: int, starts=None):
+    """In each local worker: die with the sweep process, whatever ends it; keep the
+    queue ``starts`` on which :func:`_run_noting_start` says when a case starts.
 
     On Linux the kernel sends SIGKILL to the worker when its parent dies
     (prctl PR_SET_PDEATHSIG), which needs no cleanup by the parent, so it holds for
@@ -54,6 +67,17 @@ def _worker_init(parent_pid: int):
             pass
     if os.getppid() != parent_pid:
         os._exit(1)
+    global _STARTS
+    _STARTS = starts
+
+
+def _run_noting_start(run_case, index, cond, names):
+    """``run_case(cond, names)`` in a worker, after putting (index, wall-clock time) on
+    the pool's start queue (the case time-out runs from there, not from when the pool
+    queued the case behind another)."""
+    if _STARTS is not None:
+        _STARTS.put((index, time.time()))
+    return run_case(cond, names)
 
 
 class _CtrlC:
@@ -88,17 +112,31 @@ def _kill_workers(pool):
             proc.kill()
 
 
-def execute(run_case, todo, workers, scheduler):
+def check_case_timeout(case_timeout_s, scheduler=None):
+    """InputError unless ``case_timeout_s`` is None or a positive number of seconds
+    (local workers only: a Dask worker's stalled solve cannot be stopped from here)."""
+    if case_timeout_s is None:
+        return
+    if isinstance(case_timeout_s, bool) or not isinstance(case_timeout_s, (int, float)) \
+            or not case_timeout_s > 0 or case_timeout_s == float("inf"):
+        raise InputError(f"case_timeout_s={case_timeout_s!r} must be a number of seconds > 0 (finite)")
+    if scheduler is not None:
+        raise InputError("a case time-out works with local workers, not with a Dask scheduler")
+
+
+def execute(run_case, todo, workers, scheduler, case_timeout_s=None):
     """Yield (name, record) as cases finish, on Dask, local processes or in-process;
     ``run_case(cond, input_names)`` solves one case (a module-level function, so that
-    worker processes can unpickle it) and ``todo`` holds (name, cond, input_names)."""
+    worker processes can unpickle it) and ``todo`` holds (name, cond, input_names).
+    ``case_timeout_s``: see the module docstring."""
     if not todo:
         return
+    check_case_timeout(case_timeout_s, scheduler)
     if scheduler is not None:
         yield from _execute_dask(run_case, todo, scheduler)
         return
     workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(todo) == 1:
+    if (workers == 1 or len(todo) == 1) and case_timeout_s is None:
         for name, cond, names in todo:
             yield name, run_case(cond, names)
         return
@@ -108,23 +146,34 @@ def execute(run_case, todo, workers, scheduler):
     # process has not solved anything, so no solver threads are copied. Elsewhere: spawn.
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                       and sys.platform.startswith("linux") else "spawn")
-    queue, alone = list(todo), False
-    while queue:  # a worker that died breaks its pool: its cases then run again, one per pool
-        batches = [[c] for c in queue] if alone else [queue]
-        queue = []
-        for batch in batches:
-            broken = yield from _run_pool(run_case, batch, workers, ctx, last_try=alone)
-            queue += broken
-        alone = True
+    # a worker that died breaks its pool: its cases then run again, one per pool; cases
+    # stopped with a timed-out one run again together
+    queue, alone = list(todo), []
+    while queue or alone:
+        batches = [(queue, False)] if queue else [([c], True) for c in alone]
+        queue, alone = [], []
+        for batch, last_try in batches:
+            broken, stopped = yield from _run_pool(run_case, batch, workers, ctx, last_try, case_timeout_s)
+            alone += broken
+            queue += stopped
 
 
-def _run_pool(run_case, batch, workers, ctx, last_try):
+def _failed(cond, error: str) -> dict:
+    return {"key": cond.key, "conditions": cond.to_dict(), "status": "failed", "error": error}
+
+
+def _run_pool(run_case, batch, workers, ctx, last_try, case_timeout_s=None):
     """Yield (name, record) from one process pool; return the cases lost to a dead
-    worker (recorded as failed instead on the ``last_try``)."""
+    worker (recorded as failed instead on the ``last_try``) and those stopped with a
+    timed-out case."""
+    starts = ctx.SimpleQueue() if case_timeout_s is not None else None
     pool = ProcessPoolExecutor(max_workers=min(workers, len(batch)), mp_context=ctx,
-                               initializer=_worker_init, initargs=(os.getpid(),))
-    futures = {pool.submit(run_case, cond, names): (name, cond, names) for name, cond, names in batch}
-    broken = []
+                               initializer=_worker_init, initargs=(os.getpid(), starts))
+    futures = {pool.submit(_run_noting_start, run_case, i, cond, names): (name, cond, names)
+               for i, (name, cond, names) in enumerate(batch)}
+    index = {i: fut for i, fut in enumerate(futures)}
+    broken, stopped, started = [], [], {}  # started: future -> when a worker started it [s]
+    timed_out = None
     try:
         with _CtrlC() as ctrl_c:
             pending = set(futures)
@@ -135,20 +184,33 @@ def _run_pool(run_case, batch, workers, ctx, last_try):
                     try:
                         yield name, fut.result()
                     except BrokenProcessPool:
-                        if not last_try:
+                        if fut is timed_out:
+                            yield name, _failed(cond, f"no result within the case time-out of {case_timeout_s:g} s "
+                                                      "(its worker was stopped; the solver may have stalled)")
+                        elif timed_out is not None:
+                            stopped.append((name, cond, names))
+                        elif not last_try:
                             broken.append((name, cond, names))
-                            continue
-                        yield name, {"key": cond.key, "conditions": cond.to_dict(), "status": "failed",
-                                     "error": "its worker process died, also when run alone (killed by "
-                                              "the system: out of memory?)"}
+                        else:
+                            yield name, _failed(cond, "its worker process died, also when run alone (killed "
+                                                      "by the system: out of memory?)")
                 if ctrl_c.pressed:
                     raise KeyboardInterrupt
+                if case_timeout_s is not None and timed_out is None:
+                    while not starts.empty():
+                        i, t = starts.get()
+                        started[index[i]] = t
+                    timed_out = next((f for f in pending if time.time() - started.get(f, math.inf) > case_timeout_s),
+                                     None)
+                    if timed_out is not None:
+                        _kill_workers(pool)
     except BaseException:  # Ctrl-C, or the caller stopped: cases in flight are not stored
         _kill_workers(pool)
         raise
     finally:  # finished cases are stored; drop what has not started
         pool.shutdown(wait=False, cancel_futures=True)
-    return broken
+    return broken, stopped
+
 
 
 def _execute_dask(run_case, todo, client):

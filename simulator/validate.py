@@ -46,7 +46,8 @@ class ValidationReport:
 
 
 def validate(only=None, quick: bool = False, model: str | None = None, out="results/validation",
-             workers=None, progress=None, report: bool = True, leave_one_paper_out: bool = False) -> ValidationReport:
+             workers=None, progress=None, report: bool = True, leave_one_paper_out: bool = False,
+             case_timeout_s=None) -> ValidationReport:
     """Run the catalogue; see the module docstring.
 
     Parameters
@@ -66,6 +67,9 @@ def validate(only=None, quick: bool = False, model: str | None = None, out="resu
         Also run :func:`ssbsim.simulator.lopo.leave_one_paper_out` (all papers, on
         ``model``); with ``report``, its ``lopo.json`` / ``lopo.md`` and a section of
         ``validation.md``.
+    case_timeout_s : float, optional
+        Seconds after which a case that has not returned is recorded as failed and the
+        run goes on (``ssbsim.simulator.sweep_workers``); default no limit.
     """
     from ssbsim.parameter_sets.experiments import PAPERS
 
@@ -88,7 +92,7 @@ def validate(only=None, quick: bool = False, model: str | None = None, out="resu
         path = out / f"validation-{digest[:10]}.h5"
         with writer_lock(path):  # a second run on the same store exits at once, before computing
             store = SweepStore(path, digest, len(conds), __version__)
-            run_cases(conds, store, workers=workers, progress=progress)
+            run_cases(conds, store, workers=workers, progress=progress, case_timeout_s=case_timeout_s)
         results = {r["name"]: r for r in store.read()}
         series = {name: store.series(name) for name, r in results.items() if r.get("status") == "ok"}
     from ssbsim.parameter_sets.provenance import fitted_rows

@@ -14,6 +14,7 @@ import pytest
 
 import ssbsim
 from ssbsim.simulator import sweep as sweep_mod
+from ssbsim.simulator.errors import InputError
 from ssbsim.simulator.store import StoreError, open_results
 from ssbsim.simulator.sweep import build_grid, sweep
 
@@ -216,6 +217,49 @@ def test_a_worker_killed_by_the_system_fails_its_case_and_the_sweep_goes_on(tmp_
     assert len(report.failures) == 1 and "worker process died, also when run alone" in report.failures[0][1]
     status = {r["pressure_MPa"]: r["status"] for r in open_results(tmp_path / "s.h5").read()}
     assert status == {70.0: "ok", 2.0: "failed"}
+
+
+def _stalls_at_2_MPa(cond, names):
+    if cond.pressure_MPa == 2.0:
+        time.sleep(3600)  # as a solver stalled in compiled code: no Python signal reaches it
+    return _REAL_RUN_CASE(cond, names)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_stalled_case_is_failed_after_the_case_timeout_and_the_sweep_goes_on(tmp_path, monkeypatch, workers):
+    """A case that does not return (IDAKLU has stalled inside its C++ loop, where
+    max_num_steps did not stop it) is stored as failed once the case time-out has passed
+    since a worker started it; every other case (also one queued behind it) is stored as solved, also those in flight
+    when the stalled one's workers were stopped, and one worker runs its cases in a
+    worker process so that it can be stopped."""
+    monkeypatch.setattr(sweep_mod, "run_case", _stalls_at_2_MPa)  # fork: the workers see it
+    t0 = time.monotonic()
+    report = sweep(**SMALL | {"pressures": [70.0, 2.0, 7.0]}, out=tmp_path / "s.h5", workers=workers,
+                   case_timeout_s=20.0)
+    assert time.monotonic() - t0 < 120
+    assert len(report.failures) == 1 and "no result within the case time-out of 20 s" in report.failures[0][1]
+    status = {r["pressure_MPa"]: r["status"] for r in open_results(tmp_path / "s.h5").read()}
+    assert status == {70.0: "ok", 2.0: "failed", 7.0: "ok"}
+
+
+@pytest.mark.parametrize("value", [0, -5.0, float("nan"), float("inf"), "10", True])
+def test_a_bad_case_timeout_is_one_line_naming_it(tmp_path, value):
+    with pytest.raises(InputError, match=r"^case_timeout_s=.* must be a number of seconds > 0 \(finite\)$"):
+        sweep(**SMALL, out=tmp_path / "s.h5", case_timeout_s=value)
+    assert not (tmp_path / "s.h5").exists()
+
+
+def test_cli_case_timeout_reaches_the_sweep_and_is_range_checked(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from ssbsim.simulator.cli import main
+
+    seen = {}
+    monkeypatch.setattr(sweep_mod, "sweep", lambda *a, **k: seen.update(k) or (_ for _ in ()).throw(KeyboardInterrupt))
+    CliRunner().invoke(main, ["sweep", "--case-timeout", "600", "--out", str(tmp_path / "s.h5")])
+    assert seen["case_timeout_s"] == 600.0
+    bad = CliRunner().invoke(main, ["sweep", "--case-timeout", "0", "--out", str(tmp_path / "s.h5")])
+    assert bad.exit_code == 2 and "--case-timeout" in bad.output and "0.0 is not in the range x>0" in bad.output
 
 
 def test_sweep_into_a_folder_that_does_not_exist_yet(tmp_path):
