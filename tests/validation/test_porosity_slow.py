@@ -11,6 +11,7 @@ MEASURED_PCT = {0.5: 15.0, 1.5: 11.2, 2.5: 9.0}
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # three 150-cycle runs
 def test_calibration_regression_porosity_after_150_cycles_jo2024():
     model = {}
     for wt, measured in MEASURED_PCT.items():
