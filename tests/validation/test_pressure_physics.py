@@ -28,6 +28,23 @@ def test_capacity_vs_pressure_is_a_gradual_monotone_curve(simulate_cached, binde
     assert steps.max() <= 0.35 * total, (caps, steps / total)
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "the Si-graphite layer cracks as a step: SPM first delithiation 147-225 mAh/g at 0.5-30 MPa, "
+    "1107 at 70-100 (DFN: 965 at 50, 201 at 45 MPa). Its releasable energy crosses the cohesion "
+    "within a few MPa, the assumed 5 % scatter of the fracture energy (decohesion-scatter) sets "
+    "the width, and the cracks then cut the whole Si phase off (models.layer_decohesion)"))
+def test_si_graphite_anode_capacity_vs_pressure_is_a_gradual_monotone_curve(simulate_cached):
+    """Jo 2024's Si-graphite half cell at 0.05C (SPM): the first delithiation on the same
+    log grid, non-decreasing and with no step larger than 35 % of the whole change, as
+    the cathode's (issue 16: capacity monotone in pressure, no threshold)."""
+    caps = np.array([simulate_cached("jo2024-anode", pressure=p, model="SPM").to_dict()[
+        "delithiation_capacity_mAh_g"] for p in PRESSURE_GRID_MPA])
+    steps = np.diff(caps)
+    total = caps[-1] - caps[0]
+    assert np.all(steps >= -0.05) and total > 3, caps
+    assert steps.max() <= 0.35 * total, (caps, steps / total)
+
+
 def test_binders_differ_at_7_MPa(simulate_cached):
     """Kwon 2022: the vulcanized binder's difference is already "distinct" at 7 MPa."""
     pristine = _capacity(simulate_cached, binder="pristine", pressure=7.0)
