@@ -18,18 +18,24 @@ def repressed_isolation(z, w, delta_old, delta_new, p):
     f = (z - w) / (1 - w) of the others was isolated by a mean gap
     g = (delta_old + g_s) q / (1 - q), q = f^(1/Z) (:func:`isolating_gap`); at the new
     closure the same gap isolates b(phi(g, delta_new)) <= f."""
-    rest = fmax(1.0 - w, 1e-300)
-    f = fmax(z - w, 0.0) / rest
-    gap = isolating_gap(f, delta_old, p)
-    return w + rest * fmin(f, isolation_probability(contact_from_closure(gap, delta_new, p), p))
+    f = loaded_share(z, w)
+    gap, _ = isolating_gap(f, delta_old, p)
+    return w + fmax(1.0 - w, 1e-300) * fmin(f, isolation_probability(contact_from_closure(gap, delta_new, p), p))
+
+
+def loaded_share(x, w):
+    """(x - w)+ / (1 - w): the share of a size class's loaded particles (those outside the
+    unloaded fraction ``w``) that a fraction ``x`` >= w of the class makes up (the
+    gap-isolated ones for x = z, the cracked ones for x = zeta)."""
+    return fmax(x - w, 0.0) / fmax(1.0 - w, 1e-300)
 
 
 def isolating_gap(f, delta, p):
-    """The mean gap [m] at which the share ``f`` of a size class's load-bearing particles
-    has lost all Z contacts at closure ``delta`` [m]: b(phi(g)) = f inverted,
+    """(g, q): the mean gap g [m] at which the share ``f`` of a size class's load-bearing
+    particles has lost all Z contacts at closure ``delta`` [m], b(phi(g)) = f inverted,
     g = (delta + g_s) q / (1 - q), q = f^(1/Z)."""
     q = fmin(power(fmax(f, 0.0), 1.0 / p.coordination_number), 1.0 - 1e-12)
-    return (delta + p.gap_regularisation_m) * q / (1.0 - q)
+    return (delta + p.gap_regularisation_m) * q / (1.0 - q), q
 
 
 def creep_reconnection_rate(p, z, w, delta, v_cr):
@@ -51,9 +57,7 @@ def reconnection_rate_constant(p, z, w, delta, v_cr):
     stiffness with no physics in it (the isolated share is then ~0 anyway). The unloaded
     particles ``w`` carry no load (granular 'rattlers', displaced out of the force chains)
     and do not reconnect."""
-    f = fmax(z - w, 0.0) / fmax(1.0 - w, 1e-300)
-    q = fmin(power(f, 1.0 / p.coordination_number), 1.0 - 1e-12)
-    gap = (delta + p.gap_regularisation_m) * q / (1.0 - q)
+    gap, q = isolating_gap(loaded_share(z, w), delta, p)
     k = p.coordination_number * (1.0 - q) * v_cr / (gap + p.gap_regularisation_m)
     return k * p.isolation_rate_s / (k + p.isolation_rate_s)
 
@@ -95,7 +99,5 @@ def isolation_growth(p, phi, z, w, zeta, s_rate, chi):
     dw = p.isolation_rate_s * relu_h(zeta - w, p.fraction_smoothing) + moved
     # the loaded particles (1 - w): the share b whose contacts opened, and the cracks' share
     # zeta not yet counted in w (w counts them once the cracks have cut them off)
-    rest = fmax(1.0 - w, 1e-300)
-    cracked = fmax(zeta - w, 0.0) / rest
-    latch = w + rest * (b + cracked * (1.0 - b))
+    latch = w + fmax(1.0 - w, 1e-300) * (b + loaded_share(zeta, w) * (1.0 - b))
     return p.isolation_rate_s * relu_h(latch - z, p.fraction_smoothing) + moved, dw

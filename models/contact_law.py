@@ -87,7 +87,7 @@ import casadi
 import numpy as np
 
 from .contact_isolation import (creep_reconnection_rate, isolating_gap, isolation_growth, isolation_rates,
-                                rearrangement_rate, reconnection_rate_constant, repressed_isolation)
+                                loaded_share, rearrangement_rate, reconnection_rate_constant, repressed_isolation)
 
 R_GAS = 8.314462618  # [J.mol-1.K-1]
 
@@ -303,10 +303,9 @@ def aggregates(R, weights, z, phi, g, v, dz, rec):
 
 
 LAW_FUNCTIONS = (relu_h, creep_velocity, closure_ratio, contact_from_closure, contact_fraction,
-                 isolation_probability, isolating_gap, repressed_isolation, creep_reconnection_rate, rearrangement_rate,
-                 isolation_rates, isolation_growth, reconnection_rate_constant, step_factors, gap_terms,
-                 particle_terms, particle_rates, running_max_rate,
-                 implicit_step, aggregates)
+                 isolation_probability, loaded_share, isolating_gap, repressed_isolation, creep_reconnection_rate,
+                 rearrangement_rate, isolation_rates, isolation_growth, reconnection_rate_constant, step_factors,
+                 gap_terms, particle_terms, particle_rates, running_max_rate, implicit_step, aggregates)
 OPERATIONS = ("exp", "fmax", "fmin", "power", "total")
 
 
