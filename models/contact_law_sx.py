@@ -119,7 +119,9 @@ def contact_law_function(K: int, constants: tuple = ()) -> casadi.Function:
     x = {q: casadi.SX.sym(q, K if q in VECTOR_INPUTS else 1) for q in LAW_INPUTS if q not in fixed}
     free = [x[q] for q in LAW_INPUTS if q in x]
     x.update({q: casadi.SX(v) for q, v in fixed.items()})
-    return casadi.Function(f"contact_law_{K}", free, [_law(K, x)], {"jac_penalty": 0})
+    # common subexpressions evaluated once: the law's functions share terms (the step's
+    # factors, the reconnection in dz and in its aggregate) that SX does not merge itself
+    return casadi.Function(f"contact_law_{K}", free, [casadi.cse(_law(K, x))], {"jac_penalty": 0})
 
 
 class ContactLawCall:
