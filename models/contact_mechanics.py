@@ -258,7 +258,7 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
             variables[f"X-averaged {domain} electrode {self.phase_name}active material volume fraction"])
         eps0_s = pybamm.yz_average(eps0)
         rec = out["reconnection rate [s-1]"]
-        self._isolation = {"grown": out["isolation rate [s-1]"] + rec, "reconnected": rec,
+        self._isolation = {"grown": out["isolation rate [s-1]"] + rec, "reconnected": rec, "eps0": eps0_s,
                            "isolated": 1 - eps / eps0_s, "k_v": rec / _floored(eps / eps0_s)}
         self._aggregates = {"contact fraction": out["contact fraction"], "mean gap [m]": out["mean gap [m]"],
                             "void fraction increase": eps0 * out["void per active volume"]}
@@ -309,7 +309,7 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         # reconnecting particles bring the isolated pool's mean (``reconnected_lithium``)
         k_v = variables[f"{name}{RECONNECTED_VOLUME_RATE}"]
         self.rhs[sto] = self._sto_rate + (x_str - sto) * k_v
-        grown, back, Z = (self._isolation[k] for k in ("grown", "reconnected", "isolated"))
+        grown, back, Z, eps0 = (self._isolation[k] for k in ("grown", "reconnected", "isolated", "eps0"))
         self.rhs[x_str] = (sto - x_str) * grown / _floored(Z)
         # Li stranded in isolated particles: isolated at the connected particles' mean
         # stoichiometry, returned at the isolated pool's. (PyBaMM integrates their x- and
@@ -317,7 +317,6 @@ class ContactLossActiveMaterial(pybamm.active_material.LossActiveMaterial):
         # state, which no colouring of the DFN's MX Jacobian can share, ~3x slower.)
         lli = variables[f"Loss of lithium due to loss of {self.phase_name}active material "
                         f"in {domain} electrode [mol]"]
-        eps0 = pybamm.yz_average(pybamm.x_average(pp.epsilon_s))
         self.rhs[lli] = self.domain_param.L * self.param.A_cc * pp.c_max * eps0 * (sto * grown - x_str * back)
 
     def set_initial_conditions(self, variables):
