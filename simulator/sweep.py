@@ -36,7 +36,7 @@ from .conditions import Conditions, parameter_values
 from .results import CycleMetrics
 from .simulation import CellRunner, fingerprint
 from .store import SweepStore, writer_lock
-from .sweep_workers import check_case_timeout, connect, execute, progress_bar
+from .sweep_workers import check_case_timeout, connect, execute, failed_record, progress_bar
 
 #: The seed study: Kwon 2022, pristine vs vulcanized BR at 70 / 7 / 2 MPa, 0.1C, 1 cycle.
 SEED = {"presets": ("kwon2022",), "binders": ("pristine", "vulcanized"), "pressures": (70.0, 7.0, 2.0)}
@@ -147,7 +147,6 @@ def grid_hash(conds: list[Conditions]) -> str:
 
 def run_case(cond: Conditions, input_names: tuple) -> dict:
     """Solve one case (in any process); never raises: a failure is recorded."""
-    record = {"key": cond.key, "conditions": cond.to_dict()}
     try:
         gk = (group_key(cond), input_names)
         if gk not in _RUNNERS:
@@ -159,12 +158,13 @@ def run_case(cond: Conditions, input_names: tuple) -> dict:
     except Exception as e:  # noqa: BLE001 - a failed case is data, the sweep goes on
         msg = str(e) if isinstance(e, SsbsimError) else "".join(
             traceback.format_exception_only(type(e), e)).strip()
-        return record | {"status": "failed", "error": msg}
+        return failed_record(cond, msg)
+    record = {"key": cond.key, "conditions": cond.to_dict()}
     try:
         return record | _record(result, record["conditions"])
     except Exception as e:  # noqa: BLE001 - the case solved but its results could not be read: data too
-        return record | {"status": "failed", "error": "reading the results: " + "".join(
-            traceback.format_exception_only(type(e), e)).strip()}
+        return failed_record(cond, "reading the results: " + "".join(
+            traceback.format_exception_only(type(e), e)).strip())
 
 
 def _record(result, conditions: dict) -> dict:

@@ -158,7 +158,8 @@ def execute(run_case, todo, workers, scheduler, case_timeout_s=None):
             queue += stopped
 
 
-def _failed(cond, error: str) -> dict:
+def failed_record(cond, error: str) -> dict:
+    """The stored record of a case that failed with ``error`` (one line)."""
     return {"key": cond.key, "conditions": cond.to_dict(), "status": "failed", "error": error}
 
 
@@ -185,14 +186,14 @@ def _run_pool(run_case, batch, workers, ctx, last_try, case_timeout_s=None):
                         yield name, fut.result()
                     except BrokenProcessPool:
                         if fut is timed_out:
-                            yield name, _failed(cond, f"no result within the case time-out of {case_timeout_s:g} s "
+                            yield name, failed_record(cond, f"no result within the case time-out of {case_timeout_s:g} s "
                                                       "(its worker was stopped; the solver may have stalled)")
                         elif timed_out is not None:
                             stopped.append((name, cond, names))
                         elif not last_try:
                             broken.append((name, cond, names))
                         else:
-                            yield name, _failed(cond, "its worker process died, also when run alone (killed "
+                            yield name, failed_record(cond, "its worker process died, also when run alone (killed "
                                                       "by the system: out of memory?)")
                 if ctrl_c.pressed:
                     raise KeyboardInterrupt
