@@ -143,6 +143,13 @@ def presets():
             click.echo(f"{'':16s} protocol {name!r}: {proto.n_cycles} cycles")
 
 
+#: sweep's and validate's --case-timeout (ssbsim.simulator.sweep_workers)
+_CASE_TIMEOUT = click.option(
+    "--case-timeout", "case_timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+    help="Seconds after which a case that has not returned is recorded as failed and the run goes on "
+         "(local workers; default: no limit).")
+
+
 @main.command(short_help="A grid of cases in parallel, stored and resumable.")
 @click.option("--preset", "presets", multiple=True, help="Preset(s); default: the seed study (kwon2022).")
 @click.option("--binder", "binders", multiple=True, help="Binder(s) of the preset(s).")
@@ -165,9 +172,7 @@ def presets():
 @click.option("--figures/--no-figures", default=True, show_default=True, help="Draw the figures when done.")
 @click.option("--params", "params_path", default=None, type=click.Path(dir_okay=False),
               help="JSON parameter file (e.g. from ssbsim fit).")
-@click.option("--case-timeout", "case_timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Seconds after which a case that has not returned is recorded as failed and the run "
-                   "goes on (local workers; default: no limit).")
+@_CASE_TIMEOUT
 def sweep(presets, binders, processes, binder_contents, pressures, c_rates, temperatures, cycles,
           model, mechanics, fixture, out, workers, scheduler, progress, overwrite, figures, params_path,
           case_timeout):
@@ -230,9 +235,7 @@ def _command_line(ctx, drop=("overwrite",)) -> str:
 @click.option("--leave-one-paper-out", "lopo", is_flag=True,
               help="Also the leave-one-paper-out check (as `ssbsim lopo`): lopo.json / lopo.md beside validation.json.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: `rows` and `score`.")
-@click.option("--case-timeout", "case_timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Seconds after which a case that has not returned is recorded as failed and the run "
-                   "goes on (local workers; default: no limit).")
+@_CASE_TIMEOUT
 def validate(only, quick, model, out, workers, progress, lopo, as_json, case_timeout):
     """Simulate every catalogued measurement of the papers as the paper ran it and
     compare: rows labelled calibration (a constant was fitted on them) or validation."""
