@@ -229,9 +229,9 @@ def _stalls_at_2_MPa(cond, names):
 def test_a_stalled_case_is_failed_after_the_case_timeout_and_the_sweep_goes_on(tmp_path, monkeypatch, workers):
     """A case that does not return (IDAKLU has stalled inside its C++ loop, where
     max_num_steps did not stop it) is stored as failed once the case time-out has passed
-    since a worker started it; every other case (also one queued behind it) is stored as solved, also those in flight
-    when the stalled one's workers were stopped, and one worker runs its cases in a
-    worker process so that it can be stopped."""
+    since a worker started it. Every other case is stored as solved: one queued behind it
+    and those in flight when the stalled one's workers were stopped. One worker runs its
+    cases in a worker process so that it can be stopped."""
     monkeypatch.setattr(sweep_mod, "run_case", _stalls_at_2_MPa)  # fork: the workers see it
     t0 = time.monotonic()
     report = sweep(**SMALL | {"pressures": [70.0, 2.0, 7.0]}, out=tmp_path / "s.h5", workers=workers,
