@@ -186,15 +186,16 @@ def _run_pool(run_case, batch, workers, ctx, last_try, case_timeout_s=None):
                         yield name, fut.result()
                     except BrokenProcessPool:
                         if fut is timed_out:
-                            yield name, failed_record(cond, f"no result within the case time-out of {case_timeout_s:g} s "
-                                                      "(its worker was stopped; the solver may have stalled)")
+                            yield name, failed_record(cond, f"no result within the case time-out of "
+                                                            f"{case_timeout_s:g} s (its worker was stopped; the "
+                                                            "solver may have stalled)")
                         elif timed_out is not None:
                             stopped.append((name, cond, names))
                         elif not last_try:
                             broken.append((name, cond, names))
                         else:
-                            yield name, failed_record(cond, "its worker process died, also when run alone (killed "
-                                                      "by the system: out of memory?)")
+                            yield name, failed_record(cond, "its worker process died, also when run alone "
+                                                            "(killed by the system: out of memory?)")
                 if ctrl_c.pressed:
                     raise KeyboardInterrupt
                 if case_timeout_s is not None and timed_out is None:
