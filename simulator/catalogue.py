@@ -11,6 +11,10 @@ to derive the quantity from a simulation (``derive``):
 ``{kind = "coulombic_efficiency", cycle = k}``;
 ``{kind = "phase", phase = "primary" | "secondary", half = ..., cycle = 1}``
     what one particle phase of a two-phase electrode gave or took in the first cycle;
+``{kind = "plateau_split", half = "delithiation" | "charge", cycle = k, part = "above" | "below"}``
+    the capacity a cycle's half gave above or below its dQ/dV valley, as a lab splits a
+    graphite-Si delithiation into a Si and a graphite part (:mod:`.plateau_split`;
+    ``search_V = [lo, hi]`` overrides the valley's window);
 ``{kind = "retention", half = ..., cycles = [...], reference_cycles = [...]}``
     mean capacity of ``cycles`` over that of ``reference_cycles``;
 ``{kind = "final", key = "porosity" | "thickness_change_um" | ...}``
@@ -41,7 +45,7 @@ from ssbsim.parameter_sets import experiments
 from .errors import InputError
 
 KINDS = ("capacity", "coulombic_efficiency", "retention", "final", "last_cycle", "electrode", "phase",
-         "characterise")
+         "plateau_split", "characterise")
 #: Virtual measurements of ``kind = "characterise"`` (functions of ``characterise_cells``
 #: of the same name) and the results each can give.
 MEASUREMENTS = {"blocking": ("ionic_conductivity_S_cm", "electronic_conductivity_S_cm")}
@@ -145,6 +149,10 @@ def _entry(paper: str, doc: dict, e: dict) -> Entry:
         raise InputError(f"{where}: derive.half={derive['half']!r}; allowed: {', '.join(HALVES)}")
     if derive.get("kind") == "characterise":
         _check_measurement(where, derive)
+    if derive.get("kind") == "plateau_split" and (derive.get("half") not in ("delithiation", "charge")
+                                                   or derive.get("part") not in ("above", "below")):
+        raise InputError(f"{where}: plateau_split needs half = 'delithiation' or 'charge' (a rising voltage) and "
+                         f"part = 'above' or 'below'; got half={derive.get('half')!r}, part={derive.get('part')!r}")
     m = e["measured"]
     text = str(m["value"])
     return Entry(

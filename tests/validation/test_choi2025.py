@@ -12,6 +12,7 @@ from conftest import calibration_rows
 import ssbsim
 
 from ssbsim.parameter_sets import choi2025
+from ssbsim.simulator.plateau_split import plateau_split
 from ssbsim.simulator.presets import get_preset
 
 BINDERS = get_preset("choi2025").binder_aliases  # data-file binder -> preset binder
@@ -170,15 +171,39 @@ def test_choi2025_first_delithiation(simulate_cached, binder):
     assert r.delithiation_capacity_mAh_g == pytest.approx(TOTAL[binder], abs=15)
 
 
-@pytest.mark.xfail(strict=True, reason="the paper splits by voltage plateau: 224 / 188 / 183 mAh/g from Si is "
-                   "more than 0.1 x 1700 = 170, the practical capacity of its Si, so the plateau split counts some "
-                   "graphite capacity as Si; the model's split is by phase (<= 170)")
+@pytest.mark.xfail(strict=True, reason=(
+    "split as the paper splits it, at the first delithiation's dQ/dV valley (0.246 V), the model gives "
+    "155 / 153 / 153 mAh/g above it and 316 below, where the paper has 224 / 188 / 183 and ~285: "
+    "the model's Si gives back 141 of 273 mAh/g it took (SE reduction on the nanoparticles' "
+    "surface), its graphite gives back all 330, and no binder's layer loses Si at 48 MPa"))
 @pytest.mark.parametrize("binder", list(BINDERS.values()))
 def test_choi2025_si_part_of_the_first_delithiation(simulate_cached, binder):
-    """Measured 224 / 188 / 183 mAh/g from Si; the graphite part about 285 for all three."""
-    uptake = simulate_cached("choi2025", binder=binder).phase_uptake_mAh_g(-1)
-    assert -uptake["secondary"] == pytest.approx(SI[binder], abs=15)
-    assert -uptake["primary"] == pytest.approx(285, abs=20)
+    """Measured 224 / 188 / 183 mAh/g from Si, split by voltage plateau; the graphite
+    part about 285 for all three (the CSV's note)."""
+    r = simulate_cached("choi2025", binder=binder)
+    split = plateau_split(*_first_delithiation(r))
+    assert split.above == pytest.approx(SI[binder], abs=15)
+    assert split.below == pytest.approx(285, abs=20)
+
+
+def test_the_plateau_split_sums_to_the_delithiation_and_counts_more_than_si_above(simulate_cached):
+    """The analysis of the Si rows on the model's own curve: a valley exists between
+    graphite's stages and Si's plateau, the two sides sum to the first delithiation, and
+    the side above counts more than Si gave back (graphite's last stage, polarised, ends
+    above the valley), as the paper's 224 mAh/g exceeds what its Si could give."""
+    r = simulate_cached("choi2025", binder="nbr-anisole")
+    split = plateau_split(*_first_delithiation(r))
+    assert 0.2 < split.boundary_V < 0.3
+    assert split.total == pytest.approx(r.delithiation_capacity_mAh_g, rel=1e-3)
+    assert split.above > -r.phase_uptake_mAh_g(-1)["secondary"]
+
+
+def _first_delithiation(r):
+    """Voltage vs Li/Li+ and capacity given so far in the first delithiation (the cycle's
+    last step: CC lithiation, CV hold, CC delithiation)."""
+    st = r.cycle_solution(0).steps[-1]
+    q = st["Discharge capacity [A.h]"].entries
+    return st["Voltage [V]"].entries, -(q - q[0]) * 1e3 / r.electrode["active_mass_g"]
 
 
 def test_a_fast_delithiation_after_a_cc_cv_lithiation_completes():
