@@ -16,6 +16,7 @@ from .errors import InputError, SimulationError
 from .presets import reduced_model_warning
 from .protocol import Protocol, experiment_of
 from . import cell_state, cycle_life
+from .calibration_domain import extrapolation_notes
 from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary, summary_variable_names
 from .solving import cycle_complete, quiet_solver, solver_tolerances
 
@@ -376,6 +377,7 @@ def _result(p, cond, pv, electrode: dict, sol, metrics, notes) -> SimulationResu
     (:func:`electrode_properties`) and the mechanics series."""
     domain = _domain(p)
     series = mechanics_series(sol, pv, domain) if cond.mechanics else {}
+    notes.extend(n for n in extrapolation_notes(cond) if n not in notes)
     if len(metrics) < cond.cycles:
         notes.append(f"only {len(metrics)} of {cond.cycles} cycles completed ({sol.termination})")
     if not cond.mechanics:

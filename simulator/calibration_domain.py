@@ -1,0 +1,105 @@
+"""Where a case stands against the data its fitted constants saw: notes on extrapolation.
+
+Each fitted constant names the catalogue rows it was fitted on
+(``parameter_sets/provenance.toml``); those rows' cells ran at their own stack
+pressures, temperatures, C-rates, cycle counts and binder contents. The span of each
+condition over the fitted rows of one working electrode (cathode or anode) is its
+calibration domain (:func:`calibration_domain`). A case outside it is an extrapolation
+of the fits: :func:`extrapolation_notes` says which condition and by how much, and
+``simulate`` and ``sweep`` put the notes in the result. They do not refuse the case:
+predicting where no row was fitted is the model's purpose, but the user must know where
+that is.
+
+* pressure, temperature, C-rate and cycles come from the rows that solve a cell (a
+  capacity, CE, retention, porosity ...); the C-rates of a paper protocol are those of
+  its CC steps;
+* the binder content comes from every fitted row of a wet-processed electrode, the
+  as-built ones too (GITT active areas, blocking-cell conductivities): the coverage law
+  was fitted on 0.5-2.5 wt% NBR.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+#: Derive kinds whose rows describe the electrode as built (no solve, no cycling).
+AS_BUILT_KINDS = ("electrode", "characterise")
+#: (condition, unit, what it is called in a note)
+CONDITIONS = (("pressure_MPa", "MPa", "stack pressure"), ("temperature_C", "C", "temperature"),
+              ("c_rate", "C", "C-rate"), ("cycles", "", "cycles"),
+              ("wet_binder_content_wt_pct", "wt%", "wet-processed binder content"))
+
+
+@dataclass(frozen=True)
+class Span:
+    """The smallest and largest value of a condition over the fitted rows that ran it."""
+
+    lo: float
+    hi: float
+    rows: tuple[str, ...]
+
+    def outside(self, x: float) -> bool:
+        return not self.lo - 1e-9 <= x <= self.hi + 1e-9
+
+
+def _c_rates(cond) -> list[float]:
+    """The C-rates of the CC steps of the protocol a case runs."""
+    steps = [s for b in cond.run_protocol.blocks for s in b.steps]
+    return [float(r) for s in steps for r in re.findall(r"^(?:Charge|Discharge) at (\d+(?:\.\d*)?(?:e-?\d+)?)C\b", s)]
+
+
+def case_values(cond) -> dict[str, list[float]]:
+    """The values of each of :data:`CONDITIONS` that a case (resolved ``Conditions``) runs at."""
+    from ssbsim.simulator.conditions import Process
+
+    out = {"pressure_MPa": [cond.pressure_MPa], "temperature_C": [cond.temperature_C], "c_rate": _c_rates(cond),
+           "cycles": [float(cond.cycles)]}
+    out["wet_binder_content_wt_pct"] = [cond.binder_content_wt_pct] if cond.process == Process.WET else []
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def calibration_domain() -> dict[str, dict[str, Span]]:
+    """{working electrode ("cathode" / "anode"): {condition: :class:`Span`}} over the
+    catalogue rows that some fitted constant was fitted on."""
+    from ssbsim.parameter_sets.provenance import fitted_rows
+
+    from .catalogue import load_catalogue
+    from .simulation import resolve_conditions
+
+    fitted = fitted_rows()
+    seen: dict[str, dict[str, list[tuple[float, str]]]] = {}
+    for e in load_catalogue():
+        if e.id not in fitted or e.unsupported:
+            continue
+        opts = dict(e.conditions) | ({"protocol": e.protocol} if e.protocol else {})
+        cond = resolve_conditions(e.preset, **opts)
+        values = case_values(cond)
+        if e.derive["kind"] in AS_BUILT_KINDS:
+            values = {"wet_binder_content_wt_pct": values["wet_binder_content_wt_pct"]}
+        per = seen.setdefault(cond.preset_data.working, {})
+        for key, xs in values.items():
+            per.setdefault(key, []).extend((x, e.id) for x in xs)
+    return {working: {key: Span(min(x for x, _ in v), max(x for x, _ in v), tuple(sorted({i for _, i in v})))
+                      for key, v in per.items() if v}
+            for working, per in seen.items()}
+
+
+def extrapolation_notes(cond) -> list[str]:
+    """One note per condition of the case outside the calibration domain of its working
+    electrode (none inside it, or for an electrode no constant was fitted on)."""
+    domain = calibration_domain().get(cond.preset_data.working, {})
+    notes = []
+    for key, unit, label in CONDITIONS:
+        span = domain.get(key)
+        out = sorted({x for x in case_values(cond)[key] if span is not None and span.outside(x)})
+        if out:
+            u = f" {unit}" if unit else ""
+            shown = ", ".join(f"{x:g}" for x in out)
+            where = f"is not {span.lo:g}{u}, the only value" if span.lo == span.hi else \
+                f"is outside {span.lo:g}-{span.hi:g}{u}, the span"
+            notes.append(f"extrapolation: {label} {shown}{u} {where} of the {cond.preset_data.working} rows "
+                         "the fitted constants were fitted on")
+    return notes

@@ -1,0 +1,75 @@
+"""Extrapolation notes (``simulator.calibration_domain``): the span of each condition over
+the rows the fitted constants were fitted on, derived from the provenance registry and
+the catalogue (not kept by hand), and a note for every case outside it."""
+
+import pytest
+
+import ssbsim
+from ssbsim.simulator import calibration_domain as cd
+from ssbsim.simulator.simulation import resolve_conditions
+
+
+@pytest.fixture(autouse=True)
+def _fresh_domain():
+    cd.calibration_domain.cache_clear()
+    yield
+    cd.calibration_domain.cache_clear()
+
+
+def test_the_domain_is_the_span_of_the_fitted_rows():
+    """Kwon's 2 and 70 MPa capacity rows and Jo's 75 MPa porosity rows are fitted on
+    (provenance.toml): the cathode's pressures span 2-75 MPa; Jo's GITT areas at 0.5-2.5
+    wt% NBR set its binder span; Choi's rows, all at 48 MPa and 60 C, the anode's."""
+    d = cd.calibration_domain()
+    cat = d["cathode"]
+    assert (cat["pressure_MPa"].lo, cat["pressure_MPa"].hi) == (2.0, 75.0)
+    assert "kwon2022-q1-pristine-2MPa" in cat["pressure_MPa"].rows
+    assert (cat["wet_binder_content_wt_pct"].lo, cat["wet_binder_content_wt_pct"].hi) == (0.5, 2.5)
+    assert "jo2024-active-area-2.5wt" in cat["wet_binder_content_wt_pct"].rows
+    # the as-built rows (GITT areas, blocking cells) constrain the binder only
+    assert not any(r.startswith(("jo2024-active-area", "emley2023")) for r in cat["pressure_MPa"].rows)
+    an = d["anode"]
+    assert all(r.startswith("choi2025") for s in an.values() for r in s.rows)
+    assert (an["pressure_MPa"].lo, an["pressure_MPa"].hi) == (48.0, 48.0)
+    assert an["temperature_C"].lo == an["temperature_C"].hi == 60.0
+
+
+def test_a_newly_fitted_row_widens_the_domain(monkeypatch):
+    """Fitting a constant on Emley's 60 C rate cells would make 60 C a calibrated
+    temperature of the cathode: the domain follows the registry."""
+    from ssbsim.parameter_sets import provenance
+
+    before = cd.calibration_domain()["cathode"]["temperature_C"]
+    assert before.hi == 30.0
+    rows = provenance.fitted_rows() | {"emley2023-q-ratio-dry-wet"}
+    monkeypatch.setattr(provenance, "fitted_rows", lambda: rows)
+    cd.calibration_domain.cache_clear()
+    assert cd.calibration_domain()["cathode"]["temperature_C"].hi == 60.0
+
+
+def test_a_case_inside_has_no_note_and_each_condition_outside_has_one():
+    assert cd.extrapolation_notes(resolve_conditions("kwon2022")) == []
+    notes = cd.extrapolation_notes(resolve_conditions("kwon2022", pressure=0.5, c_rate=1.0, binder_content=10.0))
+    assert len(notes) == 3
+    assert any("stack pressure 0.5 MPa is outside 2-75 MPa" in n for n in notes)
+    assert any("C-rate 1 C is outside 0.05-0.5 C" in n for n in notes)
+    assert any("wet-processed binder content 10 wt% is outside 0.5-2.5 wt%" in n for n in notes)
+    assert cd.extrapolation_notes(resolve_conditions("kwon2022", process="none")) == []  # no wet binder
+    assert cd.extrapolation_notes(resolve_conditions("choi2025", pressure=16.0)) == [
+        "extrapolation: stack pressure 16 MPa is not 48 MPa, the only value of the anode rows the fitted "
+        "constants were fitted on"]
+
+
+def test_a_protocol_is_judged_by_its_steps_rates():
+    """Choi's paper protocol runs 0.15-1.5C, inside the anode's span; a 3C step is not."""
+    assert cd.extrapolation_notes(resolve_conditions("choi2025", protocol="paper")) == []
+    steps = ["Discharge at 3C until 0.01 V", "Charge at 0.15C until 2 V"]
+    notes = cd.extrapolation_notes(resolve_conditions("choi2025", protocol={"cycles": [{"steps": steps}]}))
+    assert notes and "C-rate 3 C is outside 0.15-1.5 C" in notes[0]
+
+
+def test_the_result_carries_the_notes():
+    r = ssbsim.simulate("kwon2022", pressure=0.5, model="SPM")
+    assert any(n.startswith("extrapolation: stack pressure 0.5 MPa") for n in r.notes)
+    assert any(n.startswith("extrapolation:") for n in r.to_dict()["notes"])
+    assert not any(n.startswith("extrapolation:") for n in ssbsim.simulate("kwon2022", pressure=7.0, model="SPM").notes)
