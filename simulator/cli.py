@@ -97,7 +97,10 @@ def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, 
       average_discharge_voltage_V  (vs Li/Li+ in half cells)
     Anode half cells also give lithiation_capacity_mAh_g (= discharge: the anode
     takes up Li) and delithiation_capacity_mAh_g (= charge; what papers often call
-    the anode's "discharge").
+    the anode's "discharge"); two-phase (graphite-Si) half cells give
+    first_delithiation_split: by phase, and by voltage plateau at its dQ/dV valley as
+    papers split it. `notes` name every condition outside the span of the rows the
+    fitted constants were fitted on (an extrapolation).
     """
     from .simulation import simulate as run
 

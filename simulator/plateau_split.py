@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import InputError
+from .results import cell_half_cycle
 
 #: Where the graphite / Si valley of a delithiation is searched [V vs Li/Li+]: above
 #: graphite's last stage peak (0.22 V, Ohzuku 1993), below amorphous Li_xSi's upper
@@ -74,3 +75,57 @@ def plateau_split(voltage_V, capacity, search_V=GRAPHITE_SI_VALLEY_SEARCH_V, gri
     boundary = float(grid[minima[0]])
     below = float(np.interp(boundary, v_unique, q_of_v) - q[0])
     return PlateauSplit(boundary, below, float(q[-1] - q[0]) - below)
+
+
+def half_cycle_curve(s: dict, half: str, cycle: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Voltage vs Li/Li+ [V] and capacity given so far [mAh/g] of the ``cycle``-th (1-based)
+    ``half`` of a case's series: its ``cycle``-th run of current of that half's sign
+    (PyBaMM: positive current discharges the cell, i.e. lithiates the working electrode)."""
+    if s["time_s"][0] > 0:
+        raise InputError("half-cycle curve: the series start at the last cycle (the fast path keeps its time series only)")
+    sign = 1.0 if cell_half_cycle(half) == "discharge" else -1.0
+    on = sign * np.asarray(s["current_A"]) > 0
+    starts = np.flatnonzero(on & ~np.r_[False, on[:-1]])
+    if len(starts) < cycle:
+        raise InputError(f"half-cycle curve: only {len(starts)} {half} half-cycles in the series, cycle {cycle} asked")
+    a = starts[cycle - 1]
+    b = a + int(np.argmin(on[a:])) if not on[a:].all() else len(on)
+    cap = np.asarray(s["capacity_mAh_g"])[a:b]
+    return np.asarray(s["voltage_V"])[a:b], sign * (cap - cap[0])
+
+
+def first_delithiation_split(result) -> dict | None:
+    """The first delithiation of a half cell's two-phase working electrode (graphite-Si)
+    split two ways [mAh/g of working active material]: ``by_phase``, what each particle
+    phase gave back (``SimulationResult.phase_halves_mAh_g``), and ``by_plateau``, the
+    split of the curve at its dQ/dV valley (:func:`plateau_split`), which is how papers
+    split it and which counts graphite's polarised last stage above the valley. None for a
+    one-phase electrode or a full cell; ``by_plateau_unavailable`` says why the curve
+    could not be split (no valley, or the fast path kept only the last cycle's series)."""
+    from ssbsim.models.phases import phase_names
+
+    if result.solution is None or result.voltage_reference != "Li/Li+":
+        return None
+    if len(phase_names(result.solution.all_models[0].options, result.domain)) < 2:
+        return None
+    out = {"by_phase": {ph: h["delithiation"] for ph, h in result.phase_halves_mAh_g(0).items()}}
+    q = result.solution["Discharge capacity [A.h]"].entries
+    series = {"time_s": result.time_s, "current_A": result.current_A, "voltage_V": result.voltage_V,
+              "capacity_mAh_g": (q - q[0]) * 1e3 / result.electrode["active_mass_g"]}
+    try:
+        split = plateau_split(*half_cycle_curve(series, "delithiation", 1))
+    except InputError as err:
+        out["by_plateau_unavailable"] = str(err)
+        return out
+    out["by_plateau"] = {"valley_V": split.boundary_V, "below_mAh_g": split.below, "above_mAh_g": split.above}
+    return out
+
+
+def split_line(split: dict | None) -> list[str]:
+    """The text summary's line of :func:`first_delithiation_split` (none without a plateau split)."""
+    if not split or "by_plateau" not in split:
+        return []
+    b, p = split["by_phase"], split["by_plateau"]
+    return [f"  first delithiation by phase: {', '.join(f'{k} {v:.1f}' for k, v in b.items())} mAh/g; "
+            f"by plateau (dQ/dV valley at {p['valley_V']:.3f} V): below {p['below_mAh_g']:.1f}, "
+            f"above {p['above_mAh_g']:.1f} mAh/g"]

@@ -328,6 +328,11 @@ class SimulationResult:
         d["cycle_path"] = self.cycle_path
         if self.representative_cycles:
             d["representative_cycles"] = list(self.representative_cycles)
+        from .plateau_split import first_delithiation_split  # it reads results' helpers
+
+        split = first_delithiation_split(self) if self.cycle_path == "cycle by cycle" else None
+        if split is not None:
+            d["first_delithiation_split"] = split
         d["notes"] = list(self.notes)
         return {k: _plain(v) for k, v in d.items()}
 
@@ -364,6 +369,9 @@ class SimulationResult:
                 f"mean discharge voltage {cyc.average_discharge_voltage_V:.3f} V ({self.voltage_reference})"
                 + ("" if np.isnan(lam) else f", isolated {lam:.1f} %")
             )
+        from .plateau_split import first_delithiation_split, split_line
+
+        lines += split_line(first_delithiation_split(self) if self.cycle_path == "cycle by cycle" else None)
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 

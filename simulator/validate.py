@@ -26,7 +26,7 @@ from .results import cell_half_cycle
 from .conditions import Conditions
 from .simulation import electrode_properties, resolve_conditions
 from .files import check_writable
-from .plateau_split import GRAPHITE_SI_VALLEY_SEARCH_V, plateau_split
+from .plateau_split import GRAPHITE_SI_VALLEY_SEARCH_V, half_cycle_curve, plateau_split
 from .store import SweepStore, writer_lock
 from .sweep import case_name, grid_hash, run_cases
 
@@ -148,23 +148,6 @@ class _NotDerived(Exception):
     pass
 
 
-def half_cycle_curve(s: dict, half: str, cycle: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """Voltage vs Li/Li+ [V] and capacity given so far [mAh/g] of the ``cycle``-th (1-based)
-    ``half`` of a case's series: its ``cycle``-th run of current of that half's sign
-    (PyBaMM: positive current discharges the cell, i.e. lithiates the working electrode)."""
-    if s["time_s"][0] > 0:
-        raise _NotDerived("the series start at the last cycle (the fast path keeps its time series only)")
-    sign = 1.0 if cell_half_cycle(half) == "discharge" else -1.0
-    on = sign * np.asarray(s["current_A"]) > 0
-    starts = np.flatnonzero(on & ~np.r_[False, on[:-1]])
-    if len(starts) < cycle:
-        raise _NotDerived(f"only {len(starts)} {half} half-cycles in the series, cycle {cycle} asked")
-    a = starts[cycle - 1]
-    b = a + int(np.argmin(on[a:])) if not on[a:].all() else len(on)
-    cap = np.asarray(s["capacity_mAh_g"])[a:b]
-    return np.asarray(s["voltage_V"])[a:b], sign * (cap - cap[0])
-
-
 def _derive_one(e: Entry, cond: Conditions, summary: dict, s: dict) -> float:
     d = e.derive
     kind = d["kind"]
@@ -184,8 +167,8 @@ def _derive_one(e: Entry, cond: Conditions, summary: dict, s: dict) -> float:
             raise _NotDerived(f"no {key!r} in the results (first cycle of a two-phase electrode only)")
         return float(summary[key])
     if kind == "plateau_split":
-        v, q = half_cycle_curve(s, d["half"], d.get("cycle", 1))
         try:
+            v, q = half_cycle_curve(s, d["half"], d.get("cycle", 1))
             split = plateau_split(v, q, search_V=tuple(d.get("search_V", GRAPHITE_SI_VALLEY_SEARCH_V)))
         except InputError as err:
             raise _NotDerived(str(err)) from None

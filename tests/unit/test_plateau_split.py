@@ -6,7 +6,7 @@ import pytest
 
 from ssbsim.simulator.errors import InputError
 from ssbsim.simulator.plateau_split import plateau_split
-from ssbsim.simulator.validate import half_cycle_curve
+from ssbsim.simulator.plateau_split import half_cycle_curve
 
 
 def _lower(v, q1=300.0, v1=0.15, width=0.02):
@@ -90,3 +90,18 @@ def test_a_catalogue_plateau_split_needs_a_rising_half_and_a_part():
     e["derive"] = {"kind": "plateau_split", "half": "delithiation", "part": "Si"}
     with pytest.raises(InputError, match="part='Si'"):
         catalogue._entry("choi2025", {"source": "Choi2025"}, e)
+
+
+def test_a_result_reports_the_split_of_a_two_phase_half_cell_only():
+    """Choi's graphite-Si half cell (SPM): both splits of the first delithiation, each
+    summing to it, in the JSON and the text summary; Kwon's one-phase cathode: none."""
+    import ssbsim
+
+    r = ssbsim.simulate("choi2025", model="SPM")
+    split = r.to_dict()["first_delithiation_split"]
+    total = r.delithiation_capacity_mAh_g
+    assert sum(split["by_phase"].values()) == pytest.approx(total, rel=1e-3)
+    assert split["by_plateau"]["below_mAh_g"] + split["by_plateau"]["above_mAh_g"] == pytest.approx(total, rel=1e-3)
+    assert "dQ/dV valley at" in r.summary()
+    kwon = ssbsim.simulate("kwon2022", model="SPM")
+    assert "first_delithiation_split" not in kwon.to_dict() and "valley" not in kwon.summary()

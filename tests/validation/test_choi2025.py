@@ -12,7 +12,6 @@ from conftest import calibration_rows
 import ssbsim
 
 from ssbsim.parameter_sets import choi2025
-from ssbsim.simulator.plateau_split import plateau_split
 from ssbsim.simulator.presets import get_preset
 
 BINDERS = get_preset("choi2025").binder_aliases  # data-file binder -> preset binder
@@ -180,10 +179,9 @@ def test_choi2025_first_delithiation(simulate_cached, binder):
 def test_choi2025_si_part_of_the_first_delithiation(simulate_cached, binder):
     """Measured 224 / 188 / 183 mAh/g from Si, split by voltage plateau; the graphite
     part about 285 for all three (the CSV's note)."""
-    r = simulate_cached("choi2025", binder=binder)
-    split = plateau_split(*_first_delithiation(r))
-    assert split.above == pytest.approx(SI[binder], abs=15)
-    assert split.below == pytest.approx(285, abs=20)
+    split = simulate_cached("choi2025", binder=binder).to_dict()["first_delithiation_split"]["by_plateau"]
+    assert split["above_mAh_g"] == pytest.approx(SI[binder], abs=15)
+    assert split["below_mAh_g"] == pytest.approx(285, abs=20)
 
 
 def test_the_plateau_split_sums_to_the_delithiation_and_counts_more_than_si_above(simulate_cached):
@@ -192,18 +190,12 @@ def test_the_plateau_split_sums_to_the_delithiation_and_counts_more_than_si_abov
     the side above counts more than Si gave back (graphite's last stage, polarised, ends
     above the valley), as the paper's 224 mAh/g exceeds what its Si could give."""
     r = simulate_cached("choi2025", binder="nbr-anisole")
-    split = plateau_split(*_first_delithiation(r))
-    assert 0.2 < split.boundary_V < 0.3
-    assert split.total == pytest.approx(r.delithiation_capacity_mAh_g, rel=1e-3)
-    assert split.above > -r.phase_uptake_mAh_g(-1)["secondary"]
-
-
-def _first_delithiation(r):
-    """Voltage vs Li/Li+ and capacity given so far in the first delithiation (the cycle's
-    last step: CC lithiation, CV hold, CC delithiation)."""
-    st = r.cycle_solution(0).steps[-1]
-    q = st["Discharge capacity [A.h]"].entries
-    return st["Voltage [V]"].entries, -(q - q[0]) * 1e3 / r.electrode["active_mass_g"]
+    split = r.to_dict()["first_delithiation_split"]
+    plateau, phase = split["by_plateau"], split["by_phase"]
+    assert 0.2 < plateau["valley_V"] < 0.3
+    assert plateau["below_mAh_g"] + plateau["above_mAh_g"] == pytest.approx(r.delithiation_capacity_mAh_g, rel=1e-3)
+    assert sum(phase.values()) == pytest.approx(r.delithiation_capacity_mAh_g, rel=1e-3)
+    assert plateau["above_mAh_g"] > phase["secondary"]
 
 
 def test_a_fast_delithiation_after_a_cc_cv_lithiation_completes():
