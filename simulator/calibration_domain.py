@@ -87,19 +87,38 @@ def calibration_domain() -> dict[str, dict[str, Span]]:
             for working, per in seen.items()}
 
 
-def extrapolation_notes(cond) -> list[str]:
-    """One note per condition of the case outside the calibration domain of its working
-    electrode (none inside it, or for an electrode no constant was fitted on)."""
+def outside(cond) -> list[tuple[str, str, list[float], Span]]:
+    """(label, unit, values, span) of each condition of the case outside the calibration
+    domain of its working electrode (none for an electrode no constant was fitted on)."""
     domain = calibration_domain().get(cond.preset_data.working, {})
-    notes = []
+    out = []
     for key, unit, label in CONDITIONS:
         span = domain.get(key)
-        out = sorted({x for x in case_values(cond)[key] if span is not None and span.outside(x)})
-        if out:
-            u = f" {unit}" if unit else ""
-            shown = ", ".join(f"{x:g}" for x in out)
-            where = f"is not {span.lo:g}{u}, the only value" if span.lo == span.hi else \
-                f"is outside {span.lo:g}-{span.hi:g}{u}, the span"
-            notes.append(f"extrapolation: {label} {shown}{u} {where} of the {cond.preset_data.working} rows "
-                         "the fitted constants were fitted on")
+        xs = sorted({x for x in case_values(cond)[key] if span is not None and span.outside(x)})
+        if xs:
+            out.append((label, unit, xs, span))
+    return out
+
+
+def _range(span: Span, u: str) -> str:
+    return f"{span.lo:g}{u}" if span.lo == span.hi else f"{span.lo:g}-{span.hi:g}{u}"
+
+
+def extrapolation_notes(cond) -> list[str]:
+    """One note per condition of the case outside the calibration domain (:func:`outside`)."""
+    notes = []
+    for label, unit, xs, span in outside(cond):
+        u = f" {unit}" if unit else ""
+        where = f"is not {_range(span, u)}, the only value" if span.lo == span.hi else \
+            f"is outside {_range(span, u)}, the span"
+        notes.append(f"extrapolation: {label} {', '.join(f'{x:g}' for x in xs)}{u} {where} of the "
+                     f"{cond.preset_data.working} rows the fitted constants were fitted on")
     return notes
+
+
+def outside_text(cond) -> str:
+    """A short form for tables: ``"outside the fitted rows: stack pressure 75 MPa (48 MPa)"``,
+    or ``""`` inside."""
+    parts = [f"{label} {', '.join(f'{x:g}' for x in xs)}{' ' + unit if unit else ''} "
+             f"({_range(span, ' ' + unit if unit else '')})" for label, unit, xs, span in outside(cond)]
+    return "outside the fitted rows: " + "; ".join(parts) if parts else ""

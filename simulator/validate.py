@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .calibration_domain import outside_text
 from .catalogue import Entry, load_catalogue
 from .errors import InputError, SimulationError
 from .results import cell_half_cycle
@@ -217,6 +218,7 @@ def _row(e: Entry, plan: dict, results: dict, series: dict, fitted: bool, model:
                     raise _NotDerived(f"simulation failed: {r.get('error', 'not run')}")
                 values.append(_derive_one(e, cond, r, series[name]))
             value = _combine(values[0], values[1], e.derive["compare"]["op"]) if "compare" in e.derive else values[0]
+            row["note"] = "; ".join(filter(None, {outside_text(c): 0 for c in plan["cases"][:len(values)]}))
         row["model"] = _num(value * scale)
         row["within_tolerance"] = e.within(value * scale)
     except _NotDerived as err:

@@ -73,3 +73,22 @@ def test_the_result_carries_the_notes():
     assert any(n.startswith("extrapolation: stack pressure 0.5 MPa") for n in r.notes)
     assert any(n.startswith("extrapolation:") for n in r.to_dict()["notes"])
     assert not any(n.startswith("extrapolation:") for n in ssbsim.simulate("kwon2022", pressure=7.0, model="SPM").notes)
+
+
+def test_a_validation_row_outside_the_fitted_span_says_so():
+    """Jo's Si-graphite rows sit outside every anode condition the fits saw (Choi's 48 MPa,
+    60 C, 0.15-1.5C, 4 wt%): the validation table's note names each; inside, it is empty."""
+    from ssbsim.simulator.catalogue import load_catalogue
+    from ssbsim.simulator.sweep import case_name
+    from ssbsim.simulator.validate import _plan, _row
+
+    assert cd.outside_text(resolve_conditions("choi2025", binder="nbr-toluene")) == ""
+    entries = {e.id: e for e in load_catalogue(["jo2024"])}
+    e = entries["jo2024-sic-q0-0.5wt"]
+    plan = _plan(e, "DFN")
+    name = case_name(plan["cases"][0])
+    row = _row(e, plan, {name: {"status": "ok"}}, {name: {"cycle_discharge_capacity_mAh_g": [1100.0]}},
+               False, "DFN")
+    assert row["model"] == 1100.0
+    assert row["note"] == ("outside the fitted rows: stack pressure 75 MPa (48 MPa); temperature 30 C (60 C); "
+                           "C-rate 0.05 C (0.15-1.5 C); wet-processed binder content 0.5 wt% (4 wt%)")
