@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import InputError
 from .figures import measured_style
 from .results import cell_half_cycle
 from .sweep import case_name
@@ -81,7 +82,8 @@ def _figures(rows, entries, results, series, folder: Path, model: str) -> list[P
         fig, ax = plt.subplots(figsize=(6, 4))
         roles = {e.id: by_row[e.id]["role"] for e in group}
         curve_drawn = (_pressure_curves(ax, group, results, model, roles)
-                       or _cycle_curves(ax, group, series, model, roles))
+                       or _cycle_curves(ax, group, series, model, roles)
+                       or _plateau_curves(ax, group, series, model, roles))
         if not curve_drawn:
             x = np.arange(len(group))
             for role in sorted(set(roles.values())):
@@ -95,7 +97,8 @@ def _figures(rows, entries, results, series, folder: Path, model: str) -> list[P
             ax.scatter(x, [np.nan if m is None else m for m in values], marker="s", s=40, color="C3",
                        label="model", zorder=4)
             ax.set_xticks(x, [e.id.split("-", 1)[1] for e in group], rotation=30, ha="right", fontsize=7)
-        ax.set_ylabel(f"{quantity} [{group[0].unit}]")
+        if not ax.get_ylabel():
+            ax.set_ylabel(f"{quantity} [{group[0].unit}]")
         ax.set_title(f"{source}, {preset}: {quantity} ({'/'.join(sorted(set(roles.values())))})\n"
                      "hollow: a measured row a constant was fitted on", fontsize=9)
         ax.legend(fontsize=7)
@@ -167,3 +170,36 @@ def _pressure_curves(ax, group, results, model, roles) -> bool:
         ax.set_xlabel("stack pressure [MPa]")
     return drawn
 
+
+
+def _plateau_curves(ax, group, series, model, roles) -> bool:
+    """The half-cycle each plateau-split entry splits, voltage vs capacity given, one
+    curve per entry; on it the model's dQ/dV valley (square) and where the measured split
+    would sit (circle): the capacity given by then is the curve's total less the measured
+    part above (or the measured part below)."""
+    from .plateau_split import GRAPHITE_SI_VALLEY_SEARCH_V, half_cycle_curve, plateau_split
+    from .simulation import resolve_conditions
+
+    drawn = False
+    for k, e in enumerate(g for g in group if g.derive.get("kind") == "plateau_split"):
+        base = dict(preset=e.preset, **e.conditions) | ({"protocol": e.protocol} if e.protocol else {})
+        s = series.get(case_name(resolve_conditions(**(base | {"model": model}))))
+        if s is None:
+            continue
+        try:
+            v, q = half_cycle_curve(s, e.derive["half"], e.derive.get("cycle", 1))
+            split = plateau_split(v, q, search_V=tuple(e.derive.get("search_V", GRAPHITE_SI_VALLEY_SEARCH_V)))
+        except InputError:
+            continue
+        label = e.conditions.get("binder", e.id)
+        ax.plot(q, v, "-", color=f"C{k}", lw=1, label=f"model, {label}")
+        ax.scatter([split.below], [split.boundary_V], marker="s", s=40, color=f"C{k}", zorder=4)
+        at = q[-1] - e.measured if e.derive["part"] == "above" else e.measured
+        ax.scatter([at], [np.interp(at, q, v)], s=60, zorder=3, label=f"measured split ({roles[e.id]} row), {label}",
+                   **measured_style(roles[e.id], f"C{k}"))
+        drawn = True
+    if drawn:
+        ax.set_xlabel(f"capacity given [{group[0].unit}] (square: the model's dQ/dV valley)")
+        ax.set_ylabel("voltage vs Li/Li+ [V]")
+        ax.set_ylim(0, 1.0)
+    return drawn

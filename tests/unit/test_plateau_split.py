@@ -105,3 +105,31 @@ def test_a_result_reports_the_split_of_a_two_phase_half_cell_only():
     assert "dQ/dV valley at" in r.summary()
     kwon = ssbsim.simulate("kwon2022", model="SPM")
     assert "first_delithiation_split" not in kwon.to_dict() and "valley" not in kwon.summary()
+
+
+def test_the_report_draws_the_split_curve_with_the_valley_and_the_measured_split():
+    """The validation figure of a plateau-split row: the half-cycle the model split, its
+    valley, and the point where the paper's split would sit on that curve."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ssbsim.simulator.catalogue import load_catalogue
+    from ssbsim.simulator.simulation import resolve_conditions
+    from ssbsim.simulator.sweep import case_name
+    from ssbsim.simulator.validation_report import _plateau_curves
+
+    e = next(x for x in load_catalogue(["choi2025"]) if x.id == "choi2025-si-delith-anisole")
+    v, q = _two_plateaus(q1=300.0, v1=0.12, q2=170.0, v2=0.45)
+    s = {"time_s": np.arange(v.size + 1.0), "current_A": np.r_[1.0, -np.ones(v.size)],
+         "voltage_V": np.r_[0.01, v], "capacity_mAh_g": np.r_[0.0, -q]}
+    name = case_name(resolve_conditions(e.preset, **e.conditions, model="DFN"))
+    fig, ax = plt.subplots()
+    assert _plateau_curves(ax, [e], {name: s}, "DFN", {e.id: "validation"})
+    (line,) = ax.get_lines()
+    assert line.get_xdata()[-1] == pytest.approx(q[-1])
+    valley, measured = (c.get_offsets()[0] for c in ax.collections)
+    assert valley[0] == pytest.approx(plateau_split(v, q).below)
+    assert measured[0] == pytest.approx(q[-1] - e.measured)  # the paper's 224 above its split
+    plt.close(fig)
