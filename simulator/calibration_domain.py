@@ -47,7 +47,12 @@ class Span:
 def _c_rates(cond) -> list[float]:
     """The C-rates of the CC steps of the protocol a case runs."""
     steps = [s for b in cond.run_protocol.blocks for s in b.steps]
-    return [float(r) for s in steps for r in re.findall(r"^(?:Charge|Discharge) at (\d+(?:\.\d*)?(?:e-?\d+)?)C\b", s)]
+    rates = []
+    for s in steps:  # "at 0.5C" or "at C/10"
+        m = re.match(r"^(?:Charge|Discharge) at (?:(\d+(?:\.\d*)?(?:e-?\d+)?)C\b|C/(\d+(?:\.\d*)?)\b)", s)
+        if m:
+            rates.append(float(m[1]) if m[1] else 1.0 / float(m[2]))
+    return rates
 
 
 def case_values(cond) -> dict[str, list[float]]:

@@ -66,6 +66,10 @@ def test_a_protocol_is_judged_by_its_steps_rates():
     steps = ["Discharge at 3C until 0.01 V", "Charge at 0.15C until 2 V"]
     notes = cd.extrapolation_notes(resolve_conditions("choi2025", protocol={"cycles": [{"steps": steps}]}))
     assert notes and "C-rate 3 C is outside 0.15-1.5 C" in notes[0]
+    slow = ["Discharge at C/20 until 0.01 V", "Charge at C/5 until 2 V"]  # PyBaMM's C/n form
+    notes = cd.extrapolation_notes(resolve_conditions("choi2025", protocol={"cycles": [{"steps": slow}]}))
+    assert notes == ["extrapolation: C-rate 0.05 C is outside 0.15-1.5 C, the span of the anode rows the fitted "
+                     "constants were fitted on"]
 
 
 def test_the_result_carries_the_notes():
