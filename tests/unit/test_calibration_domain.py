@@ -4,7 +4,6 @@ the catalogue (not kept by hand), and a note for every case outside it."""
 
 import pytest
 
-import ssbsim
 from ssbsim.simulator import calibration_domain as cd
 from ssbsim.simulator.simulation import resolve_conditions
 
@@ -71,12 +70,6 @@ def test_a_protocol_is_judged_by_its_steps_rates():
     assert notes == ["extrapolation: C-rate 0.05 C is outside 0.15-1.5 C, the span of the anode rows the fitted "
                      "constants were fitted on"]
 
-
-def test_the_result_carries_the_notes():
-    r = ssbsim.simulate("kwon2022", pressure=0.5, model="SPM")
-    assert any(n.startswith("extrapolation: stack pressure 0.5 MPa") for n in r.notes)
-    assert any(n.startswith("extrapolation:") for n in r.to_dict()["notes"])
-    assert not any(n.startswith("extrapolation:") for n in ssbsim.simulate("kwon2022", pressure=7.0, model="SPM").notes)
 
 
 def test_a_validation_row_outside_the_fitted_span_says_so():

@@ -92,20 +92,6 @@ def test_a_catalogue_plateau_split_needs_a_rising_half_and_a_part():
         catalogue._entry("choi2025", {"source": "Choi2025"}, e)
 
 
-def test_a_result_reports_the_split_of_a_two_phase_half_cell_only():
-    """Choi's graphite-Si half cell (SPM): both splits of the first delithiation, each
-    summing to it, in the JSON and the text summary; Kwon's one-phase cathode: none."""
-    import ssbsim
-
-    r = ssbsim.simulate("choi2025", model="SPM")
-    split = r.to_dict()["first_delithiation_split"]
-    total = r.delithiation_capacity_mAh_g
-    assert sum(split["by_phase"].values()) == pytest.approx(total, rel=1e-3)
-    assert split["by_plateau"]["below_mAh_g"] + split["by_plateau"]["above_mAh_g"] == pytest.approx(total, rel=1e-3)
-    assert "dQ/dV valley at" in r.summary()
-    kwon = ssbsim.simulate("kwon2022", model="SPM")
-    assert "first_delithiation_split" not in kwon.to_dict() and "valley" not in kwon.summary()
-
 
 def test_the_report_draws_the_split_curve_with_the_valley_and_the_measured_split():
     """The validation figure of a plateau-split row: the half-cycle the model split, its
