@@ -96,10 +96,11 @@ def outside(cond) -> list[tuple[str, str, list[float], Span]]:
     """(label, unit, values, span) of each condition of the case outside the calibration
     domain of its working electrode (none for an electrode no constant was fitted on)."""
     domain = calibration_domain().get(cond.preset_data.working, {})
+    values = case_values(cond)
     out = []
     for key, unit, label in CONDITIONS:
         span = domain.get(key)
-        xs = sorted({x for x in case_values(cond)[key] if span is not None and span.outside(x)})
+        xs = sorted({x for x in values[key] if span is not None and span.outside(x)})
         if xs:
             out.append((label, unit, xs, span))
     return out

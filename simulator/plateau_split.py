@@ -94,24 +94,33 @@ def half_cycle_curve(s: dict, half: str, cycle: int = 1) -> tuple[np.ndarray, np
     return np.asarray(s["voltage_V"])[a:b], sign * (cap - cap[0])
 
 
+def derived_split(s: dict, derive: dict) -> tuple[np.ndarray, np.ndarray, PlateauSplit]:
+    """(voltage, capacity, split) of the half-cycle a catalogue ``derive`` of kind
+    ``plateau_split`` names (``half``, ``cycle``, optional ``search_V``) in a case's
+    series ``s``; :class:`InputError` where it cannot be split."""
+    v, q = half_cycle_curve(s, derive["half"], derive.get("cycle", 1))
+    return v, q, plateau_split(v, q, search_V=tuple(derive.get("search_V", GRAPHITE_SI_VALLEY_SEARCH_V)))
+
+
 def first_delithiation_split(result) -> dict | None:
     """The first delithiation of a half cell's two-phase working electrode (graphite-Si)
     split two ways [mAh/g of working active material]: ``by_phase``, what each particle
     phase gave back (``SimulationResult.phase_halves_mAh_g``), and ``by_plateau``, the
     split of the curve at its dQ/dV valley (:func:`plateau_split`), which is how papers
     split it and which counts graphite's polarised last stage above the valley. None for a
-    one-phase electrode or a full cell; ``by_plateau_unavailable`` says why the curve
-    could not be split (no valley, or the fast path kept only the last cycle's series)."""
+    one-phase electrode, a full cell or a fast-path run (which keeps the last cycle's
+    series only); ``by_plateau_unavailable`` says why the curve could not be split."""
     from ssbsim.models.phases import phase_names
 
-    if result.solution is None or result.voltage_reference != "Li/Li+":
+    from .sweep import capacity_series_mAh_g
+
+    if result.solution is None or result.voltage_reference != "Li/Li+" or result.cycle_path != "cycle by cycle":
         return None
     if len(phase_names(result.solution.all_models[0].options, result.domain)) < 2:
         return None
     out = {"by_phase": {ph: h["delithiation"] for ph, h in result.phase_halves_mAh_g(0).items()}}
-    q = result.solution["Discharge capacity [A.h]"].entries
     series = {"time_s": result.time_s, "current_A": result.current_A, "voltage_V": result.voltage_V,
-              "capacity_mAh_g": (q - q[0]) * 1e3 / result.electrode["active_mass_g"]}
+              "capacity_mAh_g": capacity_series_mAh_g(result)}
     try:
         split = plateau_split(*half_cycle_curve(series, "delithiation", 1))
     except InputError as err:

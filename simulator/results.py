@@ -330,7 +330,7 @@ class SimulationResult:
             d["representative_cycles"] = list(self.representative_cycles)
         from .plateau_split import first_delithiation_split  # it reads results' helpers
 
-        split = first_delithiation_split(self) if self.cycle_path == "cycle by cycle" else None
+        split = first_delithiation_split(self)
         if split is not None:
             d["first_delithiation_split"] = split
         d["notes"] = list(self.notes)
@@ -371,7 +371,7 @@ class SimulationResult:
             )
         from .plateau_split import first_delithiation_split, split_line
 
-        lines += split_line(first_delithiation_split(self) if self.cycle_path == "cycle by cycle" else None)
+        lines += split_line(first_delithiation_split(self))
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 

@@ -175,7 +175,7 @@ def _record(result, conditions: dict) -> dict:
             summary |= {f"first_cycle_{ph}_phase_{h}_mAh_g": q for h, q in halves.items()}
     series = {"time_s": result.time_s, "current_A": result.current_A, "voltage_V": result.voltage_V,
               "voltage_vs_counter_V": result.voltage_vs_counter_V,
-              "capacity_mAh_g": _capacity_mAh_g(result)}
+              "capacity_mAh_g": capacity_series_mAh_g(result)}
     series.update(result.series)
     for f in dataclasses.fields(CycleMetrics):  # one value per cycle
         if f.name != "label":
@@ -183,7 +183,7 @@ def _record(result, conditions: dict) -> dict:
     return {"status": "ok", "summary": summary, "series": {k: np.asarray(v, dtype=float) for k, v in series.items()}}
 
 
-def _capacity_mAh_g(result) -> np.ndarray:
+def capacity_series_mAh_g(result) -> np.ndarray:
     """PyBaMM's discharge-capacity counter since the start, per gram of active material
     (falls while charging, rises while discharging)."""
     q = result.solution["Discharge capacity [A.h]"].entries

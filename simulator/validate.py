@@ -27,7 +27,7 @@ from .results import cell_half_cycle
 from .conditions import Conditions
 from .simulation import electrode_properties, resolve_conditions
 from .files import check_writable
-from .plateau_split import GRAPHITE_SI_VALLEY_SEARCH_V, half_cycle_curve, plateau_split
+from .plateau_split import derived_split
 from .store import SweepStore, writer_lock
 from .sweep import case_name, grid_hash, run_cases
 
@@ -169,8 +169,7 @@ def _derive_one(e: Entry, cond: Conditions, summary: dict, s: dict) -> float:
         return float(summary[key])
     if kind == "plateau_split":
         try:
-            v, q = half_cycle_curve(s, d["half"], d.get("cycle", 1))
-            split = plateau_split(v, q, search_V=tuple(d.get("search_V", GRAPHITE_SI_VALLEY_SEARCH_V)))
+            split = derived_split(s, d)[2]
         except InputError as err:
             raise _NotDerived(str(err)) from None
         return split.above if d["part"] == "above" else split.below
@@ -218,7 +217,7 @@ def _row(e: Entry, plan: dict, results: dict, series: dict, fitted: bool, model:
                     raise _NotDerived(f"simulation failed: {r.get('error', 'not run')}")
                 values.append(_derive_one(e, cond, r, series[name]))
             value = _combine(values[0], values[1], e.derive["compare"]["op"]) if "compare" in e.derive else values[0]
-            row["note"] = "; ".join(filter(None, {outside_text(c): 0 for c in plan["cases"][:len(values)]}))
+            row["note"] = "; ".join(filter(None, dict.fromkeys(outside_text(c) for c in plan["cases"][:len(values)])))
         row["model"] = _num(value * scale)
         row["within_tolerance"] = e.within(value * scale)
     except _NotDerived as err:

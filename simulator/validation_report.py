@@ -177,7 +177,7 @@ def _plateau_curves(ax, group, series, model, roles) -> bool:
     curve per entry; on it the model's dQ/dV valley (square) and where the measured split
     would sit (circle): the capacity given by then is the curve's total less the measured
     part above (or the measured part below)."""
-    from .plateau_split import GRAPHITE_SI_VALLEY_SEARCH_V, half_cycle_curve, plateau_split
+    from .plateau_split import derived_split
     from .simulation import resolve_conditions
 
     drawn = False
@@ -187,8 +187,7 @@ def _plateau_curves(ax, group, series, model, roles) -> bool:
         if s is None:
             continue
         try:
-            v, q = half_cycle_curve(s, e.derive["half"], e.derive.get("cycle", 1))
-            split = plateau_split(v, q, search_V=tuple(e.derive.get("search_V", GRAPHITE_SI_VALLEY_SEARCH_V)))
+            v, q, split = derived_split(s, e.derive)
         except InputError:
             continue
         label = e.conditions.get("binder", e.id)
