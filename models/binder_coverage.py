@@ -29,13 +29,13 @@ electrode solids] and of constants that depend on the process (``"wet"``, ``"dry
   against their binder-free 1.7e-4 S/cm: dry PTFE 6.9e-5 S/cm; wet NBR 3.3e-6 S/cm, of
   which the process solvent's damage to the SE is a measured part (their dry electrode
   made of solvent-soaked SE conducts 1.3e-5 S/cm, 0.188 of the untreated one): the wet
-  binder's own blocking is 3.3e-6 / (1.7e-4 x 0.188) = 0.103. The solvent's damage is an
-  electrode input (``"<Domain> electrode SE solvent conductance fraction"``,
-  :data:`SOLVENT_CONDUCTANCE_FRACTION`): every wet electrode carries Emley's 0.188 by
-  assumption, the only measurement. Jo 2024's GITT active areas, read in the DFN by
-  Jo's GITT (``ssbsim characterise gitt``), would need a composite that conducts ~10x
-  better (s_solv = 1), which the constants fitted on Jo's porosity and Choi's retention
-  do not support together (docs: physics guide, Known limits).
+  binder's own blocking is 3.3e-6 / (1.7e-4 x 0.188) = 0.103. The solvent's damage
+  belongs to Emley's process, not to every wet electrode: it is an electrode input
+  (``"<Domain> electrode SE solvent conductance fraction"``, 1 unless measured,
+  :data:`EMLEY2023_SOLVENT_CONDUCTANCE_FRACTION` for Emley's wet cells). Jo 2024's GITT
+  active areas read in the DFN by Jo's GITT (``ssbsim characterise gitt``) need a
+  composite that conducts ~10x better than Emley's wet one, which the binder's own
+  blocking gives and the solvent-damaged total does not.
   w_neck = 0.1 wt% is an assumption: only 0.5 wt% was measured, and the blocking is
   taken as saturated from there on.
 
@@ -51,7 +51,7 @@ The effective conductivity of the SE network in the composite is
 
 with the Bruggeman-type exponent ``b`` calibrated on Emley's binder-free reference
 (tortuous SE paths around 70 wt% cathode particles give b = 4.0, far above 1.5), and
-s_solv the electrode's SE solvent conductance fraction.
+s_solv the electrode's SE solvent conductance fraction (1 unless measured).
 
 The laws are written once on an ``exp`` argument: the model evaluates them on PyBaMM
 parameters (``models.binder_laws``, ``exp=pybamm.exp``), the number-valued helpers
@@ -108,12 +108,9 @@ LAW_CONSTANTS = {
 EMLEY2023_IONIC_S_CM = {"wet": 3.3e-6, "dry": 6.9e-5, "dry, solvent-soaked SE": 1.3e-5, "binder-free": 1.7e-4}
 EMLEY2023_ELECTRONIC_S_CM = {"wet": 3.0e-3, "dry": 4.6e-2}
 #: The fraction of its conductance Emley's SE keeps after soaking in their wet process's
-#: solvent (dry electrodes of soaked vs untreated SE): measured.
+#: solvent (dry electrodes of soaked vs untreated SE): measured, an input of Emley's wet
+#: electrodes only.
 EMLEY2023_SOLVENT_CONDUCTANCE_FRACTION = EMLEY2023_IONIC_S_CM["dry, solvent-soaked SE"] / EMLEY2023_IONIC_S_CM["dry"]
-#: s_solv of an electrode by process (``"<Domain> electrode SE solvent conductance
-#: fraction"``): a wet slurry's solvent is assumed to damage the SE as Emley's measured
-#: (the only measurement); dry and binder-free electrodes meet no solvent.
-SOLVENT_CONDUCTANCE_FRACTION = {"wet": EMLEY2023_SOLVENT_CONDUCTANCE_FRACTION, "dry": 1.0, "none": 1.0}
 
 
 def _emley_f_sat(f_at_half_wt_pct: float) -> float:

@@ -81,12 +81,11 @@ def neck_blocking(layer: str):
                             P("Binder neck blocking content scale [wt%]"), exp=pybamm.exp)
 
 
-def ionic_network_factor(layer: str):
-    """f(w) s_solv [-]: the binder-free SE network's conductance the ``layer`` (a composite
-    electrode or a binder-cast separator film) keeps, its binder's neck blocking times
-    the SE's loss to the process solvent (``... SE solvent conductance fraction``,
-    ``binder_coverage.SOLVENT_CONDUCTANCE_FRACTION``)."""
-    return neck_blocking(layer) * _electrode(layer, "SE solvent conductance fraction")
+def ionic_network_factor(domain: str):
+    """f(w) s_solv [-]: the binder-free SE network's conductance the ``domain`` composite
+    keeps, its binder's neck blocking times the SE's loss to the process solvent
+    (``... SE solvent conductance fraction``, 1 unless measured)."""
+    return neck_blocking(domain) * _electrode(domain, "SE solvent conductance fraction")
 
 
 def carbon_contact_blocking(domain: str):
@@ -97,13 +96,12 @@ def carbon_contact_blocking(domain: str):
 
 
 def separator_tortuosity():
-    """1 / (f s_solv) [-]: the tortuosity factor of an SE separator layer cast with binder
-    (a sheet-type film), whose binder blocks its SE necks and whose solvent damages its SE
-    as a composite's do (:func:`ionic_network_factor` of ``"separator"``: ``Separator
-    binder content [wt%]``, ``Separator binder saturated neck conductance fraction``,
-    ``Separator SE solvent conductance fraction``). The value of PyBaMM's ``"Separator
-    tortuosity factor (electrolyte)"``."""
-    return 1 / ionic_network_factor("separator")
+    """1 / f [-]: the tortuosity factor of an SE separator layer cast with binder (a
+    sheet-type film), whose binder blocks its SE necks as a composite's does
+    (:func:`neck_blocking` of ``"separator"``: ``Separator binder content [wt%]``,
+    ``Separator binder saturated neck conductance fraction``). The value of PyBaMM's
+    ``"Separator tortuosity factor (electrolyte)"``."""
+    return 1 / neck_blocking("separator")
 
 
 def entry_diffusivity(domain: str, D):

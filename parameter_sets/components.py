@@ -81,9 +81,9 @@ class CompositeRecipe:
     binder_props: BinderProperties | None = None  # measured mechanics of the binder
     particle_size_log_std: float = 0.3  # lognormal sigma of the particle radii
     se_particle_radius_m: float = 1.5e-6  # radius of the SE grains in the composite (default: Choi's 3 um)
-    #: the fraction of its conductance the SE keeps after the process solvent; None: the
-    #: process's (``binder_coverage.SOLVENT_CONDUCTANCE_FRACTION``)
-    se_solvent_conductance_fraction: float | None = None
+    #: the fraction of its conductance the SE keeps after the process solvent: 1 unless a
+    #: paper measured it (``binder_coverage.EMLEY2023_SOLVENT_CONDUCTANCE_FRACTION``)
+    se_solvent_conductance_fraction: float = 1.0
 
     def with_binder(self, binder_wt: float, process: str, binder: str | None = None,
                     binder_props: BinderProperties | None = None):
@@ -132,18 +132,11 @@ class CompositeRecipe:
         return sum(m.specific_capacity_mAh_g * x for m, x in zip(self.phases, self.phase_mass_fractions))
 
     # --- transport -----------------------------------------------------------------
-    @property
-    def solvent_conductance_fraction(self) -> float:
-        """s_solv [-] of this electrode's SE: the recipe's, else its process's."""
-        if self.se_solvent_conductance_fraction is not None:
-            return self.se_solvent_conductance_fraction
-        return bc.SOLVENT_CONDUCTANCE_FRACTION[self.process]
-
     def ionic_conductivity(self, se_conductivity: float) -> float:
         """Effective ionic conductivity of the composite [S.m-1] at a given SE sigma."""
         return bc.effective_conductivity(
             se_conductivity, self.volume_fraction("se"), self.bruggeman_exponent,
-            self.binder_wt, self.process, solvent_conductance_fraction=self.solvent_conductance_fraction,
+            self.binder_wt, self.process, solvent_conductance_fraction=self.se_solvent_conductance_fraction,
         )
 
     def electronic_conductivity(self) -> float:
@@ -167,7 +160,7 @@ class CompositeRecipe:
             f"{Domain} electrode binder content [wt%]": self.binder_wt,
             f"{Domain} electrode tortuosity factor (electrolyte)": eps ** (1 - self.bruggeman_exponent),
             f"{Domain} electrode carbon network conductivity [S.m-1]": self.carbon_network_conductivity_S_m,
-            f"{Domain} electrode SE solvent conductance fraction": self.solvent_conductance_fraction,
+            f"{Domain} electrode SE solvent conductance fraction": self.se_solvent_conductance_fraction,
             f"{Domain} electrode conductivity [S.m-1]": binder_laws.electronic_conductivity(domain),
         } | binder_laws.process_parameters(domain, self.process) | binder_mechanics_parameters(
             domain, None if self.process == "none" else self.binder_props, self.binder_wt)
@@ -230,7 +223,6 @@ def solid_electrolyte_parameters(se: SolidElectrolyte, separator_thickness_m: fl
         "Separator binder content [wt%]": separator_binder_wt,
         "Separator binder saturated neck conductance fraction": binder_laws.process_input(
             separator_process, "binder saturated neck conductance fraction"),
-        "Separator SE solvent conductance fraction": bc.SOLVENT_CONDUCTANCE_FRACTION[separator_process],
         # a number for a pellet (no binder), else the blocking law's PyBaMM expression
         "Separator tortuosity factor (electrolyte)": binder_laws.separator_tortuosity() if separator_binder_wt > 0
         else 1.0,

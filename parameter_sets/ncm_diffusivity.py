@@ -140,7 +140,7 @@ NCM_DIFFUSIVITY = NcmDiffusivity(
     decline_decades_per_sto=12.33,
     onset_sto=0.8915,
     onset_width_sto=0.02,
-    scale=0.0077,
+    scale=0.0078,
     activation_energy_J_mol=1449.0 * R_GAS,
     measurement_temperature_K=296.15,
 )

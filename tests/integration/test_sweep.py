@@ -96,12 +96,12 @@ def test_failed_case_is_recorded_and_others_finish(tmp_path, monkeypatch):
 
 
 def test_cli_exits_non_zero_with_list_of_failures(tmp_path):
-    """A case whose first cycle cannot complete (the SPMe of Jo's cathode with 2.5 wt% NBR
-    at 1C, ionically limited: the reduced model's discharge stops short of a cycle) is
-    listed; the other case (0.1C) finishes."""
+    """A case whose first cycle cannot complete (10C on a wet cathode with 10 wt% NBR, the
+    largest content allowed, ionically blocked: the discharge is below the cut-off at
+    once) is listed; the other case (1C) finishes."""
     out = subprocess.run(
         [sys.executable, "-m", "ssbsim.simulator.cli", "sweep", "--preset", "jo2024-cathode",
-         "--binder-content", "2.5", "--c-rate", "1", "--c-rate", "0.1", "--model", "SPMe", "--workers", "1",
+         "--binder-content", "10", "--c-rate", "10", "--c-rate", "1", "--model", "DFN", "--workers", "1",
          "--no-figures",
          "--out", str(tmp_path / "s.h5")], capture_output=True, text=True)
     assert out.returncode == 1, out.stderr
