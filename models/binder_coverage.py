@@ -25,33 +25,19 @@ electrode solids] and of constants that depend on the process (``"wet"``, ``"dry
   .. math:: f(w) = f_{sat} + (1 - f_{sat}) \\exp(-w / w_{neck})
 
   Binder wicks into the SE necks first (capillarity during drying), so the loss saturates
-  at low content. f_sat follows from Emley et al., Mater. Futures (2023) at 0.5 wt%
-  against their binder-free 1.7e-4 S/cm: dry PTFE 6.9e-5 S/cm; wet NBR 3.3e-6 S/cm, of
-  which the process solvent's damage to the SE is a measured part (their dry electrode
-  made of solvent-soaked SE conducts 1.3e-5 S/cm, 0.188 of the untreated one): the wet
-  binder's own blocking is 3.3e-6 / (1.7e-4 x 0.188) = 0.103. The solvent's damage
-  belongs to Emley's process, not to every wet electrode: it is an electrode input
-  (``"<Domain> electrode SE solvent conductance fraction"``, 1 unless measured,
-  :data:`EMLEY2023_SOLVENT_CONDUCTANCE_FRACTION` for Emley's wet cells). Jo 2024's GITT
-  active areas read in the DFN by Jo's GITT (``ssbsim characterise gitt``) need a
-  composite that conducts ~10x better than Emley's wet one, which the binder's own
-  blocking gives and the solvent-damaged total does not.
+  at low content. f_sat follows from Emley et al., Mater. Futures (2023) at 0.5 wt%:
+  wet NBR 3.3e-6 S/cm and dry PTFE 6.9e-5 S/cm against 1.7e-4 S/cm binder-free.
   w_neck = 0.1 wt% is an assumption: only 0.5 wt% was measured, and the blocking is
-  taken as saturated from there on.
-
-* Carbon-contact blocking factor of the electronic network, :func:`carbon_contact_blocking`:
-  the same form with its own f_sat. A wet binder coats the high-area carbon and
-  insulates carbon | carbon contacts (Emley 2023: wet 3.0e-3 against dry 4.6e-2 S/cm,
-  15x, where the SE necks lose 4x to the binder itself); dry PTFE fibrils separate
-  both networks' contacts alike (the dry SE-neck constant).
+  taken as saturated from there on (Jo 2024's 0.05C capacities cannot tell: they move by
+  1.4 mAh/g between f = 0.0128 and no blocking). The same geometric factor applies to the electronic network:
+  it predicts the wet/dry electronic ratio of Emley 2023 within a factor 1.4.
 
 The effective conductivity of the SE network in the composite is
 
-.. math:: \\sigma_{eff} = \\sigma_{SE}\\, \\varepsilon_{SE}^{b}\\, f(w)\\, s_{solv}
+.. math:: \\sigma_{eff} = \\sigma_{SE}\\, \\varepsilon_{SE}^{b}\\, f(w)
 
 with the Bruggeman-type exponent ``b`` calibrated on Emley's binder-free reference
-(tortuous SE paths around 70 wt% cathode particles give b = 4.0, far above 1.5), and
-s_solv the electrode's SE solvent conductance fraction (1 unless measured).
+(tortuous SE paths around 70 wt% cathode particles give b ~ 3.7, far above 1.5).
 
 The laws are written once on an ``exp`` argument: the model evaluates them on PyBaMM
 parameters (``models.binder_laws``, ``exp=pybamm.exp``), the number-valued helpers
@@ -103,59 +89,25 @@ LAW_CONSTANTS = {
     "Wet binder coverage Avrami exponent": 3.6133,
     "Binder neck blocking content scale [wt%]": 0.1,
 }
-#: Emley 2023's composite conductivities at 0.5 wt% binder, 30 C, 21 MPa [S/cm]
-#: (calibration_points.csv): ionic by ion-blocking cells, electronic by DC polarisation.
-EMLEY2023_IONIC_S_CM = {"wet": 3.3e-6, "dry": 6.9e-5, "dry, solvent-soaked SE": 1.3e-5, "binder-free": 1.7e-4}
-EMLEY2023_ELECTRONIC_S_CM = {"wet": 3.0e-3, "dry": 4.6e-2}
-#: The fraction of its conductance Emley's SE keeps after soaking in their wet process's
-#: solvent (dry electrodes of soaked vs untreated SE): measured, an input of Emley's wet
-#: electrodes only.
-EMLEY2023_SOLVENT_CONDUCTANCE_FRACTION = EMLEY2023_IONIC_S_CM["dry, solvent-soaked SE"] / EMLEY2023_IONIC_S_CM["dry"]
-
-
-def _emley_f_sat(f_at_half_wt_pct: float) -> float:
-    """f_sat from the blocking factor at Emley's 0.5 wt%, at the content scale above (a
-    fit that sets another scale sets f_sat with it)."""
-    return _f_sat_from_point(f_at_half_wt_pct, 0.5, LAW_CONSTANTS["Binder neck blocking content scale [wt%]"])
-
-
-#: f_sat of the SE necks: dry f(0.5) = 6.9e-5 / 1.7e-4; wet f(0.5) = 3.3e-6 / (1.7e-4 x the
-#: solvent's 0.188), the binder's own blocking.
+#: f_sat from Emley 2023 at 0.5 wt%, f(0.5) = 3.3e-6/1.7e-4 (wet) and 6.9e-5/1.7e-4 (dry),
+#: at the content scale above (a fit that sets another scale sets f_sat with it).
 LAW_CONSTANTS |= {
-    "Wet binder saturated neck conductance fraction":
-        _emley_f_sat(EMLEY2023_IONIC_S_CM["wet"]
-                     / (EMLEY2023_IONIC_S_CM["binder-free"] * EMLEY2023_SOLVENT_CONDUCTANCE_FRACTION)),
-    "Dry binder saturated neck conductance fraction":
-        _emley_f_sat(EMLEY2023_IONIC_S_CM["dry"] / EMLEY2023_IONIC_S_CM["binder-free"]),
+    f"{process} binder saturated neck conductance fraction": _f_sat_from_point(
+        sigma / 1.7e-4, 0.5, LAW_CONSTANTS["Binder neck blocking content scale [wt%]"])
+    for process, sigma in (("Wet", 3.3e-6), ("Dry", 6.9e-5))
 }
-#: f_sat of the wet binder's carbon contacts: the wet / dry electronic ratio times the dry
-#: blocking (the binder-free carbon network conducts sigma_dry / f_dry).
-LAW_CONSTANTS["Wet binder saturated carbon contact conductance fraction"] = _emley_f_sat(
-    EMLEY2023_ELECTRONIC_S_CM["wet"] / EMLEY2023_ELECTRONIC_S_CM["dry"]
-    * neck_blocking(0.5, LAW_CONSTANTS["Dry binder saturated neck conductance fraction"],
-                    LAW_CONSTANTS["Binder neck blocking content scale [wt%]"]))
 
 #: The electrode's process-dependent inputs, per process: the name of the law constant
 #: (of :data:`LAW_CONSTANTS`) the input takes, or a number. Dry PTFE fibrils and
 #: binder-free electrodes leave the AM surface open; a binder-free electrode has no
-#: blocked necks; a wet binder blocks the carbon contacts by its own constant, dry fibrils
-#: both networks' contacts alike.
+#: blocked necks.
 PROCESS_INPUTS = {
     "wet": {"binder coverage maximum": "Wet binder coverage maximum",
-            "binder saturated neck conductance fraction": "Wet binder saturated neck conductance fraction",
-            "binder saturated carbon contact conductance fraction":
-                "Wet binder saturated carbon contact conductance fraction"},
+            "binder saturated neck conductance fraction": "Wet binder saturated neck conductance fraction"},
     "dry": {"binder coverage maximum": 0.0,
-            "binder saturated neck conductance fraction": "Dry binder saturated neck conductance fraction",
-            "binder saturated carbon contact conductance fraction": "Dry binder saturated neck conductance fraction"},
-    "none": {"binder coverage maximum": 0.0, "binder saturated neck conductance fraction": 1.0,
-             "binder saturated carbon contact conductance fraction": 1.0},
+            "binder saturated neck conductance fraction": "Dry binder saturated neck conductance fraction"},
+    "none": {"binder coverage maximum": 0.0, "binder saturated neck conductance fraction": 1.0},
 }
-
-
-#: The process input that sets each network's blocking factor.
-NETWORK_INPUTS = {"ionic": "binder saturated neck conductance fraction",
-                  "electronic": "binder saturated carbon contact conductance fraction"}
 
 
 def check_binder(binder_content_wt_pct: float, process: str) -> None:
@@ -211,15 +163,12 @@ def relative_active_area(
     )
 
 
-def neck_blocking_factor(binder_content_wt_pct: float, process: str, constants: dict | None = None,
-                         network: str = "ionic") -> float:
-    """Fraction f [-] of the binder-free network conductance left: the SE necks'
-    (``network="ionic"``) or the carbon contacts' (``"electronic"``)."""
+def neck_blocking_factor(binder_content_wt_pct: float, process: str, constants: dict | None = None) -> float:
+    """Fraction f [-] of the binder-free SE (and carbon) network conductance left."""
     check_binder(binder_content_wt_pct, process)
-    if network not in NETWORK_INPUTS:
-        raise ValueError(f"network={network!r}; allowed: {', '.join(NETWORK_INPUTS)}")
     c = constants or LAW_CONSTANTS
-    return float(neck_blocking(binder_content_wt_pct, process_input(process, NETWORK_INPUTS[network], c),
+    return float(neck_blocking(binder_content_wt_pct,
+                               process_input(process, "binder saturated neck conductance fraction", c),
                                c["Binder neck blocking content scale [wt%]"]))
 
 
@@ -229,25 +178,17 @@ def effective_conductivity(
     bruggeman_exponent: float,
     binder_content_wt_pct: float,
     process: str,
-    network: str = "ionic",
-    solvent_conductance_fraction: float = 1.0,
 ) -> float:
     """Effective conductivity of a percolating phase in the composite [S.m-1].
 
-    sigma_eff = sigma_bulk * eps^b * f(w) * s_solv. Used for the SE network (ions) and,
-    with the binder-free carbon-network conductivity as ``bulk_conductivity``, b = 0 and
-    ``network="electronic"``, for electrons (s_solv, the SE's loss to the process
-    solvent, applies to the SE network only).
+    sigma_eff = sigma_bulk * eps^b * f(w). Used for the SE network (ions) and, with the
+    binder-free carbon-network conductivity as ``bulk_conductivity`` and b = 0, for
+    electrons.
     """
     if not 0 < volume_fraction <= 1:
         raise ValueError(f"volume fraction={volume_fraction} is outside (0, 1]")
-    if not 0 < solvent_conductance_fraction <= 1:
-        raise ValueError(f"SE solvent conductance fraction={solvent_conductance_fraction} is outside (0, 1]")
-    if network == "electronic" and solvent_conductance_fraction != 1.0:
-        raise ValueError("the SE solvent conductance fraction applies to the ionic network only")
     return (
         bulk_conductivity
         * volume_fraction**bruggeman_exponent
-        * neck_blocking_factor(binder_content_wt_pct, process, network=network)
-        * solvent_conductance_fraction
+        * neck_blocking_factor(binder_content_wt_pct, process)
     )

@@ -11,14 +11,11 @@ Parameters of the ``<Domain>`` electrode (set by ``parameter_sets.components``):
 
 * ``<Domain> electrode binder content [wt%]``;
 * the process-dependent inputs (:func:`process_parameters`): ``... binder coverage
-  maximum``, ``... binder saturated neck conductance fraction`` and ``... binder
-  saturated carbon contact conductance fraction``, each a reference to
+  maximum`` and ``... binder saturated neck conductance fraction``, each a reference to
   the law constant of the electrode's process (e.g. ``"Wet binder coverage maximum"``)
   or a number, so a fit or a parameter file that sets the law constant reaches every
   electrode made by that process;
 * ``... carbon network conductivity [S.m-1]`` (binder-free electronic conductivity);
-* ``... SE solvent conductance fraction`` (what the SE keeps of its conductance after the
-  process solvent: 1 unless measured, ``binder_coverage``);
 * the binder's measured properties: ``... binder measured content [wt%]``, ``...
   measured compressive strength [Pa]``, ``... measured cohesion [J.m-2]``, ``...
   measured toughness [J.m-3]`` (0 where the cohesion was measured), ``... binder peel
@@ -74,24 +71,10 @@ def coverage(domain: str):
 
 
 def neck_blocking(layer: str):
-    """f [-] of the SE necks of the ``layer``: a composite electrode (``"positive"``,
-    ``"negative"``) or a binder-cast SE separator film (``"separator"``)
+    """f [-] of the SE and carbon networks of the ``layer``: a composite electrode
+    (``"positive"``, ``"negative"``) or a binder-cast SE separator film (``"separator"``)
     (``binder_coverage.neck_blocking``)."""
     return bc.neck_blocking(_content(layer), _electrode(layer, "binder saturated neck conductance fraction"),
-                            P("Binder neck blocking content scale [wt%]"), exp=pybamm.exp)
-
-
-def ionic_network_factor(domain: str):
-    """f(w) s_solv [-]: the binder-free SE network's conductance the ``domain`` composite
-    keeps, its binder's neck blocking times the SE's loss to the process solvent
-    (``... SE solvent conductance fraction``, 1 unless measured)."""
-    return neck_blocking(domain) * _electrode(domain, "SE solvent conductance fraction")
-
-
-def carbon_contact_blocking(domain: str):
-    """f_el [-] of the ``domain`` composite's carbon contacts (``binder_coverage``, the
-    process input ``... binder saturated carbon contact conductance fraction``)."""
-    return bc.neck_blocking(_content(domain), _electrode(domain, "binder saturated carbon contact conductance fraction"),
                             P("Binder neck blocking content scale [wt%]"), exp=pybamm.exp)
 
 
@@ -111,9 +94,9 @@ def entry_diffusivity(domain: str, D):
 
 
 def electronic_conductivity(domain: str):
-    """sigma_s = sigma_carbon f_el(w) [S.m-1]: the value of PyBaMM's ``"<Domain> electrode
+    """sigma_s = sigma_carbon f(w) [S.m-1]: the value of PyBaMM's ``"<Domain> electrode
     conductivity [S.m-1]"`` that the parameter sets give (a PyBaMM expression, not a number)."""
-    return _electrode(domain, "carbon network conductivity [S.m-1]") * carbon_contact_blocking(domain)
+    return _electrode(domain, "carbon network conductivity [S.m-1]") * neck_blocking(domain)
 
 
 def holding_traction(domain: str):
@@ -152,16 +135,13 @@ def adhesion_traction(domain: str):
 
 def electrode_values(pv: pybamm.ParameterValues, domain: str) -> dict:
     """The laws' values for the ``domain`` electrode of ``pv``, as numbers: ``binder
-    coverage``, ``neck blocking factor``, ``ionic network factor`` (with the solvent's
-    loss), ``carbon contact blocking factor``, ``electronic conductivity [S.m-1]``, ``holding
+    coverage``, ``neck blocking factor``, ``electronic conductivity [S.m-1]``, ``holding
     traction [Pa]``, ``adhesion traction [Pa]``, ``void nucleation factor`` and
     ``cohesive fracture energy [J.m-2]`` (the last two where ``pv`` has the mechanics
     parameters)."""
     Domain = domain.capitalize()
     prefix = "Primary: " if f"Primary: {Domain} particle contact radius [m]" in pv else ""
     laws = {"binder coverage": coverage(domain), "neck blocking factor": neck_blocking(domain),
-            "ionic network factor": ionic_network_factor(domain),
-            "carbon contact blocking factor": carbon_contact_blocking(domain),
             "electronic conductivity [S.m-1]": P(f"{Domain} electrode conductivity [S.m-1]")}
     if "Binder holding fraction of strength" in pv:
         laws |= {"holding traction [Pa]": holding_traction(domain), "adhesion traction [Pa]": adhesion_traction(domain),

@@ -3,10 +3,10 @@
 PyBaMM ``"tortuosity factor"`` transport-efficiency submodels (B = eps / tau):
 
 :class:`BinderBlockedTortuosity` (every composite cell): the binder blocks SE necks, so
-the composite's transport efficiency is B = (eps / tau) f(w) s_solv, with the geometric
-tortuosity factor tau of the SE network, the neck-blocking law f(w)
-(``models.binder_coverage``) evaluated on the electrode's binder parameters and the SE's
-loss to the process solvent s_solv (``models.binder_laws.ionic_network_factor``).
+the composite's transport efficiency is B = (eps / tau) f(w), with the geometric
+tortuosity factor tau of the SE network and the neck-blocking law f(w)
+(``models.binder_coverage``) evaluated on the electrode's binder parameters
+(``models.binder_laws.neck_blocking``).
 
 :class:`ContactTortuosity` (with contact mechanics) adds three contact effects:
 
@@ -47,7 +47,7 @@ import pybamm
 
 from ssbsim.citations import cite
 
-from .binder_laws import adhesion_traction, ionic_network_factor
+from .binder_laws import adhesion_traction, neck_blocking
 from .contact_law import GENERIC
 from .phases import phase_names
 
@@ -79,8 +79,7 @@ def interface_contact(domain: str, variables, options):
 
 class BinderBlockedTortuosity(pybamm.transport_efficiency.TortuosityFactor):
     """Tortuosity-factor transport with the binder's neck blocking in the composites:
-    B = (eps / tau) f(w) s_solv there (s_solv the SE's loss to the process solvent),
-    eps / tau elsewhere.
+    B = (eps / tau) f(w) there, eps / tau elsewhere.
 
     Parameters
     ----------
@@ -95,10 +94,10 @@ class BinderBlockedTortuosity(pybamm.transport_efficiency.TortuosityFactor):
         cite("conduction blocking")
 
     def composite_efficiency(self, domain, variables):
-        """B of the composite ``domain`` electrode: (eps / tau) f(w) s_solv, evaluated as
-        eps / (tau / (f s_solv)), the blocked tortuosity factor."""
+        """B of the composite ``domain`` electrode: (eps / tau) f(w), evaluated as
+        eps / (tau / f), the blocked tortuosity factor."""
         eps = variables[f"{domain.capitalize()} electrode porosity"]
-        return eps / (self.param.domain_params[domain].tau_e / ionic_network_factor(domain))
+        return eps / (self.param.domain_params[domain].tau_e / neck_blocking(domain))
 
     def separator_efficiency(self, variables):
         return variables["Separator porosity"] / self.param.s.tau_e

@@ -12,9 +12,9 @@ PyBaMM conventions used for a sulfide all-solid-state cell
   fraction, and voids, carbon and binder are inert volume.
 * ``"Electrolyte conductivity [S.m-1]"`` is the conductivity of the SE separator layer.
   The composite's effective ionic conductivity (``models.binder_coverage``)
-  sigma_eff = sigma_SE eps^b f(w) s_solv enters through the transport option
-  ``"tortuosity factor"``: B = (eps / tau) f(w) s_solv = sigma_eff / sigma_SE with the
-  geometric tortuosity factor tau = eps^(1 - b); the model evaluates f(w) s_solv
+  sigma_eff = sigma_SE eps^b f(w) enters through the transport option
+  ``"tortuosity factor"``: B = (eps / tau) f(w) = sigma_eff / sigma_SE with the
+  geometric tortuosity factor tau = eps^(1 - b); the model evaluates f(w)
   (``models.contact_transport``).
 * The binder-covered fraction of the active surface enters through the interface
   utilisation submodel (``models.interface_contact``), which evaluates the coverage law.
@@ -81,9 +81,6 @@ class CompositeRecipe:
     binder_props: BinderProperties | None = None  # measured mechanics of the binder
     particle_size_log_std: float = 0.3  # lognormal sigma of the particle radii
     se_particle_radius_m: float = 1.5e-6  # radius of the SE grains in the composite (default: Choi's 3 um)
-    #: the fraction of its conductance the SE keeps after the process solvent: 1 unless a
-    #: paper measured it (``binder_coverage.EMLEY2023_SOLVENT_CONDUCTANCE_FRACTION``)
-    se_solvent_conductance_fraction: float = 1.0
 
     def with_binder(self, binder_wt: float, process: str, binder: str | None = None,
                     binder_props: BinderProperties | None = None):
@@ -136,13 +133,13 @@ class CompositeRecipe:
         """Effective ionic conductivity of the composite [S.m-1] at a given SE sigma."""
         return bc.effective_conductivity(
             se_conductivity, self.volume_fraction("se"), self.bruggeman_exponent,
-            self.binder_wt, self.process, solvent_conductance_fraction=self.se_solvent_conductance_fraction,
+            self.binder_wt, self.process,
         )
 
     def electronic_conductivity(self) -> float:
         """Effective electronic conductivity of the composite [S.m-1]."""
         return bc.effective_conductivity(
-            self.carbon_network_conductivity_S_m, 1.0, 0.0, self.binder_wt, self.process, network="electronic"
+            self.carbon_network_conductivity_S_m, 1.0, 0.0, self.binder_wt, self.process
         )
 
     def binder_parameters(self, domain: str) -> dict:
@@ -152,15 +149,14 @@ class CompositeRecipe:
 
         Two entries are derived here: the SE network's geometric tortuosity factor
         tau = eps^(1 - b) is a number (PyBaMM's ``tortuosity factor (electrolyte)``; the
-        model multiplies eps / tau by the blocking factor f(w) and the SE's solvent loss),
-        and the electrode conductivity is the law's PyBaMM expression sigma_carbon f_el(w)."""
+        model multiplies eps / tau by the blocking factor f(w)), and the electrode
+        conductivity is the law's PyBaMM expression sigma_carbon f(w)."""
         Domain = domain.capitalize()
         eps = self.volume_fraction("se")
         return {
             f"{Domain} electrode binder content [wt%]": self.binder_wt,
             f"{Domain} electrode tortuosity factor (electrolyte)": eps ** (1 - self.bruggeman_exponent),
             f"{Domain} electrode carbon network conductivity [S.m-1]": self.carbon_network_conductivity_S_m,
-            f"{Domain} electrode SE solvent conductance fraction": self.se_solvent_conductance_fraction,
             f"{Domain} electrode conductivity [S.m-1]": binder_laws.electronic_conductivity(domain),
         } | binder_laws.process_parameters(domain, self.process) | binder_mechanics_parameters(
             domain, None if self.process == "none" else self.binder_props, self.binder_wt)

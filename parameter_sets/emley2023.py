@@ -7,15 +7,10 @@ fibrils); the rate cells hold 14 mg/cm2 NMC83 (Li | LPSCl | cathode, 60 C, 2.5-4
 C/10 = 0.24 mA/cm2, so 1C = 2.4 mA/cm2 = 171 mAh/g; charge and discharge at the same
 current, no CV hold described: ``experiments/emley2023.toml``). 7 MPa. The SE separator
 thickness (500 um) is assumed. Measured composite conductivities (ionic 3.3e-6 / 6.9e-5 / 1.7e-4 S/cm wet /
-dry / binder-free, 1.3e-5 S/cm dry of solvent-soaked SE; electronic 3.0e-3 / 4.6e-2 S/cm)
-calibrate ``models.binder_coverage``; the solvent's measured damage to the SE is an input
-of this paper's wet electrodes only.
+dry / binder-free; electronic 3.0e-3 / 4.6e-2 S/cm) calibrate ``models.binder_coverage``.
 """
 
-from dataclasses import replace
-
 from ssbsim.citations import LAW_CITATIONS, NCM_CITATIONS
-from ssbsim.models.binder_coverage import EMLEY2023_SOLVENT_CONDUCTANCE_FRACTION
 
 from .components import BinderChoice, CompositeRecipe, half_cell
 from .materials import LPSCL, NMC83
@@ -44,21 +39,12 @@ CATHODE = CompositeRecipe(
 )
 
 
-def cathode(binder_wt: float = CATHODE.binder_wt, process: str = "wet", binder: str = "nbr") -> CompositeRecipe:
-    """The composite of ``process`` ("wet", "dry" or "none") with ``binder_wt`` wt% of
-    ``binder``. A wet electrode's SE keeps the measured 0.188 of its conductance after
-    the process solvent (``binder_coverage.EMLEY2023_SOLVENT_CONDUCTANCE_FRACTION``)."""
-    recipe = CATHODE.with_binder(binder_wt, process, BINDER_BY_PROCESS[process],
-                                 binder_props=BINDERS[binder].properties)
-    if process == "wet":
-        recipe = replace(recipe, se_solvent_conductance_fraction=EMLEY2023_SOLVENT_CONDUCTANCE_FRACTION)
-    return recipe
-
-
 def get_parameter_values(binder: str = "nbr", binder_wt: float = CATHODE.binder_wt, process: str = "wet",
                          stack_pressure_MPa: float = STACK_PRESSURE_MPA):
-    """NMC83 composite (:func:`cathode`) | Li6PS5Cl | Li half cell."""
+    """NMC83 composite | Li6PS5Cl | Li half cell; ``process`` "wet", "dry" or "none"."""
+    recipe = CATHODE.with_binder(binder_wt, process, BINDER_BY_PROCESS[process],
+                                 binder_props=BINDERS[binder].properties)
     return half_cell(
-        cathode(binder_wt, process, binder), LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, *WINDOW_V,
+        recipe, LPSCL, SEPARATOR_THICKNESS_M, AREA_CM2, ONE_C_MAH_G, *WINDOW_V,
         TEMPERATURE_C, 0.0, stack_pressure_MPa,
     ) | {"citations": ["Emley2023", "Chen2020", *LAW_CITATIONS, *NCM_CITATIONS]}

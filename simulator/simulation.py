@@ -356,7 +356,7 @@ def electrode_properties(cond: Conditions, pv: pybamm.ParameterValues | None = N
         "active_mass_g": pv[f"{domain} electrode active material mass loading [kg.m-2]"] * area_m2 * 1e3,
         "binder_coverage": theta,
         "active_area_fraction": 1.0 - theta,
-        "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / (tau / laws["ionic network factor"]) / 100.0,
+        "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / (tau / laws["neck blocking factor"]) / 100.0,
         "effective_electronic_conductivity_S_cm": laws["electronic conductivity [S.m-1]"] / 100.0,
     }
 
