@@ -106,18 +106,26 @@ def outside(cond) -> list[tuple[str, str, list[float], Span]]:
     return out
 
 
-def _range(span: Span, u: str) -> str:
+def _unit(unit: str) -> str:
+    return f" {unit}" if unit else ""
+
+
+def _range(span: Span, unit: str) -> str:
+    u = _unit(unit)
     return f"{span.lo:g}{u}" if span.lo == span.hi else f"{span.lo:g}-{span.hi:g}{u}"
+
+
+def _values(xs, unit: str) -> str:
+    return ", ".join(f"{x:g}" for x in xs) + _unit(unit)
 
 
 def extrapolation_notes(cond) -> list[str]:
     """One note per condition of the case outside the calibration domain (:func:`outside`)."""
     notes = []
     for label, unit, xs, span in outside(cond):
-        u = f" {unit}" if unit else ""
-        where = f"is not {_range(span, u)}, the only value" if span.lo == span.hi else \
-            f"is outside {_range(span, u)}, the span"
-        notes.append(f"extrapolation: {label} {', '.join(f'{x:g}' for x in xs)}{u} {where} of the "
+        where = f"is not {_range(span, unit)}, the only value" if span.lo == span.hi else \
+            f"is outside {_range(span, unit)}, the span"
+        notes.append(f"extrapolation: {label} {_values(xs, unit)} {where} of the "
                      f"{cond.preset_data.working} rows the fitted constants were fitted on")
     return notes
 
@@ -125,6 +133,5 @@ def extrapolation_notes(cond) -> list[str]:
 def outside_text(cond) -> str:
     """A short form for tables: ``"outside the fitted rows: stack pressure 75 MPa (48 MPa)"``,
     or ``""`` inside."""
-    parts = [f"{label} {', '.join(f'{x:g}' for x in xs)}{' ' + unit if unit else ''} "
-             f"({_range(span, ' ' + unit if unit else '')})" for label, unit, xs, span in outside(cond)]
+    parts = [f"{label} {_values(xs, unit)} ({_range(span, unit)})" for label, unit, xs, span in outside(cond)]
     return "outside the fitted rows: " + "; ".join(parts) if parts else ""

@@ -112,17 +112,15 @@ def first_delithiation_split(result) -> dict | None:
     series only); ``by_plateau_unavailable`` says why the curve could not be split."""
     from ssbsim.models.phases import phase_names
 
-    from .sweep import capacity_series_mAh_g
+    from .sweep import curve_series
 
     if result.solution is None or result.voltage_reference != "Li/Li+" or result.cycle_path != "cycle by cycle":
         return None
     if len(phase_names(result.solution.all_models[0].options, result.domain)) < 2:
         return None
     out = {"by_phase": {ph: h["delithiation"] for ph, h in result.phase_halves_mAh_g(0).items()}}
-    series = {"time_s": result.time_s, "current_A": result.current_A, "voltage_V": result.voltage_V,
-              "capacity_mAh_g": capacity_series_mAh_g(result)}
     try:
-        split = plateau_split(*half_cycle_curve(series, "delithiation", 1))
+        split = plateau_split(*half_cycle_curve(curve_series(result), "delithiation", 1))
     except InputError as err:
         out["by_plateau_unavailable"] = str(err)
         return out

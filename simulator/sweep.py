@@ -173,14 +173,19 @@ def _record(result, conditions: dict) -> dict:
     if result.solution is not None and len(phase_names(result.solution.all_models[0].options, result.domain)) > 1:
         for ph, halves in result.phase_halves_mAh_g(0).items():  # first cycle, per phase
             summary |= {f"first_cycle_{ph}_phase_{h}_mAh_g": q for h, q in halves.items()}
-    series = {"time_s": result.time_s, "current_A": result.current_A, "voltage_V": result.voltage_V,
-              "voltage_vs_counter_V": result.voltage_vs_counter_V,
-              "capacity_mAh_g": capacity_series_mAh_g(result)}
+    series = curve_series(result) | {"voltage_vs_counter_V": result.voltage_vs_counter_V}
     series.update(result.series)
     for f in dataclasses.fields(CycleMetrics):  # one value per cycle
         if f.name != "label":
             series[f"cycle_{f.name}"] = [float(getattr(c, f.name)) for c in result.cycles]
     return {"status": "ok", "summary": summary, "series": {k: np.asarray(v, dtype=float) for k, v in series.items()}}
+
+
+def curve_series(result) -> dict:
+    """A solved case's time [s], current [A], voltage [V] and capacity series
+    (:func:`capacity_series_mAh_g`): what a half-cycle's curve is cut from."""
+    return {"time_s": result.time_s, "current_A": result.current_A, "voltage_V": result.voltage_V,
+            "capacity_mAh_g": capacity_series_mAh_g(result)}
 
 
 def capacity_series_mAh_g(result) -> np.ndarray:

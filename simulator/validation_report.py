@@ -171,7 +171,6 @@ def _pressure_curves(ax, group, results, model, roles) -> bool:
     return drawn
 
 
-
 def _plateau_curves(ax, group, series, model, roles) -> bool:
     """The half-cycle each plateau-split entry splits, voltage vs capacity given, one
     curve per entry; on it the model's dQ/dV valley (square) and where the measured split
