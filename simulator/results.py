@@ -225,6 +225,7 @@ class SimulationResult:
     representative_cycles: list = field(default_factory=list)  # solved by PyBaMM when skipping (1-based)
     timings: dict = field(default_factory=dict)  # fast path: total_s, ensemble_s
     cycle_solutions: dict = field(default_factory=dict, repr=False)  # fast path: cycle index -> its solution
+    _phase_halves: dict = field(default_factory=dict, repr=False, compare=False)  # cycle -> phase_halves_mAh_g
 
     def cycle_solution(self, cycle: int = 0):
         """The ``pybamm.Solution`` of a cycle (0-based; negative from the end). On the
@@ -306,13 +307,17 @@ class SimulationResult:
     def phase_halves_mAh_g(self, cycle: int = 0) -> dict:
         """Per phase, the lithium taken up (``lithiation``) and given back
         (``delithiation``) over the steps of ``cycle`` [mAh/g of working active material]:
-        ``{"secondary": {"lithiation": ..., "delithiation": ...}, ...}``."""
+        ``{"secondary": {"lithiation": ..., "delithiation": ...}, ...}``; computed once per
+        cycle (the summary and the sweep's record both read it)."""
+        if cycle in self._phase_halves:
+            return {ph: dict(h) for ph, h in self._phase_halves[cycle].items()}
         out: dict = {}
         for k in range(len(self.cycle_solution(cycle).steps)):
             for ph, q in self.phase_uptake_mAh_g(k, cycle).items():
                 halves = out.setdefault(ph, {"lithiation": 0.0, "delithiation": 0.0})
                 halves["lithiation" if q > 0 else "delithiation"] += abs(q)
-        return out
+        self._phase_halves[cycle] = out
+        return {ph: dict(h) for ph, h in out.items()}
 
     def to_dict(self) -> dict:
         """A JSON-ready summary: conditions, first-cycle metrics at the top level, and

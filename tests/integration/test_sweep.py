@@ -80,6 +80,26 @@ def test_a_case_whose_results_cannot_be_read_is_recorded_not_raised(monkeypatch)
     assert rec["status"] == "failed" and "reading the results: IndexError" in rec["error"]
 
 
+def test_a_two_phase_record_reads_each_phases_halves_once(simulate_cached, monkeypatch):
+    """A graphite-Si case's record carries each phase's first-cycle halves, the same
+    numbers as the summary's split by phase, and reads the solution for them once per step."""
+    import dataclasses
+
+    from ssbsim.simulator.results import SimulationResult
+
+    result = dataclasses.replace(simulate_cached("jo2024-anode", binder_content=0.5), _phase_halves={})
+    reads = []
+    uptake = SimulationResult.phase_uptake_mAh_g
+    monkeypatch.setattr(SimulationResult, "phase_uptake_mAh_g",
+                        lambda self, step, cycle=0: reads.append((step, cycle)) or uptake(self, step, cycle))
+    summary = sweep_mod._record(result, result.conditions.to_dict())["summary"]
+    for ph in ("primary", "secondary"):
+        assert summary[f"first_cycle_{ph}_phase_delithiation_mAh_g"] == pytest.approx(
+            summary["first_delithiation_split"]["by_phase"][ph], rel=1e-12)
+        assert summary[f"first_cycle_{ph}_phase_lithiation_mAh_g"] > 0
+    assert sorted(reads) == [(k, 0) for k in range(len(result.cycle_solution(0).steps))]
+
+
 def test_failed_case_is_recorded_and_others_finish(tmp_path, monkeypatch):
     real = sweep_mod.CellRunner.run
 
