@@ -38,6 +38,24 @@ def test_jo2024_si_graphite_first_lithiation(simulate_cached):
     assert lo - 50 <= r.discharge_capacity_mAh_g <= hi + 50
 
 
+@pytest.mark.parametrize("electrode", [
+    "cathode",
+    pytest.param("anode", marks=pytest.mark.xfail(strict=True, reason=(
+        "84 mAh/g (1107 at 0.5 wt%, 1023 at 2.5): the anode takes the cathodes' SE-network exponent "
+        "(4.0) and Emley's wet neck blocking, so its composite conducts ~1e-6 S/cm; at the end of the "
+        "C/50 hold the SE's potential falls 80 / 140 mV across the layer and graphite, whose OCP is flat, "
+        "fills only near the separator (docs/physics.md, Known limits)")))])
+def test_jo2024_binder_content_moves_the_first_cycle_no_more_than_measured(simulate_cached, electrode):
+    """Jo 2024's 0.05C first cycles span 191.0-194.1 mAh/g (NCM811) and 1050-1062 mAh/g
+    (Si-C) over 0.5-2.5 wt% NBR (validation rows; which content gave which end is not
+    stated): the model's change between the two contents stays within the measured spread
+    plus 1 % of the capacity."""
+    preset = f"jo2024-{electrode}"
+    q = [simulate_cached(preset, binder_content=w).discharge_capacity_mAh_g for w in (0.5, 2.5)]
+    measured = (JO[f"{electrode}0.5"], JO[f"{electrode}2.5"])
+    assert abs(q[0] - q[1]) <= abs(measured[0] - measured[1]) + 0.01 * max(measured), q
+
+
 def test_jo2024_si_graphite_first_cycle_gives_back_no_more_than_it_took_and_held(simulate_cached):
     """The first delithiation returns at most the lithiation plus the Li the pristine
     particles held (x0 of each phase times its share of the capacity)."""
