@@ -309,15 +309,14 @@ class SimulationResult:
         (``delithiation``) over the steps of ``cycle`` [mAh/g of working active material]:
         ``{"secondary": {"lithiation": ..., "delithiation": ...}, ...}``; computed once per
         cycle (the summary and the sweep's record both read it)."""
-        if cycle in self._phase_halves:
-            return {ph: dict(h) for ph, h in self._phase_halves[cycle].items()}
-        out: dict = {}
-        for k in range(len(self.cycle_solution(cycle).steps)):
-            for ph, q in self.phase_uptake_mAh_g(k, cycle).items():
-                halves = out.setdefault(ph, {"lithiation": 0.0, "delithiation": 0.0})
-                halves["lithiation" if q > 0 else "delithiation"] += abs(q)
-        self._phase_halves[cycle] = out
-        return {ph: dict(h) for ph, h in out.items()}
+        if cycle not in self._phase_halves:
+            out: dict = {}
+            for k in range(len(self.cycle_solution(cycle).steps)):
+                for ph, q in self.phase_uptake_mAh_g(k, cycle).items():
+                    out.setdefault(ph, {"lithiation": 0.0, "delithiation": 0.0})[
+                        "lithiation" if q > 0 else "delithiation"] += abs(q)
+            self._phase_halves[cycle] = out  # only once complete
+        return {ph: dict(h) for ph, h in self._phase_halves[cycle].items()}
 
     def to_dict(self) -> dict:
         """A JSON-ready summary: conditions, first-cycle metrics at the top level, and
