@@ -29,13 +29,16 @@ def test_jo2024_ncm811_first_cycle_loses_capacity(simulate_cached):
     assert r.charge_capacity_mAh_g > r.discharge_capacity_mAh_g  # first-cycle loss
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "1107 mAh/g: the 0.5 wt% anode gives back 1076 of the Si-C's assumed practical capacity, the "
+    "paper's 1C basis of 1120 mAh/g, and its SE reduction takes 31 more on the first lithiation; "
+    "the 2.5 wt% anode's slow composite gives 1023 (docs/physics.md, Known limits)"))
 def test_jo2024_si_graphite_first_lithiation(simulate_cached):
-    """0.05C, Si-graphite half cell: 1050-1062 mAh/g measured (validation rows). The
-    Si-C's practical capacity is the paper's 1C basis, 1120 mAh/g (``jo2024``), so this
-    checks the first lithiation's losses and polarisation on that basis, not the basis."""
+    """0.05C, Si-graphite half cell, 0.5 wt% NBR: within 3 % (the validation rows'
+    tolerance) of the 1050-1062 mAh/g that Jo measured over 0.5-2.5 wt% (validation rows)."""
     r = simulate_cached("jo2024-anode", binder_content=0.5)
     lo, hi = sorted((JO["anode0.5"], JO["anode2.5"]))
-    assert lo - 50 <= r.discharge_capacity_mAh_g <= hi + 50
+    assert 0.97 * lo <= r.discharge_capacity_mAh_g <= 1.03 * hi
 
 
 @pytest.mark.parametrize("electrode", [
