@@ -305,17 +305,14 @@ class SimulationResult:
         return out
 
     def phase_halves_mAh_g(self, cycle: int = 0) -> dict:
-        """Per phase, the lithium taken up (``lithiation``) and given back
-        (``delithiation``) over the steps of ``cycle`` [mAh/g of working active material]:
-        ``{"secondary": {"lithiation": ..., "delithiation": ...}, ...}``; computed once per
-        cycle (the summary and the sweep's record both read it)."""
-        if cycle not in self._phase_halves:
-            out: dict = {}
-            for k in range(len(self.cycle_solution(cycle).steps)):
-                for ph, q in self.phase_uptake_mAh_g(k, cycle).items():
-                    out.setdefault(ph, {"lithiation": 0.0, "delithiation": 0.0})[
-                        "lithiation" if q > 0 else "delithiation"] += abs(q)
-            self._phase_halves[cycle] = out  # only once complete
+        """Per phase, the lithium taken up (``lithiation``) and given back (``delithiation``)
+        over the steps of ``cycle`` [mAh/g of working active material], read once per cycle:
+        ``{"secondary": {"lithiation": ..., "delithiation": ...}, ...}``."""
+        if cycle not in self._phase_halves:  # the summary and the sweep's record both ask
+            qs = [self.phase_uptake_mAh_g(k, cycle) for k in range(len(self.cycle_solution(cycle).steps))]
+            self._phase_halves[cycle] = {ph: {"lithiation": sum((q[ph] for q in qs if q[ph] > 0), 0.0),
+                                              "delithiation": sum((-q[ph] for q in qs if q[ph] < 0), 0.0)}
+                                         for ph in (qs[0] if qs else {})}
         return {ph: dict(h) for ph, h in self._phase_halves[cycle].items()}
 
     def to_dict(self) -> dict:
