@@ -19,7 +19,8 @@ no-mechanics model ignores the extra parameters. Both use the same protocol,
 ``ssbsim.simulator.protocol.experiment("cathode", 0.1, 3.0, 4.3)``: 0.1C CC charge to
 4.3 V, a CV hold at 4.3 V until C/50, then 0.1C CC discharge to 3.0 V. Both use the same
 solver (``pybamm.IDAKLUSolver`` with ssbsim's tolerances for the model,
-``solving.solver_tolerances``) and the same mesh (PyBaMM's
+``solving.idaklu_solver``; with ``--compile`` its functions are compiled to C, PyBaMM's
+``compile`` option, as ``SSBSIM_COMPILE=1`` does for ssbsim's runs) and the same mesh (PyBaMM's
 default ``VAR_PTS``, passed explicitly). Each model gets one ``pybamm.Simulation``.
 
 For each model:
@@ -82,6 +83,7 @@ Run from the repository root::
     python benchmarks/bench_mechanics_overhead.py --model SPMe    # or SPM
     python benchmarks/bench_mechanics_overhead.py --json          # JSON line only
     python benchmarks/bench_mechanics_overhead.py --pressure 70 --size-classes 3 --diagnose
+    python benchmarks/bench_mechanics_overhead.py --compile       # compiled functions (first run: C compiler)
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import statistics
 import sys
 import time
@@ -101,7 +104,7 @@ from ssbsim.benchmarks.casadi_cost import evaluation_cost, jacobian_structure
 from ssbsim.benchmarks.harness import column_table, interleaved_solves
 from ssbsim.simulator.protocol import experiment
 from ssbsim.simulator.simulation import parameter_values, resolve_conditions
-from ssbsim.simulator.solving import solver_tolerances
+from ssbsim.simulator.solving import COMPILE_ENV, compiled, idaklu_solver, solver_tolerances
 
 #: Mesh of both models: PyBaMM's default points per domain, stated explicitly.
 VAR_PTS = {"x_n": 20, "x_s": 20, "x_p": 20, "r_n": 20, "r_p": 20}
@@ -148,7 +151,7 @@ class Case:
                                    f"{model.default_var_pts[key]}")
         self.sim = pybamm.Simulation(model, parameter_values=self.pv, experiment=self.exp,
                                      var_pts=dict(VAR_PTS),
-                                     solver=pybamm.IDAKLUSolver(**solver_tolerances(self.model)))
+                                     solver=idaklu_solver(self.model))
         self.sim.build_for_experiment()  # parameters + discretisation of each step model
         t2 = time.perf_counter()
         sol = self.sim.solve()  # CasADi conversion + solver set-up + integration
@@ -263,6 +266,7 @@ def run(model: str, pressure: float, repeats: int, warmup: int, size_classes: in
         "n_warmup": warmup,
         "var_pts": VAR_PTS,
         "pybamm_version": pybamm.__version__,
+        "evaluation": "compiled" if compiled() else "interpreted",
         "ratio_of_min_times": min(mech.warm_s) / min(plain.warm_s),
         "integration_time_ratio": (statistics.median(mech.warm_integration_s)
                                    / statistics.median(plain.warm_integration_s)),
@@ -352,7 +356,8 @@ def print_table(res: dict) -> None:
     w = max(18, *(len(f(c)) for _, f in rows for c in cases.values()))
     print(f"{res['model']} ({res['size_classes']} size classes), {res['preset']} half cell at "
           f"{res['pressure_MPa']:g} MPa, first cycle 0.1C CC-CV charge to 4.3 V / CC discharge to 3.0 V")
-    print(f"var_pts={VAR_PTS}, IDAKLUSolver {solver_tolerances(res['model'])}, PyBaMM {res['pybamm_version']}, "
+    print(f"var_pts={VAR_PTS}, IDAKLUSolver {solver_tolerances(res['model'])} ({res['evaluation']} functions), "
+          f"PyBaMM {res['pybamm_version']}, "
           f"{res['n_repeats']} warm repeats; timed: {res['timed']}")
     print(column_table(rows, cases, w))
     verdict = "met" if res["goal_met"] else "NOT met"
@@ -374,9 +379,15 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="print only the JSON line")
     parser.add_argument("--diagnose", action="store_true",
                         help="also time single residual / Jacobian evaluations")
+    parser.add_argument("--compile", action="store_true",
+                        help=f"compile the solver's functions to C (sets {COMPILE_ENV}=1)")
     args = parser.parse_args(argv)
     if args.repeats < 5 or args.warmup < 0 or args.size_classes < 1:
         parser.error("--repeats must be >= 5, --warmup >= 0 and --size-classes >= 1")
+    if args.compile and args.diagnose:
+        parser.error("--diagnose times the interpreted CasADi functions: run it without --compile")
+    if args.compile:
+        os.environ[COMPILE_ENV] = "1"
 
     res = run(args.model, args.pressure, args.repeats, args.warmup, args.size_classes, args.diagnose)
     if not args.json:

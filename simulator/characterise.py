@@ -33,7 +33,7 @@ from .conditions import Conditions
 from .errors import InputError, SimulationError, check_count, check_range
 from .presets import get_preset
 from .simulation import _model, parameter_values, resolve_conditions
-from .solving import quiet_solver, solver_tolerances
+from .solving import idaklu_solver, quiet_solver
 
 #: GITT defaults (assumed, see module docstring): pulse C-rate, pulse and rest [min].
 GITT_DEFAULTS = {"c_rate": 0.05, "pulse_min": 10.0, "rest_min": 60.0, "pulses": 3, "soc": 0.5}
@@ -81,7 +81,7 @@ def _solve(cond, cycles, cutoff_margin_V=0.0) -> pybamm.Solution:
     pv.update({"Lower voltage cut-off [V]": pv["Lower voltage cut-off [V]"] - cutoff_margin_V,
                "Upper voltage cut-off [V]": pv["Upper voltage cut-off [V]"] + cutoff_margin_V})
     sim = pybamm.Simulation(model, parameter_values=pv, experiment=pybamm.Experiment(cycles),
-                            solver=pybamm.IDAKLUSolver(**solver_tolerances(cond.model, retry=True)))
+                            solver=idaklu_solver(cond.model, retry=True))
     with quiet_solver():
         sol = sim.solve()
     if len(sol.cycles) < len(cycles) or any(len(c.steps) < len(s) for c, s in zip(sol.cycles, cycles)):

@@ -32,7 +32,7 @@ from .characterise import _conditions, _public
 from .errors import SimulationError, check_count
 from .presets import get_preset
 from .simulation import _model, parameter_values
-from .solving import quiet_solver, solver_tolerances
+from .solving import idaklu_solver, quiet_solver
 
 #: Temperature of the virtual blocking-cell measurement [C] (Emley 2023 report 30 C values).
 BLOCKING_TEMPERATURE_C = 30.0
@@ -56,7 +56,7 @@ def blocking(preset, *, temperature=BLOCKING_TEMPERATURE_C, model="DFN", mechani
     m = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
                fixture=cond.fixture, coverage_entry=cond.coverage_entry)
     sim = pybamm.Simulation(m, parameter_values=pv, experiment=pybamm.Experiment(["Rest for 1 second"]),
-                            solver=pybamm.IDAKLUSolver(**solver_tolerances(cond.model)))
+                            solver=idaklu_solver(cond.model))
     with quiet_solver():
         sol = sim.solve()
     x = sol["x_p [m]"].entries[:, 0]
@@ -106,7 +106,7 @@ def eis(preset, *, soc=0.5, cycles=0, frequencies_hz=EIS_FREQUENCIES_HZ, mechani
     check_count("EIS cycles", cycles, 0, EIS_MAX_CYCLES)
     steps = [paper_cycle(p.working, p.c_rate, *p.window_V, p.cv_cutoff)] * cycles + _approach(preset, soc)
     sim = pybamm.Simulation(m, parameter_values=pv, experiment=pybamm.Experiment(steps),
-                            solver=pybamm.IDAKLUSolver(**solver_tolerances("DFN", retry=True)))
+                            solver=idaklu_solver("DFN", retry=True))
     f = np.asarray(frequencies_hz, float)
     with quiet_solver():
         rested = sim.solve()

@@ -47,8 +47,17 @@ def _params(path):
 
 @click.group(cls=_Group)
 @click.version_option(package_name="ssbsim")
-def main():
+@click.option("--compile", "compile_", is_flag=True,
+              help="Compile the solver's functions to C (PyBaMM's compile option; the same as "
+                   "SSBSIM_COMPILE=1): the first build of each model runs the C compiler (seconds to a "
+                   "minute, kept on disk), later solves run faster.")
+def main(compile_):
     """ssbsim: sulfide all-solid-state battery simulations on PyBaMM."""
+    from .solving import COMPILE_ENV, compiled
+
+    if compile_:
+        os.environ[COMPILE_ENV] = "1"
+    compiled()  # a bad SSBSIM_COMPILE is a one-line error before any work
 
 
 @main.command(short_help="One cell: a preset, its conditions, any protocol.")

@@ -28,7 +28,7 @@ from .conditions import Conditions, parameter_values
 from .errors import SimulationError, check_count
 from .results import SimulationResult, cell_half_cycle
 from .simulation import CellRunner
-from .solving import quiet_solver, solver_tolerances
+from .solving import idaklu_solver, quiet_solver
 
 #: Cycles a fit may start after (each residual evaluation runs them all).
 START_CYCLES_RANGE = (0, 100)
@@ -90,7 +90,7 @@ class CycledStart:
                                    duration=float(series.time_s[-1]), termination=limits)
         self.sim = pybamm.Simulation(self.runner.model, parameter_values=pv,
                                      experiment=pybamm.Experiment([step]),
-                                     solver=solver or pybamm.IDAKLUSolver(**solver_tolerances(cond.model)))
+                                     solver=solver or idaklu_solver(cond.model))
 
     def cycled(self, theta: dict) -> SimulationResult:
         """The N cycles with the parameters ``theta``; SimulationError if one stopped."""

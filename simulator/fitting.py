@@ -35,7 +35,7 @@ from .presets import get_preset, recommended_model
 from .cycled_start import CycledStart, check_start_cycles, cycle_value
 from .cycler import TimeSeries, current_driven_simulation, model_voltage
 from .simulation import CellRunner, _model, parameter_values, resolve_conditions
-from .solving import solver_tolerances
+from .solving import idaklu_solver
 from .sweep import group_key, swept_inputs
 
 
@@ -121,7 +121,7 @@ class _Problem:
 def _series_voltage(preset, model, mechanics, cond_kw, ts, input_names, start_after_cycles):
     """voltage(series, theta) of the model run under the measured current ``ts``: from the
     pristine cell, or after ``start_after_cycles`` paper cycles (:mod:`.cycled_start`)."""
-    solver = pybamm.IDAKLUSolver(**solver_tolerances(model))
+    solver = idaklu_solver(model)
     if start_after_cycles:
         cond = resolve_conditions(preset, model=model, mechanics=mechanics, cycles=start_after_cycles, **cond_kw)
         return CycledStart(cond, input_names, ts, solver).voltage

@@ -18,7 +18,7 @@ from .protocol import Protocol, experiment_of
 from . import cell_state, cycle_life
 from .calibration_domain import extrapolation_notes
 from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary, summary_variable_names
-from .solving import cycle_complete, quiet_solver, solver_tolerances
+from .solving import compiled, cycle_complete, idaklu_solver, quiet_solver, solver_tolerances
 
 
 @functools.lru_cache(maxsize=32)
@@ -78,7 +78,8 @@ def simulate(preset: str | Conditions, *, binder=None, process=None, binder_cont
         "pressure_MPa": P}, ...]}`` (:mod:`~ssbsim.simulator.protocol`), or the name of one
         of the preset's paper protocols (``Preset.protocols``).
     solver : pybamm solver, optional
-        Default ``pybamm.IDAKLUSolver`` with the model's ``SOLVER_TOLERANCES``.
+        Default ``pybamm.IDAKLUSolver`` with the model's ``SOLVER_TOLERANCES``, compiled
+        where ``SSBSIM_COMPILE=1`` (:func:`~ssbsim.simulator.solving.idaklu_solver`).
     cycle_skipping : bool or SkipControl, optional
         Solve representative cycles and let the contact law's ensemble carry the contact
         state across the others (:mod:`~ssbsim.simulator.cycle_life`). Default: for runs
@@ -117,12 +118,12 @@ _MAX_RUNNERS = 8
 
 
 def _runner(cond: Conditions, solver) -> "CellRunner":
-    """The built runner of these conditions and parameter values (kept for the last few),
-    or a new one: a parameter set changed in the process builds anew."""
+    """The built runner of these conditions, parameter values and compile setting (kept for
+    the last few), or a new one: a parameter set changed in the process builds anew."""
     if solver is not None:
         return CellRunner(cond, solver=solver)
     pv = parameter_values(cond)
-    key = (cond, tuple((k, fingerprint(pv[k])) for k in sorted(pv.keys())))
+    key = (cond, compiled(), tuple((k, fingerprint(pv[k])) for k in sorted(pv.keys())))
     if key not in _RUNNERS:
         if len(_RUNNERS) >= _MAX_RUNNERS:
             _RUNNERS.pop(next(iter(_RUNNERS)))
@@ -208,7 +209,7 @@ class CellRunner:
         """The user's solver, or IDAKLU at ssbsim's tolerances (10x tighter on a retry)."""
         if self.user_solver and not retry:
             return self.user_solver
-        return pybamm.IDAKLUSolver(**solver_tolerances(self.model_name, retry or self._tight))
+        return idaklu_solver(self.model_name, retry or self._tight)
 
     def _simulation(self, segment: int, steps, retry=False):
         if (segment, retry) not in self._sims:

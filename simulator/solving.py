@@ -29,6 +29,34 @@ def solver_tolerances(model: str, retry: bool = False) -> dict:
     return {k: v * RETRY_FACTOR for k, v in tol.items()} if retry else dict(tol)
 
 
+#: Environment variable that turns on PyBaMM's ahead-of-time compilation of the solver's
+#: CasADi functions (``IDAKLUSolver(options={"compile": True})``): "1" on, "0" or unset
+#: off. gcc runs once per built model and experiment step, and again for every parameter
+#: value that is a number rather than an input of the model; PyBaMM keeps the libraries
+#: on disk (``PYBAMM_CASADI_AOT_CACHE``, default a ``pybamm_casadi_aot`` folder in the
+#: temporary directory), so a later build of the same model loads them. Warm solves then
+#: take less time (docs: Performance; where it pays: the user guide, Faster solves).
+#: Where compiling fails (no gcc), PyBaMM evaluates the functions as without it. Sweeps'
+#: local workers inherit it.
+COMPILE_ENV = "SSBSIM_COMPILE"
+
+
+def compiled() -> bool:
+    """Whether the solvers ssbsim builds compile their functions (:data:`COMPILE_ENV`)."""
+    value = os.environ.get(COMPILE_ENV, "").strip()
+    if value not in ("", "0", "1"):
+        from .errors import InputError
+
+        raise InputError(f"{COMPILE_ENV}={value!r} is not allowed: 1 (compile the solver's functions) or 0 / unset")
+    return value == "1"
+
+
+def idaklu_solver(model: str, retry: bool = False) -> pybamm.IDAKLUSolver:
+    """PyBaMM's IDAKLU at ssbsim's tolerances for ``model`` (:func:`solver_tolerances`,
+    10x tighter on a ``retry``), compiling its functions where :func:`compiled`."""
+    return pybamm.IDAKLUSolver(**solver_tolerances(model, retry), options={"compile": True} if compiled() else None)
+
+
 @contextlib.contextmanager
 def quiet_solver():
     """Hold back what the solver says while it solves: SUNDIALS writes its step failures

@@ -1,5 +1,7 @@
 """First-cycle simulations against Jo 2024, conservation, windows and model agreement."""
 
+import shutil
+
 import numpy as np
 import pytest
 from conftest import calibration_rows
@@ -260,3 +262,21 @@ def test_model_names_are_case_insensitive_in_the_api_too():
     assert [resolve_conditions("kwon2022", model=m).model for m in ("dfn", "spme", "Spm")] == ["DFN", "SPMe", "SPM"]
     with pytest.raises(InputError, match="model"):
         resolve_conditions("kwon2022", model="P2D")
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="PyBaMM compiles with gcc, which this machine lacks")
+def test_a_compiled_solver_gives_the_interpreted_result(simulate_cached, monkeypatch, tmp_path):
+    """SSBSIM_COMPILE=1: the solver's functions are compiled to C (PyBaMM's AOT option,
+    here into a fresh cache) and the cell gives the same capacities as without."""
+    from pybamm.codegen import compilation
+
+    from ssbsim.simulator.solving import COMPILE_ENV
+
+    reference = simulate_cached("kwon2022", pressure=2.0, model="SPM")
+    monkeypatch.setenv(COMPILE_ENV, "1")
+    monkeypatch.setenv("PYBAMM_CASADI_AOT_CACHE", str(tmp_path))
+    monkeypatch.setattr(compilation, "_CACHE", {})  # compile here, not from this process's earlier builds
+    r = ssbsim.simulate("kwon2022", pressure=2.0, model="SPM")
+    assert [p for p in tmp_path.iterdir() if p.suffix in (".so", ".dylib", ".dll")], "nothing was compiled"
+    assert r.discharge_capacity_mAh_g == pytest.approx(reference.discharge_capacity_mAh_g, rel=1e-6)
+    assert r.charge_capacity_mAh_g == pytest.approx(reference.charge_capacity_mAh_g, rel=1e-6)
