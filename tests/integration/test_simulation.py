@@ -225,8 +225,8 @@ def test_a_run_that_succeeds_prints_no_solver_errors():
     import subprocess
     import sys
 
-    code = ("import ssbsim; from ssbsim.simulator import simulation as s; tol = s.solver_tolerances\n"
-            "s.solver_tolerances = lambda model, retry=False: tol(model, retry) if retry else "
+    code = ("import ssbsim; from ssbsim.simulator import simulation as s, solving; tol = solving.solver_tolerances\n"
+            "solving.solver_tolerances = lambda model, retry=False: tol(model, retry) if retry else "
             "{'rtol': 1e-2, 'atol': 1e-2}\n"
             "init = s.CellRunner.__init__\n"
             "def loose(self, *a, **k):\n    init(self, *a, **k); self._tight = False\n"
