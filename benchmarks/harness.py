@@ -31,10 +31,10 @@ from ssbsim.models.contact_law import ContactLawParameters
 
 from ssbsim.simulator.protocol import experiment
 from ssbsim.simulator.simulation import parameter_values, resolve_conditions
-from ssbsim.simulator.solving import solver_tolerances
+from ssbsim.simulator.solving import idaklu_solver, solver_tolerances
 
 MESHES = {"coarse": 10, "default": 20, "fine": 40}  # points per x-domain and particle
-SOLVERS = {"IDAKLU": lambda model: pybamm.IDAKLUSolver(**solver_tolerances(model)),
+SOLVERS = {"IDAKLU": idaklu_solver,  # compiled under `ssbsim --compile bench` (SSBSIM_COMPILE=1)
            "CasADi": lambda model: pybamm.CasadiSolver(mode="safe", **solver_tolerances(model))}
 
 
