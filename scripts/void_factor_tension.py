@@ -26,10 +26,10 @@ import sys
 from pathlib import Path
 
 from ssbsim.models import binder_laws
+from ssbsim.simulator.presets import get_preset
 from ssbsim.simulator.simulation import parameter_values, resolve_conditions
 
 DEFAULT_CSV = Path(__file__).resolve().parents[1] / "tests" / "data" / "calibration_points.csv"
-CHOI_BINDERS = {"NBR in anisole": "nbr-anisole", "NBR in toluene": "nbr-toluene", "NBR in p-xylene": "nbr-xylene"}
 
 
 def rows(path, source, quantity):
@@ -60,7 +60,8 @@ def main(path=DEFAULT_CSV):
     print(f"fitted Gamma_chi: {fitted:.1f} J/m2")
     print(f"Jo 2024: porosity growth {jo[lo]:.1f} / {jo[hi]:.1f} points at {lo:g} / {hi:g} wt% "
           f"(Gamma {g_lo:.1f} / {g_hi:.1f} J/m2): Gamma_chi = {asked_scale(g_lo, jo[lo], g_hi, jo[hi]):.0f} J/m2")
-    choi = {CHOI_BINDERS[r["binder"]]: 100.0 - float(r["value"]) for r in rows(path, "Choi2025", "capacity_retention")}
+    aliases = get_preset("choi2025").binder_aliases  # the data's binder names -> the preset's
+    choi = {aliases[r["binder"]]: 100.0 - float(r["value"]) for r in rows(path, "Choi2025", "capacity_retention")}
     energies = {b: fracture_energy("choi2025", binder=b) for b in choi}
     strong = max(energies, key=lambda b: energies[b][0])
     for b in sorted(choi, key=lambda b: -energies[b][0]):
