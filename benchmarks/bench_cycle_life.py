@@ -9,11 +9,13 @@ model (DFN with contact mechanics), all in one process:
 * **fast**: ``ssbsim.simulate("kwon2022", pressure=2, cycles=N)`` - above
   ``cycle_life.SKIP_THRESHOLD_CYCLES`` cycles this is cycle skipping
   (``simulator/cycle_life.py``): PyBaMM solves representative cycles and the numba
-  ensemble carries the contact state across the others. Timed cold (first call in the
-  process: builds the cell, compiles the ensemble kernel) and warm (the same call again:
-  the built cell is reused).
+  ensemble (particles in bands across the layer, ``simulator/thickness_ensemble.py``)
+  corrects each of them and carries the contact state across the others. Timed cold
+  (first call in the process: builds the cell, compiles the ensemble kernel) and warm
+  (the same call again: the built cell is reused).
 * **cycle by cycle**: the same call with ``cycle_skipping=False``: PyBaMM solves every
-  cycle (one ``Simulation.solve`` of an N-cycle experiment, its own build included).
+  cycle, one ``Simulation.solve`` per cycle, each cycle's end corrected by the same
+  ensemble (the reference the fast path must follow).
 * **accuracy**: discharge capacity of the fast path against cycle by cycle at the cycles
   given by ``--check`` (default 100 and N).
 * **ensemble share**: seconds the ensemble took within the warm fast run.

@@ -86,10 +86,42 @@ def _advance_core(R, c, d, v, z, w, s, s_max, P_eff, chi, zeta, s_rate, dt, T, p
     return phi, g
 
 
+@numba.njit(parallel=True, cache=False)
+def _advance_grouped_core(R, c, d, v, z, w, group, s, s_max, P_eff, chi, zeta, s_rate, dt, T, p):
+    n = R.shape[0]
+    m = s.shape[1]
+    v_cr = np.empty(m)
+    ratio = np.empty(m)
+    for k in range(m):
+        v_cr[k], ratio[k] = _step_factors(p, P_eff[k], T)
+    for i in numba.prange(n):
+        ci, di, vi, zi, wi, Ri, gi = c[i], d[i], v[i], z[i], w[i], R[i], group[i]
+        for k in range(m):
+            ci, di, vi, zi, wi = _implicit_step(p, dt, Ri, ci, di, vi, zi, wi, s[gi, k], s_max[gi, k], v_cr[k],
+                                                ratio[k], chi[k], zeta[gi, k], s_rate[gi, k])
+        c[i], d[i], v[i], z[i], w[i] = ci, di, vi, zi, wi
+
+
 @numba.njit(cache=False)
 def _aggregate_core(R, weights, z, phi, g, v):
     iso, contact, void, _, _, _ = _aggregates(R, weights, z, phi, g, v, np.zeros_like(R), np.zeros_like(R))
     return iso, contact, void
+
+
+@numba.njit(cache=True)
+def _running_max_core(s, m, decay):
+    out = np.empty_like(s)
+    for k in range(s.shape[0]):
+        out[k] = m
+        m = m + decay * max(s[k] - m, 0.0)
+    return out, m
+
+
+def running_max(s, s_max0: float, dt: float, params: ContactLawParameters):
+    """``contact_ensemble.running_max_series`` compiled (the same update, bit for bit):
+    s_max at the start of each step of a strain series ``s`` and after the last."""
+    decay = 1.0 - math.exp(-params.max_relaxation_rate_s * dt)
+    return _running_max_core(np.ascontiguousarray(s, dtype=np.float64), float(s_max0), decay)
 
 
 def _check(arrays: dict, min_length: int = 1):
@@ -165,6 +197,27 @@ def advance_ensemble(R, c, d, v, z, w, s, s_max, P_eff, chi, dt, params, zeta=No
         raise ValueError(f"T={T} K must be a positive finite temperature")
     s_rate = strain_rate_series(s, dt) if s_rate is None else s_rate
     return _advance_core(R, c, d, v, z, w, s, s_max, P_eff, chi, zeta, s_rate, float(dt), T, params.constants())
+
+
+def advance_grouped(R, c, d, v, z, w, group, s, s_max, P_eff, chi, zeta, s_rate, dt, params, T):
+    """:func:`advance_ensemble` for particles in groups that each have their own strain:
+    particle i is driven by row ``group[i]`` of the (G, M) arrays ``s``, ``s_max``,
+    ``zeta`` and ``s_rate``; ``P_eff`` and ``chi`` (M,) are shared. States (N,) are
+    updated in place; returns nothing. Arrays must be float64 and C-contiguous (``group``
+    int64) - this is the inner loop of ``simulator.thickness_ensemble``, which builds them."""
+    _check({"R": R, "c": c, "d": d, "v": v, "z": z, "w": w})
+    for name, a in {"s": s, "s_max": s_max, "zeta": zeta, "s_rate": s_rate}.items():
+        if not (isinstance(a, np.ndarray) and a.dtype == np.float64 and a.ndim == 2 and a.flags.c_contiguous
+                and a.shape == s.shape):
+            raise ValueError(f"{name} must be a C-contiguous float64 array of shape {s.shape}")
+    _check({"P_eff": P_eff, "chi": chi})
+    if P_eff.shape[0] != s.shape[1]:
+        raise ValueError(f"P_eff has length {P_eff.shape[0]}, the strain rows {s.shape[1]}")
+    group = np.ascontiguousarray(group, dtype=np.int64)
+    if group.shape != R.shape or group.min() < 0 or group.max() >= s.shape[0]:
+        raise ValueError(f"group must hold one row index in [0, {s.shape[0]}) per particle")
+    _advance_grouped_core(R, c, d, v, z, w, group, s, s_max, P_eff, chi, zeta, s_rate, float(dt), float(T),
+                          params.constants())
 
 
 def aggregate_ensemble(R, weights, z, phi, g, v):

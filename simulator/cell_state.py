@@ -5,12 +5,14 @@ The fast path of :mod:`~ssbsim.simulator.cycle_life` and the runner's protocol s
 start a solve from a one-point ``pybamm.Solution`` whose state vector this module edits
 by variable name, in the variables' units (PyBaMM stores (value - reference) / scale):
 
-* :func:`skip_state`: the size classes' contact states advanced through skipped cycles
-  by the numba ensemble (``models.contact_kernel``) driven by a solved cycle's drivers
-  (:func:`law_drivers`), the active-material fraction and stranded lithium that follow
-  from the isolated fraction (:func:`_strand_lithium`), the SE reduction's film moved on parabolically
-  (:func:`film_cycles`) and the throughput linearly, in a full cell the particles'
-  lithium moved on with the film (conserved), the clock moved on;
+* :func:`skip_state`: a solved cycle's end corrected for the particles' spread across
+  the layer, and the size classes' contact states advanced through skipped cycles by the
+  numba ensemble (``simulator.thickness_ensemble``, ``models.contact_kernel``) driven by
+  the cycle's drivers (:func:`law_drivers`); the active-material fraction and stranded
+  lithium that follow from the isolated fraction (:func:`_strand_lithium`), the SE
+  reduction's film moved on parabolically (:func:`film_cycles`) and the throughput
+  linearly, in a full cell the particles' lithium moved on with the film (conserved,
+  ``simulator.cell_lithium``), the clock moved on;
 * :func:`repress_state`: isolated particles reconnect when the stack pressure rises
   (``contact_law.repressed_isolation``), their lithium rejoining the connected ones.
 """
@@ -26,11 +28,13 @@ import numpy as np
 import pybamm
 
 from ssbsim.models import binder_laws
-from ssbsim.models.contact_kernel import advance_ensemble
 from ssbsim.models.contact_ensemble import strain_rate_series
 from ssbsim.models.contact_law import NUMPY, ContactLawParameters
 from ssbsim.models.contact_law_sx import LENGTH_UNIT_M, STRAIN_UNIT, VECTOR_INPUTS, lognormal_classes
 from ssbsim.models.layer_decohesion import decohered_fraction_of_strain
+
+from . import thickness_ensemble
+from .cell_lithium import move_free_lithium, set_phase_lithium
 
 _CLASS_STATE = re.compile(r"^(.*)size class (\d+) closure \[10 nm\]$")
 
@@ -50,6 +54,7 @@ class _Phase:
     infix: str
     c_max: float  # [mol.m-3]
     volume_m3: float  # electrode volume L A
+    eps_v: object = None  # volumetric strain of stoichiometry (NumPy in, NumPy out)
 
 
 def contact_phases(model, pv) -> list[_Phase]:
@@ -77,7 +82,7 @@ def contact_phases(model, pv) -> list[_Phase]:
                            float(pv[f"{pre}{Domain} electrode swelling particle volume fraction"])), Domain.lower(), infix,
                           float(pv[f"{pre}Maximum concentration in {Domain.lower()} electrode [mol.m-3]"]),
                           float(pv[f"{Domain} electrode thickness [m]"] * pv["Electrode height [m]"]
-                                * pv["Electrode width [m]"])))
+                                * pv["Electrode width [m]"]), pv[f"{pre}{Domain} electrode volumetric strain"]))
     return out
 
 
@@ -164,15 +169,24 @@ def film_cycles(before: float, after: float, n_skipped: int) -> float:
 
 
 def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_strain_step: float = math.inf,
-               compliance_m_Pa: float | None = None):
+               compliance_m_Pa: float | None = None, spreads: dict | None = None, bands: int = 0,
+               cycles_before: tuple = ()):
     """The state after ``n_skipped`` cycles like ``cycle`` (its last state patched), as a
-    one-point ``pybamm.Solution`` to start the next representative cycle from; and the
-    seconds the ensemble took. ``dt_s``: the ensemble's step [s] (``implicit_step``
-    needs dt x 1e-2 s-1 <= 1), refined to at most ``max_strain_step`` of radial strain per
-    step (:func:`law_drivers`). ``compliance_m_Pa``: in a spring or rigid fixture, its
+    one-point ``pybamm.Solution`` to start the next representative cycle from; the
+    seconds the ensemble took; and the ensemble's spread across the layer at that state.
+
+    ``dt_s``: the ensemble's step [s] (``implicit_step`` needs dt x 1e-2 s-1 <= 1),
+    refined to at most ``max_strain_step`` of radial strain per step
+    (:func:`law_drivers`). ``compliance_m_Pa``: in a spring or rigid fixture, its
     compliance per area (``models.fixture.fixture_compliance``): the voids each skipped
     cycle adds thicken the stack and raise its pressure by their thickness over it, which
-    the next skipped cycle's drivers feel (the stack never pulls: P >= 0)."""
+    the next skipped cycle's drivers feel (the stack never pulls: P >= 0). ``bands``:
+    particles per size class across the layer (``thickness_ensemble``; 0: the classes
+    alone), whose deviations at the cycle's start are ``spreads`` (phase name ->
+    ``PhaseSpread``; None: a uniform layer): the cycle's end is corrected for them over
+    the coupling step - the solved ``cycles_before`` it (since the last correction) and
+    ``cycle`` - and they are advanced through the skipped cycles (``n_skipped`` may then
+    be 0)."""
     last = cycle.last_state
     model = last.all_models[-1]
     x = _State(model, last.all_ys[-1][:, -1])
@@ -183,31 +197,45 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
     for ph in phases:
         drv = law_drivers(cycle, ph, law, dt_s, max_strain_step, stack_pressure=compliance_m_Pa is not None)
         names = {q: [f"{ph.name}size class {k} {q}" for k in range(ph.K)] for q in VECTOR_INPUTS}
-        runs.append((ph, drv, names, *(np.array([x[n][0] * units[q] for n in names[q]]) for q in VECTOR_INPUTS)))
+        end = [np.array([x[n][0] * units[q] for n in names[q]]) for q in VECTOR_INPUTS]
+        strain = thickness_ensemble.band_strain(cycle, ph, drv, bands) if bands else None
+        spread = (spreads or {}).get(ph.name)
+
+        def zeta_of(s, P, ph=ph):
+            return _zeta(s, P, ph, law)
+
+        step = [(law_drivers(c, ph, law, dt_s, max_strain_step), c) for c in cycles_before] if bands else []
+        step = [(d, thickness_ensemble.band_strain(c, ph, d, bands)) for d, c in step] + [(drv, strain)]
+        if any(st is not None for _, st in step):
+            start_state = first if not cycles_before else _State(model, cycles_before[0].first_state.all_ys[0][:, 0])
+            start = [np.array([start_state[n][0] * units[q] for n in names[q]]) for q in VECTOR_INPUTS]
+            end, spread = thickness_ensemble.correct(ph, start, end, [d for d, _ in step], law, T_K, zeta_of,
+                                                     spread or thickness_ensemble.PhaseSpread.uniform(ph.K, bands),
+                                                     [st for _, st in step])
+        runs.append([ph, drv, names, end, strain, spread, zeta_of])
     duration = runs[-1][1]["duration_s"] if runs else 0.0
-    z_old = [z.copy() for *_, z, _ in runs]  # each phase's isolated fraction before the skip
+    z_old = [np.array([x[n][0] for n in names["isolated fraction"]]) for _, _, names, *_ in runs]
     if compliance_m_Pa is None:
-        for ph, drv, _, c, d, v, z, w in runs:
-            reps = {k: np.ascontiguousarray(np.tile(val, n_skipped)) for k, val in drv.items()
-                    if isinstance(val, np.ndarray)}
-            advance_ensemble(ph.R.copy(), c, d, v, z, w, reps["s"], reps["s_max"], reps["P_eff"], reps["chi"],
-                             drv["dt"], law, zeta=reps["zeta"], T=T_K, s_rate=reps["s_rate"])
+        for run in runs:
+            ph, drv, _, states, strain, spread, zeta_of = run
+            if n_skipped:
+                run[3], run[5] = thickness_ensemble.advance(ph, states, drv, law, T_K, n_skipped, zeta_of, spread,
+                                                            strain)
     else:
         dL = 0.0  # the stack's thickening by the skipped cycles' voids [m]
         for _ in range(n_skipped):
             dP = dL / compliance_m_Pa
-            for ph, drv, _, c, d, v, z, w in runs:
+            for run in runs:
+                ph, drv, _, states, strain, spread, zeta_of = run
                 P = drv["P_eff"] + np.maximum(drv["P_stack"] + dP, 0.0) - drv["P_stack"]
-                v_before = v.copy()
-                advance_ensemble(ph.R.copy(), c, d, v, z, w, drv["s"], drv["s_max"], np.ascontiguousarray(P),
-                                 drv["chi"], drv["dt"], law, zeta=_zeta(drv["s"], P, ph, law), T=T_K,
-                                 s_rate=drv["s_rate"])
-                dL += ph.layer[0] * ph.eps0 * float(ph.w_volume @ (3.0 * (v - v_before) / ph.R))
-    for (ph, drv, names, c, d, v, z, w), z_prev in zip(runs, z_old):
-        for q, arr in zip(VECTOR_INPUTS, (c, d, v, z, w)):
+                run[3], run[5] = thickness_ensemble.advance(ph, states, drv, law, T_K, 1, zeta_of, spread, strain,
+                                                            P_eff=P)
+                dL += ph.layer[0] * ph.eps0 * float(ph.w_volume @ (3.0 * (run[3][2] - states[2]) / ph.R))
+    for (ph, _, names, states, *_), z_prev in zip(runs, z_old):
+        for q, arr in zip(VECTOR_INPUTS, states):
             for n, val in zip(names[q], arr):
                 x[n] = val / units[q]
-        _strand_lithium(x, first, ph, -ph.eps0 * float(ph.w_volume @ (z - z_prev)))
+        _strand_lithium(x, first, ph, -ph.eps0 * float(ph.w_volume @ (states[3] - z_prev)))
     films = _film_names(x._vars)
     n_film = film_cycles(sum(float(np.sum(first[n])) for n in films), sum(float(np.sum(x[n])) for n in films),
                          n_skipped) if films else float(n_skipped)
@@ -216,9 +244,10 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
     if "Throughput capacity [A.h]" in x:
         x["Throughput capacity [A.h]"] = x["Throughput capacity [A.h]"] + n_skipped * (
             x["Throughput capacity [A.h]"] - first["Throughput capacity [A.h]"])
-    _move_free_lithium(cycle, x, n_film)
+    move_free_lithium(cycle, x, n_film)
     seconds = time.perf_counter() - t0
-    return _one_point(last, x.y, float(last.all_ts[-1][-1]) + n_skipped * duration), seconds
+    new_spreads = {ph.name: spread for ph, _, _, _, _, spread, _ in runs if spread is not None}
+    return _one_point(last, x.y, float(last.all_ts[-1][-1]) + n_skipped * duration), seconds, new_spreads
 
 
 def _strand_lithium(x: _State, first: _State, ph: _Phase, d_eps: float) -> None:
@@ -243,109 +272,6 @@ def _strand_lithium(x: _State, first: _State, ph: _Phase, d_eps: float) -> None:
     isolated = ph.eps0 - x[eps][0]
     if isolated > 1e-12 * ph.eps0:
         x[x_str] = np.clip(x[lli] / (full * isolated), 0.0, 1.0)
-
-
-_PARTICLE_STATE = re.compile(r"^(X-averaged )?(positive|negative|Positive|Negative) (primary |secondary )?"
-                             r"particle concentration \[mol\.m-3\]$")
-
-
-def particle_states(names) -> list[tuple[str, str, str]]:
-    """(domain, phase infix, state name) of every particle concentration state among
-    ``names``: one per phase of each electrode with particles (DFN or SPM / SPMe)."""
-    return [(m.group(2).lower(), m.group(3) or "", n) for n in names if (m := _PARTICLE_STATE.match(n))]
-
-
-def _set_phase_lithium(x: _State, domain: str, infix: str, c_max: float, dc: float, dilution: float = 1.0) -> None:
-    """c -> c dilution + dc [mol.m-3] for every concentration of the phase (DFN or SPM /
-    SPMe state) and, with it, the contact law's mean stoichiometry of its connected
-    particles (if the phase has contact mechanics): the two stay consistent."""
-    state = next(n for d, i, n in particle_states(x._vars) if (d, i) == (domain, infix))
-    x[state] = x[state] * dilution + dc
-    sto = f"{domain.capitalize()} electrode {infix}mean stoichiometry of connected particles"
-    if sto in x:
-        x[sto] = x[sto] * dilution + dc / c_max
-
-
-@dataclass(frozen=True)
-class _PhaseLithium:
-    """One particle phase's lithium over a representative cycle (:func:`_move_free_lithium`)."""
-
-    domain: str
-    infix: str
-    total: float  # [mol] at the cycle's end
-    eps_ratio: float  # active-material fraction after the skip over the cycle's end [-]
-    free: float  # [mol] the particles' change plus what the cycle stranded
-    correction: float  # [mol] removed with isolated volume, less counted as stranded
-
-
-#: A cycle "feeds a film" when the lithium its side reactions took exceeds this share of
-#: the lithium its particle phases exchanged between cycles (numerical noise stays far below).
-FILM_DRIFT_THRESHOLD = 0.01
-
-
-def _move_free_lithium(cycle, x: _State, n_film: float) -> None:
-    """In a cell with particles in both electrodes (a full cell), keep particles + film
-    + stranded lithium what it was across the skipped cycles.
-
-    Per particle phase p, the free change over the representative cycle ``cycle`` is
-    dN_p = the change of its lithium N = eps V <c> plus what the cycle stranded in
-    particles it isolated (PyBaMM's ``"Loss of lithium due to loss of ... active
-    material ..."``); the side reactions took F = -sum_p dN_p. Besides, :func:`skip_state`
-    removed the isolated volume's lithium at the cycle's end concentration but counted
-    as stranded the cycle's ratio of stranded lithium to isolated volume: the difference
-    r_p is still cyclable.
-
-    * A cycle that feeds a film (F > 0, the SE reduction of a full cell's anode; a full
-      cell's inventory is finite): the film's states move on by ``n_film`` times their
-      change (:func:`film_cycles`), and so does every phase's lithium, by ``n_film`` dN_p
-      (plus its r_p), which takes n_film F out of the particles where the cycle took it.
-    * A cycle without one: the cut-offs set where the lithium sits at the end of a
-      cycle, and the next solved cycle puts it there; only sum_p r_p is placed, in the
-      phases the cycle moved free lithium to.
-
-    The change is a uniform shift of the phase's concentrations (and of the contact law's
-    mean stoichiometry of connected particles); one that would leave a concentration
-    outside (0, c_max) raises ``pybamm.SolverError``, and the fast path halves the skip.
-    A Li half cell's counter electrode supplies the lithium, so there the working
-    electrode's state is left as the cycle ended it.
-    """
-    states = particle_states(x._vars)
-    if {d for d, _, _ in states} != {"positive", "negative"}:
-        return
-    phases = []
-    for domain, infix, _ in states:
-        phase = infix.strip() or "primary"
-        total = np.ravel(cycle[f"Total lithium in {phase} phase in {domain} electrode [mol]"].entries)
-        free, correction = total[-1] - total[0], 0.0
-        stranded = f"Loss of lithium due to loss of {infix}active material in {domain} electrode [mol]"
-        eps = f"X-averaged {domain} electrode {infix}active material volume fraction"
-        eps_ratio = x[eps][0] / np.ravel(cycle[eps].entries)[-1] if eps in x else 1.0
-        if stranded in x:
-            lost = np.ravel(cycle[stranded].entries)
-            free += lost[-1] - lost[0]
-            # removed with the isolated volume, less counted as stranded
-            correction = total[-1] * (1.0 - eps_ratio) - (x[stranded][0] - lost[-1])
-        phases.append(_PhaseLithium(domain, infix, total[-1], eps_ratio, free, correction))
-    film = -sum(p.free for p in phases)  # [mol] per cycle
-    feeds_film = film > FILM_DRIFT_THRESHOLD * sum(abs(p.free) for p in phases)
-    gained = sum(max(p.free, 0.0) for p in phases)
-    returned = sum(p.correction for p in phases)
-    for p in phases:
-        if feeds_film:  # the phases' lithium drifts with the film: moved on like it
-            change = n_film * p.free + p.correction
-        else:  # where the cycle moved free lithium to
-            change = returned * max(p.free, 0.0) / gained if gained > 0 else p.correction
-        if p.total <= 0 or change == 0:
-            continue
-        Domain = p.domain.capitalize()
-        c_mean = np.ravel(cycle[f"{Domain} electrode {p.infix}volume-averaged concentration [mol.m-3]"].entries)[-1]
-        c_max = c_mean / np.ravel(cycle[f"{Domain} electrode {p.infix}stoichiometry"].entries)[-1]
-        dc = change * c_mean / (p.total * p.eps_ratio)  # [mol.m-3]: eps_new V dc = change
-        state = next(n for d, i, n in states if (d, i) == (p.domain, p.infix))
-        if (x[state] + dc).min() <= 0 or (x[state] + dc).max() >= c_max:
-            raise pybamm.SolverError(f"a skip of {n_film:.3g} cycles' film growth would move the {p.domain} electrode's "
-                                     f"{p.infix}particle concentration out of (0, c_max)")
-        _set_phase_lithium(x, p.domain, p.infix, c_max, dc)
 
 
 def _one_point(last, y, t_s: float) -> pybamm.Solution:
@@ -380,7 +306,7 @@ def repress_state(last, phases, law, P_old_Pa: float, P_new_Pa: float) -> pybamm
         eps_new = eps_old + ph.eps0 * back
         dc = li_back / (eps_new * ph.volume_m3)  # [mol.m-3] of connected active material
         # the connected particles' lithium (eps V c) and the returning lithium, over eps_new V
-        _set_phase_lithium(x, ph.domain, ph.infix, ph.c_max, dc, dilution=eps_old / eps_new)
+        set_phase_lithium(x, ph.domain, ph.infix, ph.c_max, dc, dilution=eps_old / eps_new)
         for k, zk in zip(keys, z_new):
             x[k] = zk
         x[eps] = eps_new

@@ -53,6 +53,7 @@ from ssbsim.models.composite_cell import composite_electrodes
 from ssbsim.models.fixture import fixture_compliance
 
 from .cell_state import contact_phases, repress, skip_state
+from .thickness_ensemble import DEFAULT_BANDS
 from .results import CycleMetrics
 from .solving import cycle_complete, quiet_solver, solver_tolerances
 
@@ -80,6 +81,13 @@ class SkipControl:
         0.29 % with 20 s steps alone and 0.17 % at 3e-5 (with the step's gap taken at its
         end, ``contact_law.implicit_step``; 1.19 % and 0.08 % before, where two errors
         partly cancelled).
+    thickness_bands : particles per size class across the electrode's thickness
+        (``thickness_ensemble``), each cycling with the DFN's local stoichiometry; they
+        correct every solved cycle's end and carry the spread through skipped cycles
+        (0: the size classes alone, the mean field).
+    coupling_cycles : solved cycles between two corrections for that spread (the
+        operator split's step; a representative cycle that is skipped from always ends
+        one).
     """
 
     tolerance: float = 2e-3
@@ -87,6 +95,8 @@ class SkipControl:
     max_jump: int = 64
     ensemble_dt_s: float = 20.0
     ensemble_max_strain_step: float = 3e-5
+    thickness_bands: int = DEFAULT_BANDS
+    coupling_cycles: int = 1
 
 
 def skip_control(n_cycles: int, cycle_skipping=None) -> SkipControl | None:
@@ -200,15 +210,36 @@ class SkipRun:
     total_s: float = 0.0
     #: cycles solved only at the retry's 10x tighter tolerances
     retried: int = 0
+    #: 1-based cycle number -> its solution, for the cycles asked to be kept
+    kept: dict = dataclasses.field(default_factory=dict)
+    #: every solved cycle's (summary variables, first state), in order (a run that skips
+    #: nothing: PyBaMM's per-cycle records of one continuous solve)
+    records: list = dataclasses.field(default_factory=list)
+    #: the state after the last cycle, corrected for the spread across the layer (a
+    #: one-point solution; None without bands): where a continuation starts
+    final_state: object = None
+
+
+@dataclass(frozen=True)
+class _Solved:
+    """A solved cycle, the ensemble's spread across the layer at the start of its coupling
+    step and the cycles solved in that step before it (not yet corrected for)."""
+
+    solution: object
+    spreads: dict | None
+    pending: tuple = ()
 
 
 def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl = SkipControl(),
-                 pressure_parameter: str = "Stack pressure [Pa]", domain: str = "positive") -> SkipRun:
+                 pressure_parameter: str = "Stack pressure [Pa]", domain: str = "positive",
+                 keep=None) -> SkipRun:
     """Solve ``runner``'s protocol block by block: blocks of at least
     :data:`MIN_SKIPPED_BLOCK` cycles by :func:`skip_cycles`, shorter ones cycle by cycle.
 
     ``pv``: the case's numeric parameter values; ``inputs``: its input parameters;
-    ``mass_g``: the working electrode's active mass (capacities per gram).
+    ``mass_g``: the working electrode's active mass (capacities per gram); ``keep``: a
+    callable telling which 1-based cycle numbers' solutions to keep in ``SkipRun.kept``
+    (counted as solved, so meant for a run that skips nothing), or None.
     """
     from .results import cycle_metrics
 
@@ -218,7 +249,7 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
     working = runner.preset.working
     protocol = runner.protocol
     run = SkipRun([], [], None, [])
-    block_start = None
+    block_start, block_spreads = None, None
     offset = 0
     previous_MPa = None
     fixed = {k: v for k, v in inputs.items() if k != pressure_parameter}  # see CellRunner.cycle_simulation
@@ -226,6 +257,19 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
     if runner.fixture != "constant pressure":
         compliance = float(pv.evaluate(fixture_compliance(runner.fixture, composite_electrodes(runner.preset.cell))))
     phases = []  # the contact phases of the model, read from the first cycle that is skipped from
+    bands = control.thickness_bands if runner.model_name == "DFN" else 0  # SPM(e): no spread across the layer
+    solved = [0]
+
+    def moved_on(prev: _Solved, n_skipped: int):
+        """The state ``n_skipped`` cycles after ``prev`` (its end corrected for the spread)."""
+        if not phases:
+            phases.extend(contact_phases(prev.solution.all_models[-1], pv))
+        start, seconds, spreads = skip_state(prev.solution, phases, law, T_K, n_skipped, control.ensemble_dt_s,
+                                             control.ensemble_max_strain_step, compliance, prev.spreads, bands,
+                                             prev.pending)
+        run.ensemble_s += seconds
+        return start, spreads
+
     for i, (block, pressure) in enumerate(zip(protocol.blocks, protocol.pressures(runner.pressure_MPa))):
         if block_start is not None and pressure > previous_MPa:
             block_start = repress(block_start, pv, previous_MPa, pressure)
@@ -233,16 +277,15 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
         block_inputs = {pressure_parameter: pressure * 1e6} if pressure_parameter in runner.input_names else {}
 
         def solve_cycle(prev, n_skipped, block=block, block_inputs=block_inputs, i=i, pressure=pressure):
+            pending = ()
             if prev is None:
-                start = block_start
-            elif n_skipped == 0:
-                start = prev.last_state
+                start, spreads = block_start, block_spreads
+            elif n_skipped == 0 and not bands:
+                start, spreads = prev.solution.last_state, None
+            elif n_skipped == 0 and len(prev.pending) + 1 < control.coupling_cycles:  # within a coupling step
+                start, spreads, pending = prev.solution.last_state, prev.spreads, (*prev.pending, prev.solution)
             else:
-                if not phases:
-                    phases.extend(contact_phases(prev.all_models[-1], pv))
-                start, seconds = skip_state(prev, phases, law, T_K, n_skipped, control.ensemble_dt_s,
-                                            control.ensemble_max_strain_step, compliance)
-                run.ensemble_s += seconds
+                start, spreads = moved_on(prev, n_skipped)
             for retry in (False, True):  # IDA can stall or fail: once more with tighter tolerances
                 sim = runner.cycle_simulation(block.steps, retry, fixed)
                 try:
@@ -261,9 +304,14 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
                 raise pybamm.SolverError(f"a step could not run (steps ended by: {done}; {sol.termination})")
             if run.first_cycle is None:
                 run.first_cycle = cycle
+            solved[0] += 1
+            if keep is not None:
+                run.records.append((sol.all_summary_variables[-1], sol.all_first_states[-1]))
+                if keep(solved[0]):
+                    run.kept[solved[0]] = cycle
             m = cycle_metrics(cycle, sol.all_summary_variables[-1], mass_g, working, block=i, label=block.label,
                               pressure_MPa=pressure, domain=domain, fixture=runner.fixture)
-            return m, cycle
+            return m, _Solved(cycle, spreads, pending)
 
         ctrl = control if block.repeat >= MIN_SKIPPED_BLOCK else dataclasses.replace(control, first_full=block.repeat)
         metrics, reps, last, note = skip_cycles(solve_cycle, block.repeat, ctrl)
@@ -271,11 +319,13 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
         run.representative_cycles += [offset + r for r in reps]
         offset += block.repeat
         if last is not None:
-            run.last_cycle = last
-            block_start = last.last_state
+            run.last_cycle = last.solution
+            block_start, block_spreads = (moved_on(last, 0) if bands else (last.solution.last_state, None))
         if note:
             run.notes.append(note)
             break
+    if bands and run.last_cycle is not None:
+        run.final_state = block_start
     if run.retried:
         run.notes.append(f"{run.retried} cycle(s) solved on the retry, at tolerances "
                          f"{solver_tolerances(runner.model_name, True)}, after the first attempt failed")

@@ -8,7 +8,7 @@ import inspect
 
 import pybamm
 
-from ssbsim.models import binder_laws, composite_cell_model
+from ssbsim.models import composite_cell_model
 
 from . import long_runs
 from .conditions import Conditions, parameter_values
@@ -16,8 +16,8 @@ from .errors import InputError, SimulationError
 from .presets import reduced_model_warning
 from .protocol import Protocol, experiment_of
 from . import cell_state, cycle_life
-from .calibration_domain import extrapolation_notes
-from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary, summary_variable_names
+from .case_result import electrode_properties, metrics_of_cycles, result_of_case, working_domain
+from .results import SimulationResult, summary_variable_names
 from .solving import compiled, cycle_complete, idaklu_solver, quiet_solver, solver_tolerances
 
 
@@ -83,8 +83,11 @@ def simulate(preset: str | Conditions, *, binder=None, process=None, binder_cont
     cycle_skipping : bool or SkipControl, optional
         Solve representative cycles and let the contact law's ensemble carry the contact
         state across the others (:mod:`~ssbsim.simulator.cycle_life`). Default: for runs
-        of more than ``cycle_life.SKIP_THRESHOLD_CYCLES`` cycles. The result's
-        ``cycle_path`` says which path ran.
+        of more than ``cycle_life.SKIP_THRESHOLD_CYCLES`` cycles. Either way a DFN with
+        mechanics run for more than one cycle is solved one cycle per call, each
+        cycle's end corrected by the particle ensemble across the layer
+        (:mod:`~ssbsim.simulator.thickness_ensemble`; a SkipControl sets its bands and
+        coupling). The result's ``cycle_path`` says which path ran.
     fixture : {"constant pressure", "spring", "rigid"}, optional
         What holds the stack (``ssbsim.models.fixture``; ``pressure`` is then the pressure
         at assembly). Default: the preset's (rigid for the pouch cell).
@@ -248,23 +251,31 @@ class CellRunner:
                 break  # a step could not run: later segments would start from a broken cycle
         return sol, _complete_cycles(sol, self.protocol)
 
-    def run(self, cond: Conditions, skipping: "cycle_life.SkipControl | None" = None) -> SimulationResult:
-        """Solve the case ``cond`` (conditions of this group), cycle by cycle or
-        (``skipping``) by cycle skipping."""
+    def run(self, cond: Conditions, skipping: "cycle_life.SkipControl | None" = None,
+            continuous: bool = False) -> SimulationResult:
+        """Solve the case ``cond`` (conditions of this group): by cycle skipping
+        (``skipping``), or cycle by cycle - a DFN with mechanics one solve per cycle, each
+        cycle's end corrected for the particles' spread across the layer
+        (``thickness_ensemble``), unless ``continuous`` (one solve, the mean field)."""
         pv = parameter_values(cond)
         inputs = {name: pv[name] for name in self.input_names}
         notes = [w for w in [reduced_model_warning(cond.preset, cond.model)] if w]
+        if skipping is None and cond.mechanics and cond.model == "DFN" and self.protocol.n_cycles > 1 \
+                and not continuous:
+            # the particles' spread across the layer corrects each cycle's end (thickness_ensemble)
+            skipping = dataclasses.replace(cycle_life.SkipControl(), first_full=self.protocol.n_cycles)
         if skipping is not None and cond.mechanics:
             fast = self._run_skipping(cond, pv, inputs, notes, skipping)
             if fast.cycles_completed >= cond.cycles:
                 return fast
             # a one-cycle solve that fails from a state solved one cycle per call can pass
             # in a continuous run: the robust path
-            slow = self.run(cond)
+            slow = self.run(cond, continuous=True)
             if slow.cycles_completed <= fast.cycles_completed:
                 return fast
-            slow.notes.append(f"run cycle by cycle: the fast path stopped after {fast.cycles_completed} cycles "
-                              f"({'; '.join(n for n in fast.notes if 'failed' in n)})")
+            path = "fast" if fast.cycle_path == "cycle skipping" else "one-solve-per-cycle"
+            slow.notes.append(f"run cycle by cycle in one solve: the {path} path stopped after "
+                              f"{fast.cycles_completed} cycles ({'; '.join(n for n in fast.notes if 'failed' in n)})")
             return slow
         try:
             sol, cycles_done = self._solve(cond, inputs, pv=pv)
@@ -294,22 +305,41 @@ class CellRunner:
             raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: "
                                   f"{getattr(sol, 'termination', 'no solution')}{hint}")
         electrode = electrode_properties(cond, pv)
-        metrics = _metrics(self.preset, cond, electrode["active_mass_g"], cycles_done, self.protocol)
-        return _result(self.preset, cond, pv, electrode, sol, metrics, notes)
+        metrics = metrics_of_cycles(self.preset, cond, electrode["active_mass_g"], cycles_done, self.protocol)
+        return result_of_case(self.preset, cond, pv, electrode, sol, metrics, notes)
 
     def _run_skipping(self, cond, pv, inputs, notes, control) -> SimulationResult:
         electrode = electrode_properties(cond, pv)
+        every = control.first_full >= self.protocol.n_cycles  # nothing skipped
+        kept = long_runs.saved_cycles(self.protocol)
         run = cycle_life.run_skipping(self, pv, inputs, electrode["active_mass_g"], control, PRESSURE_PARAMETER,
-                                      _domain(self.preset))
+                                      working_domain(self.preset),
+                                      keep=(lambda n: kept is None or n in kept) if every else None)
         if run.last_cycle is None:
             raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: {run.notes}")
-        result = _result(self.preset, cond, pv, electrode, run.last_cycle, run.metrics, notes + run.notes)
-        result.cycle_path = "cycle skipping"
+        bands = f"; particles in {control.thickness_bands} bands across the layer" if cond.model == "DFN" \
+            and control.thickness_bands else ""
+        if every:
+            cycles = [run.kept[n] for n in sorted(run.kept)]
+            sol = run.last_cycle
+            if kept is None:  # every cycle kept: one solution, as a continuous run gives
+                sol = functools.reduce(lambda a, b: a + b, cycles)
+                sol.cycles = cycles
+                sol.all_summary_variables = [r[0] for r in run.records]
+                sol.all_first_states = [r[1] for r in run.records]
+                if run.final_state is not None:  # a continuation starts from the corrected end
+                    sol._last_state = run.final_state            result = result_of_case(self.preset, cond, pv, electrode, sol, run.metrics, notes + run.notes)
+            result.cycle_path = "cycle by cycle"
+            result.cycle_solutions = {n - 1: c for n, c in run.kept.items()}
+            result.notes.append(f"cycle by cycle, one solve per cycle{bands}")
+        else:
+            result = result_of_case(self.preset, cond, pv, electrode, run.last_cycle, run.metrics, notes + run.notes)
+            result.cycle_path = "cycle skipping"
+            result.cycle_solutions = {0: run.first_cycle, len(run.metrics) - 1: run.last_cycle}
+            result.notes.append(f"cycle skipping: {len(run.representative_cycles)} of {len(run.metrics)} cycles "
+                                f"solved by PyBaMM, the others interpolated; time series of the last cycle only{bands}")
         result.representative_cycles = run.representative_cycles
         result.timings = {"total_s": run.total_s, "ensemble_s": run.ensemble_s}
-        result.cycle_solutions = {0: run.first_cycle, len(run.metrics) - 1: run.last_cycle}
-        result.notes.append(f"cycle skipping: {len(run.representative_cycles)} of {len(run.metrics)} cycles solved "
-                            "by PyBaMM, the others interpolated; time series of the last cycle only")
         return result
 
 
@@ -333,68 +363,3 @@ def _complete_cycles(sol, protocol: Protocol) -> list:
 def _describe(cond: Conditions) -> dict:
     """The conditions for an error message, the protocol shortened to its size."""
     return cond.to_dict() | {"protocol": f"{len(cond.run_protocol.blocks)} entries, {cond.cycles} cycles"}
-
-
-def _domain(p) -> str:
-    """PyBaMM's domain of the preset's working electrode."""
-    return "Positive" if p.working == "cathode" or p.cell == "half" else "Negative"
-
-
-def electrode_properties(cond: Conditions, pv: pybamm.ParameterValues | None = None) -> dict:
-    """The working electrode as built (no solve): active mass [g], binder coverage,
-    relative active area, effective ionic conductivity at 30 C and electronic
-    conductivity [S/cm]."""
-    p = cond.preset_data
-    pv = parameter_values(cond) if pv is None else pv
-    domain = _domain(p)
-    area_m2 = pv["Electrode height [m]"] * pv["Electrode width [m]"]
-    eps = pv[f"{domain} electrode porosity"]
-    tau = pv[f"{domain} electrode tortuosity factor (electrolyte)"]
-    sigma_se = pv["Electrolyte conductivity [S.m-1]"](1000.0, 303.15).evaluate().item()
-    laws = binder_laws.electrode_values(pv, domain.lower())
-    theta = laws["binder coverage"]
-    return {
-        "active_mass_g": pv[f"{domain} electrode active material mass loading [kg.m-2]"] * area_m2 * 1e3,
-        "binder_coverage": theta,
-        "active_area_fraction": 1.0 - theta,
-        "effective_ionic_conductivity_30C_S_cm": sigma_se * eps / (tau / laws["neck blocking factor"]) / 100.0,
-        "effective_electronic_conductivity_S_cm": laws["electronic conductivity [S.m-1]"] / 100.0,
-    }
-
-
-def _metrics(p, cond, mass_g: float, cycles_done, protocol) -> list:
-    """Metrics of the completed cycles ((solution or None, summary) each), capacities per
-    ``mass_g`` of working active material."""
-    blocks = protocol.cycle_blocks()
-    pressures = protocol.pressures(cond.pressure_MPa)
-    return [cycle_metrics(c, summary, mass_g, p.working, block=blocks[k], label=protocol.blocks[blocks[k]].label,
-                          pressure_MPa=pressures[blocks[k]], domain=_domain(p),
-                          fixture=cond.fixture)
-            for k, (c, summary) in enumerate(cycles_done)]
-
-
-def _result(p, cond, pv, electrode: dict, sol, metrics, notes) -> SimulationResult:
-    """The result of a solved case: its cycles' ``metrics``, the ``electrode``'s properties
-    (:func:`electrode_properties`) and the mechanics series."""
-    domain = _domain(p)
-    series = mechanics_series(sol, pv, domain) if cond.mechanics else {}
-    notes.extend(n for n in extrapolation_notes(cond) if n not in notes)
-    if len(metrics) < cond.cycles:
-        notes.append(f"only {len(metrics)} of {cond.cycles} cycles completed ({sol.termination})")
-    if not cond.mechanics:
-        notes.append("contact mechanics off: perfect contact at any pressure")
-    return SimulationResult(
-        conditions=cond,
-        cycles=metrics,
-        electrode=electrode | (mechanics_summary(series) if series else {}),
-        time_s=sol["Time [s]"].entries,
-        current_A=sol["Current [A]"].entries,
-        voltage_V=sol["Voltage [V]"].entries,
-        voltage_vs_counter_V=sol["Voltage vs counter electrode [V]"].entries,
-        voltage_reference="Li/Li+" if p.cell == "half" else "cell",
-        series=series,
-        solution=sol,
-        notes=notes,
-        domain=domain.lower(),
-        working=p.working,
-    )

@@ -187,7 +187,7 @@ def test_ensemble_converges_as_its_step_halves():
     law = ContactLawParameters.from_parameters(pv)
 
     def after(dt, quantity):
-        state, _ = cell_state.skip_state(cycle, phases, law, 303.15, 10, dt)
+        state, _, _ = cell_state.skip_state(cycle, phases, law, 303.15, 10, dt)
         return np.array([float(np.ravel(state[f"Positive electrode size class {k} {quantity}"].entries)[-1])
                          for k in range(phases[0].K)])
 
@@ -217,7 +217,7 @@ def test_ensemble_converges_as_its_strain_step_halves_on_a_silicon_anode():
     name = phases[si].name
 
     def z_after(strain_step):
-        state, _ = cell_state.skip_state(cycle, phases, law, 333.15, 10, cycle_life.SkipControl().ensemble_dt_s,
+        state, _, _ = cell_state.skip_state(cycle, phases, law, 333.15, 10, cycle_life.SkipControl().ensemble_dt_s,
                                          strain_step)
         return np.array([float(np.ravel(state[f"{name}size class {k} isolated fraction"].entries)[-1])
                          for k in range(phases[si].K)])

@@ -1,0 +1,127 @@
+"""The particle ensemble across the electrode's thickness on solved DFN cycles
+(``simulator.thickness_ensemble``): the spread the DFN makes, its convergence in the
+bands and in the coupling step, and the paths that run it."""
+
+import numpy as np
+import pytest
+
+import ssbsim
+from ssbsim.models.contact_law import ContactLawParameters
+from ssbsim.simulator import cell_state, cycle_life
+from ssbsim.simulator import thickness_ensemble as te
+from ssbsim.simulator.simulation import _runner, parameter_values, resolve_conditions
+
+#: Jo 2024's wet cathode at 0.5C: the SE's potential drop spreads the particles'
+#: stoichiometry across the layer by twice the mean swing.
+WET = dict(binder_content=2.5, c_rate=0.5)
+
+
+@pytest.fixture(scope="module")
+def wet_cycle():
+    cond = resolve_conditions("jo2024-cathode", cycles=2, **WET)
+    r = ssbsim.simulate(cond)
+    pv = parameter_values(cond)
+    cycle = r.cycle_solution(1)
+    return cycle, cell_state.contact_phases(cycle.all_models[-1], pv), ContactLawParameters.from_parameters(pv), pv
+
+
+def _drivers(cycle, ph, law):
+    c = cycle_life.SkipControl()
+    return cell_state.law_drivers(cycle, ph, law, c.ensemble_dt_s, c.ensemble_max_strain_step)
+
+
+def test_particles_near_the_separator_swing_deepest(wet_cycle):
+    """At 0.5C through a wet composite the band next to the separator swings more than
+    twice as far as the one at the current collector."""
+    cycle, phases, law, _ = wet_cycle
+    ph = phases[0]
+    drv = _drivers(cycle, ph, law)
+    strain = te.band_strain(cycle, ph, drv, 5)
+    swing = np.ptp(strain, axis=1)
+    assert np.all(np.diff(swing) < 0) and swing[0] > 2 * swing[-1], swing
+
+
+def test_an_spm_has_no_spread_across_the_layer():
+    cond = resolve_conditions("kwon2022", pressure=2.0, cycles=2, model="SPM")
+    r = ssbsim.simulate(cond)
+    cycle = r.cycle_solution(1)
+    pv = parameter_values(cond)
+    law = ContactLawParameters.from_parameters(pv)
+    ph = cell_state.contact_phases(cycle.all_models[-1], pv)[0]
+    assert te.band_strain(cycle, ph, _drivers(cycle, ph, law), 5) is None
+
+
+def _layer_after(wet_cycle, bands):
+    cycle, phases, law, pv = wet_cycle
+    c = cycle_life.SkipControl()
+    state, _, _ = cell_state.skip_state(cycle, phases, law, float(pv["Ambient temperature [K]"]), 10, c.ensemble_dt_s,
+                                        c.ensemble_max_strain_step, None, None, bands)
+    ph = phases[0]
+    return {q: float(ph.w_volume @ np.array([float(np.ravel(state[f"{ph.name}size class {k} {q}"].entries)[-1])
+                                             for k in range(ph.K)])) for q in ("void [10 nm]", "isolated fraction")}
+
+
+def test_the_layer_converges_as_its_bands_halve_in_width(wet_cycle):
+    """Ten cycles of Jo's wet cathode: the bands change the voids by ~14 % and the
+    isolated fraction by ~2.5x; 10 bands are within 5 % of that change of 20 (the DFN's
+    nodes), the default 5 within 10 %."""
+    runs = {n: _layer_after(wet_cycle, n) for n in (0, 5, 10, 20)}
+    for q in ("void [10 nm]", "isolated fraction"):
+        effect = abs(runs[0][q] - runs[20][q])
+        assert effect > 0.1 * abs(runs[0][q])
+        assert abs(runs[10][q] - runs[20][q]) < 0.05 * effect
+        assert abs(runs[cycle_life.SkipControl().thickness_bands][q] - runs[20][q]) < 0.1 * effect
+
+
+def test_the_split_converges_as_its_coupling_step_halves():
+    """Eight cycles of Jo's wet cathode cycle by cycle, corrected for the spread every
+    4, 2 and 1 cycles: each halving of the coupling step shrinks the change of the final
+    porosity (first order), and one-cycle coupling moves it by at most a quarter of
+    the bands' whole effect."""
+    cond = resolve_conditions("jo2024-cathode", cycles=8, **WET)
+    runner = _runner(cond, None)
+
+    def porosity(coupling, bands=5):
+        ctl = cycle_life.SkipControl(first_full=8, coupling_cycles=coupling, thickness_bands=bands)
+        r = runner.run(cond, skipping=ctl)
+        assert len(r.cycles) == 8 and r.cycle_path == "cycle by cycle"
+        return r.electrode["final_porosity"]
+
+    p = {m: porosity(m) for m in (4, 2, 1)}
+    mean_field = porosity(1, bands=0)
+    e42, e21 = abs(p[4] - p[2]), abs(p[2] - p[1])
+    assert e42 > 1.3 * e21 > 0, (e42, e21)
+    assert e21 < 0.25 * abs(p[1] - mean_field)
+
+
+def test_a_dfn_cycled_one_solve_per_cycle_without_bands_is_one_continuous_solve():
+    """The restarts of the cycle-by-cycle path change nothing: without bands it gives the
+    capacities of one solve of the whole experiment; by default it says how it ran."""
+    cond = resolve_conditions("kwon2022", pressure=2.0, cycles=3)
+    runner = _runner(cond, None)
+    one = runner.run(cond, continuous=True)
+    split = runner.run(cond, skipping=cycle_life.SkipControl(first_full=3, thickness_bands=0))
+    q1 = np.array([c.discharge_capacity_mAh_g for c in one.cycles])
+    q2 = np.array([c.discharge_capacity_mAh_g for c in split.cycles])
+    assert np.allclose(q1, q2, rtol=1e-6, atol=0)
+    default = ssbsim.simulate(cond)
+    assert default.cycle_path == "cycle by cycle"
+    assert any("bands across the layer" in n for n in default.notes)
+    assert len(default.solution.cycles) == 3 and default.time_s[-1] == pytest.approx(one.time_s[-1], rel=1e-3)
+
+
+def test_the_fast_path_carries_the_bands_as_cycle_by_cycle_runs_do():
+    """Kwon's DFN at 2 MPa with fast fade, 50 cycles: skipping (the bands carried through
+    the skipped cycles) stays within 1 % of cycle by cycle (every cycle corrected), both
+    with the spread across the layer."""
+    kw = dict(pressure=2, cycles=50, parameters={"Force chain rearrangement coefficient": 2.0})
+    fast = ssbsim.simulate("kwon2022", cycle_skipping=True, **kw)
+    slow = ssbsim.simulate("kwon2022", cycle_skipping=False, **kw)
+    assert fast.cycle_path == "cycle skipping" and slow.cycle_path == "cycle by cycle"
+    assert all(any("bands across the layer" in n for n in r.notes) for r in (fast, slow))
+    assert len(fast.representative_cycles) < 25
+    qf = np.array([c.discharge_capacity_mAh_g for c in fast.cycles])
+    qs = np.array([c.discharge_capacity_mAh_g for c in slow.cycles])
+    assert len(qf) == len(qs) == 50
+    assert np.max(np.abs(qf - qs) / qs) < 0.01
+    assert qs[0] - qs[-1] > 5  # the comparison spans real fade (mAh/g)
