@@ -215,6 +215,7 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
         runs.append([ph, drv, names, end, strain, spread, zeta_of])
     duration = runs[-1][1]["duration_s"] if runs else 0.0
     z_old = [np.array([x[n][0] for n in names["isolated fraction"]]) for _, _, names, *_ in runs]
+    z_end = [run[3][3].copy() for run in runs]  # after the correction, before the skip
     if compliance_m_Pa is None:
         for run in runs:
             ph, drv, _, states, strain, spread, zeta_of = run
@@ -231,11 +232,13 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
                 run[3], run[5] = thickness_ensemble.advance(ph, states, drv, law, T_K, 1, zeta_of, spread, strain,
                                                             P_eff=P)
                 dL += ph.layer[0] * ph.eps0 * float(ph.w_volume @ (3.0 * (run[3][2] - states[2]) / ph.R))
-    for (ph, _, names, states, *_), z_prev in zip(runs, z_old):
+    for (ph, _, names, states, *_), z_prev, z_corr in zip(runs, z_old, z_end):
+        share = _isolating_share(x, first, ph, at_end=False)  # the representative cycle's, before any patch
         for q, arr in zip(VECTOR_INPUTS, states):
             for n, val in zip(names[q], arr):
                 x[n] = val / units[q]
-        _strand_lithium(x, first, ph, -ph.eps0 * float(ph.w_volume @ (states[3] - z_prev)))
+        _strand_lithium(x, ph, -ph.eps0 * float(ph.w_volume @ (z_corr - z_prev)), _isolating_share(x, first, ph, True))
+        _strand_lithium(x, ph, -ph.eps0 * float(ph.w_volume @ (states[3] - z_corr)), share)
     films = _film_names(x._vars)
     n_film = film_cycles(sum(float(np.sum(first[n])) for n in films), sum(float(np.sum(x[n])) for n in films),
                          n_skipped) if films else float(n_skipped)
@@ -250,23 +253,34 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
     return _one_point(last, x.y, float(last.all_ts[-1][-1]) + n_skipped * duration), seconds, new_spreads
 
 
-def _strand_lithium(x: _State, first: _State, ph: _Phase, d_eps: float) -> None:
-    """The phase's active-material fraction moved by ``d_eps`` (the skipped cycles' net
-    isolation, < 0, or reconnection, > 0) and its stranded lithium with it: isolated
-    volume strands lithium per volume as the representative cycle did (bounded by
-    (0, c_max)), reconnected volume returns the isolated particles' mean
-    (``models.reconnected_lithium``), whose stoichiometry x_str is set to the pool's."""
+def _isolating_share(x: _State, first: _State, ph: _Phase, at_end: bool) -> float:
+    """Lithium [mol] per unit active-material fraction that newly isolated volume strands:
+    at a solved cycle's end (``at_end``, the spread's correction) the connected particles'
+    mean, which conserves the phase's lithium; across skipped cycles as the
+    representative cycle did (bounded by (0, c_max); the connected mean where the cycle
+    reconnected on balance)."""
+    eps = f"X-averaged {ph.domain} electrode {ph.infix}active material volume fraction"
+    lli = f"Loss of lithium due to loss of {ph.infix}active material in {ph.domain} electrode [mol]"
+    full = ph.volume_m3 * ph.c_max  # [mol] per unit active-material fraction at c_max
+    cyc_eps, cyc_lli = x[eps][0] - first[eps][0], x[lli][0] - first[lli][0]
+    if not at_end and cyc_eps < -1e-14:
+        return min(max(-cyc_lli / cyc_eps, 0.0), full)
+    return full * x[f"{ph.name}mean stoichiometry of connected particles"][0]
+
+
+def _strand_lithium(x: _State, ph: _Phase, d_eps: float, per_isolated: float) -> None:
+    """The phase's active-material fraction moved by ``d_eps`` (net isolation, < 0, or
+    reconnection, > 0) and its stranded lithium with it: isolated volume strands
+    ``per_isolated`` (:func:`_isolating_share`), reconnected volume returns the isolated
+    particles' mean (``models.reconnected_lithium``), whose stoichiometry x_str is set to
+    the pool's."""
     eps = f"X-averaged {ph.domain} electrode {ph.infix}active material volume fraction"
     lli = f"Loss of lithium due to loss of {ph.infix}active material in {ph.domain} electrode [mol]"
     x_str = f"{ph.name}mean stoichiometry of isolated particles"
-    full = ph.volume_m3 * ph.c_max  # [mol] per unit active-material fraction at c_max
-    cyc_eps, cyc_lli = x[eps][0] - first[eps][0], x[lli][0] - first[lli][0]
-    if d_eps > 0:  # reconnected: the pool's mean
-        per_eps = full * x[x_str][0]
-    elif cyc_eps < -1e-14:  # isolated as in the representative cycle
-        per_eps = min(max(-cyc_lli / cyc_eps, 0.0), full)
-    else:  # the cycle reconnected on balance: the connected particles' mean
-        per_eps = full * x[f"{ph.name}mean stoichiometry of connected particles"][0]
+    if d_eps == 0.0:
+        return
+    full = ph.volume_m3 * ph.c_max
+    per_eps = full * x[x_str][0] if d_eps > 0 else per_isolated
     x[eps] = x[eps] + d_eps
     x[lli] = x[lli] - per_eps * d_eps
     isolated = ph.eps0 - x[eps][0]

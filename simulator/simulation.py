@@ -328,7 +328,8 @@ class CellRunner:
                 sol.all_summary_variables = [r[0] for r in run.records]
                 sol.all_first_states = [r[1] for r in run.records]
                 if run.final_state is not None:  # a continuation starts from the corrected end
-                    sol._last_state = run.final_state            result = result_of_case(self.preset, cond, pv, electrode, sol, run.metrics, notes + run.notes)
+                    sol._last_state = run.final_state
+            result = result_of_case(self.preset, cond, pv, electrode, sol, run.metrics, notes + run.notes)
             result.cycle_path = "cycle by cycle"
             result.cycle_solutions = {n - 1: c for n, c in run.kept.items()}
             result.notes.append(f"cycle by cycle, one solve per cycle{bands}")
