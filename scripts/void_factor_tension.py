@@ -12,12 +12,15 @@ content; the losses are the calibration rows: Jo's porosity growth in 150 cycles
 11.2 / 9.0 % from 3.0 %) and Choi's 100-cycle retention (94 / 91 / 89 %). For Choi the
 model's other fade dilutes chi's ratio: the script also prints the chi ratio that the
 package's fitted Gamma_chi gives, next to the loss ratio the model returns for it
-(``ssbsim validate``: 6.0 / 10.8 / 12.8 %).
+(``ssbsim validate``: 6.0 / 7.8 / 8.5 % with the particle ensemble across the layer).
 
     python scripts/void_factor_tension.py [path/to/calibration_points.csv]
 
-Outcome (docs/physics.md, Known limits): Jo's rows ask for ~67 J/m2, Choi's for ~200-230;
-the fitted 140.8 serves both only because the wet cathodes' 0.5C depth falls with content.
+Outcome (docs/physics.md, Known limits): Jo's rows ask for ~67 J/m2, Choi's for ~200-230,
+at equal depth of cycling. The depth is not equal (the wet cathodes' 0.5C depth falls with
+content, and at 2.5 wt% it is concentrated near the separator): the porosity fit gave
+140.8 J/m2 with the size classes alone and 288.8 with the particle ensemble across the
+layer, which Jo's rows then hardly identify.
 """
 
 import csv
