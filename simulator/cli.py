@@ -90,10 +90,13 @@ def main(compile_):
                    "`cycles`, one object per cycle.")
 @click.option("--cycle-skipping/--every-cycle", "skipping", default=None,
               help="Skip cycles (PyBaMM solves representative ones; default above 50 cycles) or solve each.")
+@click.option("--thickness-bands", "bands", default=None, type=int,
+              help="Particles per size class across the electrode's thickness in the contact ensemble "
+                   "(DFN, more than one cycle; default 5; 0: the size classes alone).")
 @click.option("--figure", "figure", default=None, type=click.Path(dir_okay=False),
               help="Write the retention and contact state per cycle to this image (PNG, SVG, PDF).")
 def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, protocol, steps, repeat,
-             temperature, model, mechanics, fixture, coverage_entry, params_path, as_json, skipping, figure):
+             temperature, model, mechanics, fixture, coverage_entry, params_path, as_json, skipping, bands, figure):
     """Simulate a preset cell with its paper's protocol, or any protocol.
 
     \b
@@ -117,7 +120,7 @@ def simulate(preset, binder, process, binder_content, pressure, c_rate, cycles, 
                  pressure=pressure, c_rate=c_rate, cycles=cycles, temperature=temperature,
                  model=model, mechanics=mechanics, parameters=_params(params_path),
                  protocol=_protocol(protocol, steps, repeat), cycle_skipping=skipping, fixture=fixture,
-                 coverage_entry=coverage_entry)
+                 coverage_entry=coverage_entry, thickness_bands=bands)
     click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False) if as_json else result.summary())
     if figure:
         from .figures import plot_cycle_life

@@ -12,7 +12,7 @@ from ssbsim.models import composite_cell_model
 
 from . import long_runs
 from .conditions import Conditions, parameter_values
-from .errors import InputError, SimulationError
+from .errors import InputError, SimulationError, check_count
 from .presets import reduced_model_warning
 from .protocol import Protocol, experiment_of
 from . import cell_state, cycle_life
@@ -44,7 +44,7 @@ def resolve_conditions(preset: str, **options) -> Conditions:
 def simulate(preset: str | Conditions, *, binder=None, process=None, binder_content=None, pressure=None,
              c_rate=None, cycles=None, temperature=None, model="DFN", mechanics=True,
              parameters=None, protocol=None, solver=None, cycle_skipping=None, fixture=None,
-             coverage_entry=None) -> SimulationResult:
+             coverage_entry=None, thickness_bands=None) -> SimulationResult:
     """Simulate a preset cell with the paper's protocol, or any other.
 
     Parameters
@@ -95,6 +95,12 @@ def simulate(preset: str | Conditions, *, binder=None, process=None, binder_cont
         What the binder-covered surface blocks besides charge transfer
         (``ssbsim.models.covered_entry``): nothing (default), or Li entry into the
         particles too (particle diffusivity D (1 - theta)^2).
+    thickness_bands : int, optional
+        Particles per size class across the electrode's thickness in the contact law's
+        ensemble (:mod:`~ssbsim.simulator.thickness_ensemble`; a DFN with mechanics run
+        for more than one cycle), 0 ... 20 (the DFN's nodes). Default
+        ``thickness_ensemble.DEFAULT_BANDS``; 0: the size classes alone (the mean field,
+        cycle by cycle in one solve).
 
     Returns
     -------
@@ -113,7 +119,14 @@ def simulate(preset: str | Conditions, *, binder=None, process=None, binder_cont
             raise InputError(f"simulate(conditions, {', '.join(given)}=...): set them in the conditions "
                              "(dataclasses.replace) instead")
     cond = preset if isinstance(preset, Conditions) else Conditions.resolve(preset, **options)
-    return _runner(cond, solver).run(cond, skipping=cycle_life.skip_control(cond.cycles, cycle_skipping))
+    if thickness_bands is not None:
+        thickness_bands = check_count("thickness_bands", thickness_bands, 0, MAX_THICKNESS_BANDS)
+    return _runner(cond, solver).run(cond, skipping=cycle_life.skip_control(cond.cycles, cycle_skipping),
+                                     bands=thickness_bands)
+
+
+#: More bands than the DFN's 20 nodes across an electrode only interpolate between them.
+MAX_THICKNESS_BANDS = 20
 
 
 _RUNNERS: dict = {}
@@ -252,18 +265,21 @@ class CellRunner:
         return sol, _complete_cycles(sol, self.protocol)
 
     def run(self, cond: Conditions, skipping: "cycle_life.SkipControl | None" = None,
-            continuous: bool = False) -> SimulationResult:
+            continuous: bool = False, bands: int | None = None) -> SimulationResult:
         """Solve the case ``cond`` (conditions of this group): by cycle skipping
         (``skipping``), or cycle by cycle - a DFN with mechanics one solve per cycle, each
         cycle's end corrected for the particles' spread across the layer
-        (``thickness_ensemble``), unless ``continuous`` (one solve, the mean field)."""
+        (``thickness_ensemble``), unless ``continuous`` or ``bands`` is 0 (one solve, the
+        mean field). ``bands``: the ensemble's bands, instead of the control's."""
         pv = parameter_values(cond)
         inputs = {name: pv[name] for name in self.input_names}
         notes = [w for w in [reduced_model_warning(cond.preset, cond.model)] if w]
         if skipping is None and cond.mechanics and cond.model == "DFN" and self.protocol.n_cycles > 1 \
-                and not continuous:
+                and not continuous and bands != 0:
             # the particles' spread across the layer corrects each cycle's end (thickness_ensemble)
             skipping = dataclasses.replace(cycle_life.SkipControl(), first_full=self.protocol.n_cycles)
+        if skipping is not None and bands is not None:
+            skipping = dataclasses.replace(skipping, thickness_bands=bands)
         if skipping is not None and cond.mechanics:
             fast = self._run_skipping(cond, pv, inputs, notes, skipping)
             if fast.cycles_completed >= cond.cycles:

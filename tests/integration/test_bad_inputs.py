@@ -83,6 +83,7 @@ CASES = [  # (id, argv with {d} for the files' folder, words the one line must c
     ("fixture-without-mechanics", SIM + ["--no-mechanics", "--fixture", "spring"],
      ["fixture='spring' needs mechanics", "--no-mechanics"]),
     ("zero-cycles", SIM + ["--cycles", "0"], ["cycles=0"]),
+    ("thickness-bands", SIM + ["--thickness-bands", "-1"], ["thickness_bands=-1", "0 to 20"]),
     ("sweep-contradiction", SWEEP + ["--process", "none", "--binder", "pristine"], ["--process none"]),
     ("workers-0", SWEEP + ["--workers", "0"], ["--workers", "0"]),
     ("workers-negative", SWEEP + ["--workers", "-3"], ["--workers", "-3"]),

@@ -125,3 +125,16 @@ def test_the_fast_path_carries_the_bands_as_cycle_by_cycle_runs_do():
     assert len(qf) == len(qs) == 50
     assert np.max(np.abs(qf - qs) / qs) < 0.01
     assert qs[0] - qs[-1] > 5  # the comparison spans real fade (mAh/g)
+
+
+def test_the_bands_are_an_option_and_zero_is_the_mean_field_in_one_solve():
+    """``thickness_bands``: 0 runs a DFN's cycles in one solve without the ensemble's
+    correction (what the default was before it), any other number runs that many bands."""
+    kw = dict(pressure=2.0, cycles=2)
+    none = ssbsim.simulate("kwon2022", thickness_bands=0, **kw)
+    three = ssbsim.simulate("kwon2022", thickness_bands=3, **kw)
+    assert not any("bands across the layer" in n for n in none.notes)
+    assert any("particles in 3 bands across the layer" in n for n in three.notes)
+    q0, q3 = (np.array([c.discharge_capacity_mAh_g for c in r.cycles]) for r in (none, three))
+    assert q0[0] == q3[0]  # the first cycle is the mean field either way
+    assert abs(q3[1] - q0[1]) < 0.01 * q0[1]
