@@ -64,30 +64,9 @@ _aggregates = NUMBA.aggregates
 # lives in contact_law.py, so a cached kernel could run an old law (compiling: ~5 s once
 # per process).
 @numba.njit(parallel=True, cache=False)
-def _advance_core(R, c, d, v, z, w, s, s_max, P_eff, chi, zeta, s_rate, dt, T, p):
-    n = R.shape[0]
-    m = s.shape[0]
-    v_cr = np.empty(m)  # the factors every particle shares, once per step
-    ratio = np.empty(m)
-    for k in range(m):
-        v_cr[k], ratio[k] = _step_factors(p, P_eff[k], T)
-    phi = np.empty(n)
-    g = np.empty(n)
-    for i in numba.prange(n):
-        ci, di, vi, zi, wi, Ri = c[i], d[i], v[i], z[i], w[i], R[i]
-        for k in range(m):
-            ci, di, vi, zi, wi = _implicit_step(p, dt, Ri, ci, di, vi, zi, wi, s[k], s_max[k], v_cr[k], ratio[k],
-                                                chi[k], zeta[k], s_rate[k])
-        c[i], d[i], v[i], z[i], w[i] = ci, di, vi, zi, wi
-        terms = _particle_terms(p, Ri, ci, di, zi, wi, s[m - 1], s_max[m - 1], v_cr[m - 1], ratio[m - 1], chi[m - 1],
-                                0.0, 0.0)
-        g[i] = terms[3]
-        phi[i] = terms[6]
-    return phi, g
-
-
-@numba.njit(parallel=True, cache=False)
-def _advance_grouped_core(R, c, d, v, z, w, group, s, s_max, P_eff, chi, zeta, s_rate, dt, T, p):
+def _advance_core(R, c, d, v, z, w, group, s, s_max, P_eff, chi, zeta, s_rate, dt, T, p):
+    """Particle i driven by row ``group[i]`` of the (G, M) strain drivers; the factors
+    every particle shares, once per step."""
     n = R.shape[0]
     m = s.shape[1]
     v_cr = np.empty(m)
@@ -100,6 +79,19 @@ def _advance_grouped_core(R, c, d, v, z, w, group, s, s_max, P_eff, chi, zeta, s
             ci, di, vi, zi, wi = _implicit_step(p, dt, Ri, ci, di, vi, zi, wi, s[gi, k], s_max[gi, k], v_cr[k],
                                                 ratio[k], chi[k], zeta[gi, k], s_rate[gi, k])
         c[i], d[i], v[i], z[i], w[i] = ci, di, vi, zi, wi
+
+
+@numba.njit(parallel=True, cache=False)
+def _end_terms(R, c, d, z, w, s, s_max, P_eff, chi, T, p):
+    """Contact fraction and gap of every particle at one step's drivers (scalars)."""
+    v_cr, ratio = _step_factors(p, P_eff, T)
+    phi = np.empty(R.shape[0])
+    g = np.empty(R.shape[0])
+    for i in numba.prange(R.shape[0]):
+        terms = _particle_terms(p, R[i], c[i], d[i], z[i], w[i], s, s_max, v_cr, ratio, chi, 0.0, 0.0)
+        g[i] = terms[3]
+        phi[i] = terms[6]
+    return phi, g
 
 
 @numba.njit(cache=False)
@@ -196,7 +188,12 @@ def advance_ensemble(R, c, d, v, z, w, s, s_max, P_eff, chi, dt, params, zeta=No
     if not (math.isfinite(T) and T > 0):
         raise ValueError(f"T={T} K must be a positive finite temperature")
     s_rate = strain_rate_series(s, dt) if s_rate is None else s_rate
-    return _advance_core(R, c, d, v, z, w, s, s_max, P_eff, chi, zeta, s_rate, float(dt), T, params.constants())
+    p = params.constants()
+    one_group = np.zeros(R.shape[0], dtype=np.int64)  # every particle on the same (1, M) drivers
+    _advance_core(R, c, d, v, z, w, one_group, s.reshape(1, -1), s_max.reshape(1, -1), P_eff, chi,
+                  zeta.reshape(1, -1), s_rate.reshape(1, -1), float(dt), T, p)
+    k = s.shape[0] - 1
+    return _end_terms(R, c, d, z, w, s[k], s_max[k], P_eff[k], chi[k], T, p)
 
 
 def advance_grouped(R, c, d, v, z, w, group, s, s_max, P_eff, chi, zeta, s_rate, dt, params, T):
@@ -216,8 +213,8 @@ def advance_grouped(R, c, d, v, z, w, group, s, s_max, P_eff, chi, zeta, s_rate,
     group = np.ascontiguousarray(group, dtype=np.int64)
     if group.shape != R.shape or group.min() < 0 or group.max() >= s.shape[0]:
         raise ValueError(f"group must hold one row index in [0, {s.shape[0]}) per particle")
-    _advance_grouped_core(R, c, d, v, z, w, group, s, s_max, P_eff, chi, zeta, s_rate, float(dt), float(T),
-                          params.constants())
+    _advance_core(R, c, d, v, z, w, group, s, s_max, P_eff, chi, zeta, s_rate, float(dt), float(T),
+                  params.constants())
 
 
 def aggregate_ensemble(R, weights, z, phi, g, v):

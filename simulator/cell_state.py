@@ -193,11 +193,16 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
     first = _State(model, cycle.first_state.all_ys[0][:, 0])
     t0 = time.perf_counter()
     units = {q: 1.0 if q.endswith("fraction") else LENGTH_UNIT_M for q in VECTOR_INPUTS}
-    runs = []
+
+    def class_states(state, names):
+        return [np.array([state[n][0] * units[q] for n in names[q]]) for q in VECTOR_INPUTS]
+
+    runs, z_old = [], []  # z_old: each phase's isolated fraction as the model ended the cycle
     for ph in phases:
         drv = law_drivers(cycle, ph, law, dt_s, max_strain_step, stack_pressure=compliance_m_Pa is not None)
         names = {q: [f"{ph.name}size class {k} {q}" for k in range(ph.K)] for q in VECTOR_INPUTS}
-        end = [np.array([x[n][0] * units[q] for n in names[q]]) for q in VECTOR_INPUTS]
+        end = class_states(x, names)
+        z_old.append(end[3].copy())
         strain = thickness_ensemble.band_strain(cycle, ph, drv, bands) if bands else None
         spread = (spreads or {}).get(ph.name)
 
@@ -208,13 +213,12 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
         step = [(d, thickness_ensemble.band_strain(c, ph, d, bands)) for d, c in step] + [(drv, strain)]
         if any(st is not None for _, st in step):
             start_state = first if not cycles_before else _State(model, cycles_before[0].first_state.all_ys[0][:, 0])
-            start = [np.array([start_state[n][0] * units[q] for n in names[q]]) for q in VECTOR_INPUTS]
+            start = class_states(start_state, names)
             end, spread = thickness_ensemble.correct(ph, start, end, [d for d, _ in step], law, T_K, zeta_of,
                                                      spread or thickness_ensemble.PhaseSpread.uniform(ph.K, bands),
                                                      [st for _, st in step])
         runs.append([ph, drv, names, end, strain, spread, zeta_of])
     duration = runs[-1][1]["duration_s"] if runs else 0.0
-    z_old = [np.array([x[n][0] for n in names["isolated fraction"]]) for _, _, names, *_ in runs]
     z_end = [run[3][3].copy() for run in runs]  # after the correction, before the skip
     if compliance_m_Pa is None:
         for run in runs:

@@ -210,11 +210,11 @@ class SkipRun:
     total_s: float = 0.0
     #: cycles solved only at the retry's 10x tighter tolerances
     retried: int = 0
-    #: 1-based cycle number -> its solution, for the cycles asked to be kept
+    #: 1-based cycle number -> (its solution, summary variables, first state), for the
+    #: cycles asked to be kept (PyBaMM's per-cycle records of a continuous solve)
     kept: dict = dataclasses.field(default_factory=dict)
-    #: every solved cycle's (summary variables, first state), in order (a run that skips
-    #: nothing: PyBaMM's per-cycle records of one continuous solve)
-    records: list = dataclasses.field(default_factory=list)
+    #: the ensemble's bands across the layer that ran (0: the size classes alone)
+    bands: int = 0
     #: the state after the last cycle, corrected for the spread across the layer (a
     #: one-point solution; None without bands): where a continuation starts
     final_state: object = None
@@ -257,7 +257,7 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
     if runner.fixture != "constant pressure":
         compliance = float(pv.evaluate(fixture_compliance(runner.fixture, composite_electrodes(runner.preset.cell))))
     phases = []  # the contact phases of the model, read from the first cycle that is skipped from
-    bands = control.thickness_bands if runner.model_name == "DFN" else 0  # SPM(e): no spread across the layer
+    bands = run.bands = control.thickness_bands if runner.model_name == "DFN" else 0  # SPM(e): no spread
     solved = [0]
 
     def moved_on(prev: _Solved, n_skipped: int):
@@ -305,10 +305,8 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
             if run.first_cycle is None:
                 run.first_cycle = cycle
             solved[0] += 1
-            if keep is not None:
-                run.records.append((sol.all_summary_variables[-1], sol.all_first_states[-1]))
-                if keep(solved[0]):
-                    run.kept[solved[0]] = cycle
+            if keep is not None and keep(solved[0]):
+                run.kept[solved[0]] = (cycle, sol.all_summary_variables[-1], sol.all_first_states[-1])
             m = cycle_metrics(cycle, sol.all_summary_variables[-1], mass_g, working, block=i, label=block.label,
                               pressure_MPa=pressure, domain=domain, fixture=runner.fixture)
             return m, _Solved(cycle, spreads, pending)

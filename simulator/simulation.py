@@ -333,21 +333,18 @@ class CellRunner:
                                       keep=(lambda n: kept is None or n in kept) if every else None)
         if run.last_cycle is None:
             raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: {run.notes}")
-        bands = f"; particles in {control.thickness_bands} bands across the layer" if cond.model == "DFN" \
-            and control.thickness_bands else ""
+        bands = f"; particles in {run.bands} bands across the layer" if run.bands else ""
         if every:
-            cycles = [run.kept[n] for n in sorted(run.kept)]
             sol = run.last_cycle
             if kept is None:  # every cycle kept: one solution, as a continuous run gives
+                cycles, summaries, firsts = (list(r) for r in zip(*(run.kept[n] for n in sorted(run.kept))))
                 sol = functools.reduce(lambda a, b: a + b, cycles)
-                sol.cycles = cycles
-                sol.all_summary_variables = [r[0] for r in run.records]
-                sol.all_first_states = [r[1] for r in run.records]
+                sol.cycles, sol.all_summary_variables, sol.all_first_states = cycles, summaries, firsts
                 if run.final_state is not None:  # a continuation starts from the corrected end
                     sol._last_state = run.final_state
             result = result_of_case(self.preset, cond, pv, electrode, sol, run.metrics, notes + run.notes)
             result.cycle_path = "cycle by cycle"
-            result.cycle_solutions = {n - 1: c for n, c in run.kept.items()}
+            result.cycle_solutions = {n - 1: r[0] for n, r in run.kept.items()}
             result.notes.append(f"cycle by cycle, one solve per cycle{bands}")
         else:
             result = result_of_case(self.preset, cond, pv, electrode, run.last_cycle, run.metrics, notes + run.notes)

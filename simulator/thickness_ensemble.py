@@ -45,7 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ssbsim.models.contact_ensemble import strain_rate_series
-from ssbsim.models.contact_kernel import advance_grouped, running_max
+from ssbsim.models.contact_kernel import advance_ensemble, advance_grouped, running_max
 
 #: Bands across the electrode's thickness (particles per size class) by default.
 DEFAULT_BANDS = 5
@@ -103,12 +103,10 @@ def band_strain(cycle, phase, drivers: dict, n: int) -> np.ndarray | None:
 
 
 def _advance_class(phase, states, drivers, law, T_K, P_eff, zeta, s, s_max, s_rate):
-    """The class states (5 K-arrays, copied) advanced with one strain series (the grouped
-    kernel with one group: one kernel to compile, the same steps as ``advance_ensemble``)."""
+    """The class states (5 K-arrays, copied) advanced with one strain series."""
     out = [np.array(a, dtype=np.float64) for a in states]
-    advance_grouped(phase.R.copy(), *out, np.zeros(phase.K, dtype=np.int64), *(np.ascontiguousarray(a)[None, :]
-                    for a in (s, s_max)), P_eff, drivers["chi"], np.ascontiguousarray(zeta)[None, :],
-                    np.ascontiguousarray(s_rate)[None, :], drivers["dt"], law, T_K)
+    advance_ensemble(phase.R.copy(), *out, s, s_max, P_eff, drivers["chi"], drivers["dt"], law,
+                     zeta=np.ascontiguousarray(zeta), T=T_K, s_rate=s_rate)
     return out
 
 
