@@ -23,21 +23,16 @@ content, and at 2.5 wt% it is concentrated near the separator): the porosity fit
 layer, which Jo's rows then hardly identify.
 """
 
-import csv
 import math
 import sys
 from pathlib import Path
 
+from calibrate_binder_laws import rows  # the calibration CSV's rows of one source and quantity (scripts/)
 from ssbsim.models import binder_laws
 from ssbsim.simulator.presets import get_preset
 from ssbsim.simulator.simulation import parameter_values, resolve_conditions
 
 DEFAULT_CSV = Path(__file__).resolve().parents[1] / "tests" / "data" / "calibration_points.csv"
-
-
-def rows(path, source, quantity):
-    with open(path, newline="") as f:
-        return [r for r in csv.DictReader(f) if r["source"] == source and r["quantity"] == quantity]
 
 
 def fracture_energy(preset: str, **conditions) -> tuple[float, float, float]:
