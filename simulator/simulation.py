@@ -205,6 +205,9 @@ class CellRunner:
         self._tight = self.model_name == "DFN" and (self.fixture != "constant pressure"
                                                     or max(p.positive_phases, p.negative_phases) > 1)
 
+    #: Sets of fixed input values whose cycle simulations a runner keeps built.
+    FIXED_SETS_KEPT = 2
+
     def cycle_simulation(self, steps, retry=False, fixed=None):
         """A built ``pybamm.Simulation`` of one cycle of ``steps`` (the fast path's);
         ``retry``: with 10x tighter tolerances; ``fixed``: input parameters set to these
@@ -212,11 +215,20 @@ class CellRunner:
         fails to continue from a previous ``solve`` call's state in PyBaMM 26.10 (IDA at
         h ~ 1e-62 at once; one input, or the same steps within one call, are fine), and
         the fast path solves each cycle in its own call, so it fixes the swept inputs."""
-        fixed = dict(fixed or {})
-        key = ("cycle", tuple(steps), retry, tuple(sorted(fixed.items())))
+        fixed = tuple(sorted(dict(fixed or {}).items()))
+        key = ("cycle", tuple(steps), retry, fixed)
         if key not in self._sims:
+            # each set of fixed values builds its own simulations (which hold their last
+            # solution): keep those of the latest few sets only, or a sweep or fit that
+            # runs many values through one runner grows without bound (~60 MB per
+            # 150-cycle case)
+            sets = list(dict.fromkeys(k[3] for k in self._sims if k[0] == "cycle"))
+            if fixed not in sets and len(sets) >= self.FIXED_SETS_KEPT:
+                old = sets[0]
+                for k in [k for k in self._sims if k[0] == "cycle" and k[3] == old]:
+                    del self._sims[k]
             pv = self._pv.copy()
-            pv.update(fixed)
+            pv.update(dict(fixed))
             self._sims[key] = pybamm.Simulation(self.model, parameter_values=pv,
                                                 experiment=experiment_of([steps]), solver=self._solver(retry))
         return self._sims[key]

@@ -312,3 +312,22 @@ def test_skipped_cycles_of_a_full_cell_without_a_film_keep_its_lithium():
     assert len(fast.representative_cycles) < 10
     assert total(fast.solution) == pytest.approx(total(slow.solution), rel=1e-6)
     assert _discharge(fast)[-1] == pytest.approx(_discharge(slow)[-1], rel=2e-3)
+
+
+def test_a_runner_keeps_the_simulations_of_a_few_input_values_only():
+    """A sweep or a fit runs many values of an input through one runner, each cycle by
+    cycle with its values fixed: the runner keeps the built simulations of the latest
+    ``FIXED_SETS_KEPT`` sets only (each holds its last solution; kept for every set, a
+    150-cycle case added ~60 MB), and a value run again after eviction gives the same
+    capacities."""
+    cond = resolve_conditions("kwon2022", pressure=2.0, cycles=2)
+    runner = CellRunner(cond, (RHO,))
+    runs = {}
+    for rho in (0.3, 0.6, 1.2, 0.3):
+        c = resolve_conditions("kwon2022", pressure=2.0, cycles=2, parameters={RHO: rho})
+        runs.setdefault(rho, []).append(_discharge(runner.run(c)))
+        kept = {k[3] for k in runner._sims if k[0] == "cycle"}
+        assert 1 <= len(kept) <= CellRunner.FIXED_SETS_KEPT
+    first, again = runs[0.3]
+    assert np.array_equal(first, again)
+    assert runs[0.3][0][-1] > runs[1.2][0][-1]  # the input reached the solve: more rearrangement, less capacity
