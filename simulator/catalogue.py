@@ -96,6 +96,25 @@ class Entry:
             return model > 0 and abs(math.log(model / self.measured)) <= math.log(tol["factor"])
         raise InputError(f"catalogue entry {self.id}: tolerance {tol} is not abs, rel, factor or range")
 
+    def tolerance_error(self, model: float) -> float:
+        """The model's error in units of the tolerance (signed; ``within`` is
+        ``|error| <= 1``): (model - measured) / abs, / (rel |measured|), or
+        log(model / measured) / log(factor); for a range, the distance from its middle
+        over its half-width."""
+        tol = self.tolerance
+        if model is None or not math.isfinite(model) or ("factor" in tol and model <= 0):
+            return math.nan
+        if "range" in tol:
+            lo, hi = self.range
+            return (model - 0.5 * (lo + hi)) / (0.5 * (hi - lo))
+        if "abs" in tol:
+            return (model - self.measured) / tol["abs"]
+        if "rel" in tol:
+            return (model - self.measured) / (tol["rel"] * abs(self.measured))
+        if "factor" in tol:
+            return math.log(model / self.measured) / math.log(tol["factor"])
+        raise InputError(f"catalogue entry {self.id}: tolerance {tol} is not abs, rel, factor or range")
+
     def tolerance_text(self) -> str:
         t = self.tolerance
         if "range" in t:

@@ -112,13 +112,15 @@ def geometry(cond: Conditions) -> dict:
     return {k: fingerprint(pv[k]) for k in sorted(pv.keys()) if k.endswith(GEOMETRY_ENDINGS)}
 
 
-def group_key(cond: Conditions) -> str:
+def group_key(cond: Conditions, inputs=()) -> str:
     """Cases with the same key share one built model; what differs between them (binder,
-    pressure) enters as inputs. A binder may also change the geometry (Choi 2025's
-    electrodes differ in pristine thickness by binder), which no input can: the geometry
-    is part of the key."""
-    return json.dumps({k: v for k, v in cond.to_dict().items() if k not in _GROUP_FREE}
-                      | {"geometry": geometry(cond)}, sort_keys=True)
+    pressure, the set ``parameters`` named in ``inputs``) enters as inputs. A binder may
+    also change the geometry (Choi 2025's electrodes differ in pristine thickness by
+    binder), which no input can: the geometry is part of the key."""
+    d = {k: v for k, v in cond.to_dict().items() if k not in _GROUP_FREE}
+    if "parameters" in d:
+        d["parameters"] = {k: v for k, v in d["parameters"].items() if k not in inputs}
+    return json.dumps(d | {"geometry": geometry(cond)}, sort_keys=True)
 
 
 def swept_inputs(conds: list[Conditions]) -> tuple[str, ...]:
@@ -148,7 +150,7 @@ def grid_hash(conds: list[Conditions]) -> str:
 def run_case(cond: Conditions, input_names: tuple) -> dict:
     """Solve one case (in any process); never raises: a failure is recorded."""
     try:
-        gk = (group_key(cond), input_names)
+        gk = (group_key(cond, input_names), input_names)
         if gk not in _RUNNERS:
             _RUNNERS[gk] = CellRunner(cond, input_names)
             while len(_RUNNERS) > _MAX_RUNNERS:

@@ -114,11 +114,12 @@ def validate(only=None, quick: bool = False, model: str | None = None, out="resu
     return rep
 
 
-def _plan(e: Entry, model: str) -> dict:
-    """The cases an entry needs (resolved conditions), or what it derives without a solve."""
+def _plan(e: Entry, model: str, parameters: dict | None = None) -> dict:
+    """The cases an entry needs (resolved conditions, with the PyBaMM ``parameters`` set
+    on each), or what it derives without a solve."""
     if e.unsupported:
         return {}
-    base = dict(preset=e.preset, model=model, **e.conditions)
+    base = dict(preset=e.preset, model=model, **e.conditions) | ({"parameters": parameters} if parameters else {})
     if e.protocol:
         base["protocol"] = e.protocol
     others = [base | e.derive["compare"]["conditions"]] if "compare" in e.derive else []

@@ -54,6 +54,24 @@ def test_within_tolerance_kinds():
     assert thick.measured == 5.0 and thick.range is None
 
 
+def test_the_error_in_tolerances_is_within_where_it_is_at_most_one():
+    """``Entry.tolerance_error``, the residual of fits on rows: signed, in units of the
+    row's tolerance, and |error| <= 1 exactly where ``within`` holds, for every kind."""
+    import numpy as np
+
+    entries = {e.id: e for e in load_catalogue()}
+    thick = entries["choi2025-thickness100-anisole"]  # 5 um +- 2
+    assert thick.tolerance_error(8.96) == pytest.approx(1.98) and thick.tolerance_error(4.0) == pytest.approx(-0.5)
+    assert entries["emley2023-ionic-wet"].tolerance_error(3.3e-6 * 1.5**2) == pytest.approx(2.0)  # x/÷ 1.5
+    loss = entries["kimkwonjung2022-binder-loss"]  # 18-35 mAh/g: 26.5 +- 8.5
+    assert loss.tolerance_error(35.0) == pytest.approx(1.0) and loss.tolerance_error(0.5) == pytest.approx(-26 / 8.5)
+    for e in entries.values():
+        for f in (0.5, 0.9, 0.99, 1.01, 1.2, 3.0):
+            x = e.measured * f
+            assert (abs(e.tolerance_error(x)) <= 1) == e.within(x), (e.id, f)
+    assert np.isnan(thick.tolerance_error(float("nan")))
+
+
 def test_score_counts_validation_rows_only_in_the_rms():
     rows = [{"model": 110.0, "measured": 100.0, "role": "validation", "within_tolerance": False},
             {"model": 100.0, "measured": 100.0, "role": "calibration", "within_tolerance": True},
