@@ -18,9 +18,10 @@ package's fitted Gamma_chi gives, next to the loss ratio the model returns for i
 
 Outcome (docs/physics.md, Known limits): Jo's rows ask for ~67 J/m2, Choi's for ~200-230,
 at equal depth of cycling. The depth is not equal (the wet cathodes' 0.5C depth falls with
-content, and at 2.5 wt% it is concentrated near the separator): the porosity fit gave
-140.8 J/m2 with the size classes alone and 288.8 with the particle ensemble across the
-layer, which Jo's rows then hardly identify.
+content, and at 2.5 wt% it is concentrated near the separator): a fit on Jo's porosity
+alone gave 140.8 J/m2 with the size classes alone and 288.8 with the particle ensemble
+across the layer, which Jo's rows then hardly identify. The joint fit on both papers'
+cycle-life rows (scripts/calibrate_cycle_life.py) gives 152.2 J/m2.
 """
 
 import math

@@ -25,7 +25,8 @@ def _class_of(classes, paper, constant):
 
 def test_classes_of_the_real_registry():
     classes = lopo.classify()
-    assert _class_of(classes, "choi2025", RHO) == "not_identifiable"
+    for paper in ("choi2025", "jo2024"):  # fitted jointly on both papers' cycle-life rows
+        assert _class_of(classes, paper, RHO) == "refittable"
     assert _class_of(classes, "kwon2022", E_F) == "not_identifiable"
     for paper in ("jo2024", "kwon2022"):
         assert _class_of(classes, paper, SCALE) == "refittable"

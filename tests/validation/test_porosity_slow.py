@@ -1,7 +1,7 @@
 """Jo 2024's porosity after 150 cycles from real 150-cycle runs (the fast path: PyBaMM
 solves representative cycles, the ensemble carries the voids between them); slow, run
-with ``pytest -m slow``. kappa and Gamma_chi were fitted on these rows: a calibration
-regression test."""
+with ``pytest -m slow``. kappa, Gamma_chi and rho were fitted on these rows (and Choi
+2025's cycle-life rows): a calibration regression test, at the rows' tolerance."""
 
 import pytest
 
@@ -20,4 +20,4 @@ def test_calibration_regression_porosity_after_150_cycles_jo2024():
         model[wt] = 100 * float(r.series["porosity"][-1])
     assert model[0.5] > model[1.5] > model[2.5]  # more binder, fewer voids
     for wt, measured in MEASURED_PCT.items():
-        assert abs(model[wt] - measured) <= 3.0, (wt, model[wt], measured)
+        assert abs(model[wt] - measured) <= 2.0, (wt, model[wt], measured)  # the rows' +-2 points
