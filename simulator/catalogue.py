@@ -81,20 +81,9 @@ class Entry:
         return lo_hi if lo_hi and "->" not in self.measured_text else None
 
     def within(self, model: float) -> bool:
-        """Whether ``model`` is within the tolerance of the measurement."""
-        if model is None or not math.isfinite(model):
-            return False
-        tol = self.tolerance
-        if "range" in tol:
-            lo, hi = self.range
-            return lo <= model <= hi
-        if "abs" in tol:
-            return abs(model - self.measured) <= tol["abs"]
-        if "rel" in tol:
-            return abs(model - self.measured) <= tol["rel"] * abs(self.measured)
-        if "factor" in tol:
-            return model > 0 and abs(math.log(model / self.measured)) <= math.log(tol["factor"])
-        raise InputError(f"catalogue entry {self.id}: tolerance {tol} is not abs, rel, factor or range")
+        """Whether ``model`` is within the tolerance of the measurement
+        (|:meth:`tolerance_error`| <= 1)."""
+        return abs(self.tolerance_error(model)) <= 1.0  # NaN (no value) is not within
 
     def tolerance_error(self, model: float) -> float:
         """The model's error in units of the tolerance (signed; ``within`` is
