@@ -24,12 +24,6 @@ from .catalogue import load_catalogue
 from .errors import InputError
 
 
-def _solve(cond, input_names: tuple) -> dict:
-    from .sweep import run_case
-
-    return run_case(cond, input_names)
-
-
 class RowModel:
     """The model's values of the catalogue rows ``ids`` as functions of the PyBaMM
     parameters ``names``.
@@ -76,17 +70,17 @@ class RowModel:
     def values(self, parameters: dict) -> np.ndarray:
         """Each row's model value (in the row's unit, as ``validate`` reports it) with
         ``parameters`` set; NaN where a case failed or the row cannot be derived."""
-        from .sweep import group_key
+        from .sweep import group_key, run_case
         from .validate import _derive_one, _NotDerived, _plan
 
-        missing = set(self.names) ^ set(parameters)
-        if missing:
-            raise InputError(f"parameters must be exactly {list(self.names)}; differ in {sorted(missing)}")
+        differ = set(self.names) ^ set(parameters)
+        if differ:
+            raise InputError(f"parameters must be exactly {list(self.names)}; differ in {sorted(differ)}")
         conds = [_plan(e, self.model, dict(parameters))["cases"][0] for e in self.entries]
         futures = {}
         for cond in dict.fromkeys(conds):
             g = self._groups.setdefault(group_key(cond, self.names), len(self._groups))
-            futures[cond] = self._pools[g % len(self._pools)].submit(_solve, cond, self.names)
+            futures[cond] = self._pools[g % len(self._pools)].submit(run_case, cond, self.names)
         records = {cond: f.result() for cond, f in futures.items()}
         out = []
         for e, cond in zip(self.entries, conds):
