@@ -2,9 +2,11 @@
 
 The paper reports the first **delithiation** (its "discharge", after a CC-CV lithiation),
 its Si part and the first-cycle CE. The anode's physics is tested as behaviour (limits,
-conservation, trends); the one constant fitted on a Choi row (the SE reduction's film
-transport coefficient, on the anisole ICE) has a calibration regression test; the
-other rows are predictions, expected to fail where the model does not yet reach them."""
+conservation, trends); of the first-cycle rows tested here, one had a constant fitted on
+it (the SE reduction's film transport coefficient, on the anisole ICE) and has a
+calibration regression test; the others are predictions, expected to fail where the
+model does not yet reach them (Choi's rate and cycle-life rows are calibration rows of
+other constants: ``parameter_sets/provenance.toml``)."""
 
 import pytest
 from conftest import calibration_rows
