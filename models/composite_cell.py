@@ -114,8 +114,9 @@ _MODELS = {"DFN": pybamm.lithium_ion.DFN, "SPMe": pybamm.lithium_ion.SPMe, "SPM"
 
 
 #: PyBaMM's SEI submodel that carries the SE's reduction on an anode
-#: (``parameter_sets.interphase``): reaction above, film transport below U_red.
-INTERPHASE_SEI_OPTION = "ec reaction limited"
+#: (``parameter_sets.interphase``): Li crossing the film as interstitials in
+#: equilibrium with the particle, so the rate falls tenfold per ~66 mV of its potential.
+INTERPHASE_SEI_OPTION = "interstitial-diffusion limited"
 
 
 def pybamm_options(cell: str, positive_phases: int = 1, negative_phases: int = 1,

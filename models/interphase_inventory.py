@@ -1,9 +1,8 @@
 """The SE's reduction on an anode, limited by the SE there is to reduce.
 
-PyBaMM's ``"ec reaction limited"`` SEI growth (Yang et al., J. Power Sources 360 (2017)
-28) carries the SE's reduction on a composite anode (``parameter_sets.interphase``). It
-takes its reactant at a fixed concentration c_SE, as a liquid electrolyte's solvent
-that the separator keeps supplying. A composite's SE is a finite inventory: each
+PyBaMM's ``"interstitial-diffusion limited"`` SEI growth carries the SE's reduction on a
+composite anode (``parameter_sets.interphase``). Its reactant never runs out, as a
+liquid electrolyte's solvent that the separator keeps supplying. A composite's SE is a finite inventory: each
 formula unit reduced (z Li) is gone, and nothing replaces it. With c_sei,k the moles of
 products per electrode volume on phase k (PyBaMM's ``"... SEI concentration
 [mol.m-3]"``, c_sei,k,0 at assembly) and eps_SE the SE's volume fraction (the
@@ -11,10 +10,11 @@ electrode "porosity"), the fraction of the SE not yet reduced is
 
     f_SE = 1 - sum_k (c_sei,k - c_sei,k,0) / (c_SE eps_SE)
 
-and the reduction current is f_SE times Yang's, j_red = f_SE j_Yang: where the SE is
+and the reduction current is f_SE times PyBaMM's, j_red = f_SE j_PyBaMM: where the SE is
 used up, the reduction stops (f_SE -> 0 as the rate does, without crossing 0). The
 phases of a Si-graphite anode draw on the same SE. No new constant: c_SE = rho_SE /
-M_SE is the SE's own (``"EC initial concentration in electrolyte [mol.m-3]"``).
+M_SE is the SE's own (carried as PyBaMM's ``"EC initial concentration in electrolyte
+[mol.m-3]"``, which the interstitial law does not read).
 
 The SE the reduction takes is not removed from the ionic network here (the electrode's
 porosity stays PyBaMM's); the products' excess volume thickens the electrode
@@ -32,7 +32,7 @@ def _infixes(options, domain: str) -> dict:
 
 
 class SEInventoryReduction(pybamm.sei.SEIGrowth):
-    """:class:`pybamm.sei.SEIGrowth` ("ec reaction limited") times the fraction f_SE of
+    """:class:`pybamm.sei.SEIGrowth` (``composite_cell.INTERPHASE_SEI_OPTION``) times the fraction f_SE of
     the electrode's SE not yet reduced (module docstring)."""
 
     def _remaining_fraction(self, variables):
@@ -48,7 +48,7 @@ class SEInventoryReduction(pybamm.sei.SEIGrowth):
         return 1 - reduced / (self.phase_param.c_ec_0 * eps)
 
     def get_coupled_variables(self, variables):
-        # PyBaMM computes j_Yang inside; the factor is applied where it turns j into the
+        # PyBaMM computes its j inside; the factor is applied where it turns j into the
         # reaction variables (the one place every other variable is derived from)
         self._f_SE = self._remaining_fraction(variables)
         variables = super().get_coupled_variables(variables)

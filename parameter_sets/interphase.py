@@ -11,31 +11,43 @@ anode particle it touches,
 transport through it: its resistance grows as sqrt(t) (Wenzel 2018), as a film
 that thickens by diffusion, L dL/dt ~ D.
 
-ssbsim uses PyBaMM's ``"SEI": "ec reaction limited"`` submodel (Yang et al., J. Power
-Sources 360 (2017) 28) on every particle phase of the anode, with the SE in place of
-the solvent:
+ssbsim uses PyBaMM's ``"SEI": "interstitial-diffusion limited"`` submodel on every
+particle phase of the anode: the film grows as fast as Li crosses it as interstitials
+(Single, Latz, Horstmann, ChemSusChem 11 (2018) 1950; PyBaMM's form, Marquis's thesis
+eq. 5.96),
 
-    j_red = -F c_SE k exp(-alpha F eta / RT) / (1 + L k exp(-alpha F eta / RT) / D),
-    eta = phi_s - phi_e - U_red,     dL/dt ~ -V_m j_red / (z F)
+    j_red = -F D_Li c_Li,0 exp(-F (phi_s - phi_e) / RT) / L,     dL/dt ~ -V_m j_red / (z F)
 
-so the reaction stops above 1.71 V, and below it the film's transport (D / L) limits
-it: parabolic growth, large in the first lithiation and falling cycle after cycle
-(the CE rises toward 1). The electrode's SE is a finite inventory: the reaction is
-scaled by the fraction of it not yet reduced (``models.interphase_inventory``). The
-reaction needs the particle's surface: Si nanoparticles (R = 50 nm) carry ~20x the area
-of graphite per volume and take most of the loss, and a particle cut off by contact loss
+The interstitials at the particle's side of the film are in equilibrium with its
+lithium, so their concentration falls tenfold for every ~66 mV (60 C) the particle's
+potential rises: the reduction runs while the anode is lithiated (graphite's stages,
+the CV hold at 0.01 V) and all but stops on the delithiation. That is what Choi 2025's
+anode shows: NBR in anisole gives back 510 mAh/g on its first delithiation, more than
+the 503 the 90 : 10 mix can give (0.9 x 370 + 0.1 x 1700), so the ~152 mAh/g of its
+first-cycle loss were all taken on the lithiation. A film limited by the SE reaching
+the particle (PyBaMM's ``"ec reaction limited"``, Yang et al., J. Power Sources 360
+(2017) 28), whose rate does not depend on the potential below ~1.6 V, took 29 mAh/g
+more on the delithiation and gave 471. Growth stays parabolic at a fixed potential
+(the rate ~ 1 / L), large in the first lithiation and falling cycle after cycle (the CE
+rises toward 1). The electrode's SE is a finite inventory: the reaction is scaled by
+the fraction of it not yet reduced (``models.interphase_inventory``). The reaction
+needs the particle's surface: Si nanoparticles (R = 50 nm) carry ~20x the area of
+graphite per volume and take most of the loss, and a particle cut off by contact loss
 stops growing its film, keeping its Li (stranded).
 
 Constants (``SE_REDUCTION``): z = 8 Li per formula unit; molar volume of the products
 5 Li2S + Li3P + LiCl = 5 x 27.7 + 36.2 + 20.5 = 195 cm3/mol (M / rho of Li2S 45.95 g/mol
-/ 1.66 g/cm3, Li3P 51.8 / 1.43, LiCl 42.39 / 2.07, handbook densities); reactant
-concentration c_SE = rho / M = 1640 kg/m3 / 0.2684 kg/mol = 6110 mol/m3; k = 1e-12 m/s
-and the initial film 5 nm are PyBaMM's OKane2022 values (assumed: the loss is
-transport-limited, k only matters within ~0.1 V of U_red); the film's transport
-activation energy is the SE's Li+ conduction's, 32 kJ/mol (Kraft et al., JACS 139
-(2017) 10909; assumed: Li+ transport through the Li2S / Li3P film limits it). One
-constant is fitted: the transport coefficient D, on Choi 2025's first-cycle CE of NBR
-in anisole at 48 MPa (77 %, row ``choi2025-ice-anisole``; ``scripts/calibrate_choi2025.py``).
+/ 1.66 g/cm3, Li3P 51.8 / 1.43, LiCl 42.39 / 2.07, handbook densities); the SE's
+concentration c_SE = rho / M = 1640 kg/m3 / 0.2684 kg/mol = 6110 mol/m3 (the inventory
+the reduction draws on); the initial film 5 nm (PyBaMM's OKane2022 value, assumed); the
+interstitials' concentration at 0 V vs Li, c_Li,0 = 15 mol/m3 (PyBaMM's Ai2020 value,
+assumed: only the product D_Li c_Li,0 enters); the film's transport activation energy
+is the SE's Li+ conduction's, 32 kJ/mol (Kraft et al., JACS 139 (2017) 10909; assumed:
+Li+ transport through the Li2S / Li3P film limits it). The onset U_red = 1.71 V is kept
+as PyBaMM's SEI open-circuit potential (it does not enter this law: at 1.71 V the rate
+is e^-60 of its value at 0 V). One constant is fitted: the interstitial diffusivity
+D_Li, on Choi 2025's first-cycle CE of NBR in anisole at 48 MPa (77 %, row
+``choi2025-ice-anisole``; ``scripts/calibrate_choi2025.py``).
 """
 
 from __future__ import annotations
@@ -53,16 +65,16 @@ SE_REDUCTION = {
     "product molar volume [m3.mol-1]": 5 * PRODUCT_MOLAR_VOLUME_M3_MOL["Li2S"]
     + PRODUCT_MOLAR_VOLUME_M3_MOL["Li3P"] + PRODUCT_MOLAR_VOLUME_M3_MOL["LiCl"],
     "SE concentration [mol.m-3]": LPSCL.density_kg_m3 / LI6PS5CL_MOLAR_MASS_KG_MOL,
-    "rate constant [m.s-1]": 1e-12,
     "initial thickness [m]": 5e-9,
     "activation energy [J.mol-1]": LPSCL.activation_energy_J_mol,
+    "interstitial concentration at 0 V [mol.m-3]": 15.0,
     # fitted on choi2025-ice-anisole (scripts/calibrate_choi2025.py)
-    "film transport coefficient [m2.s-1]": 8.5e-20,
+    "interstitial diffusivity [m2.s-1]": 1.08e-16,
 }
 
 
 def parameters(phase_prefixes=("",), constants=None) -> dict:
-    """PyBaMM entries of the ``"ec reaction limited"`` SEI for each phase prefix
+    """PyBaMM entries of the ``"interstitial-diffusion limited"`` SEI for each phase prefix
     (``"Primary: "``, ``"Secondary: "`` or ``""``)."""
     c = SE_REDUCTION | (constants or {})
     out = {}
@@ -71,11 +83,13 @@ def parameters(phase_prefixes=("",), constants=None) -> dict:
             f"{pre}SEI open-circuit potential [V]": c["reduction potential [V]"],
             f"{pre}Ratio of lithium moles to SEI moles": c["Li per formula unit"],
             f"{pre}SEI partial molar volume [m3.mol-1]": c["product molar volume [m3.mol-1]"],
+            # the SE's inventory (models.interphase_inventory, models.operando)
             f"{pre}EC initial concentration in electrolyte [mol.m-3]": c["SE concentration [mol.m-3]"],
-            f"{pre}SEI kinetic rate constant [m.s-1]": c["rate constant [m.s-1]"],
             f"{pre}Initial SEI thickness [m]": c["initial thickness [m]"],
             f"{pre}SEI growth activation energy [J.mol-1]": c["activation energy [J.mol-1]"],
-            f"{pre}EC diffusivity [m2.s-1]": c["film transport coefficient [m2.s-1]"],
+            f"{pre}Lithium interstitial reference concentration [mol.m-3]":
+                c["interstitial concentration at 0 V [mol.m-3]"],
+            f"{pre}SEI lithium interstitial diffusivity [m2.s-1]": c["interstitial diffusivity [m2.s-1]"],
             # the film's ohmic drop is not in the main reaction ("SEI film resistance":
             # "none"), so it is not in the reduction's overpotential either
             f"{pre}SEI resistivity [Ohm.m]": 0.0,

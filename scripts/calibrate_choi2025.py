@@ -8,7 +8,7 @@ the rows that identify it (the first delithiation moves by 1 mAh/g between b = 1
 2.5). Run it with ``--network`` (~10 min); it prints b and leaves the parameter set to you.
 
 The SE's reduction on the anode (``parameter_sets.interphase``) has one fitted
-constant, the film transport coefficient D; it is fitted on ONE row, the first-cycle
+constant, the film's interstitial diffusivity D; it is fitted on ONE row, the first-cycle
 Coulombic efficiency of NBR in anisole at 48 MPa (77 %, ``choi2025-ice-anisole``), by
 bisection in log D (the CE falls monotonically as D grows). Everything else Choi
 reports (the three first delithiations, the Si parts, the other binders and pressures,
@@ -30,7 +30,7 @@ from ssbsim.simulator.fit_ncm_scale import golden
 from ssbsim.simulator.presets import get_preset
 
 DEFAULT_CSV = Path(__file__).resolve().parents[1] / "tests" / "data" / "calibration_points.csv"
-D_KEY = "EC diffusivity [m2.s-1]"
+D_KEY = "SEI lithium interstitial diffusivity [m2.s-1]"
 TAU_KEY = "Positive electrode tortuosity factor (electrolyte)"
 B_KEY = "Positive electrode Bruggeman coefficient (electrolyte)"
 
@@ -57,7 +57,7 @@ def ice(D):
 
 def main(path=DEFAULT_CSV):
     target = measured(path, "initial_coulombic_efficiency")["nbr-anisole"] / 100
-    lo, hi = math.log10(1e-21), math.log10(1e-19)  # ICE(lo) > target > ICE(hi)
+    lo, hi = math.log10(1e-17), math.log10(1e-15)  # ICE(lo) > target > ICE(hi)
     for _ in range(10):
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if ice(10 ** mid) > target else (lo, mid)

@@ -153,8 +153,8 @@ def film_cycles(before: float, after: float, n_skipped: int) -> float:
     """Cycles' worth of the representative cycle's film growth that ``n_skipped`` cycles
     like it add to a passivating film: the film's amount A (mol per electrode volume)
     grew from ``before`` to ``after`` over the cycle. The SE's reduction film
-    (``parameter_sets.interphase``, PyBaMM's "ec reaction limited" law: rate
-    ~ 1 / (1 / k + L / D)) is transport-limited below its onset, so it grows
+    (``parameter_sets.interphase``, PyBaMM's "interstitial-diffusion limited" law:
+    rate ~ exp(-F phi / RT) / L) is transport-limited, so at a given potential it grows
     parabolically, A^2 linear in time (Ploehn, Ramadass, White, J. Electrochem. Soc. 151
     (2004) A456): after n cycles A = sqrt(after^2 + n (after^2 - before^2)), i.e.
     (A - after) / (after - before) cycles' worth; n if the film did not grow. A linear

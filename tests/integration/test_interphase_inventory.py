@@ -8,7 +8,7 @@ import ssbsim
 from ssbsim.parameter_sets import interphase
 from ssbsim.simulator.simulation import parameter_values, resolve_conditions
 
-D_NAMES = ("Primary: EC diffusivity [m2.s-1]", "Secondary: EC diffusivity [m2.s-1]")
+D_NAMES = tuple(f"{p}SEI lithium interstitial diffusivity [m2.s-1]" for p in ("Primary: ", "Secondary: "))
 
 
 def _inventory_mol(pv):
@@ -22,7 +22,7 @@ def _inventory_mol(pv):
 def fast_reduction():
     """Choi's anode (SPM) with a film 100x more permeable than fitted: unlimited, its
     first lithiation would reduce more SE than the electrode holds."""
-    D = interphase.SE_REDUCTION["film transport coefficient [m2.s-1]"]
+    D = interphase.SE_REDUCTION["interstitial diffusivity [m2.s-1]"]
     cond = resolve_conditions("choi2025", binder="nbr-anisole", model="SPM",
                               parameters={n: 100 * D for n in D_NAMES})
     return ssbsim.simulate(cond), parameter_values(cond)
