@@ -28,6 +28,7 @@ SOURCES = {
     "conduction blocking": ("Emley2023",),
     "interface resistance": ("Limon2025",),
     "layer decohesion": ("McGrogan2017",),
+    "SE reduction": ("Single2018",),
     "NCM diffusivity": ("Ecker2015i", "ORegan2022"),
     "NCM end of lithiation": ("Mohtat2020",),
 }

@@ -23,6 +23,7 @@ porosity stays PyBaMM's); the products' excess volume thickens the electrode
 
 import pybamm
 
+from ssbsim.citations import cite
 from .phases import phase_names
 
 
@@ -34,6 +35,10 @@ def _infixes(options, domain: str) -> dict:
 class SEInventoryReduction(pybamm.sei.SEIGrowth):
     """:class:`pybamm.sei.SEIGrowth` (``composite_cell.INTERPHASE_SEI_OPTION``) times the fraction f_SE of
     the electrode's SE not yet reduced (module docstring)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cite("SE reduction")
 
     def _remaining_fraction(self, variables):
         domain, Domain = self.domain_Domain
