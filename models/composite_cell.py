@@ -149,10 +149,37 @@ def composite_electrodes(cell: str) -> tuple:
     return ("positive",) if cell == "half" else ("negative", "positive")
 
 
+_PHASE_PREFIXES = {"": "primary", "Primary: ": "primary", "Secondary: ": "secondary"}
+
+
+def hysteresis_phases(parameter_values) -> tuple:
+    """The (domain, phase) pairs whose parameter values hold measured lithiation and
+    delithiation OCP branches (``"... electrode lithiation OCP [V]"``, set from an
+    ``ActiveMaterial``'s ``ocp_branches``), sorted."""
+    names = set(parameter_values.keys())
+    return tuple(sorted((domain, phase) for pre, phase in _PHASE_PREFIXES.items() for domain in ("negative", "positive")
+                        if f"{pre}{domain.capitalize()} electrode lithiation OCP [V]" in names))
+
+
+def ocp_option(cell: str, positive_phases: int, negative_phases: int, hysteresis: tuple = ()) -> dict:
+    """PyBaMM's ``"open-circuit potential"`` option: ``"current sigmoid"`` (the lithiation
+    branch while the electrode lithiates, the delithiation branch while it delithiates,
+    their mean at rest; Ai et al. 2022 in PyBaMM) on the (domain, phase) pairs of
+    ``hysteresis``, ``"single"`` (the one OCP) elsewhere; ``{}`` if there are none."""
+    if not hysteresis:
+        return {}
+
+    def of(domain, n):
+        o = tuple("current sigmoid" if (domain, ph) in hysteresis else "single" for ph in ("primary", "secondary")[:n])
+        return o if n > 1 else o[0]
+    return {"open-circuit potential": (of("negative", 1 if cell == "half" else negative_phases),
+                                       of("positive", positive_phases))}
+
+
 def composite_cell_model(
     model: str = "DFN", cell: str = "half", positive_phases: int = 1, negative_phases: int = 1,
     mechanics: bool = False, size_classes: int = DEFAULT_SIZE_CLASSES, interphase_domains: tuple = (),
-    extra_options: dict | None = None, fixture: str = "constant pressure",
+    extra_options: dict | None = None, fixture: str = "constant pressure", hysteresis: tuple = (),
 ):
     """A built PyBaMM model of a composite-electrode all-solid-state cell.
 
@@ -178,10 +205,14 @@ def composite_cell_model(
         ``"coverage entry"`` (default ``"none"``, or ``"effective diffusivity"``).
     fixture : {"constant pressure", "spring", "rigid"}
         What holds the stack (``models.fixture``); "spring" and "rigid" need mechanics.
+    hysteresis : tuple of (domain, phase)
+        Phases that follow their lithiation or delithiation OCP branch with the current
+        (:func:`ocp_option`; the parameter values must hold both branches:
+        :func:`hysteresis_phases`); default none.
     """
     check_option("model", model)
     options = (pybamm_options(cell, positive_phases, negative_phases, mechanics, tuple(interphase_domains))
-               | (extra_options or {}))
+               | ocp_option(cell, positive_phases, negative_phases, tuple(hysteresis)) | (extra_options or {}))
     if "loss of active material" in options:
         raise ValueError("'loss of active material' of a composite cell is set by its 'contact mechanics' option")
     own = {"fixture": fixture} | {name: options.pop(name) for name in MECHANISMS if name in options}

@@ -30,7 +30,7 @@ from ssbsim.citations import LAW_CITATIONS
 from ssbsim.models import strain
 
 from . import interphase
-from .components import BinderChoice, CompositeRecipe, half_cell
+from .components import ANODE_SE_NETWORK_BRUGGEMAN_EXPONENT, BinderChoice, CompositeRecipe, half_cell
 from .materials import GRAPHITE, LPSCL, SILICON
 from .mechanics import BINDERS as _MEASURED
 
@@ -76,18 +76,8 @@ ANODE = CompositeRecipe(
     # Pristine state 2e-3: with this cell's strong ionic polarisation, emptier Si particles
     # near the separator drive the steep Si OCP and stall IDA on delithiation to 2 V.
     initial_stoichiometry=(2e-3, 2e-3), carbon_network_conductivity_S_m=100.0,
-    # SE-network exponent of this anode, fitted by least squares on the three rate-test
-    # rows (1.5C over 0.15C; ``python scripts/calibrate_choi2025.py --network``): 1.55
-    # gives 92.3 / 89.9 / 89.4 % against 93 / 90 / 89, each binder at its measured
-    # pristine thickness (1.64 while the SE's reduction also ran on the slow
-    # delithiations, taking more from the 0.15C reference than from the 1.5C cycles).
-    # Before the gap-isolated particles reconnected as the SE creeps back
-    # (``contact_isolation``) with their lithium (``reconnected_lithium``), every faster
-    # block of the rate test isolated ~3 % of the anode for good, and the fit ran to
-    # Bruggeman's 1.5 (88.8 / 87.7 / 87.6 %). The cathodes' 4.0 (fitted on a literature binder-free composite that Emley 2023 quote)
-    # gives 15 % here: why this anode's network conducts so much better is not measured
-    # (its 3 um SE grains against 16 um graphite may percolate better).
-    bruggeman_exponent=1.55,
+    # the anodes' SE-network exponent, fitted on this cell's rate test (components)
+    bruggeman_exponent=ANODE_SE_NETWORK_BRUGGEMAN_EXPONENT,
 )
 
 

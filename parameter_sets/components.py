@@ -37,6 +37,12 @@ from .mechanics import binder_mechanics_parameters, contact_parameters
 #: Emley 2023's binder-free 70 wt% NMC composite (1.7e-4 S/cm with Li6PS5Cl at
 #: 3 mS/cm and eps_SE = 0.488): b = ln(0.0567) / ln(0.488) = 4.0 (see tests).
 SE_NETWORK_BRUGGEMAN_EXPONENT = 4.0
+#: The same exponent of the graphite-based anodes' SE networks (Choi 2025's NG-Si, Jo
+#: 2024's Si-C), fitted on the one anode measurement that identifies it, Choi's rate test
+#: (``python scripts/calibrate_choi2025.py --network``; provenance ``choi2025-bruggeman``).
+#: Why anodes and cathodes differ is not measured; the cathodes' 4.0 gives Choi's anode
+#: 15 % of its 0.15C delithiation at 1.5C (93 % measured).
+ANODE_SE_NETWORK_BRUGGEMAN_EXPONENT = 1.63
 
 #: Li-In alloy sits 0.62 V above Li/Li+ (domain notes; Santhosha et al., Batteries &
 #: Supercaps 2019).
@@ -203,6 +209,9 @@ class CompositeRecipe:
                 f"{pre}{Domain} electrode swelling particle volume fraction": eps_k / mat.host_volume_fraction,
                 f"{pre}{Domain} particle size log-standard deviation": self.particle_size_log_std,
             })
+            if mat.ocp_branches is not None:
+                p.update(dict(zip((f"{pre}{Domain} electrode lithiation OCP [V]",
+                                   f"{pre}{Domain} electrode delithiation OCP [V]"), mat.ocp_branches)))
         return p
 
 
@@ -354,5 +363,5 @@ def full_cell(
 __all__ = [
     "CompositeRecipe", "half_cell", "full_cell", "solid_electrolyte_parameters",
     "li_counter_electrode_parameters", "cell_parameters", "LI_IN_POTENTIAL_VS_LI",
-    "SE_NETWORK_BRUGGEMAN_EXPONENT",
+    "SE_NETWORK_BRUGGEMAN_EXPONENT", "ANODE_SE_NETWORK_BRUGGEMAN_EXPONENT",
 ]

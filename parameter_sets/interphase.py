@@ -69,7 +69,7 @@ SE_REDUCTION = {
     "activation energy [J.mol-1]": LPSCL.activation_energy_J_mol,
     "interstitial concentration at 0 V [mol.m-3]": 15.0,
     # fitted on choi2025-ice-anisole (scripts/calibrate_choi2025.py)
-    "interstitial diffusivity [m2.s-1]": 1.08e-16,
+    "interstitial diffusivity [m2.s-1]": 1.09e-16,
 }
 
 

@@ -42,7 +42,8 @@ from ssbsim.citations import LAW_CITATIONS, NCM_CITATIONS
 from ssbsim.models import strain
 
 from . import interphase
-from .components import LI_IN_POTENTIAL_VS_LI, BinderChoice, CompositeRecipe, full_cell, half_cell
+from .components import (ANODE_SE_NETWORK_BRUGGEMAN_EXPONENT, LI_IN_POTENTIAL_VS_LI, BinderChoice, CompositeRecipe,
+                         full_cell, half_cell)
 from .materials import GRAPHITE, LPSCL, NCM811, PRISTINE_SI_GRAPHITE_STO, SILICON
 from .mechanics import BINDERS as _MEASURED
 
@@ -104,6 +105,7 @@ ANODE = CompositeRecipe(
     se=LPSCL, active_loading_mg_cm2=2.5, void_fraction=0.03,
     initial_stoichiometry=PRISTINE_SI_GRAPHITE_STO, carbon_network_conductivity_S_m=100.0,
     se_particle_radius_m=0.5e-6,  # Li6PS5Cl d50 1 um in the composites (Jo 2024)
+    bruggeman_exponent=ANODE_SE_NETWORK_BRUGGEMAN_EXPONENT,  # the anodes' (components)
 )
 
 

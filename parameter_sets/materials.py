@@ -90,6 +90,28 @@ def silicon_ocp_Mark2016(sto):
     return silicon_ocp_average_Mark2016(sto)
 
 
+def silicon_ocp_delithiation_Mark2016(sto):
+    """Silicon's measured delithiation OCP branch vs Li/Li+ [V] (Verbrugge et al., Mark
+    2016, via PyBaMM's ``Chen2020_composite`` set) with the end regularisation
+    1e-4 (1/x + 1/(x - 1)) that PyBaMM's lithiation branch carries (< 1 mV for
+    0.1 < x < 0.9): without it the branches' gap grows as 1e-4 / x at the ends, and a
+    delithiation that ends at x ~ 1e-6 on the bounded branch would start the next
+    lithiation ~100 V higher."""
+    from pybamm.input.parameters.lithium_ion.Chen2020_composite import silicon_ocp_delithiation_Mark2016 as measured
+
+    return measured(sto) + 1e-4 * (1 / sto + 1 / (sto - 1))
+
+
+def silicon_ocp_branches_Mark2016():
+    """Silicon's measured (lithiation, delithiation) OCP branches vs Li/Li+ [V] (Verbrugge
+    et al., Mark 2016, via PyBaMM's ``Chen2020_composite`` set): 0.14-0.36 V apart, the
+    delithiation branch the upper one. :func:`silicon_ocp_Mark2016` is PyBaMM's mean of
+    the two without the delithiation branch's regularisation."""
+    from pybamm.input.parameters.lithium_ion.Chen2020_composite import silicon_ocp_lithiation_Mark2016
+
+    return silicon_ocp_lithiation_Mark2016, silicon_ocp_delithiation_Mark2016
+
+
 def lto_ocp(sto):
     """Li4Ti5O12 OCP vs Li/Li+ [V]: the two-phase plateau at 1.55 V (Ohzuku et al.,
     J. Electrochem. Soc. 142 (1995) 1431) with ideal-solution end members,
@@ -125,6 +147,10 @@ class ActiveMaterial:
     # own particles; Si embedded in Si-graphite particles (jo2024) is 0.37 of them, and its
     # ``volumetric_strain`` is theirs (the layer's misfit counts the particles' volume)
     host_volume_fraction: float = 1.0
+    # measured (lithiation, delithiation) OCP branches, where the material's hysteresis is
+    # large: the phase then follows the branch of the current's direction (PyBaMM's
+    # "current sigmoid" OCP), ``ocp`` (their mean) at rest
+    ocp_branches: tuple[Callable, Callable] | None = None
 
     @property
     def max_concentration_mol_m3(self) -> float:
@@ -198,12 +224,14 @@ GRAPHITE = ActiveMaterial(
     volumetric_strain=strain.graphite_strain,
 )
 #: Silicon: 3579 mAh/g (Li15Si4), 2330 kg/m3; D and k from Chen2020_composite. In
-#: composites Si sits in ~1 um agglomerates: that is its mechanical (contact) radius.
+#: composites Si sits in ~1 um agglomerates: that is its mechanical (contact) radius. Its
+#: OCP follows the measured lithiation or delithiation branch with the current.
 SILICON = ActiveMaterial(
     "Si", silicon_ocp_Mark2016, 3579.0, 2330.0, 1.52e-6, 1.67e-14, 6.48e-7,
     exchange_current_activation_energy_J_mol=CHEN2020_EXCHANGE_CURRENT_ACTIVATION_ENERGY_J_MOL["Si"],
     volumetric_strain=strain.silicon_strain,
     contact_radius_m=1.0e-6,
+    ocp_branches=silicon_ocp_branches_Mark2016(),
 )
 #: LTO: 175 mAh/g, 3480 kg/m3, R ~ 0.5 um, D ~ 1e-15 (Stewart et al., JES 2008).
 LTO = ActiveMaterial("LTO", lto_ocp, 175.0, 3480.0, 0.5e-6, 1.0e-15, 1.0e-6)

@@ -64,7 +64,7 @@ from ssbsim.models.layer_decohesion import SE_FRACTURE_ENERGY_J_M2
 #: [N/m] into a traction [Pa].
 BINDER_LAWS = {
     "Binder holding fraction of strength": 0.409,
-    "Binder void nucleation fracture energy scale [J.m-2]": 152.2,
+    "Binder void nucleation fracture energy scale [J.m-2]": 157.7,
     "Binder adhesion process zone length [m]": 100e-6,
 }
 
@@ -76,8 +76,8 @@ SE_CONTACT = ContactLawParameters.numerical_defaults() | {
     "Contact closure pressure exponent": 2.0 / 3.0,
     "Active particle contact coordination number": 1.0,
     "Contact isolation rate [s-1]": 1e-2,
-    "Void nucleation coefficient": 0.05864,
-    "Force chain rearrangement coefficient": 0.4685,
+    "Void nucleation coefficient": 0.05821,
+    "Force chain rearrangement coefficient": 0.2693,
     "Electrode|SE interface resistance [Ohm.m2]": 2e-4,
     "Electrode|SE interface resistance reference temperature [K]": 303.15,
     "Stack stiffness [Pa.m-1]": 2e11,

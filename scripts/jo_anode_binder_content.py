@@ -10,12 +10,13 @@ with mechanics):
 * the drop of the SE's potential across the layer at the end of the hold [mV];
 * the first lithiation and delithiation, and what each phase gave back [mAh/g_SiC].
 
-    python scripts/jo_anode_binder_content.py [b ...]    (default: 4.0 1.55)
+    python scripts/jo_anode_binder_content.py [b ...]    (default: 4.0 1.63)
 
-b = 4.0 is the cathodes' exponent, which the preset uses; 1.55 is Choi 2025's anode
-exponent, fitted on Choi's rate test (``parameter_sets.choi2025``). Outcome
-(docs/physics.md, Known limits): b = 4.0 gives 1089 / 1005 mAh/g and drops of 75 / 133
-mV at 0.5 / 2.5 wt%, graphite giving back 204 / 144; b = 1.55 gives 1119 / 1118.
+b = 1.63 is the anodes' exponent, fitted on Choi 2025's rate test
+(``components.ANODE_SE_NETWORK_BRUGGEMAN_EXPONENT``), which the preset uses; 4.0 is the
+cathodes'. Outcome (docs/physics.md, Known limits; Si on its lithiation branch):
+b = 4.0 gives 1020 / 869 mAh/g and drops of 71 / 116 mV at 0.5 / 2.5 wt%, graphite
+giving back 222 / 159; b = 1.63 gives 1120 / 1119.
 """
 
 import dataclasses
@@ -54,4 +55,4 @@ def main(exponents):
 
 
 if __name__ == "__main__":
-    main([float(a) for a in sys.argv[1:]] or [4.0, 1.55])
+    main([float(a) for a in sys.argv[1:]] or [4.0, 1.63])

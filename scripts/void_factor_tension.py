@@ -21,7 +21,7 @@ at equal depth of cycling. The depth is not equal (the wet cathodes' 0.5C depth 
 content, and at 2.5 wt% it is concentrated near the separator): a fit on Jo's porosity
 alone gave 140.8 J/m2 with the size classes alone and 288.8 with the particle ensemble
 across the layer, which Jo's rows then hardly identify. The joint fit on both papers'
-cycle-life rows (scripts/calibrate_cycle_life.py) gives 152.2 J/m2.
+cycle-life rows (scripts/calibrate_cycle_life.py) gives 157.7 J/m2.
 """
 
 import math

@@ -35,6 +35,7 @@ from .presets import get_preset, recommended_model
 from .cycled_start import CycledStart, check_start_cycles, cycle_value
 from .cycler import TimeSeries, current_driven_simulation, model_voltage
 from .simulation import CellRunner, _model, parameter_values, resolve_conditions
+from ssbsim.models.composite_cell import hysteresis_phases
 from .solving import idaklu_solver
 from .sweep import group_key, swept_inputs
 
@@ -127,9 +128,10 @@ def _series_voltage(preset, model, mechanics, cond_kw, ts, input_names, start_af
         return CycledStart(cond, input_names, ts, solver).voltage
     cond = resolve_conditions(preset, model=model, mechanics=mechanics, **cond_kw)
     p = get_preset(preset)
+    pv = parameter_values(cond)
     m = _model(model, p.cell, p.positive_phases, p.negative_phases, mechanics, p.interphase_domains,
-               cond.fixture, cond.coverage_entry)
-    sim = current_driven_simulation(m, parameter_values(cond), ts, input_names, solver)
+               cond.fixture, cond.coverage_entry, hysteresis_phases(pv))
+    sim = current_driven_simulation(m, pv, ts, input_names, solver)
     return lambda series, theta: model_voltage(sim, series, theta)
 
 

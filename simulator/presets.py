@@ -76,10 +76,9 @@ class Preset:
     def interphase_domains(self) -> tuple[str, ...]:
         """Composite electrodes on which the SE is reduced (``parameter_sets.interphase``):
         graphite and Si anodes, the materials its film constant was fitted on, as a half
-        cell's working electrode or a full cell's negative. Not LTO: at 1.55 V it sits
-        0.16 V below the argyrodite's reduction onset, where the law's assumed rate
-        constant alone would set the loss (a first-cycle CE of 61 % in Kwon's pouch
-        cells), and LTO | argyrodite cells are run as stable."""
+        cell's working electrode or a full cell's negative. Not LTO: at 1.55 V the film
+        law's rate is e^-54 of its rate at 0 V, and LTO | argyrodite cells are run as
+        stable."""
         if self.cell == "half":
             return ("positive",) if self.working == "anode" else ()
         return ("negative",) if self.counter_electrode == "Si-graphite" else ()

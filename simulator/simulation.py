@@ -9,6 +9,7 @@ import inspect
 import pybamm
 
 from ssbsim.models import composite_cell_model
+from ssbsim.models.composite_cell import hysteresis_phases
 
 from . import long_runs
 from .conditions import Conditions, parameter_values
@@ -23,13 +24,14 @@ from .solving import compiled, cycle_complete, idaklu_solver, quiet_solver, solv
 
 @functools.lru_cache(maxsize=32)
 def _model(model: str, cell: str, positive_phases: int, negative_phases: int, mechanics: bool,
-           interphase_domains: tuple = (), fixture: str = "constant pressure", coverage_entry: str = "none"):
+           interphase_domains: tuple = (), fixture: str = "constant pressure", coverage_entry: str = "none",
+           hysteresis: tuple = ()):
     """Built (not discretised) models are reused: PyBaMM copies them on processing.
     The capacity counter is a summary variable, so that cycles whose full solution is
     not kept (long protocols) still give their capacities."""
     m = composite_cell_model(model, cell, positive_phases, negative_phases, mechanics=mechanics,
                              interphase_domains=interphase_domains, fixture=fixture,
-                             extra_options={"coverage entry": coverage_entry})
+                             extra_options={"coverage entry": coverage_entry}, hysteresis=hysteresis)
     extra = ["Discharge capacity [A.h]"] + [n for d in ("positive", "negative") for n in summary_variable_names(d)
                                             if n in m.variables and n not in m.summary_variables]
     m.summary_variables = [*m.summary_variables, *dict.fromkeys(extra)]
@@ -194,7 +196,7 @@ class CellRunner:
         self.model_name = cond.model
         self.fixture = cond.fixture
         self.model = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
-                            p.interphase_domains, self.fixture, cond.coverage_entry)
+                            p.interphase_domains, self.fixture, cond.coverage_entry, hysteresis_phases(pv))
         self.user_solver = solver
         self.pressure_MPa = cond.pressure_MPa
         self._sims = {}

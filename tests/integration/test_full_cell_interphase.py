@@ -72,7 +72,7 @@ def test_the_products_thicken_the_full_cells_anode(jo_full):
     expected = np.ravel(sol[LOST].entries) / c["Li per formula unit"] * (
         c["product molar volume [m3.mol-1]"] - 1 / c["SE concentration [mol.m-3]"]) / A
     assert growth == pytest.approx(expected, rel=1e-9, abs=1e-15)
-    assert expected[-1] > 1e-9  # > 1 nm (the anode stays above 0.13 V vs Li: ~4 nm in 3 cycles)
+    assert expected[-1] > 1e-9  # > 1 nm (the anode stays above ~0.09 V vs Li: a few nm in 3 cycles)
 
 
 @pytest.mark.parametrize("cell, domains", [("half", ("positive",)), ("full", ("negative",))])

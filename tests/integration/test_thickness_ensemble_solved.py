@@ -157,18 +157,18 @@ def test_a_full_cell_keeps_its_lithium_through_the_cycle_end_corrections():
     """Jo's SiC | NCM811 full cell, DFN, 2 cycles with the bands on both electrodes: the
     corrections at the cycle end move isolated material and its lithium between pools
     and conserve the lithium as one continuous solve does (the SE's reduction takes
-    9e-8 of the cell's 1.1e-4 mol over the two cycles, its anode staying above 0.13 V
-    vs Li; the balance closes to 1e-7 of the cell's Li, ~1/800 of that loss), and the
-    capacities stay within 0.1 % of that solve."""
+    2.6e-7 of the cell's 1.1e-4 mol over the two cycles; both solves close the balance
+    to 1.5-1.7e-7 of the cell's Li, far inside the solver's rtol of 1e-4, and the bound,
+    1e-6, is ~1/2400 of that loss), and the capacities stay within 0.1 % of that solve."""
     cond = resolve_conditions("jo2024-full", cycles=2)
     runner = _runner(cond, None)
     one, banded = runner.run(cond, continuous=True), runner.run(cond)
     assert any("bands across the layer" in n for n in banded.notes)
     for r in (one, banded):
         balance = _lithium_balance(r.solution)
-        assert np.ptp(balance) < 1e-7 * balance[0], np.ptp(balance)
+        assert np.ptp(balance) < 1e-6 * balance[0], np.ptp(balance)
     sei = banded.solution["Loss of lithium to negative SEI [mol]"].entries
-    assert sei[-1] - sei[0] > 100 * 1e-7 * balance[0]  # the balance is tested across a real loss
+    assert sei[-1] - sei[0] > 100 * 1e-6 * balance[0]  # the balance is tested across a real loss
     q1, q2 = (np.array([c.discharge_capacity_mAh_g for c in r.cycles]) for r in (one, banded))
     assert len(q1) == len(q2) == 2 and np.allclose(q1, q2, rtol=1e-3, atol=0)
 

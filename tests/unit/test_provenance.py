@@ -116,7 +116,7 @@ def test_known_fits_are_fitted():
                  "parameter_sets.mechanics.SE_CONTACT[Solid electrolyte creep velocity at 1 MPa [m.s-1]]",
                  "parameter_sets.mechanics.SE_CONTACT[Void nucleation coefficient]",
                  "parameter_sets.components.SE_NETWORK_BRUGGEMAN_EXPONENT",
-                 "parameter_sets.choi2025.ANODE.bruggeman_exponent",
+                 "parameter_sets.components.ANODE_SE_NETWORK_BRUGGEMAN_EXPONENT",
                  "models.binder_coverage.LAW_CONSTANTS[Wet binder coverage maximum]",
                  "models.binder_coverage.LAW_CONSTANTS[Wet binder saturated neck conductance fraction]"]:
         assert kind[name] == "fitted", name

@@ -80,8 +80,8 @@ def test_first_delithiation_never_exceeds_the_lithiation_or_the_practical_capaci
 #: binders at 80 MPa" (a statement, not a row of its own: +-3 points as the row).
 ICE_AT_EVERY_PRESSURE = [("nbr-anisole", 80.0), ("nbr-xylene", 80.0),
                          pytest.param("nbr-anisole", 16.0, marks=pytest.mark.xfail(strict=True, reason=(
-                             "71.6 %: at 16 MPa the contact law isolates Si as it shrinks on the first "
-                             "delithiation (466 mAh/g delithiated, 501 at 48 MPa), faster than the SE creeps "
+                             "70.4 %: at 16 MPa the contact law isolates Si as it shrinks on the first "
+                             "delithiation (458 mAh/g delithiated, 501 at 48 MPa), faster than the SE creeps "
                              "back; the layer no longer cracks (it did, ICE 60 %, with the closure that ignored "
                              "Si's 5.7 vol%). With the "
                              "nanoparticles' 50 nm as Si's contact radius instead of ~1 um agglomerates it reads "
@@ -173,31 +173,36 @@ def test_choi2025_first_delithiation(simulate_cached, binder):
     assert r.delithiation_capacity_mAh_g == pytest.approx(TOTAL[binder], abs=15)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "split as the paper splits it, at the first delithiation's dQ/dV valley (0.246 V), the model gives "
-    "162 / 165 / 165 mAh/g above it and 338 below, where the paper has 224 / 188 / 183 and ~285: "
-    "the model's Si gives back 169 of its 170 and its graphite 332 of 333, but graphite's last "
-    "stage ends below the valley (the paper's 224 exceeds what its Si could give, so ~50 mAh/g of "
-    "its graphite ends above it), and no binder loses Si at 48 MPa"))
-@pytest.mark.parametrize("binder", list(BINDERS.values()))
+SI_NOT_LOST = pytest.mark.xfail(strict=True, reason=(
+    "~210 mAh/g above the first delithiation's dQ/dV valley (0.24 V) for every binder, where the paper "
+    "has 224 / 188 / 183: the model's Si gives back all it took whatever the binder (NOT_YET)"))
+
+
+@pytest.mark.parametrize("binder", ["nbr-anisole", pytest.param("nbr-toluene", marks=SI_NOT_LOST),
+                                    pytest.param("nbr-xylene", marks=SI_NOT_LOST)])
 def test_choi2025_si_part_of_the_first_delithiation(simulate_cached, binder):
     """Measured 224 / 188 / 183 mAh/g from Si, split by voltage plateau; the graphite
-    part about 285 for all three (the CSV's note)."""
+    part about 285 for all three (the CSV's note). Si delithiates on its measured
+    delithiation branch (materials.SILICON), ~0.1-0.3 V above its lithiation branch:
+    on their mean, Si gave ~30 mAh/g below the valley and the part above read 162."""
     split = simulate_cached("choi2025", binder=binder).to_dict()["first_delithiation_split"]["by_plateau"]
     assert split["above_mAh_g"] == pytest.approx(SI[binder], abs=15)
     assert split["below_mAh_g"] == pytest.approx(285, abs=20)
 
 
-def test_the_plateau_split_sums_to_the_delithiation(simulate_cached):
+def test_the_plateau_split_sums_to_the_delithiation_and_counts_more_than_si_above(simulate_cached):
     """The analysis of the Si rows on the model's own curve: a valley exists between
-    graphite's stages and Si's plateau, and the two sides, as the two phases, sum to
-    the first delithiation."""
+    graphite's stages and Si's plateau, the two sides, as the two phases, sum to the
+    first delithiation, and the side above counts more than Si gave back (graphite's
+    last stage ends above the valley while Si delithiates on its upper branch), as the
+    paper's 224 mAh/g exceeds what its Si could give."""
     r = simulate_cached("choi2025", binder="nbr-anisole")
     split = r.to_dict()["first_delithiation_split"]
     plateau, phase = split["by_plateau"], split["by_phase"]
     assert 0.2 < plateau["valley_V"] < 0.3
     assert plateau["below_mAh_g"] + plateau["above_mAh_g"] == pytest.approx(r.delithiation_capacity_mAh_g, rel=1e-3)
     assert sum(phase.values()) == pytest.approx(r.delithiation_capacity_mAh_g, rel=1e-3)
+    assert plateau["above_mAh_g"] > phase["secondary"]
 
 
 def test_a_fast_delithiation_after_a_cc_cv_lithiation_completes():
