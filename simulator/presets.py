@@ -209,10 +209,10 @@ REDUCED_MODEL_DEVIATION = {
     "kwon2022": {"SPMe": 0.0, "SPM": 0.005},
     "kwon2022-pouch": {"SPMe": 0.001, "SPM": 0.006},  # in its rigid fixture
     "jo2024-cathode": {"SPMe": 0.0, "SPM": 0.008},
-    "jo2024-anode": {"SPMe": 0.026, "SPM": 0.029},
-    "jo2024-full": {"SPMe": 0.006, "SPM": 0.026},
-    "emley2023": {"SPMe": -0.01, "SPM": 0.068},
-    "choi2025": {"SPMe": -0.001, "SPM": -0.002},
+    "jo2024-anode": {"SPMe": 0.0, "SPM": 0.001},
+    "jo2024-full": {"SPMe": 0.0, "SPM": 0.008},
+    "emley2023": {"SPMe": 0.002, "SPM": 0.073},
+    "choi2025": {"SPMe": 0.0, "SPM": 0.0},
 }
 #: A reduced model is trusted for a preset where it deviates less than this.
 REDUCED_MODEL_TOLERANCE = 0.02
