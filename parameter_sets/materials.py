@@ -149,7 +149,8 @@ class ActiveMaterial:
     host_volume_fraction: float = 1.0
     # measured (lithiation, delithiation) OCP branches, where the material's hysteresis is
     # large: the phase then follows the branch of the current's direction (PyBaMM's
-    # "current sigmoid" OCP), ``ocp`` (their mean) at rest
+    # "current sigmoid" OCP; their mean at rest), and ``ocp`` serves the models built
+    # without the option (the virtual characterisations)
     ocp_branches: tuple[Callable, Callable] | None = None
 
     @property
