@@ -34,8 +34,7 @@ from .fit_inputs import (CONDITION_COLUMNS, QUANTITIES, REQUIRED_CONDITIONS, Dat
 from .presets import get_preset, recommended_model
 from .cycled_start import CycledStart, check_start_cycles, cycle_value
 from .cycler import TimeSeries, current_driven_simulation, model_voltage
-from .simulation import CellRunner, _model, parameter_values, resolve_conditions
-from ssbsim.models.composite_cell import hysteresis_phases
+from .simulation import CellRunner, cell_model, parameter_values, resolve_conditions
 from .solving import idaklu_solver
 from .sweep import group_key, swept_inputs
 
@@ -127,11 +126,8 @@ def _series_voltage(preset, model, mechanics, cond_kw, ts, input_names, start_af
         cond = resolve_conditions(preset, model=model, mechanics=mechanics, cycles=start_after_cycles, **cond_kw)
         return CycledStart(cond, input_names, ts, solver).voltage
     cond = resolve_conditions(preset, model=model, mechanics=mechanics, **cond_kw)
-    p = get_preset(preset)
     pv = parameter_values(cond)
-    m = _model(model, p.cell, p.positive_phases, p.negative_phases, mechanics, p.interphase_domains,
-               cond.fixture, cond.coverage_entry, hysteresis_phases(pv))
-    sim = current_driven_simulation(m, pv, ts, input_names, solver)
+    sim = current_driven_simulation(cell_model(cond, pv), pv, ts, input_names, solver)
     return lambda series, theta: model_voltage(sim, series, theta)
 
 

@@ -38,6 +38,15 @@ def _model(model: str, cell: str, positive_phases: int, negative_phases: int, me
     return m
 
 
+def cell_model(cond: Conditions, pv):
+    """The built model (shared, :func:`_model`) of ``cond``'s cell: its preset's cell and
+    phases, the SE's reduction on its anodes, and the OCP branches its parameter values
+    ``pv`` hold (``composite_cell.hysteresis_phases``)."""
+    p = cond.preset_data
+    return _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
+                  p.interphase_domains, cond.fixture, cond.coverage_entry, hysteresis_phases(pv))
+
+
 def resolve_conditions(preset: str, **options) -> Conditions:
     """:meth:`Conditions.resolve`: the user's options completed with the preset's defaults."""
     return Conditions.resolve(preset, **options)
@@ -195,8 +204,7 @@ class CellRunner:
         self._pv = pv
         self.model_name = cond.model
         self.fixture = cond.fixture
-        self.model = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
-                            p.interphase_domains, self.fixture, cond.coverage_entry, hysteresis_phases(pv))
+        self.model = cell_model(cond, pv)
         self.user_solver = solver
         self.pressure_MPa = cond.pressure_MPa
         self._sims = {}
