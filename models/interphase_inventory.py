@@ -2,11 +2,11 @@
 
 PyBaMM's ``"interstitial-diffusion limited"`` SEI growth carries the SE's reduction on a
 composite anode (``parameter_sets.interphase``). Its reactant never runs out, as a
-liquid electrolyte's solvent that the separator keeps supplying. A composite's SE is a finite inventory: each
-formula unit reduced (z Li) is gone, and nothing replaces it. With c_sei,k the moles of
-products per electrode volume on phase k (PyBaMM's ``"... SEI concentration
-[mol.m-3]"``, c_sei,k,0 at assembly) and eps_SE the SE's volume fraction (the
-electrode "porosity"), the fraction of the SE not yet reduced is
+liquid electrolyte's solvent that the separator keeps supplying. A composite's SE is a
+finite inventory: each formula unit reduced (z Li) is gone, and nothing replaces it.
+With c_sei,k the moles of products per electrode volume on phase k (PyBaMM's ``"... SEI
+concentration [mol.m-3]"``, c_sei,k,0 at assembly) and eps_SE the SE's volume fraction
+(the electrode "porosity"), the fraction of the SE not yet reduced is
 
     f_SE = 1 - sum_k (c_sei,k - c_sei,k,0) / (c_SE eps_SE)
 
@@ -24,6 +24,7 @@ porosity stays PyBaMM's); the products' excess volume thickens the electrode
 import pybamm
 
 from ssbsim.citations import cite
+
 from .phases import phase_names
 
 
