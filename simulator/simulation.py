@@ -8,8 +8,7 @@ import inspect
 
 import pybamm
 
-from ssbsim.models import composite_cell_model
-from ssbsim.models.composite_cell import hysteresis_phases
+from ssbsim.models.composite_cell import composite_cell_model, hysteresis_phases
 
 from . import long_runs
 from .conditions import Conditions, parameter_values
@@ -39,9 +38,8 @@ def _model(model: str, cell: str, positive_phases: int, negative_phases: int, me
 
 
 def cell_model(cond: Conditions, pv):
-    """The built model (shared, :func:`_model`) of ``cond``'s cell: its preset's cell and
-    phases, the SE's reduction on its anodes, and the OCP branches its parameter values
-    ``pv`` hold (``composite_cell.hysteresis_phases``)."""
+    """The built model of ``cond``'s cell (:func:`_model`; its preset's phases and SE
+    reduction, the OCP branches ``pv`` holds: ``composite_cell.hysteresis_phases``)."""
     p = cond.preset_data
     return _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
                   p.interphase_domains, cond.fixture, cond.coverage_entry, hysteresis_phases(pv))
