@@ -161,6 +161,24 @@ def hysteresis_phases(parameter_values) -> tuple:
                         if f"{pre}{domain.capitalize()} electrode lithiation OCP [V]" in names))
 
 
+def on_ocp_branch(parameter_values, lithiated_domains: tuple = ()):
+    """A copy of ``parameter_values`` whose hysteretic phases (:func:`hysteresis_phases`)
+    follow one measured OCP branch as their single OCP, at rest too: the lithiation
+    branch in ``lithiated_domains`` ("negative", "positive"), the delithiation branch
+    elsewhere (the branch parameters removed, so no model built on it switches). The
+    current sigmoid returns to the branches' mean whenever the current stops, where a
+    hysteretic material (and PyBaMM's one-state hysteresis) stays on the branch it came
+    along: a rested measurement after a lithiation (or delithiation) is taken so."""
+    pv = parameter_values.copy()
+    for pre, domain in ((pre, d) for pre in _PHASE_PREFIXES for d in ("negative", "positive")):
+        name = f"{pre}{domain.capitalize()} electrode"
+        if f"{name} lithiation OCP [V]" in pv.keys():
+            branch = "lithiation" if domain in lithiated_domains else "delithiation"
+            pv[f"{name} OCP [V]"] = pv[f"{name} {branch} OCP [V]"]
+            del pv[f"{name} lithiation OCP [V]"], pv[f"{name} delithiation OCP [V]"]
+    return pv
+
+
 def ocp_option(cell: str, positive_phases: int, negative_phases: int, hysteresis: tuple = ()) -> dict:
     """PyBaMM's ``"open-circuit potential"`` option: ``"current sigmoid"`` (the lithiation
     branch while the electrode lithiates, the delithiation branch while it delithiates,

@@ -29,10 +29,12 @@ from __future__ import annotations
 import numpy as np
 import pybamm
 
+from ssbsim.models.composite_cell import on_ocp_branch
+
 from .conditions import Conditions
 from .errors import InputError, SimulationError, check_count, check_range
 from .presets import get_preset
-from .simulation import _model, parameter_values, resolve_conditions
+from .simulation import cell_model, parameter_values, resolve_conditions
 from .solving import idaklu_solver, quiet_solver
 
 #: GITT defaults (assumed, see module docstring): pulse C-rate, pulse and rest [min].
@@ -63,6 +65,17 @@ def _verbs(preset) -> tuple[str, str]:
     return ("Discharge", "Charge") if get_preset(preset).working == "anode" else ("Charge", "Discharge")
 
 
+def rested_values(cond: Conditions):
+    """``cond``'s parameter values with each hysteretic phase on the OCP branch the
+    approach to a measurement's SOC (:func:`_approach`) leaves it on: a discharge
+    lithiates the positive electrode, a charge the negative
+    (``composite_cell.on_ocp_branch``: a rest does not send it back to the branches'
+    mean, as PyBaMM's current sigmoid would, making each pulse of a GITT or DC-IR switch
+    branches); cells without measured branches are unchanged."""
+    lithiated = ("positive",) if _verbs(cond.preset)[0] == "Discharge" else ("negative",)
+    return on_ocp_branch(parameter_values(cond), lithiated)
+
+
 def _approach(preset, soc) -> list[tuple[str, ...]]:
     """Steps from the pristine cell to ``soc`` (fraction of the 1C capacity) or to the
     end of the cell's window if that comes first, then a rest."""
@@ -74,10 +87,8 @@ def _approach(preset, soc) -> list[tuple[str, ...]]:
 
 
 def _solve(cond, cycles, cutoff_margin_V=0.0) -> pybamm.Solution:
-    p = cond.preset_data
-    model = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
-                   fixture=cond.fixture, coverage_entry=cond.coverage_entry)
-    pv = parameter_values(cond)
+    pv = rested_values(cond)
+    model = cell_model(cond, pv)  # the cell simulate() runs (SE reduction, fixture), on its rested branch
     pv.update({"Lower voltage cut-off [V]": pv["Lower voltage cut-off [V]"] - cutoff_margin_V,
                "Upper voltage cut-off [V]": pv["Upper voltage cut-off [V]"] + cutoff_margin_V})
     sim = pybamm.Simulation(model, parameter_values=pv, experiment=pybamm.Experiment(cycles),

@@ -31,7 +31,7 @@ import pybamm
 from .characterise import _conditions, _public
 from .errors import SimulationError, check_count
 from .presets import get_preset
-from .simulation import _model, parameter_values
+from .simulation import cell_model, parameter_values
 from .solving import idaklu_solver, quiet_solver
 
 #: Temperature of the virtual blocking-cell measurement [C] (Emley 2023 report 30 C values).
@@ -53,8 +53,7 @@ def blocking(preset, *, temperature=BLOCKING_TEMPERATURE_C, model="DFN", mechani
                               "is a full cell")
     cond = _conditions(preset, model, mechanics, temperature=temperature, **conditions)
     pv = parameter_values(cond)
-    m = _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
-               fixture=cond.fixture, coverage_entry=cond.coverage_entry)
+    m = cell_model(cond, pv)
     sim = pybamm.Simulation(m, parameter_values=pv, experiment=pybamm.Experiment(["Rest for 1 second"]),
                             solver=idaklu_solver(cond.model))
     with quiet_solver():
@@ -91,29 +90,35 @@ def eis(preset, *, soc=0.5, cycles=0, frequencies_hz=EIS_FREQUENCIES_HZ, mechani
     (The SPMe with a differential surface form drives the SE "concentration" negative
     on charge in these cells, so EIS uses the DFN.)
     """
-    from ssbsim.models import composite_cell_model
-
-    from .characterise import _approach
+    from .characterise import _approach, rested_values
+    from .protocol import paper_cycle
 
     p = get_preset(preset)
     cond = _conditions(preset, "DFN", mechanics, **conditions)
-    pv = parameter_values(cond)
-    m = composite_cell_model("DFN", p.cell, p.positive_phases, p.negative_phases,
-                             mechanics=cond.mechanics, extra_options={"surface form": "differential"},
-                             fixture=cond.fixture)
-    from .protocol import paper_cycle
-
     check_count("EIS cycles", cycles, 0, EIS_MAX_CYCLES)
-    steps = [paper_cycle(p.working, p.c_rate, *p.window_V, p.cv_cutoff)] * cycles + _approach(preset, soc)
-    sim = pybamm.Simulation(m, parameter_values=pv, experiment=pybamm.Experiment(steps),
-                            solver=idaklu_solver("DFN", retry=True))
+    # the paper's cycles switch OCP branches with the current; the approach, its rest and
+    # the linearisation stay on the branch the approach lithiates along (rested_values:
+    # the current sigmoid's slope at rest, ~k/2 (U_delith - U_lith)/2 per A.m-2, is a
+    # switch, not an impedance: ~7e4 Ohm on Choi 2025)
+    pv, rested_pv = parameter_values(cond), rested_values(cond)
+    cycled, m = cell_model(cond, pv, "differential"), cell_model(cond, rested_pv, "differential")
+    paper = [paper_cycle(p.working, p.c_rate, *p.window_V, p.cv_cutoff)] * cycles
+    steps = (paper if cycled is m else []) + _approach(preset, soc)
     f = np.asarray(frequencies_hz, float)
     with quiet_solver():
+        if paper and cycled is not m:
+            before = pybamm.Simulation(cycled, parameter_values=pv, experiment=pybamm.Experiment(paper),
+                                       solver=idaklu_solver("DFN", retry=True)).solve()
+            if len(before.cycles) < cycles:
+                raise SimulationError(f"EIS of {preset}: the paper's cycles stopped ({before.termination})")
+            m = m.set_initial_conditions_from(before, inplace=False)
+        sim = pybamm.Simulation(m, parameter_values=rested_pv, experiment=pybamm.Experiment(steps),
+                                solver=idaklu_solver("DFN", retry=True))
         rested = sim.solve()
         if len(rested.cycles) < len(steps) or len(rested.cycles[-1].steps) < len(steps[-1]):
             raise SimulationError(f"EIS of {preset}: the approach to SOC {soc:g} stopped ({rested.termination})")
         z = np.asarray(pybamm.EISSimulation(m.set_initial_conditions_from(rested, inplace=False),
-                                            parameter_values=pv).solve(f).impedance)
+                                            parameter_values=rested_pv).solve(f).impedance)
     lo, hi = EIS_ARC_BAND_HZ
     band = (f >= lo) & (f <= hi)
     r_int = float(z.real[band][np.argmin(f[band])] - z.real[band][np.argmax(f[band])])

@@ -24,25 +24,25 @@ from .solving import compiled, cycle_complete, idaklu_solver, quiet_solver, solv
 @functools.lru_cache(maxsize=32)
 def _model(model: str, cell: str, positive_phases: int, negative_phases: int, mechanics: bool,
            interphase_domains: tuple = (), fixture: str = "constant pressure", coverage_entry: str = "none",
-           hysteresis: tuple = ()):
-    """Built (not discretised) models are reused: PyBaMM copies them on processing.
-    The capacity counter is a summary variable, so that cycles whose full solution is
-    not kept (long protocols) still give their capacities."""
+           hysteresis: tuple = (), surface_form: str | None = None):
+    """Built (not discretised) models are reused: PyBaMM copies them on processing. The capacity counter
+    is a summary variable, so cycles whose full solution is not kept still give their capacities."""
+    extra = {"coverage entry": coverage_entry} | ({"surface form": surface_form} if surface_form else {})
     m = composite_cell_model(model, cell, positive_phases, negative_phases, mechanics=mechanics,
-                             interphase_domains=interphase_domains, fixture=fixture,
-                             extra_options={"coverage entry": coverage_entry}, hysteresis=hysteresis)
+                             interphase_domains=interphase_domains, fixture=fixture, hysteresis=hysteresis,
+                             extra_options=extra)
     extra = ["Discharge capacity [A.h]"] + [n for d in ("positive", "negative") for n in summary_variable_names(d)
                                             if n in m.variables and n not in m.summary_variables]
     m.summary_variables = [*m.summary_variables, *dict.fromkeys(extra)]
     return m
 
 
-def cell_model(cond: Conditions, pv):
-    """The built model of ``cond``'s cell (:func:`_model`; its preset's phases and SE
-    reduction, the OCP branches ``pv`` holds: ``composite_cell.hysteresis_phases``)."""
+def cell_model(cond: Conditions, pv, surface_form: str | None = None):
+    """The built model of ``cond``'s cell (:func:`_model`): its preset's phases and SE reduction, the
+    OCP branches ``pv`` holds (``composite_cell.hysteresis_phases``), ``"surface form"`` if given."""
     p = cond.preset_data
-    return _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics,
-                  p.interphase_domains, cond.fixture, cond.coverage_entry, hysteresis_phases(pv))
+    return _model(cond.model, p.cell, p.positive_phases, p.negative_phases, cond.mechanics, p.interphase_domains,
+                  cond.fixture, cond.coverage_entry, hysteresis_phases(pv), surface_form)
 
 
 def resolve_conditions(preset: str, **options) -> Conditions:

@@ -13,6 +13,7 @@ from ssbsim.simulator import characterise as ch
 from ssbsim.simulator import characterise_cells as cc
 from ssbsim.simulator.cli import main
 from ssbsim.simulator.errors import InputError
+from ssbsim.simulator.simulation import cell_model
 
 
 def test_weppner_huggins_recovers_d_of_the_exact_planar_transient():
@@ -105,6 +106,48 @@ def test_dcir_grows_with_binder_content():
         assert dv == sorted(dv) and x["resistance_Ohm"] > 0
         assert x["area_specific_resistance_Ohm_cm2"] == pytest.approx(x["resistance_Ohm"])  # 1 cm2 cell
     assert r[2.5]["resistance_Ohm"] > 1.1 * r[0.5]["resistance_Ohm"]
+
+
+@pytest.fixture(scope="module")
+def choi_measured():
+    """DC-IR and EIS of Choi 2025's Si-graphite half cell (48 MPa, SOC 0.5), and the
+    models the DC-IR built."""
+    built = []
+
+    def spy(cond, pv, *args):
+        built.append(m := cell_model(cond, pv, *args))
+        return m
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ch, "cell_model", spy)
+        dcir = ch.dcir("choi2025", c_rates=(0.025, 0.25, 1.0))
+    return {"dcir": dcir, "eis": cc.eis("choi2025"), "built": built}
+
+
+def test_characterisation_measures_the_cell_that_simulate_runs(choi_measured):
+    """The virtual DC-IR of Choi's anode is the cell's model (its SE reduction included),
+    on one OCP branch: no model it builds switches Si's branches with the current."""
+    (model,) = choi_measured["built"]
+    assert "X-averaged positive secondary SEI thickness [m]" in model.variables
+    assert model.options["open-circuit potential"] == "single"
+
+
+def test_dcir_of_the_si_graphite_anode_is_a_resistance_through_the_origin(choi_measured):
+    """10 s pulses from rest: the voltage change is proportional to the current (a
+    resistance; the sigmoid's jump from the branches' mean to a branch at every pulse
+    gave 66 mV at any current), and rises with it."""
+    r = choi_measured["dcir"]
+    dv = [p["delta_V"] for p in r["pulses"]]
+    assert dv == sorted(dv) and r["resistance_Ohm"] > 0
+    assert abs(r["intercept_V"]) < 0.02 * dv[-1], r
+
+
+def test_eis_and_dcir_of_the_si_graphite_anode_agree_at_10_s(choi_measured):
+    """The same cell's impedance at 0.1 Hz (a 10 s period) and its 10 s DC-IR
+    resistance are within a factor of 2 of each other (linearised on the current
+    sigmoid's slope at rest, the EIS read 7e4 Ohm)."""
+    e = choi_measured["eis"]
+    z01 = np.interp(-1.0, np.log10(e["frequency_Hz"]), e["Z_real_Ohm"])
+    assert 0.5 < z01 / choi_measured["dcir"]["resistance_Ohm"] < 2.0, (z01, choi_measured["dcir"]["resistance_Ohm"])
 
 
 @pytest.mark.parametrize("process, ionic_measured", [("wet", 3.3e-6), ("dry", 6.9e-5), ("none", 1.7e-4)])
