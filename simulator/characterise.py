@@ -15,7 +15,13 @@ the composite-cell model, analysed from the simulated current and voltage only.
   (J. Electrochem. Soc. 2024) thus read a relative active area
   A_rel = sqrt(D_app(w) / D_app(w_ref)) off GITT at binder contents w vs 0.5 wt%.
   Jo's pulse and rest settings are not stated in the paper: the defaults here (0.05C for
-  10 min, 1 h rest) are the common choice and options.
+  10 min, 1 h rest) are the common choice and options. The analysis assumes that the
+  pulse polarises the electrode uniformly; a composite whose SE network conducts
+  sigma_ion relaxes through its thickness L in tau_ion = L^2 C_v / sigma_ion (a
+  transmission line; C_v = sum_k eps_k c_max,k F / |dU_k/dx| the electrode's
+  differential capacity per volume at the pulses' SOC). Where tau_ion exceeds the pulse, the
+  transient is the SE network's and D_app is not the particles' (said in ``notes``;
+  Jo's NCM811 cathode: 5-10 h at 0.5-2.5 wt%).
 * **DC-IR** (Jo 2024): 10 s pulses at 0.025 ... 1C from a rested state at a given SOC,
   each followed by a rest and an equal pulse of opposite sign that restores the SOC;
   the resistance is the slope of the 10 s voltage change against the current,
@@ -37,6 +43,7 @@ from .presets import get_preset
 from .simulation import cell_model, parameter_values, resolve_conditions
 from .solving import idaklu_solver, quiet_solver
 
+FARADAY = 96485.33212  # [C.mol-1]
 #: GITT defaults (assumed, see module docstring): pulse C-rate, pulse and rest [min].
 GITT_DEFAULTS = {"c_rate": 0.05, "pulse_min": 10.0, "rest_min": 60.0, "pulses": 3, "soc": 0.5}
 #: A rest counts as relaxed if its voltage moves by less than this fraction of Delta E_s
@@ -101,6 +108,42 @@ def _solve(cond, cycles, cutoff_margin_V=0.0) -> pybamm.Solution:
     return sol
 
 
+def series_resistance(x_centres, sigma, L) -> float:
+    """int_0^L dx / sigma(x) [Ohm.m2] of a finite-volume profile (cell-centred values)."""
+    edges = np.r_[0.0, 0.5 * (x_centres[1:] + x_centres[:-1]), L]
+    return float(np.sum(np.diff(edges) / np.asarray(sigma)))
+
+
+def ionic_conductivity_S_m(state, cond: Conditions, pv, domain: str = "positive") -> float:
+    """Effective ionic conductivity [S/m] of a composite through its thickness, L / int
+    dx / sigma(x), sigma = kappa_SE(T) x PyBaMM's electrolyte transport efficiency, at
+    the last time of ``state`` (a solution or step)."""
+    x = state[f"x_{domain[0]} [m]"].entries[:, -1]
+    efficiency = state[f"{domain.capitalize()} electrolyte transport efficiency"].entries[:, -1]
+    T = pybamm.Scalar(273.15 + cond.temperature_C)
+    kappa = float(np.squeeze(pv.evaluate(pv["Electrolyte conductivity [S.m-1]"](pybamm.Scalar(1000.0), T))))
+    L = pv[f"{domain.capitalize()} electrode thickness [m]"]
+    return float(L / series_resistance(x, kappa * efficiency, L))
+
+
+def differential_capacity_F_m3(state, pv, domain: str = "positive") -> float:
+    """C_v = sum_k eps_k c_max,k F / |dU_k/dx| [F/m3]: the composite's charge per volume
+    and volt at the phases' mean stoichiometries at the last time of ``state``
+    (``pv`` with one OCP per phase: :func:`rested_values`)."""
+    total = 0.0
+    for pre in ("", "Primary: ", "Secondary: "):
+        D = domain.capitalize()
+        if f"{pre}{D} electrode OCP [V]" not in pv.keys():
+            continue
+        phase = pre[:-2].lower() + " " if pre else ""
+        x = float(state[f"Average {domain} {phase}particle stoichiometry"].entries[-1])
+        U = pv[f"{pre}{D} electrode OCP [V]"]
+        slope = float(np.squeeze(pv.evaluate(U(pybamm.Scalar(x + 1e-3)) - U(pybamm.Scalar(x - 1e-3))))) / 2e-3
+        total += (pv[f"{pre}{D} electrode active material volume fraction"]
+                  * pv[f"{pre}Maximum concentration in {domain} electrode [mol.m-3]"] * FARADAY / abs(slope))
+    return total
+
+
 def _step_tv(step):
     return step["Time [s]"].entries, step["Voltage [V]"].entries
 
@@ -161,9 +204,18 @@ def gitt(preset, *, c_rate=None, pulse_min=None, rest_min=None, pulses=None, soc
     notes = [f"the rests are not relaxed (voltage still moving by {100 * max(r['rest_drift_fraction'] for r in rows):.0f} "
              f"% of Delta E_s over their last tenth): D_app is not a solid-state diffusivity; lengthen --rest-min"
              ] if max(r["rest_drift_fraction"] for r in rows) > RELAXED_DRIFT_FRACTION else []
+    # the composite's transmission-line time L^2 C_v / sigma_ion (module docstring)
+    L = pv[f"{domain} electrode thickness [m]"]
+    sigma = ionic_conductivity_S_m(sol.cycles[0].steps[-1], cond, pv, domain.lower())
+    c_v = differential_capacity_F_m3(sol.cycles[0].steps[-1], rested_values(cond), domain.lower())
+    tau_ion = L ** 2 * c_v / sigma
+    if cond.model == "DFN" and tau_ion > 60 * s["pulse_min"]:
+        notes.append(f"the composite's ionic relaxation time L^2 C_v / sigma_ion = {tau_ion / 3600:.3g} h exceeds the "
+                     f"pulse ({s['pulse_min']:g} min): the pulse does not polarise the electrode uniformly, and D_app "
+                     "reads the SE network, not the particles")
     return {"measurement": "GITT", "conditions": _public(cond), "settings": s, "notes": notes,
-            "particle_radius_m": float(radius), "pulses": rows,
-            "D_app_m2_s": float(np.median([r["D_app_m2_s"] for r in rows]))}
+            "particle_radius_m": float(radius), "pulses": rows, "ionic_conductivity_S_m": sigma,
+            "ionic_relaxation_time_s": float(tau_ion), "D_app_m2_s": float(np.median([r["D_app_m2_s"] for r in rows]))}
 
 
 def gitt_active_area(preset, binder_contents, reference_wt_pct=0.5, **kwargs) -> dict:
@@ -181,7 +233,7 @@ def gitt_active_area(preset, binder_contents, reference_wt_pct=0.5, **kwargs) ->
                      "relative_active_area_gitt": float(np.sqrt(r["D_app_m2_s"] / ref["D_app_m2_s"])),
                      "relative_active_area_law": bc.relative_active_area(w, process, reference_wt_pct),
                      "ir_drop_V": float(np.median([p["ir_drop_V"] for p in r["pulses"]])),
-                     "notes": r["notes"]})
+                     "ionic_relaxation_time_s": r["ionic_relaxation_time_s"], "notes": r["notes"]})
     return {"measurement": "GITT active area", "reference_wt_pct": reference_wt_pct,
             "settings": ref["settings"], "conditions": ref["conditions"], "rows": rows}
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pybamm
 
-from .characterise import _conditions, _public
+from .characterise import _conditions, _public, series_resistance
 from .errors import SimulationError, check_count
 from .presets import get_preset
 from .simulation import cell_model, parameter_values
@@ -68,16 +68,10 @@ def blocking(preset, *, temperature=BLOCKING_TEMPERATURE_C, model="DFN", mechani
     area = pv["Electrode height [m]"] * pv["Electrode width [m]"]
     out = {"measurement": "blocking cells", "conditions": _public(cond), "thickness_um": L * 1e6}
     for name, sigma in (("ionic", kappa * B_e), ("electronic", sigma_s * B_s)):
-        resistance = _series_resistance(x, sigma, L) / area
+        resistance = series_resistance(x, sigma, L) / area
         out[f"{name}_resistance_Ohm"] = float(resistance)
         out[f"{name}_conductivity_S_cm"] = float(L / (resistance * area) / 100.0)
     return out
-
-
-def _series_resistance(x_centres, sigma, L) -> float:
-    """int_0^L dx / sigma(x) [Ohm.m2] of a finite-volume profile (cell-centred values)."""
-    edges = np.r_[0.0, 0.5 * (x_centres[1:] + x_centres[:-1]), L]
-    return float(np.sum(np.diff(edges) / np.asarray(sigma)))
 
 
 def eis(preset, *, soc=0.5, cycles=0, frequencies_hz=EIS_FREQUENCIES_HZ, mechanics=True, **conditions) -> dict:

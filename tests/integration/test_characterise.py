@@ -57,6 +57,30 @@ def test_gitt_sees_the_binder_coverage_in_the_pulse_jump(jo_gitt_areas):
     assert ir[0] < ir[1] < ir[2]
 
 
+def test_gitt_says_when_the_composite_network_sets_the_transient(jo_gitt_areas):
+    """Jo's cathode relaxes through its SE network in L^2 C_v / sigma_ion, hours against
+    the 10 min pulse: flagged, with the time, which is that of the blocking cell's sigma_ion
+    and NCM811's OCP slope (within 10 %: the pristine cell's network against the rested one's)."""
+    import pybamm
+
+    from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+
+    rows = jo_gitt_areas["rows"]
+    assert all(any("ionic relaxation time" in n for n in r["notes"]) for r in rows)
+    tau = [r["ionic_relaxation_time_s"] for r in rows]
+    assert 600 < tau[0] < tau[1] < tau[2]  # more binder, a slower network
+    cond = resolve_conditions("jo2024-cathode", binder_content=0.5)
+    pv = parameter_values(cond)
+    sigma = cc.blocking("jo2024-cathode", binder_content=0.5, temperature=cond.temperature_C)[
+        "ionic_conductivity_S_cm"] * 100
+    U = pv["Positive electrode OCP [V]"]
+    slope = pv.evaluate(U(pybamm.Scalar(0.661)) - U(pybamm.Scalar(0.659))) / 0.002  # the pulses' x ~ 0.66
+    c_v = pv["Positive electrode active material volume fraction"] * pv[
+        "Maximum concentration in positive electrode [mol.m-3]"] * 96485.33 / abs(slope)
+    expected = pv["Positive electrode thickness [m]"] ** 2 * c_v / sigma
+    assert tau[0] == pytest.approx(expected, rel=0.10)
+
+
 def test_gitt_says_when_its_rests_have_not_relaxed(jo_gitt_areas):
     """Jo's cathode in the DFN relaxes through its slow composite ionic network for hours:
     1 h rests are flagged; with 100x the ionic conductivity they are not."""

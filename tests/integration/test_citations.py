@@ -33,12 +33,14 @@ EXPECTED_AFTER_KWON = {
 
 @pytest.fixture
 def fresh_citations():
-    """PyBaMM's registry emptied, and ssbsim's built models forgotten (they register in
-    their constructors, once per process)."""
-    from ssbsim.simulator.simulation import _model
+    """PyBaMM's registry emptied, and ssbsim's built models and runners forgotten (they
+    register in their constructors, once per process: a runner an earlier test built,
+    e.g. the CLI's, would otherwise solve without registering)."""
+    from ssbsim.simulator import simulation
 
     pybamm.citations._reset()
-    _model.cache_clear()
+    simulation._model.cache_clear()
+    simulation._RUNNERS.clear()
     yield pybamm.citations
     pybamm.citations._reset()
 
