@@ -58,6 +58,15 @@ def show(path, pressure_column, pressure_unit, csv_columns, csv_units, charge_po
         click.echo(f"{c['cycle']:>5}  {c['charge_mAh']:>13.5g}  {c['discharge_mAh']:>15.5g}")
 
 
+def _check_h5(ctx, param, value):
+    """A foreign --h5 file is refused before anything is computed."""
+    if value:
+        from .measurement_store import check_file
+
+        check_file(value)
+    return value
+
+
 def _cell_options(f):
     """The conditions every virtual measurement takes (as ``ssbsim simulate``)."""
     from .cli_choices import MODELS
@@ -73,16 +82,22 @@ def _cell_options(f):
                      help="Contact loss, voids, delamination and binder mechanics."),
         click.option("--json", "as_json", is_flag=True, help="Print one JSON object."),
         click.option("--figure", default=None, type=click.Path(dir_okay=False), help="Write a PNG of the measurement."),
+        click.option("--h5", default=None, type=click.Path(dir_okay=False), callback=_check_h5,
+                     help="Append the measurement to this HDF5 file (a group per run)."),
     ]):
         f = opt(f)
     return f
 
 
-def _emit(result, as_json, figure, lines):
+def _emit(result, as_json, figure, lines, h5=None):
     if figure:
         from .characterise_figures import draw
 
         draw(result, figure)
+    if h5:
+        from .measurement_store import write_measurement
+
+        click.echo(f"written: {h5}:{write_measurement(h5, result)}", err=True)
     click.echo(json.dumps(result, indent=2, allow_nan=False) if as_json else "\n".join(lines))
 
 
@@ -103,7 +118,7 @@ def characterise():
 @click.option("--rest-min", type=float, default=None, help="Rest after each pulse [min, default 60].")
 @click.option("--pulses", type=int, default=None, help="Pulses [default 3].")
 @click.option("--soc", type=float, default=None, help="SOC where the pulses start [default 0.5].")
-def gitt_cmd(preset, binder, process, pressure, temperature, model, mechanics, as_json, figure,
+def gitt_cmd(preset, binder, process, pressure, temperature, model, mechanics, as_json, figure, h5,
              binder_contents, reference_content, c_rate, pulse_min, rest_min, pulses, soc):
     """GITT with Weppner-Huggins analysis: D_app = 4/(pi tau) (R/3)^2 (dEs/dEt)^2 per
     pulse; relative active area sqrt(D_app / D_app(reference content)) beside the
@@ -118,7 +133,7 @@ def gitt_cmd(preset, binder, process, pressure, temperature, model, mechanics, a
     lines += [f"{x['binder_content_wt_pct']:>5g} {x['D_app_m2_s']:>13.4g} {x['relative_active_area_gitt']:>12.3f} "
               f"{x['relative_active_area_law']:>11.3f}" for x in r["rows"]]
     lines += [f"note ({x['binder_content_wt_pct']:g} wt%): {n}" for x in r["rows"] for n in x["notes"]]
-    _emit(r, as_json, figure, lines)
+    _emit(r, as_json, figure, lines, h5)
 
 
 @characterise.command("dcir", short_help="DC-IR from 10 s pulses at 0.025-1C (Jo 2024).")
@@ -126,7 +141,7 @@ def gitt_cmd(preset, binder, process, pressure, temperature, model, mechanics, a
 @click.option("--binder-content", type=float, default=None, help="Binder content [wt%].")
 @click.option("--soc", type=float, default=0.5, show_default=True, help="SOC of the pulses.")
 @click.option("--c-rates", default=None, help="Comma-separated pulse C-rates [default 0.025,0.05,0.1,0.25,0.5,1].")
-def dcir_cmd(preset, binder, process, pressure, temperature, model, mechanics, as_json, figure,
+def dcir_cmd(preset, binder, process, pressure, temperature, model, mechanics, as_json, figure, h5,
              binder_content, soc, c_rates):
     """DC-IR: R = slope of the 10 s voltage change against the pulse current."""
     from .characterise import DCIR_C_RATES, dcir
@@ -141,13 +156,14 @@ def dcir_cmd(preset, binder, process, pressure, temperature, model, mechanics, a
     lines = [f"DC-IR {preset} at SOC {soc:g}: R = {r['resistance_Ohm']:.4g} Ohm "
              f"({r['area_specific_resistance_Ohm_cm2']:.4g} Ohm cm2)"]
     lines += [f"  {p['c_rate']:g}C  {1e3 * p['current_A']:.4g} mA  dV {1e3 * p['delta_V']:.4g} mV" for p in r["pulses"]]
-    _emit(r, as_json, figure, lines)
+    _emit(r, as_json, figure, lines, h5)
 
 
 @characterise.command("blocking", short_help="Ionic and electronic conductivity of the composite (Emley 2023).")
 @_cell_options
 @click.option("--binder-content", type=float, default=None, help="Binder content [wt%].")
-def blocking_cmd(preset, binder, process, pressure, temperature, model, mechanics, as_json, figure, binder_content):
+def blocking_cmd(preset, binder, process, pressure, temperature, model, mechanics, as_json, figure, h5,
+                 binder_content):
     """Electron- and ion-blocking DC measurements on the working composite (30 C unless
     --temperature): sigma = L / (R A)."""
     from .characterise_cells import BLOCKING_TEMPERATURE_C, blocking
@@ -161,7 +177,7 @@ def blocking_cmd(preset, binder, process, pressure, temperature, model, mechanic
     _emit(r, as_json, None, [f"blocking cells {preset} ({r['conditions']['process']}, "
                              f"{r['conditions']['binder_content_wt_pct']:g} wt%, {r['thickness_um']:.4g} um): "
                              f"ionic {r['ionic_conductivity_S_cm']:.3g} S/cm, "
-                             f"electronic {r['electronic_conductivity_S_cm']:.3g} S/cm"])
+                             f"electronic {r['electronic_conductivity_S_cm']:.3g} S/cm"], h5)
 
 
 @characterise.command("eis", short_help="Impedance spectrum (PyBaMM EIS, DFN) at a SOC and pressure.")
@@ -169,8 +185,8 @@ def blocking_cmd(preset, binder, process, pressure, temperature, model, mechanic
 @click.option("--binder-content", type=float, default=None, help="Binder content [wt%].")
 @click.option("--soc", type=float, default=0.5, show_default=True, help="SOC reached from pristine at 0.1C.")
 @click.option("--cycles", type=int, default=0, show_default=True, help="Paper cycles run before (0-50).")
-def eis_cmd(preset, binder, process, pressure, temperature, model, mechanics, as_json, figure, binder_content, soc,
-            cycles):
+def eis_cmd(preset, binder, process, pressure, temperature, model, mechanics, as_json, figure, h5, binder_content,
+            soc, cycles):
     """EIS of the rested cell at --soc (the DFN, whatever --model says); the interfacial
     arc is Re Z(0.1 Hz) - Re Z(100 kHz)."""
     from .characterise_cells import eis
@@ -183,7 +199,7 @@ def eis_cmd(preset, binder, process, pressure, temperature, model, mechanics, as
             temperature=temperature, mechanics=mechanics)
     _emit(r, as_json, figure, [f"EIS {preset} at SOC {soc:g} ({r['voltage_V']:.4g} V) after {cycles} cycle(s), "
                                f"{r['conditions']['pressure_MPa']:g} MPa: R_hf {r['high_frequency_resistance_Ohm']:.4g} "
-                               f"Ohm, interfacial arc {r['interfacial_resistance_Ohm']:.4g} Ohm"])
+                               f"Ohm, interfacial arc {r['interfacial_resistance_Ohm']:.4g} Ohm"], h5)
 
 
 @click.command(short_help="Leave one paper out: fitted constants per paper, refits without it.")

@@ -69,9 +69,10 @@ def lock_path(path) -> Path:
 
 
 @contextlib.contextmanager
-def writer_lock(path):
+def writer_lock(path, option: str = "--out", writer: str = "sweep"):
     """Hold an exclusive lock on ``path``'s sibling lock file for the ``with`` block, or
-    raise StoreError at once if another process holds it (flock, non-blocking).
+    raise StoreError at once if another process holds it (flock, non-blocking); the
+    messages name the file's ``option`` and its ``writer``.
 
     The lock file stays in place (removing it would let a third sweep lock a new file
     while a second still holds the old one); it holds the writer's pid while locked.
@@ -85,14 +86,14 @@ def writer_lock(path):
         Path(lp).parent.mkdir(parents=True, exist_ok=True)  # a new --out folder (e.g. results/)
         fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as e:
-        raise StoreError(f"cannot create the lock file {lp} ({e.strerror}): choose another --out") from None
+        raise StoreError(f"cannot create the lock file {lp} ({e.strerror}): choose another {option}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             pid = os.pread(fd, 32, 0).decode(errors="replace").strip()
-            raise StoreError(f"{path} is being written by another sweep{f' (pid {pid})' if pid else ''}; "
-                             f"wait for it to finish or choose another --out (lock: {lp})") from None
+            raise StoreError(f"{path} is being written by another {writer}{f' (pid {pid})' if pid else ''}; "
+                             f"wait for it to finish or choose another {option} (lock: {lp})") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         try:

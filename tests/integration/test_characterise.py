@@ -13,6 +13,7 @@ from ssbsim.simulator import characterise as ch
 from ssbsim.simulator import characterise_cells as cc
 from ssbsim.simulator.cli import main
 from ssbsim.simulator.errors import InputError
+from ssbsim.simulator.measurement_store import read_measurement
 from ssbsim.simulator.simulation import cell_model
 
 
@@ -269,6 +270,14 @@ def test_cli_characterise_json_figures_and_errors(tmp_path):
     assert [r["binder_content_wt_pct"] for r in rows] == [0.5, 2.5]
     assert rows[1]["relative_active_area_law"] == pytest.approx(bc.relative_active_area(2.5, "wet"))
     assert fig.read_bytes()[:4] == b"\x89PNG"
+    h5 = tmp_path / "lab.h5"  # the same measurement kept in HDF5, a group per run
+    res = CliRunner().invoke(main, ["characterise", "blocking", "--preset", "emley2023", "--pressure", "21",
+                                    "--process", "dry", "--json", "--h5", str(h5)])
+    assert res.exit_code == 0 and "written: " in res.stderr and json.loads(res.stdout) == d
+    assert read_measurement(h5, "/blocking_cells/run_001") == d
+    (tmp_path / "sweep.h5").write_bytes(b"not hdf5")
+    res = CliRunner().invoke(main, ["characterise", "eis", "--preset", "kwon2022", "--h5", str(tmp_path / "sweep.h5")])
+    assert res.exit_code != 0 and "not an HDF5 file" in res.output and len(res.output.strip().splitlines()) == 1
     res = CliRunner().invoke(main, ["characterise", "dcir", "--preset", "jo2024-cathode", "--c-rates", "0.1,x"])
     assert res.exit_code == 2 and "--c-rates='0.1,x' is not" in res.output
     res = CliRunner().invoke(main, ["characterise", "eis", "--preset", "kwon2022", "--model", "spme"])
