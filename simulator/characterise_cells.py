@@ -21,6 +21,9 @@
   given SOC and stack pressure. The interfacial (charge-transfer) arc is read as
   R_int = Re Z(f_low) - Re Z(f_high): the real-axis span between the high-frequency
   intercept (ohmic) and the low-frequency end of the arc, before the diffusion tail.
+  The model is the cell ``simulate`` runs (``simulation.cell_model``); a phase with
+  measured OCP branches (Si) rests and is linearised on the branch its approach came
+  along (``characterise.rested_values``).
 """
 
 from __future__ import annotations

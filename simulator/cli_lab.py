@@ -94,11 +94,11 @@ def _emit(result, as_json, figure, lines, h5=None):
         from .characterise_figures import draw
 
         draw(result, figure)
-    if h5:
+    click.echo(json.dumps(result, indent=2, allow_nan=False) if as_json else "\n".join(lines))
+    if h5:  # after the numbers are out: a file another writer holds loses none of them
         from .measurement_store import write_measurement
 
         click.echo(f"written: {h5}:{write_measurement(h5, result)}", err=True)
-    click.echo(json.dumps(result, indent=2, allow_nan=False) if as_json else "\n".join(lines))
 
 
 @click.group(short_help="Virtual GITT, DC-IR, blocking cells and EIS of a preset cell.")
