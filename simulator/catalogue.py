@@ -74,6 +74,7 @@ class Entry:
     quick: bool = False
     unsupported: str = ""  # why the model cannot simulate it (reported, not scored)
     curve: dict = field(default_factory=dict)  # extra model points for the figure
+    known_limit: str = ""  # why the model misses this row and where that is shown (beside a miss)
 
     @property
     def range(self) -> tuple[float, float] | None:
@@ -169,7 +170,7 @@ def _entry(paper: str, doc: dict, e: dict) -> Entry:
         preset=e.get("preset"), conditions=dict(e.get("conditions", {})), protocol=e.get("protocol"),
         derive=derive, tolerance=dict(e["tolerance"]), tolerance_reason=e.get("tolerance_reason", ""),
         csv=dict(e["csv"]), quick=bool(e.get("quick", False)), unsupported=e.get("unsupported", ""),
-        curve=dict(e.get("curve", {})),
+        curve=dict(e.get("curve", {})), known_limit=e.get("known_limit", ""),
     )
 
 

@@ -1,6 +1,7 @@
 """The validation catalogue covers the data, and `ssbsim validate` reports it honestly."""
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -33,6 +34,14 @@ def test_every_row_of_the_data_is_catalogued_once():
         claimed += hit
     assert sorted(claimed) == list(range(len(rows))), "rows not catalogued: " + ", ".join(
         f"{rows[i]['source']} {rows[i]['quantity']}" for i in sorted(set(range(len(rows))) - set(claimed)))
+
+
+def test_known_limits_point_to_where_they_are_explained():
+    limited = [e for e in load_catalogue() if e.known_limit]
+    assert {e.paper for e in limited} >= {"jo2024", "choi2025", "kimkwonjung2022"}
+    assert all("docs/physics.md, Known limits" in e.known_limit for e in limited)
+    physics = (Path(__file__).parents[2] / "docs" / "physics.md").read_text()
+    assert "## Known limits" in physics
 
 
 def test_tolerances_and_derivations_are_stated():
@@ -101,6 +110,9 @@ def test_validate_quick_json_on_a_small_subset(tmp_path):
         assert r["model"] is not None and isinstance(r["within_tolerance"], bool)
     assert d["score"]["rows"] == len(d["rows"])
     assert (tmp_path / "validation.md").read_text().count("| kimkwonjung2022-binder-loss |") == 1
+    for r in d["rows"]:  # a miss with a known cause says so; a row within tolerance does not
+        known = r["id"] == "kimkwonjung2022-binder-loss" and not r["within_tolerance"]
+        assert r["note"].startswith("known limit: ") == known, r
     assert list((tmp_path / "figures").glob("*.png"))
     again = json.loads(CliRunner().invoke(main, args).stdout)
     assert again == d
