@@ -152,13 +152,18 @@ def composite_electrodes(cell: str) -> tuple:
 _PHASE_PREFIXES = {"": "primary", "Primary: ": "primary", "Secondary: ": "secondary"}
 
 
-def hysteresis_phases(parameter_values) -> tuple:
-    """The (domain, phase) pairs whose parameter values hold measured lithiation and
-    delithiation OCP branches (``"... electrode lithiation OCP [V]"``, set from an
-    ``ActiveMaterial``'s ``ocp_branches``), sorted."""
+def _hysteretic(parameter_values) -> list[tuple[str, str]]:
+    """(parameter prefix, domain) of every phase whose parameter values hold measured
+    lithiation and delithiation OCP branches (``"... electrode lithiation OCP [V]"``, set
+    from an ``ActiveMaterial``'s ``ocp_branches``)."""
     names = set(parameter_values.keys())
-    return tuple(sorted((domain, phase) for pre, phase in _PHASE_PREFIXES.items() for domain in ("negative", "positive")
-                        if f"{pre}{domain.capitalize()} electrode lithiation OCP [V]" in names))
+    return [(pre, domain) for pre in _PHASE_PREFIXES for domain in ("negative", "positive")
+            if f"{pre}{domain.capitalize()} electrode lithiation OCP [V]" in names]
+
+
+def hysteresis_phases(parameter_values) -> tuple:
+    """The (domain, phase) pairs whose parameter values hold measured OCP branches, sorted."""
+    return tuple(sorted((domain, _PHASE_PREFIXES[pre]) for pre, domain in _hysteretic(parameter_values)))
 
 
 def on_ocp_branch(parameter_values, lithiated_domains: tuple = ()):
@@ -170,12 +175,11 @@ def on_ocp_branch(parameter_values, lithiated_domains: tuple = ()):
     hysteretic material (and PyBaMM's one-state hysteresis) stays on the branch it came
     along: a rested measurement after a lithiation (or delithiation) is taken so."""
     pv = parameter_values.copy()
-    for pre, domain in ((pre, d) for pre in _PHASE_PREFIXES for d in ("negative", "positive")):
+    for pre, domain in _hysteretic(parameter_values):
         name = f"{pre}{domain.capitalize()} electrode"
-        if f"{name} lithiation OCP [V]" in pv.keys():
-            branch = "lithiation" if domain in lithiated_domains else "delithiation"
-            pv[f"{name} OCP [V]"] = pv[f"{name} {branch} OCP [V]"]
-            del pv[f"{name} lithiation OCP [V]"], pv[f"{name} delithiation OCP [V]"]
+        branch = "lithiation" if domain in lithiated_domains else "delithiation"
+        pv[f"{name} OCP [V]"] = pv[f"{name} {branch} OCP [V]"]
+        del pv[f"{name} lithiation OCP [V]"], pv[f"{name} delithiation OCP [V]"]
     return pv
 
 

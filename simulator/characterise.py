@@ -36,14 +36,15 @@ import numpy as np
 import pybamm
 
 from ssbsim.models.composite_cell import on_ocp_branch
+from ssbsim.models.phases import phase_names
 
 from .conditions import Conditions
 from .errors import InputError, SimulationError, check_count, check_range
 from .presets import get_preset
+from .results import FARADAY
 from .simulation import cell_model, parameter_values, resolve_conditions
 from .solving import idaklu_solver, quiet_solver
 
-FARADAY = 96485.33212  # [C.mol-1]
 #: GITT defaults (assumed, see module docstring): pulse C-rate, pulse and rest [min].
 GITT_DEFAULTS = {"c_rate": 0.05, "pulse_min": 10.0, "rest_min": 60.0, "pulses": 3, "soc": 0.5}
 #: A rest counts as relaxed if its voltage moves by less than this fraction of Delta E_s
@@ -93,7 +94,9 @@ def _approach(preset, soc) -> list[tuple[str, ...]]:
              f"or until {limit:g} V", f"Rest for {APPROACH_REST_H:g} hours")]
 
 
-def _solve(cond, cycles, cutoff_margin_V=0.0) -> pybamm.Solution:
+def _solve(cond, cycles, cutoff_margin_V=0.0) -> tuple[pybamm.Solution, pybamm.ParameterValues]:
+    """The measurement's steps ``cycles`` solved on ``cond``'s cell at rest on its branch,
+    with the cut-offs widened by ``cutoff_margin_V``; and the parameter values it ran on."""
     pv = rested_values(cond)
     model = cell_model(cond, pv)  # the cell simulate() runs (SE reduction, fixture), on its rested branch
     pv.update({"Lower voltage cut-off [V]": pv["Lower voltage cut-off [V]"] - cutoff_margin_V,
@@ -105,7 +108,7 @@ def _solve(cond, cycles, cutoff_margin_V=0.0) -> pybamm.Solution:
     if len(sol.cycles) < len(cycles) or any(len(c.steps) < len(s) for c, s in zip(sol.cycles, cycles)):
         raise SimulationError(f"virtual measurement on {cond.preset} stopped early "
                               f"({sol.termination}): the cell reached a voltage cut-off; lower the SOC or rate")
-    return sol
+    return sol, pv
 
 
 def series_resistance(x_centres, sigma, L) -> float:
@@ -114,28 +117,30 @@ def series_resistance(x_centres, sigma, L) -> float:
     return float(np.sum(np.diff(edges) / np.asarray(sigma)))
 
 
-def ionic_conductivity_S_m(state, cond: Conditions, pv, domain: str = "positive") -> float:
-    """Effective ionic conductivity [S/m] of a composite through its thickness, L / int
-    dx / sigma(x), sigma = kappa_SE(T) x PyBaMM's electrolyte transport efficiency, at
-    the last time of ``state`` (a solution or step)."""
+def ionic_conductivity_profile(state, cond: Conditions, pv, domain: str = "positive"):
+    """(x [m], sigma(x) [S/m]): a composite's effective ionic conductivity through its
+    thickness, kappa_SE(T) x PyBaMM's electrolyte transport efficiency, at the last time
+    of ``state`` (a solution, step or state)."""
     x = state[f"x_{domain[0]} [m]"].entries[:, -1]
     efficiency = state[f"{domain.capitalize()} electrolyte transport efficiency"].entries[:, -1]
     T = pybamm.Scalar(273.15 + cond.temperature_C)
     kappa = float(np.squeeze(pv.evaluate(pv["Electrolyte conductivity [S.m-1]"](pybamm.Scalar(1000.0), T))))
+    return x, kappa * efficiency
+
+
+def ionic_conductivity_S_m(state, cond: Conditions, pv, domain: str = "positive") -> float:
+    """Effective ionic conductivity [S/m] of a composite through its thickness, L / int
+    dx / sigma(x) (:func:`ionic_conductivity_profile`)."""
     L = pv[f"{domain.capitalize()} electrode thickness [m]"]
-    return float(L / series_resistance(x, kappa * efficiency, L))
+    return float(L / series_resistance(*ionic_conductivity_profile(state, cond, pv, domain), L))
 
 
-def differential_capacity_F_m3(state, pv, domain: str = "positive") -> float:
+def differential_capacity_F_m3(state, pv, options, domain: str = "positive") -> float:
     """C_v = sum_k eps_k c_max,k F / |dU_k/dx| [F/m3]: the composite's charge per volume
-    and volt at the phases' mean stoichiometries at the last time of ``state``
-    (``pv`` with one OCP per phase: :func:`rested_values`)."""
-    total = 0.0
-    for pre in ("", "Primary: ", "Secondary: "):
-        D = domain.capitalize()
-        if f"{pre}{D} electrode OCP [V]" not in pv.keys():
-            continue
-        phase = pre[:-2].lower() + " " if pre else ""
+    and volt at the phases' mean stoichiometries at the last time of ``state``, for the
+    phases of the model ``options`` (``pv`` with one OCP per phase: :func:`rested_values`)."""
+    total, D = 0.0, domain.capitalize()
+    for pre, phase in phase_names(options, domain):
         x = float(state[f"Average {domain} {phase}particle stoichiometry"].entries[-1])
         U = pv[f"{pre}{D} electrode OCP [V]"]
         slope = float(np.squeeze(pv.evaluate(U(pybamm.Scalar(x + 1e-3)) - U(pybamm.Scalar(x - 1e-3))))) / 2e-3
@@ -185,8 +190,7 @@ def gitt(preset, *, c_rate=None, pulse_min=None, rest_min=None, pulses=None, soc
     verb = _verbs(preset)[0]
     pulse = (f"{verb} at {s['c_rate']:g}C for {s['pulse_min']:g} minutes (1 second period)",
              f"Rest for {s['rest_min']:g} minutes (30 second period)")
-    sol = _solve(cond, _approach(preset, s["soc"]) + [pulse] * s["pulses"])
-    pv = parameter_values(cond)
+    sol, pv = _solve(cond, _approach(preset, s["soc"]) + [pulse] * s["pulses"])
     domain = "Negative" if get_preset(preset).working == "anode" and get_preset(preset).cell == "full" \
         else "Positive"
     radius = pv[f"{domain} particle radius [m]"] if f"{domain} particle radius [m]" in pv else \
@@ -207,7 +211,7 @@ def gitt(preset, *, c_rate=None, pulse_min=None, rest_min=None, pulses=None, soc
     # the composite's transmission-line time L^2 C_v / sigma_ion (module docstring)
     L = pv[f"{domain} electrode thickness [m]"]
     sigma = ionic_conductivity_S_m(sol.cycles[0].steps[-1], cond, pv, domain.lower())
-    c_v = differential_capacity_F_m3(sol.cycles[0].steps[-1], rested_values(cond), domain.lower())
+    c_v = differential_capacity_F_m3(sol.cycles[0].steps[-1], pv, sol.all_models[0].options, domain.lower())
     tau_ion = L ** 2 * c_v / sigma
     if cond.model == "DFN" and tau_ion > 60 * s["pulse_min"]:
         notes.append(f"the composite's ionic relaxation time L^2 C_v / sigma_ion = {tau_ion / 3600:.3g} h exceeds the "
@@ -254,8 +258,8 @@ def dcir(preset, *, soc=0.5, c_rates=DCIR_C_RATES, pulse_s=DCIR_PULSE_S, model="
                        f"Rest for {DCIR_REST_MIN:g} minutes",
                        f"{charge} at {c:g}C for {pulse_s:g} seconds",
                        f"Rest for {DCIR_REST_MIN:g} minutes"))
-    sol = _solve(cond, cycles, DCIR_CUTOFF_MARGIN_V)
-    one_c = parameter_values(cond)["Nominal cell capacity [A.h]"]
+    sol, pv = _solve(cond, cycles, DCIR_CUTOFF_MARGIN_V)
+    one_c = pv["Nominal cell capacity [A.h]"]
     rows, e_before = [], sol.cycles[0].steps[-1]["Voltage [V]"].entries[-1]
     for c, cyc in zip(rates, sol.cycles[1:]):
         _, v = _step_tv(cyc.steps[0])
@@ -264,7 +268,6 @@ def dcir(preset, *, soc=0.5, c_rates=DCIR_C_RATES, pulse_s=DCIR_PULSE_S, model="
     i = np.array([r["current_A"] for r in rows])
     dv = np.array([r["delta_V"] for r in rows])
     slope, intercept = np.polyfit(i, dv, 1)
-    pv = parameter_values(cond)
     area_cm2 = pv["Electrode height [m]"] * pv["Electrode width [m]"] * 1e4
     return {"measurement": "DC-IR", "conditions": _public(cond), "soc": soc, "pulse_s": pulse_s,
             "pulses": rows, "resistance_Ohm": float(slope), "area_specific_resistance_Ohm_cm2":

@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pybamm
 
-from .characterise import _conditions, _public, series_resistance
+from .characterise import _conditions, _public, ionic_conductivity_profile, series_resistance
 from .errors import SimulationError, check_count
 from .presets import get_preset
 from .simulation import cell_model, parameter_values
@@ -61,16 +61,13 @@ def blocking(preset, *, temperature=BLOCKING_TEMPERATURE_C, model="DFN", mechani
                             solver=idaklu_solver(cond.model))
     with quiet_solver():
         sol = sim.solve()
-    x = sol["x_p [m]"].entries[:, 0]
-    B_e = sol["Positive electrolyte transport efficiency"].entries[:, 0]
-    B_s = sol["Positive electrode transport efficiency"].entries[:, 0]
-    T = 273.15 + cond.temperature_C
-    kappa = pv.evaluate(pv["Electrolyte conductivity [S.m-1]"](pybamm.Scalar(1000.0), pybamm.Scalar(T)))
+    x, sigma_ion = ionic_conductivity_profile(sol.first_state, cond, pv)  # the pristine rested state
+    B_s = sol.first_state["Positive electrode transport efficiency"].entries[:, -1]
     sigma_s = pv.evaluate(pybamm.Parameter("Positive electrode conductivity [S.m-1]"))  # an expression of the binder laws
     L = pv["Positive electrode thickness [m]"]
     area = pv["Electrode height [m]"] * pv["Electrode width [m]"]
     out = {"measurement": "blocking cells", "conditions": _public(cond), "thickness_um": L * 1e6}
-    for name, sigma in (("ionic", kappa * B_e), ("electronic", sigma_s * B_s)):
+    for name, sigma in (("ionic", sigma_ion), ("electronic", sigma_s * B_s)):
         resistance = series_resistance(x, sigma, L) / area
         out[f"{name}_resistance_Ohm"] = float(resistance)
         out[f"{name}_conductivity_S_cm"] = float(L / (resistance * area) / 100.0)

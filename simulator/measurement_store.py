@@ -44,7 +44,7 @@ def _numeric(values) -> bool:
 
 
 def _put(group, key: str, value) -> None:
-    if isinstance(value, (bool, str)) or (isinstance(value, numbers.Real)):
+    if isinstance(value, (str, numbers.Real)):  # bool is a Real
         group.attrs[key] = value
     elif isinstance(value, (list, tuple)) and _numeric(value):
         group.create_dataset(key, data=np.asarray(value, dtype=float))

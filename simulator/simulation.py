@@ -27,10 +27,10 @@ def _model(model: str, cell: str, positive_phases: int, negative_phases: int, me
            hysteresis: tuple = (), surface_form: str | None = None):
     """Built (not discretised) models are reused: PyBaMM copies them on processing. The capacity counter
     is a summary variable, so cycles whose full solution is not kept still give their capacities."""
-    extra = {"coverage entry": coverage_entry} | ({"surface form": surface_form} if surface_form else {})
+    options = {"coverage entry": coverage_entry} | ({"surface form": surface_form} if surface_form else {})
     m = composite_cell_model(model, cell, positive_phases, negative_phases, mechanics=mechanics,
                              interphase_domains=interphase_domains, fixture=fixture, hysteresis=hysteresis,
-                             extra_options=extra)
+                             extra_options=options)
     extra = ["Discharge capacity [A.h]"] + [n for d in ("positive", "negative") for n in summary_variable_names(d)
                                             if n in m.variables and n not in m.summary_variables]
     m.summary_variables = [*m.summary_variables, *dict.fromkeys(extra)]
