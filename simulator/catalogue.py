@@ -33,6 +33,12 @@ to derive the quantity from a simulation (``derive``):
     ``temperature``);
 and with ``compare = {conditions = {...}, op = "ratio" | "difference"}`` the same
 quantity of a second cell. Values in ``%`` are derived as fractions and shown x100.
+
+A measurement that the paper states for other conditions too, and that the data keep in a
+row's note rather than in rows of their own ("about 77 % for NBR-A at every pressure
+tested"), is an entry with ``from_note``: a quote of that note, which holds the entry's
+value. It names the row it comes from (``csv``) but does not claim it; the row's own
+entry does.
 """
 
 from __future__ import annotations
@@ -75,6 +81,7 @@ class Entry:
     unsupported: str = ""  # why the model cannot simulate it (reported, not scored)
     curve: dict = field(default_factory=dict)  # extra model points for the figure
     known_limit: str = ""  # why the model misses this row and where that is shown (beside a miss)
+    from_note: str = ""  # a quote of the CSV row's note that states this value (other conditions)
 
     @property
     def range(self) -> tuple[float, float] | None:
@@ -171,6 +178,7 @@ def _entry(paper: str, doc: dict, e: dict) -> Entry:
         derive=derive, tolerance=dict(e["tolerance"]), tolerance_reason=e.get("tolerance_reason", ""),
         csv=dict(e["csv"]), quick=bool(e.get("quick", False)), unsupported=e.get("unsupported", ""),
         curve=dict(e.get("curve", {})), known_limit=e.get("known_limit", ""),
+        from_note=e.get("from_note", ""),
     )
 
 

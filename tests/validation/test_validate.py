@@ -25,6 +25,10 @@ def test_every_row_of_the_data_is_catalogued_once():
         hit = _matching(e.source, e.csv)
         assert len(hit) == 1, (e.id, hit)
         row = rows[hit[0]]
+        if e.from_note:  # a value the row's note states for other conditions: it does not claim the row
+            assert e.from_note in row["note"] and e.unit == row["unit"], e.id
+            assert f"{e.measured_text} {e.unit}" in e.from_note or f"{e.measured_text}{e.unit}" in e.from_note, e.id
+            continue
         assert (row["value"], row["unit"]) == (e.measured_text, e.unit) or (
             float(row["value"]) == pytest.approx(e.measured) and row["unit"] == e.unit), e.id
         claimed += hit
@@ -224,3 +228,30 @@ def test_a_bad_virtual_measurement_is_one_line_naming_the_entry(monkeypatch, fie
     msg = str(err.value)
     assert "\n" not in msg and msg.startswith("emley2023.toml, experiment 'emley2023-x': ")
     assert f"derive.{field}={value!r}; {allowed}" in msg
+
+
+def test_a_value_from_a_rows_note_is_scored_as_validation_and_says_where_it_is_from(monkeypatch):
+    """Choi 2025's ICE row (48 MPa, calibration) notes "about 77 % for NBR-A at every
+    pressure tested": the 16 and 80 MPa entries take 77 % from that note, are scored as
+    validation rows (no constant was fitted on them), and their report row quotes the
+    note; a miss names its known limit first."""
+    from ssbsim import Conditions
+    from ssbsim.simulator import validate as v
+    from ssbsim.simulator.sweep import case_name
+
+    entries = {e.id: e for e in load_catalogue(["choi2025"])}
+    noted = [e for e in entries.values() if e.from_note]
+    assert {e.id for e in noted} == {"choi2025-ice-anisole-16MPa", "choi2025-ice-anisole-80MPa"}
+    e = entries["choi2025-ice-anisole-16MPa"]
+    assert e.conditions["pressure"] == 16.0 and e.measured == 77.0
+    cond = Conditions.resolve("choi2025", binder="nbr-anisole", pressure=16.0)
+    plan = {"cases": [cond]}
+    from ssbsim.parameter_sets.provenance import fitted_rows
+
+    assert "choi2025-ice-anisole" in fitted_rows() and not {n.id for n in noted} & fitted_rows()
+    for ice, within in ((0.70, False), (0.77, True)):
+        monkeypatch.setattr(v, "_derive_one", lambda *a, ice=ice: ice)
+        row = v._row(e, plan, {case_name(cond): {"status": "ok"}}, {case_name(cond): {}}, e.id in fitted_rows(), "DFN")
+        assert row["role"] == "validation" and row["within_tolerance"] is within
+        assert f"the data row's note states it: '{e.from_note}'" in row["note"]
+        assert row["note"].startswith("known limit: ") is not within
