@@ -37,8 +37,8 @@ quantity of a second cell. Values in ``%`` are derived as fractions and shown x1
 A measurement that the paper states for other conditions too, and that the data keep in a
 row's note rather than in rows of their own ("about 77 % for NBR-A at every pressure
 tested"), is an entry with ``from_note``: a quote of that note, which holds the entry's
-value. It names the row it comes from (``csv``) but does not claim it; the row's own
-entry does.
+value, and ``quantity`` if it is not the row's. It names the row it comes from (``csv``)
+but does not claim it; the row's own entry does.
 """
 
 from __future__ import annotations
@@ -169,10 +169,14 @@ def _entry(paper: str, doc: dict, e: dict) -> Entry:
                                                    or derive.get("part") not in ("above", "below")):
         raise InputError(f"{where}: plateau_split needs half = 'delithiation' or 'charge' (a rising voltage) and "
                          f"part = 'above' or 'below'; got half={derive.get('half')!r}, part={derive.get('part')!r}")
+    if "quantity" in e and not e.get("from_note"):
+        raise InputError(f"{where}: quantity= is only for a value from a row's note (from_note); "
+                         f"the row's own quantity is csv.quantity")
     m = e["measured"]
     text = str(m["value"])
     return Entry(
-        id=e["id"], paper=paper, source=doc["source"], quantity=e["csv"]["quantity"], unit=m["unit"],
+        id=e["id"], paper=paper, source=doc["source"], quantity=e.get("quantity", e["csv"]["quantity"]),
+        unit=m["unit"],
         measured=_measured_value(text), measured_text=text, where=m.get("where", ""),
         preset=e.get("preset"), conditions=dict(e.get("conditions", {})), protocol=e.get("protocol"),
         derive=derive, tolerance=dict(e["tolerance"]), tolerance_reason=e.get("tolerance_reason", ""),

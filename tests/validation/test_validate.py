@@ -1,6 +1,7 @@
 """The validation catalogue covers the data, and `ssbsim validate` reports it honestly."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def test_every_row_of_the_data_is_catalogued_once():
         row = rows[hit[0]]
         if e.from_note:  # a value the row's note states for other conditions: it does not claim the row
             assert e.from_note in row["note"] and e.unit == row["unit"], e.id
-            assert f"{e.measured_text} {e.unit}" in e.from_note or f"{e.measured_text}{e.unit}" in e.from_note, e.id
+            assert re.search(rf"(?<![\d.]){re.escape(e.measured_text)}(?![\d.])", e.from_note), e.id
             continue
         assert (row["value"], row["unit"]) == (e.measured_text, e.unit) or (
             float(row["value"]) == pytest.approx(e.measured) and row["unit"] == e.unit), e.id
@@ -241,7 +242,7 @@ def test_a_value_from_a_rows_note_is_scored_as_validation_and_says_where_it_is_f
 
     entries = {e.id: e for e in load_catalogue(["choi2025"])}
     noted = [e for e in entries.values() if e.from_note]
-    assert {e.id for e in noted} == {"choi2025-ice-anisole-16MPa", "choi2025-ice-anisole-80MPa"}
+    assert {e.id for e in noted} >= {"choi2025-ice-anisole-16MPa", "choi2025-ice-anisole-80MPa"}
     e = entries["choi2025-ice-anisole-16MPa"]
     assert e.conditions["pressure"] == 16.0 and e.measured == 77.0
     cond = Conditions.resolve("choi2025", binder="nbr-anisole", pressure=16.0)
