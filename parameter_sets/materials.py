@@ -224,11 +224,12 @@ GRAPHITE = ActiveMaterial(
     exchange_current_activation_energy_J_mol=CHEN2020_EXCHANGE_CURRENT_ACTIVATION_ENERGY_J_MOL["graphite"],
     volumetric_strain=strain.graphite_strain,
 )
-#: Silicon: 3579 mAh/g (Li15Si4), 2330 kg/m3; D and k from Chen2020_composite. In
+#: Silicon: 3579 mAh/g (Li15Si4), 2330 kg/m3; D and k from Chen2020_composite (k is
+#: graphite's scaled by the phases' c_max, 28700 / 278000, as that set gives it). In
 #: composites Si sits in ~1 um agglomerates: that is its mechanical (contact) radius. Its
 #: OCP follows the measured lithiation or delithiation branch with the current.
 SILICON = ActiveMaterial(
-    "Si", silicon_ocp_Mark2016, 3579.0, 2330.0, 1.52e-6, 1.67e-14, 6.48e-7,
+    "Si", silicon_ocp_Mark2016, 3579.0, 2330.0, 1.52e-6, 1.67e-14, 6.48e-7 * 28700 / 278000,
     exchange_current_activation_energy_J_mol=CHEN2020_EXCHANGE_CURRENT_ACTIVATION_ENERGY_J_MOL["Si"],
     volumetric_strain=strain.silicon_strain,
     contact_radius_m=1.0e-6,

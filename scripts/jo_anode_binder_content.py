@@ -15,8 +15,8 @@ with mechanics):
 b = 1.63 is the anodes' exponent, fitted on Choi 2025's rate test
 (``components.ANODE_SE_NETWORK_BRUGGEMAN_EXPONENT``), which the preset uses; 4.0 is the
 cathodes'. Outcome (docs/physics.md, Known limits; Si on its lithiation branch):
-b = 4.0 gives 1020 / 869 mAh/g and drops of 71 / 116 mV at 0.5 / 2.5 wt%, graphite
-giving back 222 / 159; b = 1.63 gives 1120 / 1119.
+b = 4.0 gives 1008 / 854 mAh/g and drops of 68 / 117 mV at 0.5 / 2.5 wt%, graphite
+giving back 224 / 161; b = 1.63 gives 1114 / 1106.
 """
 
 import dataclasses
