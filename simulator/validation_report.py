@@ -94,7 +94,7 @@ def _figures(rows, entries, results, series, folder: Path, model: str) -> list[P
                 if e.range:
                     ax.vlines(xi, *e.range, color="k")
             values = [by_row[e.id]["model"] for e in group]
-            ax.scatter(x, [np.nan if m is None else m for m in values], marker="s", s=40, color="C3",
+            ax.scatter(x, [np.nan if m is None else m for m in values], marker="s", s=18, color="C3",
                        label="model", zorder=4)
             ax.set_xticks(x, [e.id.split("-", 1)[1] for e in group], rotation=30, ha="right", fontsize=7)
         if not ax.get_ylabel():
