@@ -256,3 +256,23 @@ def test_a_value_from_a_rows_note_is_scored_as_validation_and_says_where_it_is_f
         assert row["role"] == "validation" and row["within_tolerance"] is within
         assert f"the data row's note states it: '{e.from_note}'" in row["note"]
         assert row["note"].startswith("known limit: ") is not within
+
+
+def test_an_entry_renames_its_quantity_only_for_a_value_from_a_note(monkeypatch):
+    """A catalogue entry that names its own quantity without from_note is refused in one
+    line (its row's quantity is the row's); with from_note the quantity is the entry's."""
+    from ssbsim.parameter_sets import experiments
+    from ssbsim.simulator.errors import InputError
+
+    entry = {"id": "choi2025-x", "csv": {"quantity": "delithiation_capacity_from_Si", "binder": "NBR in anisole"},
+             "quantity": "delithiation_capacity_from_graphite", "preset": "choi2025",
+             "measured": {"value": 285, "unit": "mAh/g_AM"}, "tolerance": {"abs": 15},
+             "derive": {"kind": "plateau_split", "half": "delithiation", "cycle": 1, "part": "below"}}
+    monkeypatch.setattr(experiments, "load", lambda paper: {"source": "Choi2025", "experiments": [entry]})
+    with pytest.raises(InputError) as err:
+        load_catalogue(["choi2025"])
+    assert "\n" not in str(err.value) and str(err.value).startswith(
+        "choi2025.toml, experiment 'choi2025-x': quantity= is only for a value from a row's note")
+    entry["from_note"] = "graphite part about 285 for all three"
+    (e,) = load_catalogue(["choi2025"])
+    assert e.quantity == "delithiation_capacity_from_graphite" and e.csv["quantity"] == "delithiation_capacity_from_Si"
