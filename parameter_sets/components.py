@@ -42,7 +42,7 @@ SE_NETWORK_BRUGGEMAN_EXPONENT = 4.0
 #: (``python scripts/calibrate_choi2025.py --network``; provenance ``choi2025-bruggeman``).
 #: Why anodes and cathodes differ is not measured; the cathodes' 4.0 gives Choi's anode
 #: 15 % of its 0.15C delithiation at 1.5C (93 % measured).
-ANODE_SE_NETWORK_BRUGGEMAN_EXPONENT = 1.63
+ANODE_SE_NETWORK_BRUGGEMAN_EXPONENT = 1.69
 
 #: Li-In alloy sits 0.62 V above Li/Li+ (domain notes; Santhosha et al., Batteries &
 #: Supercaps 2019).

@@ -12,8 +12,8 @@ This refits D on Choi's ICE (77 %, NBR in anisole, 48 MPa; bisection in log D, a
     python scripts/se_reduction_area.py
 
 Outcome (docs/physics.md, Known limits): D 9.8e-15 m2/s (90 times the fitted 1.09e-16);
-Jo's anode lithiates 1154 / 1153 and delithiates 1110 / 1103 mAh/g at 0.5 / 2.5 wt%
-(ICE 96.2 / 95.7 %), against 1114 / 1106 in and 1106 / 1097 out now, and 1062 / 1050
+Jo's anode lithiates 1154 / 1152 and delithiates 1110 / 1103 mAh/g at 0.5 / 2.5 wt%
+(ICE 96.2 / 95.7 %), against 1114 / 1105 in and 1106 / 1097 out now, and 1062 / 1050
 measured in (validation rows).
 """
 

@@ -32,7 +32,7 @@ def test_jo2024_ncm811_first_cycle_loses_capacity(simulate_cached):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "1114 mAh/g at 0.5 wt% (1106 at 2.5): the anode lithiates nearly all of the Si-C's assumed "
+    "1114 mAh/g at 0.5 wt% (1105 at 2.5): the anode lithiates nearly all of the Si-C's assumed "
     "practical capacity, the paper's 1C basis of 1120 mAh/g, where Jo measured 1050-1062 at 0.05C; no row "
     "measures the practical capacity (docs/physics.md, Known limits)"))
 def test_jo2024_si_graphite_first_lithiation(simulate_cached):
