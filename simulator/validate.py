@@ -221,11 +221,9 @@ def _row(e: Entry, plan: dict, results: dict, series: dict, fitted: bool, model:
             row["note"] = "; ".join(filter(None, dict.fromkeys(outside_text(c) for c in plan["cases"][:len(values)])))
         row["model"] = _num(value * scale)
         row["within_tolerance"] = e.within(value * scale)
-        if e.from_note:
-            row["note"] = "; ".join(filter(None, (f"measured as the data row's note states it: '{e.from_note}'",
-                                                  row["note"])))
-        if not row["within_tolerance"] and e.known_limit:
-            row["note"] = "; ".join(filter(None, (f"known limit: {e.known_limit}", row["note"])))
+        known = f"known limit: {e.known_limit}" if e.known_limit and not row["within_tolerance"] else ""
+        noted = f"measured as the data row's note states it: '{e.from_note}'" if e.from_note else ""
+        row["note"] = "; ".join(filter(None, (known, noted, row["note"])))
     except _NotDerived as err:
         row["note"] = str(err)
     return row
