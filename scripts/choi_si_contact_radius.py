@@ -18,10 +18,28 @@ contact loss.
 
 import sys
 
+import numpy as np
+
+from ssbsim.simulator.catalogue import load_catalogue
+from ssbsim.simulator.results import cell_half_cycle
 from ssbsim.simulator.simulation import simulate
+from ssbsim.simulator.validate import absolute_cycles
 
 RADIUS = "Secondary: Positive particle contact radius [m]"  # Si, the anode's second phase
 BINDERS = ("nbr-anisole", "nbr-toluene", "nbr-xylene")
+#: The catalogue's derivations of the two quantities (cycles and half as validate reads them).
+DERIVE = {e.id: e.derive for e in load_catalogue(["choi2025"])}
+RETENTION, RATE = DERIVE["choi2025-retention100-anisole"], DERIVE["choi2025-rate1.5C-anisole"]
+
+
+def _retention(cycles, derive) -> float:
+    """Mean capacity of the derivation's cycles over that of its reference cycles."""
+    q = [getattr(c, f"{cell_half_cycle(derive['half'])}_capacity_mAh_g") for c in cycles]
+
+    def mean(numbers):
+        return np.mean([q[k - 1] for k in absolute_cycles(numbers, len(q))])
+
+    return float(mean(derive["cycles"]) / mean(derive["reference_cycles"]))
 
 
 def first_cycle_efficiency(radius_m: float, pressure_MPa: float, binder: str = "nbr-anisole") -> float:
@@ -32,8 +50,7 @@ def first_cycle_efficiency(radius_m: float, pressure_MPa: float, binder: str = "
 def paper_protocol(radius_m: float, binder: str) -> tuple[float, float]:
     """(retention after 100 cycles, 1.5C over 0.15C) of the delithiations, 48 MPa."""
     r = simulate("choi2025", binder=binder, pressure=48.0, protocol="paper", parameters={RADIUS: radius_m})
-    q = [c.charge_capacity_mAh_g for c in r.cycles]  # the delithiations
-    return q[-1] / q[15], sum(q[12:15]) / sum(q[3:6])
+    return _retention(r.cycles, RETENTION), _retention(r.cycles, RATE)
 
 
 if __name__ == "__main__":
