@@ -195,7 +195,8 @@ def gitt(preset, *, c_rate=None, pulse_min=None, rest_min=None, pulses=None, soc
         else "Positive"
     radius = pv[f"{domain} particle radius [m]"] if f"{domain} particle radius [m]" in pv else \
         pv[f"Primary: {domain} particle radius [m]"]
-    e_before = sol.cycles[0].steps[-1]["Voltage [V]"].entries[-1]
+    rested = sol.cycles[0].steps[-1]  # the approach's rest, before the first pulse
+    e_before = rested["Voltage [V]"].entries[-1]
     rows = []
     for cyc in sol.cycles[1:]:
         (tp, vp), (tr, vr) = _step_tv(cyc.steps[0]), _step_tv(cyc.steps[1])
@@ -210,8 +211,8 @@ def gitt(preset, *, c_rate=None, pulse_min=None, rest_min=None, pulses=None, soc
              ] if max(r["rest_drift_fraction"] for r in rows) > RELAXED_DRIFT_FRACTION else []
     # the composite's transmission-line time L^2 C_v / sigma_ion (module docstring)
     L = pv[f"{domain} electrode thickness [m]"]
-    sigma = ionic_conductivity_S_m(sol.cycles[0].steps[-1], cond, pv, domain.lower())
-    c_v = differential_capacity_F_m3(sol.cycles[0].steps[-1], pv, sol.all_models[0].options, domain.lower())
+    sigma = ionic_conductivity_S_m(rested, cond, pv, domain.lower())
+    c_v = differential_capacity_F_m3(rested, pv, sol.all_models[0].options, domain.lower())
     tau_ion = L ** 2 * c_v / sigma
     if cond.model == "DFN" and tau_ion > 60 * s["pulse_min"]:
         notes.append(f"the composite's ionic relaxation time L^2 C_v / sigma_ion = {tau_ion / 3600:.3g} h exceeds the "
