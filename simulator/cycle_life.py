@@ -230,14 +230,17 @@ class _Solved:
     pending: tuple = ()
 
 
-def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl = SkipControl(),
+def run_skipping(runner, pv, inputs: dict, mass_g: float, pressure_MPa: float, control: SkipControl = SkipControl(),
                  pressure_parameter: str = "Stack pressure [Pa]", domain: str = "positive",
                  keep=None) -> SkipRun:
     """Solve ``runner``'s protocol block by block: blocks of at least
     :data:`MIN_SKIPPED_BLOCK` cycles by :func:`skip_cycles`, shorter ones cycle by cycle.
 
     ``pv``: the case's numeric parameter values; ``inputs``: its input parameters;
-    ``mass_g``: the working electrode's active mass (capacities per gram); ``keep``: a
+    ``mass_g``: the working electrode's active mass (capacities per gram);
+    ``pressure_MPa``: the case's stack pressure, which the protocol's entries without a
+    pressure of their own run at (not the pressure of the case ``runner`` was built for:
+    a sweep's cases share a runner with the pressure as an input); ``keep``: a
     callable telling which 1-based cycle numbers' solutions to keep in ``SkipRun.kept``
     (counted as solved, so meant for a run that skips nothing), or None.
     """
@@ -270,7 +273,7 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, control: SkipControl =
         run.ensemble_s += seconds
         return start, spreads
 
-    for i, (block, pressure) in enumerate(zip(protocol.blocks, protocol.pressures(runner.pressure_MPa))):
+    for i, (block, pressure) in enumerate(zip(protocol.blocks, protocol.pressures(pressure_MPa))):
         if block_start is not None and pressure > previous_MPa:
             block_start = repress(block_start, pv, previous_MPa, pressure)
         previous_MPa = pressure

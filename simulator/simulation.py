@@ -204,7 +204,6 @@ class CellRunner:
         self.fixture = cond.fixture
         self.model = cell_model(cond, pv)
         self.user_solver = solver
-        self.pressure_MPa = cond.pressure_MPa
         self._sims = {}
         # The DFN starts with the retry's tolerances where rtol 1e-4 is not converged: a
         # spring or rigid fixture makes IDA stall near some step ends (3 of 8 three-cycle
@@ -348,7 +347,8 @@ class CellRunner:
         electrode = electrode_properties(cond, pv)
         every = control.first_full >= self.protocol.n_cycles  # nothing skipped
         kept = long_runs.saved_cycles(self.protocol)
-        run = cycle_life.run_skipping(self, pv, inputs, electrode["active_mass_g"], control, PRESSURE_PARAMETER,
+        run = cycle_life.run_skipping(self, pv, inputs, electrode["active_mass_g"], cond.pressure_MPa, control,
+                                      PRESSURE_PARAMETER,
                                       working_domain(self.preset),
                                       keep=(lambda n: kept is None or n in kept) if every else None)
         if run.last_cycle is None:

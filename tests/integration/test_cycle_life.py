@@ -331,3 +331,26 @@ def test_a_runner_keeps_the_simulations_of_a_few_input_values_only():
     first, again = runs[0.3]
     assert np.array_equal(first, again)
     assert runs[0.3][0][-1] > runs[1.2][0][-1]  # the input reached the solve: more rearrangement, less capacity
+
+
+@pytest.mark.parametrize("path", ["cycle by cycle", "cycle skipping"])
+def test_cases_sharing_a_runner_run_at_their_own_pressure(path):
+    """A sweep or fit builds one runner for its cases with the stack pressure as an input;
+    each case one solve per cycle (a DFN with mechanics) or by cycle skipping must run at
+    its own pressure, not that of the case the runner was built for (the fast path read
+    the runner's, so a 2 MPa case gave the 70 MPa capacities)."""
+    from ssbsim.simulator.simulation import PRESSURE_PARAMETER
+
+    if path == "cycle by cycle":
+        kw, skipping = dict(cycles=2, model="DFN"), None
+    else:
+        kw, skipping = dict(cycles=60, model="SPM"), cycle_life.SkipControl()
+    c70, c2 = (resolve_conditions("kwon2022", pressure=p, **kw) for p in (70.0, 2.0))
+    shared = CellRunner(c70, (PRESSURE_PARAMETER,)).run(c2, skipping=skipping)
+    own = CellRunner(c2).run(c2, skipping=skipping)
+    at_70 = CellRunner(c70).run(c70, skipping=skipping)
+    assert shared.cycle_path == own.cycle_path == path
+    q_shared, q_own, q_70 = _discharge(shared), _discharge(own), _discharge(at_70)
+    assert q_70[0] - q_own[0] > 10  # the two pressures differ by far more than the tolerance below
+    np.testing.assert_allclose(q_shared, q_own, rtol=2e-3)
+    assert shared.cycles[0].min_stack_pressure_MPa == pytest.approx(2.0)
