@@ -39,7 +39,7 @@ class CycleMetrics:
     max_stack_pressure_MPa: float = float("nan")  # extremes over the cycle (models.fixture)
     # the contact state at the end of the cycle (NaN without contact mechanics)
     end_contact_fraction: float = float("nan")  # of the connected surface [-]
-    loss_of_active_material_pct: float = float("nan")  # isolated active volume [%]
+    loss_of_active_material_pct: float = float("nan")  # capacity of isolated particles (PyBaMM's LAM) [%]
     end_porosity_increase: float = float("nan")  # voids and gaps [-]
     end_thickness_change_um: float = float("nan")  # cell at fixed pressure [um]
     end_electrode_thickness_change_um: float = float("nan")  # working electrode [um]
@@ -349,7 +349,8 @@ class SimulationResult:
         e = self.electrode
         if "final_contact_fraction" in e:
             lines.append(
-                f"  contact {e['final_contact_fraction']:.3f}, isolated {100 * e['final_isolated_fraction']:.1f} %, "
+                f"  contact {e['final_contact_fraction']:.3f}, isolated {100 * e['final_isolated_fraction']:.1f} % of "
+                f"the active volume, "
                 f"porosity {100 * e['final_porosity']:.1f} %, interface contact "
                 f"{e['final_interface_contact_fraction']:.3f}; "
                 + (f"at fixed displacement the stack pressure changes by up to "
@@ -368,7 +369,7 @@ class SimulationResult:
                 f"  cycle {k}{'~' if cyc.interpolated else ''}: charge {cyc.charge_capacity_mAh_g:.1f} mAh/g, "
                 f"discharge {cyc.discharge_capacity_mAh_g:.1f} mAh/g, CE {100 * cyc.coulombic_efficiency:.1f} %, "
                 f"mean discharge voltage {cyc.average_discharge_voltage_V:.3f} V ({self.voltage_reference})"
-                + ("" if np.isnan(lam) else f", isolated {lam:.1f} %")
+                + ("" if np.isnan(lam) else f", capacity isolated {lam:.1f} %")
             )
         from .plateau_split import first_delithiation_split, split_line
 

@@ -7,7 +7,7 @@ for pressure in (2, 70):
     q = [c.discharge_capacity_mAh_g for c in result.cycles]
     print(f"{pressure} MPa: {result.cycle_path}, {len(result.representative_cycles)} cycles solved; "
           f"discharge {q[0]:.1f} -> {q[-1]:.1f} mAh/g (retention {100 * q[-1] / q[1]:.1f} % of cycle 2), "
-          f"isolated {result.cycles[-1].loss_of_active_material_pct:.1f} %")
+          f"capacity isolated {result.cycles[-1].loss_of_active_material_pct:.1f} %")
     if pressure == 2:
         low = q
         plot_cycle_life(result, "cycle_life_2MPa.png")

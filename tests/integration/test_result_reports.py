@@ -26,3 +26,24 @@ def test_a_result_reports_the_split_of_a_two_phase_half_cell_only():
     assert "dQ/dV valley at" in r.summary()
     kwon = ssbsim.simulate("kwon2022", model="SPM")
     assert "first_delithiation_split" not in kwon.to_dict() and "valley" not in kwon.summary()
+
+
+def test_the_two_isolated_measures_are_the_active_volume_and_the_capacity(simulate_cached):
+    """The summary's first line gives the isolated share of the active volume
+    (``final_isolated_fraction``), each cycle line PyBaMM's loss of active material, a
+    share of the capacity: for a one-phase cathode the two agree, for Choi's graphite-Si
+    anode at 16 MPa the Si (small volume, large capacity) weighs more in the second."""
+    import numpy as np
+
+    kwon = simulate_cached("kwon2022", pressure=2.0)
+    assert kwon.cycles[-1].loss_of_active_material_pct == pytest.approx(
+        100 * kwon.electrode["final_isolated_fraction"], rel=1e-3)
+    choi = simulate_cached("choi2025", pressure=16.0)
+    sol = choi.solution
+    iso = [float(sol[f"Positive electrode {ph} isolated fraction"].entries[-1]) for ph in ("primary", "secondary")]
+    cap = [float(np.ravel(sol[f"Positive electrode {ph} phase capacity [A.h]"].entries)[0]) for ph in ("primary", "secondary")]
+    by_capacity = 100 * sum(i * c for i, c in zip(iso, cap)) / sum(cap)
+    assert choi.cycles[-1].loss_of_active_material_pct == pytest.approx(by_capacity, rel=1e-3)
+    assert choi.cycles[-1].loss_of_active_material_pct > 1.5 * 100 * choi.electrode["final_isolated_fraction"]
+    text = choi.summary()
+    assert "% of the active volume" in text and "capacity isolated" in text
