@@ -340,16 +340,14 @@ class SimulationResult:
     def summary(self) -> str:
         """A short human-readable summary."""
         c = self.conditions
-        lines = [
-            f"{c.preset} ({c.model}), binder {c.binder} {c.binder_content_wt_pct:g} wt% "
-            f"({c.process}), {c.pressure_MPa:g} MPa, "
-            + (f"{c.c_rate:g}C" if c.c_rate is not None else f"protocol of {c.cycles} cycles")
-            + f", {c.temperature_C:g} C",
-        ]
+        binder = "binder-free" if c.process == "none" else f"binder {c.binder} {c.binder_content_wt_pct:g} wt% ({c.process})"
+        lines = [f"{c.preset} ({c.model}), {binder}, {c.pressure_MPa:g} MPa, "
+                 + (f"{c.c_rate:g}C" if c.c_rate is not None else f"protocol of {c.cycles} cycle{'s' * (c.cycles != 1)}")
+                 + f", {c.temperature_C:g} C"]
         e = self.electrode
         if "final_contact_fraction" in e:
             lines.append(
-                f"  contact {e['final_contact_fraction']:.3f}, isolated {100 * e['final_isolated_fraction']:.1f} % of "
+                f"  contact {e['final_contact_fraction']:.3f}, isolated {round(100 * e['final_isolated_fraction'], 1) + 0.0:.1f} % of "
                 f"the active volume, "
                 f"porosity {100 * e['final_porosity']:.1f} %, interface contact "
                 f"{e['final_interface_contact_fraction']:.3f}; "
@@ -369,7 +367,7 @@ class SimulationResult:
                 f"  cycle {k}{'~' if cyc.interpolated else ''}: charge {cyc.charge_capacity_mAh_g:.1f} mAh/g, "
                 f"discharge {cyc.discharge_capacity_mAh_g:.1f} mAh/g, CE {100 * cyc.coulombic_efficiency:.1f} %, "
                 f"mean discharge voltage {cyc.average_discharge_voltage_V:.3f} V ({self.voltage_reference})"
-                + ("" if np.isnan(lam) else f", capacity isolated {lam:.1f} %")
+                + ("" if np.isnan(lam) else f", capacity isolated {round(lam, 1) + 0.0:.1f} %")  # no "-0.0"
             )
         from .plateau_split import first_delithiation_split, split_line
 

@@ -47,3 +47,8 @@ def test_the_two_isolated_measures_are_the_active_volume_and_the_capacity(simula
     assert choi.cycles[-1].loss_of_active_material_pct > 1.5 * 100 * choi.electrode["final_isolated_fraction"]
     text = choi.summary()
     assert "% of the active volume" in text and "capacity isolated" in text
+
+
+def test_a_binder_free_cell_is_summarised_as_such():
+    r = ssbsim.simulate("kwon2022", model="SPM", process="none")
+    assert r.summary().splitlines()[0].startswith("kwon2022 (SPM), binder-free, 70 MPa")
