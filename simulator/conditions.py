@@ -28,6 +28,7 @@ from ssbsim.models import binder_coverage as bc
 from ssbsim.models.options import OPTIONS, check_option
 
 from .errors import InputError, check_count, check_range
+from .overrides import apply_overrides
 from .params_file import check_overrides
 from .presets import Preset, get_preset
 from .protocol import MAX_CYCLES, PRESSURE_RANGE_MPA, Protocol
@@ -109,7 +110,9 @@ class Conditions:
         cycle at ``c_rate``, ``cycles`` times (:attr:`run_protocol` is what runs).
     parameters : tuple of (str, float)
         Numeric PyBaMM parameters set on top of the parameter set's, each in its
-        parameter's unit (a dict is accepted), sorted by name.
+        parameter's unit (a dict is accepted), sorted by name. A change of an electrode's
+        thickness, active volume fraction, density or area changes its active mass and the
+        nominal (1C) capacity with it (:func:`~.overrides.apply_overrides`).
     """
 
     preset: str = field(metadata=_meta("", "cell preset"))
@@ -342,11 +345,5 @@ def _build_parameter_values(conditions: Conditions) -> pybamm.ParameterValues:
                           conditions.pressure_MPa)
     T = 273.15 + conditions.temperature_C
     values.update({"Ambient temperature [K]": T, "Initial temperature [K]": T})
-    for name, value in conditions.parameters:
-        if name not in values:
-            raise InputError(f"parameter {name!r} is not in parameter set {p.parameter_set}")
-        if callable(values[name]):
-            raise InputError(f"parameter {name!r} is a function in parameter set {p.parameter_set}; "
-                             "a parameter file can only set numbers")
-        values[name] = value
-    return pybamm.ParameterValues(values)
+    # the overrides, with the active masses and nominal capacity they change (overrides)
+    return pybamm.ParameterValues(apply_overrides(values, conditions.parameters, p.parameter_set))

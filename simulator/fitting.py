@@ -31,6 +31,7 @@ from scipy.stats import qmc
 from .errors import InputError, SimulationError, SsbsimError
 from .fit_inputs import (CONDITION_COLUMNS, QUANTITIES, REQUIRED_CONDITIONS, DataPoint,  # noqa: F401
                          FitParameter, load_points)
+from .overrides import apply_overrides
 from .presets import get_preset, recommended_model
 from .cycled_start import CycledStart, check_start_cycles, cycle_value
 from .cycler import TimeSeries, current_driven_simulation, model_voltage
@@ -151,8 +152,9 @@ def residual_problem(preset: str, points: list[DataPoint], parameters: list[FitP
 
 def check_fit_parameters(preset: str, parameters: list[FitParameter], model=None, mechanics=True):
     """Each parameter is a number of the preset's parameter set (not a function, not a
-    run condition) and its bounds are within its physical range; else InputError naming
-    it, with the closest names. Runs before anything is solved."""
+    run condition, not a value derived from the geometry) and its bounds are within its
+    physical range and leave the electrode's volume fractions summing to at most 1; else
+    InputError naming it, with the closest names. Runs before anything is solved."""
     from .params_file import check_value
 
     p = get_preset(preset)
@@ -173,6 +175,10 @@ def check_fit_parameters(preset: str, parameters: list[FitParameter], model=None
                              "only numeric parameters can be fitted")
         for bound in (fp.lower, fp.upper):
             check_value(fp.name, bound, source=f"--param {fp.name!r} bound")
+            try:  # e.g. a volume fraction that overfills the electrode
+                apply_overrides(dict(pv.items()), {fp.name: bound}, p.parameter_set)
+            except InputError as e:
+                raise InputError(f"--param {fp.name!r} bound: {e}") from None
 
 
 def _numeric_leaves(pv, name: str) -> list[str]:

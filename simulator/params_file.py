@@ -11,8 +11,11 @@ names must exist in the preset's parameter set and the values must be finite num
 within the physical ranges of :data:`RULES` (a thickness > 0, a conductivity > 0, a
 fraction in [0, 1], ...). Run conditions (stack pressure, temperature, current) cannot be
 set from a file: they are options of the run (:data:`RUN_CONDITIONS`), so that what a run
-reports as its conditions is what it simulated. The file is read as UTF-8 text and
-parsed as JSON only: never unpickled or evaluated.
+reports as its conditions is what it simulated. Nor can the values derived from the
+electrodes' geometry (active mass loadings, nominal capacity: :data:`~.overrides.DERIVED`):
+they follow from the thicknesses, volume fractions and densities set
+(:func:`~.overrides.apply_overrides`). The file is read as UTF-8 text and parsed as JSON
+only: never unpickled or evaluated.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .files import read_text
+from .overrides import DERIVED
 
 FORMAT = "ssbsim-parameters"
 
@@ -115,10 +119,14 @@ def check_overrides(parameters: dict, source: str = "parameters") -> dict:
 
 def check_value(name: str, value: float, source: str = "parameters") -> float:
     """``value`` if parameter ``name`` may take it, else InputError naming parameter,
-    value and allowed range (or the run option for a run condition)."""
+    value and allowed range (or the run option for a run condition, or what sets a value
+    derived from the geometry)."""
     if name in RUN_CONDITIONS:
         raise InputError(f"{source}: {name!r} is a condition of the run, not a parameter to set "
                          f"here: use {RUN_CONDITIONS[name]} (so the run reports it)")
+    for pattern, how in DERIVED.items():
+        if re.search(pattern, name):
+            raise InputError(f"{source}: {name!r}={value:g} cannot be set: {how}")
     for pattern, lo, hi, lo_open, unit in RULES:
         if re.search(pattern, name):
             if value < lo or value > hi or (lo_open and value == lo):

@@ -13,6 +13,7 @@ from ssbsim.models.composite_cell import composite_cell_model, hysteresis_phases
 from . import long_runs
 from .conditions import Conditions, parameter_values
 from .errors import InputError, SimulationError, check_count
+from .overrides import derived_inputs
 from .presets import reduced_model_warning
 from .protocol import Protocol, experiment_of
 from . import cell_state, cycle_life
@@ -175,9 +176,9 @@ def fingerprint(value) -> str:
 class CellRunner:
     """Built ``pybamm.Simulation`` s that solve any case of their group.
 
-    Cases of a group share geometry, model and protocol; the parameters named in
-    ``input_names`` (e.g. the stack pressure and the binder's mechanical properties)
-    become ``pybamm.InputParameter`` s, so that a sweep builds and discretises once.
+    Cases of a group share geometry, model and protocol; the parameters named in ``input_names``
+    (e.g. the stack pressure, the binder's mechanical properties; with the nominal capacity they
+    set, ``overrides.derived_inputs``) become ``pybamm.InputParameter`` s: a sweep builds once.
     A protocol whose entries change the stack pressure runs as consecutive segments,
     one per pressure, each starting from the state where the last one ended.
 
@@ -193,11 +194,11 @@ class CellRunner:
     def __init__(self, cond: Conditions, input_names=(), solver=None):
         self.preset = p = cond.preset_data
         self.protocol = cond.run_protocol
-        names = set(input_names)
+        pv = parameter_values(cond)  # inputs: also the nominal capacity where they set it (overrides)
+        names = set(input_names) | derived_inputs(input_names, pv)
         if len(self.protocol.segments(cond.pressure_MPa)) > 1:
             names.add(PRESSURE_PARAMETER)
         self.input_names = tuple(sorted(names))
-        pv = parameter_values(cond)
         pv.update({name: "[input]" for name in self.input_names})
         self._pv = pv
         self.model_name = cond.model

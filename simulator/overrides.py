@@ -1,0 +1,127 @@
+"""Parameter overrides (``parameters=``, ``--params FILE``, a fit's ``--param``) set on a
+parameter set's values, and the values that follow from the geometry they change.
+
+A parameter set derives two values from an electrode's geometry
+(``parameter_sets.components``):
+
+* each composite electrode's active material mass loading, L sum_k eps_k rho_k [kg.m-2]
+  (thickness, and each particle phase's active volume fraction and density), which
+  normalises the capacities per gram;
+* the nominal (1C) capacity, the parameter set's 1C specific capacity times the positive
+  electrode's active mass (its loading times the electrode's height times width), from
+  which PyBaMM turns C-rates into currents.
+
+:func:`apply_overrides` sets the user's numbers and recomputes both from the changed
+geometry: each is the parameter set's value times the ratio of L sum_k eps_k rho_k (and of
+the area) after and before the overrides, so that values whose geometry is unchanged stay
+exactly as built. The derived values themselves cannot be overridden
+(``params_file.DERIVED``). An override that makes a composite electrode's volume fractions
+(active phases, SE, voids) sum to more than 1 is refused.
+"""
+
+from __future__ import annotations
+
+from .errors import InputError
+
+NOMINAL_CAPACITY = "Nominal cell capacity [A.h]"
+AREA = ("Electrode height [m]", "Electrode width [m]")
+_PHASES = ("", "Primary: ", "Secondary: ")
+
+
+def loading_name(domain: str) -> str:
+    """The active material mass loading [kg.m-2] of the ``Positive`` or ``Negative`` electrode."""
+    return f"{domain} electrode active material mass loading [kg.m-2]"
+
+
+def composite_domains(values) -> list[str]:
+    """The electrodes of ``values`` that are composites (have an active mass loading)."""
+    return [d for d in ("Positive", "Negative") if loading_name(d) in values]
+
+
+def _phases(values, domain: str) -> list[str]:
+    return [pre for pre in _PHASES if f"{pre}{domain} electrode active material volume fraction" in values]
+
+
+def geometry_sources(values, domain: str) -> list[str]:
+    """The parameters the ``domain`` electrode's active mass is made of: its thickness and
+    each phase's active volume fraction and density."""
+    return [f"{domain} electrode thickness [m]"] + [
+        f"{pre}{domain} electrode {what}" for pre in _phases(values, domain)
+        for what in ("active material volume fraction", "density [kg.m-3]")]
+
+
+def fraction_names(values, domain: str) -> list[tuple[str, str]]:
+    """(label, parameter) of each volume fraction of the ``domain`` composite: its active
+    phases, the SE (PyBaMM's porosity) and the voids (carbon and binder are not parameters)."""
+    phases = _phases(values, domain)
+    active = [(f"active{f' ({pre[:-2].lower()})' if pre else ''}",
+               f"{pre}{domain} electrode active material volume fraction") for pre in phases]
+    return active + [("SE", f"{domain} electrode porosity"), ("voids", f"{domain} electrode void fraction")]
+
+
+def _active_mass_per_area(values, domain: str) -> float:
+    return values[f"{domain} electrode thickness [m]"] * sum(
+        values[f"{pre}{domain} electrode active material volume fraction"] * values[f"{pre}{domain} electrode density [kg.m-3]"]
+        for pre in _phases(values, domain))
+
+
+def check_volume_fractions(values, domain: str, changed: dict) -> None:
+    """InputError naming the ``changed`` overrides if the ``domain`` composite's volume
+    fractions in ``values`` sum to more than 1."""
+    terms = [(label, values[name]) for label, name in fraction_names(values, domain) if name in values]
+    total = sum(v for _, v in terms)
+    if total > 1.0 + 1e-12:
+        given = ", ".join(f"{k!r}={v:g}" for k, v in changed.items())
+        parts = " + ".join(f"{label} {v:.3g}" for label, v in terms)
+        raise InputError(f"parameter{'s' if len(changed) > 1 else ''} {given} make{'' if len(changed) > 1 else 's'} "
+                         f"the {domain.lower()} electrode's volume fractions sum to {total:.3g} > 1 ({parts}); "
+                         "allowed: a sum <= 1")
+
+
+def apply_overrides(values: dict, overrides, parameter_set: str) -> dict:
+    """``values`` (a parameter set's dict, changed in place and returned) with the numeric
+    ``overrides`` ((name, value) pairs) set, each composite's volume fractions checked and
+    the active mass loadings and nominal capacity recomputed (module docstring); else
+    InputError naming the parameter."""
+    overrides = dict(overrides)
+    for name in overrides:
+        if name not in values:
+            raise InputError(f"parameter {name!r} is not in parameter set {parameter_set}")
+        if callable(values[name]):
+            raise InputError(f"parameter {name!r} is a function in parameter set {parameter_set}; "
+                             "a parameter file can only set numbers")
+    domains = composite_domains(values)
+    before = {d: _active_mass_per_area(values, d) for d in domains}
+    area_before = values[AREA[0]] * values[AREA[1]]
+    values.update(overrides)
+    for d in domains:
+        changed = {n: overrides[n] for _, n in fraction_names(values, d) if n in overrides}
+        if changed:
+            check_volume_fractions(values, d, changed)
+        if any(n in overrides for n in geometry_sources(values, d)):
+            values[loading_name(d)] *= _active_mass_per_area(values, d) / before[d]
+    if "Positive" in domains and any(n in overrides for n in geometry_sources(values, "Positive") + list(AREA)):
+        values[NOMINAL_CAPACITY] *= (_active_mass_per_area(values, "Positive") / before["Positive"]
+                                     * values[AREA[0]] * values[AREA[1]] / area_before)
+    return values
+
+
+def derived_inputs(names, values) -> set[str]:
+    """The derived values the model uses that follow from the parameters ``names``: the
+    nominal capacity if any of them sets the positive electrode's active mass or the area
+    (a runner that takes ``names`` as PyBaMM inputs takes it as an input too)."""
+    sources = set(AREA) | (set(geometry_sources(values, "Positive")) if "Positive" in composite_domains(values)
+                           else set())
+    return {NOMINAL_CAPACITY} if sources & set(names) else set()
+
+
+#: Derived parameters -> how to change them (``params_file.check_value`` refuses them).
+DERIVED = {
+    r"electrode active material mass loading \[kg\.m-2\]$":
+        "it follows from the electrode's geometry (thickness x active material volume fraction x density "
+        "of each phase): set those instead",
+    r"^Nominal cell capacity \[A\.h\]$":
+        "it follows from the positive electrode's active mass (thickness, active material volume fraction, "
+        "density, electrode height and width) and the parameter set's 1C definition: set those, and the "
+        "current with --c-rate / c_rate=",
+}
