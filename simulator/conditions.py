@@ -27,7 +27,7 @@ import pybamm
 from ssbsim.models import binder_coverage as bc
 from ssbsim.models.options import OPTIONS, check_option
 
-from .errors import InputError, check_count, check_range
+from .errors import InputError, check_bool, check_count, check_range
 from .overrides import apply_overrides
 from .params_file import check_overrides
 from .presets import Preset, get_preset
@@ -96,7 +96,8 @@ class Conditions:
     cycles : int [-]
         Cycles run: of the default protocol 1 ... 1000 (default 1), else the protocol's.
     mechanics : bool
-        Contact loss, voids, delamination and binder mechanics; False: perfect contact.
+        Contact loss, voids, delamination and binder mechanics; False: perfect contact
+        (a Python or NumPy bool: text such as ``"False"`` is refused).
     fixture : str
         What holds the stack (``ssbsim.models.fixture``): ``constant pressure``,
         ``spring`` or ``rigid`` (``pressure_MPa`` is then the pressure at assembly);
@@ -171,7 +172,7 @@ class Conditions:
         put("temperature_C", check_range(
             "temperature", p.temperature_C if self.temperature_C is None else self.temperature_C,
             *p.temperature_range_C, "C", where=f"of parameter set {p.parameter_set}"))
-        put("mechanics", bool(self.mechanics))
+        put("mechanics", check_bool("mechanics", self.mechanics, "contact mechanics on or off"))
         put("fixture", p.resolve_fixture(self.fixture, self.mechanics))
         try:
             check_option("coverage entry", self.coverage_entry)

@@ -3,6 +3,8 @@
 import math
 import numbers
 
+import numpy as np
+
 
 class SsbsimError(Exception):
     """Base class of ssbsim's own errors."""
@@ -18,12 +20,15 @@ class SimulationError(SsbsimError, RuntimeError):
 
 
 def check_range(name: str, value, lo: float, hi: float, unit: str = "", where: str = "") -> float:
-    """Return ``value`` as float if finite and lo <= value <= hi, else raise InputError.
+    """Return ``value`` as float if finite and lo <= value <= hi, else raise InputError
+    (also for a bool, which Python would read as 0 or 1).
 
     ``where`` qualifies the range, e.g. "of parameter set Kwon2022".
     """
     u = f" {unit}" if unit else ""
     allowed = f"the allowed range{' ' + where if where else ''}: {lo:g} to {hi:g}{u}"
+    if isinstance(value, (bool, np.bool_)):  # float(True) is 1.0: a flag is not a number
+        raise InputError(f"{name}={value!r} is not a number; {allowed}")
     try:
         x = float(value)
     except (TypeError, ValueError):
@@ -44,6 +49,15 @@ def check_count(name: str, value, lo: int, hi: int, unit: str = "", where: str =
     if not lo <= value <= hi:
         raise InputError(f"{name}={value!r}{u} is outside {allowed}")
     return int(value)
+
+
+def check_bool(name: str, value, what: str = "") -> bool:
+    """Return ``value`` as bool if it is a Python or NumPy bool, else raise InputError
+    naming it and its value (text such as ``"False"`` or a number is not read as a flag);
+    ``what`` says what True and False mean, e.g. "contact mechanics on or off"."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputError(f"{name}={value!r} is not one of True, False{' (' + what + ')' if what else ''}")
+    return bool(value)
 
 
 def parse_number(text, where: str, column: str) -> float:

@@ -81,11 +81,28 @@ def test_enums():
     ({"protocol": {"cycles": [{"steps": ["Charge at 0.1C until 4.6 V"]}]}}, "outside the voltage window"),
     ({"parameters": {"No such parameter [m]": 1.0}}, "'No such parameter [m]' is not in parameter set Kwon2022"),
     ({"parameters": {"Stack pressure [Pa]": 1e6}}, "use --pressure"),
+    # a flag is not a number, text or a number is not a flag (bool("False") is True)
+    ({"mechanics": "False"}, "mechanics='False' is not one of True, False (contact mechanics on or off)"),
+    ({"mechanics": "no"}, "mechanics='no' is not one of True, False"),
+    ({"mechanics": 0}, "mechanics=0 is not one of True, False"),
+    ({"mechanics": None}, "mechanics=None is not one of True, False"),
+    ({"pressure": True}, "pressure=True is not a number; the allowed range: 0 to 500 MPa"),
+    ({"temperature": np.True_}, "temperature=np.True_ is not a number; the allowed range of parameter set"),
+    ({"c_rate": True}, "C-rate=True is not a number; the allowed range: 0.001 to 10 C"),
+    ({"binder_content": False}, "binder content=False is not a number; the allowed range: 0 to 10 wt%"),
+    ({"cycles": True}, "cycles=True is not a whole number"),
 ])
 def test_bad_conditions_one_line_errors(options, message):
     with pytest.raises(InputError) as err:
         Conditions.resolve("kwon2022", **options)
     assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_mechanics_takes_python_and_numpy_bools():
+    for flag in (False, np.False_, np.bool_(False)):
+        c = Conditions.resolve("kwon2022", mechanics=flag)
+        assert c.mechanics is False and Conditions.from_dict(json.loads(c.key)).mechanics is False
+    assert Conditions.resolve("kwon2022", mechanics=np.True_).mechanics is True
 
 
 def test_frozen_and_replace_validates_again():
