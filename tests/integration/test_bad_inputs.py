@@ -45,6 +45,8 @@ FILES = {  # name -> content (str: UTF-8 text; bytes: written as is)
     "porosity.json": _params({"Positive electrode porosity": 1.5}),
     "pressure.json": _params({"Stack pressure [Pa]": 7e6}),
     "temperature.json": _params({"Ambient temperature [K]": 350.0}),
+    "overfull.json": _params({"Positive electrode active material volume fraction": 0.99}),
+    "loading.json": _params({"Positive electrode active material mass loading [kg.m-2]": 0.16}),
     "nan.json": '{"format": "ssbsim-parameters", "parameters": {"%s": NaN}}' % E_F,
     "no_pressure.csv": "source,binder,c_rate,temperature_C,quantity,value,unit\n"
                        "K,pristine,0.1,30,discharge_capacity,151,mAh/g\n",
@@ -109,6 +111,11 @@ CASES = [  # (id, argv with {d} for the files' folder, words the one line must c
     ("params-stack-pressure", SIM + ["--params", "{d}/pressure.json"], ["'Stack pressure [Pa]'", "--pressure"]),
     ("params-temperature", SIM + ["--params", "{d}/temperature.json"],
      ["'Ambient temperature [K]'", "--temperature"]),
+    ("params-overfull", SIM + ["--params", "{d}/overfull.json"],
+     ["'Positive electrode active material volume fraction'=0.99", "sum to 1.5 > 1", "sum <= 1"]),
+    ("params-mass-loading", SIM + ["--params", "{d}/loading.json"],
+     ["loading.json", "mass loading [kg.m-2]'=0.16 cannot be set", "thickness"]),
+    ("sweep-params-overfull", SWEEP + ["--params", "{d}/overfull.json"], ["sum to 1.5 > 1"]),
     ("sweep-params-pickle", SWEEP + ["--params", "{d}/pickle.json"], ["pickle"]),
     # data and cycler files
     ("points-without-pressure", FIT + ["--data", "{d}/no_pressure.csv", "--param", PARAM],
@@ -135,6 +142,11 @@ CASES = [  # (id, argv with {d} for the files' folder, words the one line must c
     ("param-unphysical-bound", FIT + ["--data", "{d}/points.csv", "--param", f"{E_F}:-1:1e10"], ["=-1", "> 0"]),
     ("param-run-condition", FIT + ["--data", "{d}/points.csv", "--param", "Stack pressure [Pa]:1e6:1e8"],
      ["--pressure"]),
+    ("param-nominal-capacity", FIT + ["--data", "{d}/points.csv", "--param", "Nominal cell capacity [A.h]:1e-3:3e-3"],
+     ["'Nominal cell capacity [A.h]'", "cannot be set", "c_rate="]),
+    ("param-overfull-bound", FIT + ["--data", "{d}/points.csv", "--param",
+                                    "Positive electrode active material volume fraction:0.3:0.99"],
+     ["bound", "=0.99", "sum to 1.5 > 1"]),
     # outputs that cannot be written
     ("sweep-out-under-a-file", SWEEP[:-1] + ["{d}/afile/s.h5"], ["--out", "afile is a file"]),
     ("sweep-out-uncreatable", SWEEP[:-1] + ["/sys/ssbsim-test/s.h5"], ["--out", "cannot write"]),
@@ -228,7 +240,14 @@ def test_as_a_real_process_no_traceback(files, argv):
     (lambda: __import__("ssbsim").simulate("kwon2022", parameters={"Positive electrode thickness [m]": 0}),
      "thickness"),
     (lambda: __import__("ssbsim.simulator.sweep").simulator.sweep.sweep(workers=0), "workers=0"),
-], ids=["contradiction", "run-condition", "thickness", "workers"])
+    (lambda: __import__("ssbsim").simulate("kwon2022", mechanics="False"), "mechanics='False' is not one of True"),
+    (lambda: __import__("ssbsim").simulate("kwon2022", pressure=True), "pressure=True is not a number"),
+    (lambda: __import__("ssbsim").simulate("kwon2022", parameters={
+        "Positive electrode active material volume fraction": 0.99}), "sum to 1.5 > 1"),
+    (lambda: __import__("ssbsim").simulate("kwon2022", parameters={"Nominal cell capacity [A.h]": 1.0}),
+     "'Nominal cell capacity \\[A.h\\]'=1 cannot be set"),
+], ids=["contradiction", "run-condition", "thickness", "workers", "mechanics-text", "pressure-bool",
+        "overfull", "nominal-capacity"])
 def test_the_python_api_applies_the_same_checks(call, match, monkeypatch):
     from ssbsim.simulator import simulation
     from ssbsim.simulator.errors import InputError
