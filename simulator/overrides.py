@@ -14,9 +14,10 @@ A parameter set derives two values from an electrode's geometry
 :func:`apply_overrides` sets the user's numbers and recomputes both from the changed
 geometry: each is the parameter set's value times the ratio of L sum_k eps_k rho_k (and of
 the area) after and before the overrides, so that values whose geometry is unchanged stay
-exactly as built. The derived values themselves cannot be overridden
-(``params_file.DERIVED``). An override that makes a composite electrode's volume fractions
-(active phases, SE, voids) sum to more than 1 is refused.
+exactly as built. The derived values themselves cannot be overridden (:data:`DERIVED`,
+refused by ``params_file.check_value``). An override that makes a composite electrode's
+volume fractions (active phases, SE, voids) sum to more than 1, or leaves it without active
+material, is refused.
 """
 
 from __future__ import annotations
@@ -60,8 +61,10 @@ def fraction_names(values, domain: str) -> list[tuple[str, str]]:
 
 
 def _active_mass_per_area(values, domain: str) -> float:
-    return values[f"{domain} electrode thickness [m]"] * sum(
-        values[f"{pre}{domain} electrode active material volume fraction"] * values[f"{pre}{domain} electrode density [kg.m-3]"]
+    """L sum_k eps_k rho_k [kg.m-2] of the ``domain`` electrode."""
+    D = f"{domain} electrode"
+    return values[f"{D} thickness [m]"] * sum(
+        values[f"{pre}{D} active material volume fraction"] * values[f"{pre}{D} density [kg.m-3]"]
         for pre in _phases(values, domain))
 
 
@@ -71,18 +74,20 @@ def check_volume_fractions(values, domain: str, changed: dict) -> None:
     terms = [(label, values[name]) for label, name in fraction_names(values, domain) if name in values]
     total = sum(v for _, v in terms)
     if total > 1.0 + 1e-12:
-        given = ", ".join(f"{k!r}={v:g}" for k, v in changed.items())
         parts = " + ".join(f"{label} {v:.3g}" for label, v in terms)
-        raise InputError(f"parameter{'s' if len(changed) > 1 else ''} {given} make{'' if len(changed) > 1 else 's'} "
-                         f"the {domain.lower()} electrode's volume fractions sum to {total:.3g} > 1 ({parts}); "
-                         "allowed: a sum <= 1")
+        raise InputError(f"{_given(changed)} make{'' if len(changed) > 1 else 's'} the {domain.lower()} "
+                         f"electrode's volume fractions sum to {total:.3g} > 1 ({parts}); allowed: a sum <= 1")
+
+
+def _given(overrides: dict) -> str:
+    return f"parameter{'s' if len(overrides) > 1 else ''} " + ", ".join(f"{k!r}={v:g}" for k, v in overrides.items())
 
 
 def apply_overrides(values: dict, overrides, parameter_set: str) -> dict:
     """``values`` (a parameter set's dict, changed in place and returned) with the numeric
     ``overrides`` ((name, value) pairs) set, each composite's volume fractions checked and
     the active mass loadings and nominal capacity recomputed (module docstring); else
-    InputError naming the parameter."""
+    InputError naming the parameter(s)."""
     overrides = dict(overrides)
     for name in overrides:
         if name not in values:
@@ -98,7 +103,11 @@ def apply_overrides(values: dict, overrides, parameter_set: str) -> dict:
         changed = {n: overrides[n] for _, n in fraction_names(values, d) if n in overrides}
         if changed:
             check_volume_fractions(values, d, changed)
-        if any(n in overrides for n in geometry_sources(values, d)):
+        sources = {n: overrides[n] for n in geometry_sources(values, d) if n in overrides}
+        if sources:
+            if _active_mass_per_area(values, d) <= 0.0:
+                raise InputError(f"{_given(sources)} leave{'' if len(sources) > 1 else 's'} the {d.lower()} "
+                                 "electrode without active material; allowed: an active volume fraction > 0")
             values[loading_name(d)] *= _active_mass_per_area(values, d) / before[d]
     if "Positive" in domains and any(n in overrides for n in geometry_sources(values, "Positive") + list(AREA)):
         values[NOMINAL_CAPACITY] *= (_active_mass_per_area(values, "Positive") / before["Positive"]

@@ -41,7 +41,7 @@ def _one_line(err, *words):
                                           ("Electrode height [m]", 1.5)])
 def test_active_mass_and_1c_follow_the_geometry(preset, name, factor):
     pv0, m0 = _case(preset)
-    phases = [k for k in pv0.keys() if k.endswith(name)]  # each phase of a two-phase electrode
+    phases = [k for k in pv0 if k.endswith(name)]  # each phase of a two-phase electrode
     pv, m = _case(preset, **{k: factor * pv0[k] for k in phases})
     assert m == pytest.approx(factor * m0, rel=1e-12)  # every term of L sum_k eps_k rho_k A scales
     # the 1C current is the paper's 1C specific capacity times the active mass
@@ -106,8 +106,8 @@ def test_the_1c_message_points_to_the_c_rate():
     ("kwon2022", {POS_EPS: 0.5, "Positive electrode void fraction": 0.1},
      [f"parameters {POS_EPS!r}=0.5, 'Positive electrode void fraction'=0.1 make", "sum to 1.08 > 1"]),
     ("choi2025", {"Secondary: Positive electrode active material volume fraction": 0.5},
-     ["'Secondary: Positive electrode active material volume fraction'=0.5", "active (primary) 0.533 + "
-      "active (secondary) 0.5 + SE", "> 1"]),
+     ["'Secondary: Positive electrode active material volume fraction'=0.5",
+      "active (primary) 0.533 + active (secondary) 0.5 + SE", "> 1"]),
     ("kwon2022-pouch", {"Negative electrode active material volume fraction": 0.7},
      ["negative electrode's volume fractions sum to", "> 1"]),
 ])
@@ -115,6 +115,13 @@ def test_an_overfull_electrode_is_refused(preset, parameters, words):
     with pytest.raises(InputError) as err:
         Conditions.resolve(preset, model="SPM", parameters=parameters)
     _one_line(err, *words)
+
+
+def test_an_electrode_without_active_material_is_refused():
+    with pytest.raises(InputError) as err:
+        Conditions.resolve("kwon2022", parameters={POS_EPS: 0.0})
+    _one_line(err, f"{POS_EPS!r}=0 leaves the positive electrode without active material", "> 0")
+    _case("choi2025", **{"Secondary: Positive electrode active material volume fraction": 0.0})  # graphite only
 
 
 def test_a_full_electrode_is_allowed():
