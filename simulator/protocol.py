@@ -19,6 +19,7 @@ built with the same structure (:func:`paper_cycle`; named sequences in
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import math
 import re
@@ -91,10 +92,21 @@ class Protocol:
     def to_dict(self) -> dict:
         return {"cycles": [b.to_dict() for b in self.blocks]}
 
+    def steps(self) -> list[str]:
+        """Each distinct step of the protocol, in order of first use."""
+        return list(dict.fromkeys(s for b in self.blocks for s in b.steps))
+
     def voltage_limits(self) -> list[tuple[str, float]]:
-        """(step, voltage) for every voltage named in a step (holds and cut-offs)."""
-        return [(s, float(v)) for b in self.blocks for s in b.steps
-                for v in re.findall(r"(-?\d+(?:\.\d*)?(?:e-?\d+)?)\s*V\b", s)]
+        """(step, voltage [V]) for every voltage named in a step (holds and cut-offs), as
+        PyBaMM reads it (``9000 mV`` is 9 V)."""
+        out = []
+        for s in self.steps():
+            step = _parsed(s)
+            if isinstance(step, pybamm.step.Voltage):
+                out.append((s, float(step.value)))
+            out += [(s, float(t.value)) for t in step.termination
+                    if isinstance(t, pybamm.step.VoltageTermination)]
+        return out
 
     @classmethod
     def from_dict(cls, doc, source: str = "protocol", name: str = "") -> "Protocol":
@@ -168,6 +180,12 @@ def check_step(step, where: str = "step") -> str:
         raise InputError(f"{where}: {step!r} is not a PyBaMM experiment step ({reason}); "
                          f"allowed forms: {_STEP_FORMS}") from None
     return step
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(step: str):
+    """PyBaMM's step object of ``step`` (parsed once; read, never changed)."""
+    return pybamm.step.string(step)
 
 
 def load_protocol(path) -> Protocol:
