@@ -11,8 +11,9 @@ predicting where no row was fitted is the model's purpose, but the user must kno
 that is.
 
 * pressure, temperature, C-rate and cycles come from the rows that solve a cell (a
-  capacity, CE, retention, porosity ...); the C-rates of a paper protocol are those of
-  its CC steps;
+  capacity, CE, retention, porosity ...); the C-rates of a protocol are those of its
+  steps driven at a rate, current or power (currents and powers as C-rates of the
+  preset's 1C);
 * the binder content comes from every fitted row of a wet-processed electrode, the
   as-built ones too (GITT active areas, blocking-cell conductivities): the coverage law
   was fitted on 0.5-2.5 wt% NBR.
@@ -21,7 +22,6 @@ that is.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 
 #: Derive kinds whose rows describe the electrode as built (no solve, no cycling).
@@ -44,23 +44,15 @@ class Span:
         return not self.lo - 1e-9 <= x <= self.hi + 1e-9
 
 
-def _c_rates(cond) -> list[float]:
-    """The C-rates of the CC steps of the protocol a case runs."""
-    steps = [s for b in cond.run_protocol.blocks for s in b.steps]
-    rates = []
-    for s in steps:  # "at 0.5C" or "at C/10"
-        m = re.match(r"^(?:Charge|Discharge) at (?:(\d+(?:\.\d*)?(?:e-?\d+)?)C\b|C/(\d+(?:\.\d*)?)\b)", s)
-        if m:
-            rates.append(float(m[1]) if m[1] else 1.0 / float(m[2]))
-    return rates
-
-
 def case_values(cond) -> dict[str, list[float]]:
-    """The values of each of :data:`CONDITIONS` that a case (resolved ``Conditions``) runs at."""
+    """The values of each of :data:`CONDITIONS` that a case (resolved ``Conditions``) runs
+    at; the C-rates are those of every step driven at a rate, current, power or
+    resistance (as ``Preset.step_c_rates`` converts them with the preset's 1C)."""
     from ssbsim.simulator.conditions import Process
 
-    out = {"pressure_MPa": [cond.pressure_MPa], "temperature_C": [cond.temperature_C], "c_rate": _c_rates(cond),
-           "cycles": [float(cond.cycles)]}
+    protocol = cond.run_protocol
+    out = {"pressure_MPa": [cond.pressure_MPa], "temperature_C": [cond.temperature_C],
+           "c_rate": [c for _, c in cond.preset_data.step_c_rates(protocol)], "cycles": [float(cond.cycles)]}
     out["wet_binder_content_wt_pct"] = [cond.binder_content_wt_pct] if cond.process == Process.WET else []
     return out
 

@@ -31,9 +31,8 @@ from .errors import InputError, check_bool, check_count, check_range
 from .overrides import apply_overrides
 from .params_file import check_overrides
 from .presets import Preset, get_preset
-from .protocol import MAX_CYCLES, PRESSURE_RANGE_MPA, Protocol
+from .protocol import C_RATE_RANGE, MAX_CYCLES, PRESSURE_RANGE_MPA, Protocol
 
-C_RATE_RANGE = (1e-3, 10.0)
 CYCLES_RANGE = (1, MAX_CYCLES)
 
 
@@ -166,7 +165,7 @@ class Conditions:
             if self.cycles not in (None, self.protocol.n_cycles):
                 raise _together("cycles", self.cycles)
             put("cycles", self.protocol.n_cycles)
-        p.check_window(self.run_protocol)
+        p.check_protocol(self.run_protocol)
         put("pressure_MPa", check_range("pressure", p.pressure_MPa if self.pressure_MPa is None else
                                         self.pressure_MPa, *PRESSURE_RANGE_MPA, "MPa"))
         put("temperature_C", check_range(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -10,7 +11,7 @@ from ssbsim.models.options import check_option
 from ssbsim.parameter_sets import choi2025, emley2023, experiments, jo2024, kwon2022
 
 from .errors import InputError
-from .protocol import Protocol, paper_cycle
+from .protocol import C_RATE_RANGE, Protocol, paper_cycle, step_drive
 
 
 @dataclass(frozen=True)
@@ -110,14 +111,63 @@ class Preset:
                              f"{_did_you_mean(name, self.protocols)}")
         return self.protocols[name]
 
-    def check_window(self, protocol: Protocol):
-        """InputError if a step names a voltage outside the cell's window."""
+    @functools.cached_property
+    def one_c_A(self) -> float:
+        """The 1C current [A]: the nominal capacity of the paper's 1C definition
+        (``Nominal cell capacity [A.h]``, the same for every binder and content) over 1 h."""
+        b = self.binders[self.default_binder]
+        return float(self.parameters(self.default_binder, b.content_wt_pct, b.process,
+                                     self.pressure_MPa)["Nominal cell capacity [A.h]"])
+
+    @property
+    def mid_voltage_V(self) -> float:
+        """The middle of the voltage window [V]: the voltage at which a power or resistance
+        step's current is taken to judge its C-rate (:meth:`c_rate_of`)."""
+        return sum(self.window_V) / 2
+
+    def c_rate_of(self, unit: str, value: float) -> float:
+        """The C-rate of a step driven at ``value`` in ``unit`` (``protocol.step_drive``): a
+        C-rate's magnitude; a current over the 1C current (:attr:`one_c_A`); a power P or
+        resistance R through the current P / V or V / R at V = :attr:`mid_voltage_V` (the
+        current of such a step varies with the voltage about this value)."""
+        if unit == "C":
+            return abs(value)
+        v = self.mid_voltage_V
+        current_A = {"A": value, "W": value / v, "Ohm": v / value if value else float("inf")}[unit]
+        return abs(current_A) / self.one_c_A
+
+    def step_c_rates(self, protocol: Protocol) -> list[tuple[str, float]]:
+        """(step, C-rate) of each step of ``protocol`` driven at a rate, current, power or
+        resistance (:meth:`c_rate_of`); rests and voltage holds have none."""
+        return [(s, self.c_rate_of(*d)) for s in protocol.steps() if (d := step_drive(s))]
+
+    def check_protocol(self, protocol: Protocol):
+        """InputError if a step names a voltage outside the cell's window or drives the cell
+        at a C-rate outside ``C_RATE_RANGE`` (the range of ``--c-rate``; current, power and
+        resistance steps converted with :meth:`c_rate_of`)."""
         lo, hi = self.window_V
         ref = "vs Li/Li+" if self.cell == "half" else "cell voltage"
         for step, v in protocol.voltage_limits():
             if not lo - 1e-9 <= v <= hi + 1e-9:
                 raise InputError(f"protocol step {step!r}: {v:g} V is outside the voltage window of preset "
                                  f"{self.name!r}: {lo:g} to {hi:g} V ({ref})")
+        c_lo, c_hi = C_RATE_RANGE
+        for step, c in self.step_c_rates(protocol):
+            if not c_lo - 1e-12 <= c <= c_hi + 1e-12:
+                raise InputError(f"protocol step {step!r}: {self._rate_text(step, c)} is outside the allowed "
+                                 f"range: {c_lo:g} to {c_hi:g} C")
+
+    def _rate_text(self, step: str, c: float) -> str:
+        """``C-rate=100 C``, or a current, power or resistance with its C-rate and the 1C it
+        was taken with, for an error message."""
+        unit, value = step_drive(step)
+        if unit == "C":
+            return f"C-rate={value:g} C"
+        one_c = f"1C = {self.one_c_A * 1e3:.3g} mA for preset {self.name!r}"
+        if unit != "A":
+            lo, hi = self.window_V
+            one_c += f", at {self.mid_voltage_V:g} V, the middle of its {lo:g}-{hi:g} V window"
+        return f"{value:g} {unit} = {c:.4g} C ({one_c})"
 
     def binder(self, name: str | None) -> tuple[str, Binder]:
         name = self.default_binder if name is None else name

@@ -35,6 +35,9 @@ from .errors import InputError
 CV_CUTOFF_C = 1 / 50
 CV_MAX_HOURS = 10
 PRESSURE_RANGE_MPA = (0.0, 500.0)
+#: The C-rates a run may drive the cell at: --c-rate, and each step's rate (current and
+#: power steps as C-rates of the preset's 1C, ``Preset.c_rate_of``).
+C_RATE_RANGE = (1e-3, 10.0)
 MAX_CYCLES = 1000
 _KEYS = {"steps", "repeat", "pressure_MPa", "label"}
 _STEP_FORMS = ("'Charge|Discharge at <x>C (or A, W) until <v> V', "
@@ -170,22 +173,49 @@ def _block(entry, where: str) -> CycleBlock:
 
 
 def check_step(step, where: str = "step") -> str:
-    """``step`` if PyBaMM's experiment parser accepts it, else InputError naming it."""
+    """``step`` if PyBaMM's experiment parser accepts it, its rate, current, power or
+    resistance is not 0 and, in a Charge / Discharge step, not below 0; else InputError
+    naming it. (PyBaMM takes the direction from the verb: "Charge at -0.1C" would
+    discharge; a Hold at a current keeps PyBaMM's sign, discharge positive.) Rates are
+    checked against the cell's 1C where the preset is known (``Preset.check_protocol``)."""
     if not isinstance(step, str) or not step.strip():
         raise InputError(f"{where}: {step!r} is not a step; allowed forms: {_STEP_FORMS}")
     try:
-        pybamm.step.string(step)
+        drive = step_drive(step)
+    except ZeroDivisionError:  # PyBaMM divides by a C-rate of 0
+        drive = ("C", 0.0)
     except (ValueError, TypeError, KeyError, IndexError) as e:
         reason = re.split(r"\.?\s*For example", str(e).splitlines()[0])[0].rstrip(": .")
         raise InputError(f"{where}: {step!r} is not a PyBaMM experiment step ({reason}); "
                          f"allowed forms: {_STEP_FORMS}") from None
+    if drive and (drive[1] == 0 or drive[1] < 0 and step.startswith(("Charge", "Discharge"))):
+        unit, value = drive
+        raise InputError(f"{where}: {step!r}: {_DRIVE_NAMES[unit]} {value:g} {unit} must be above 0 "
+                         "(Charge and Discharge set the direction; a pause is 'Rest for <t> minutes')")
     return step
+
+
+#: What a step holds constant other than a voltage: PyBaMM's step class -> unit.
+_DRIVE_UNITS = {"CRate": "C", "Current": "A", "Power": "W", "Resistance": "Ohm"}
+_DRIVE_NAMES = {"C": "C-rate", "A": "current", "W": "power", "Ohm": "resistance"}
 
 
 @functools.lru_cache(maxsize=4096)
 def _parsed(step: str):
     """PyBaMM's step object of ``step`` (parsed once; read, never changed)."""
     return pybamm.step.string(step)
+
+
+def step_drive(step: str) -> tuple[str, float] | None:
+    """(unit, value) of what a Charge / Discharge / Hold step holds constant other than a
+    voltage: "C" (C-rate), "A", "W" or "Ohm", in those units as PyBaMM reads them (mA,
+    mW and mOhm converted, C/n as 1/n), signed as written (in PyBaMM, "Charge at -1 A"
+    is a discharge); None for a Rest or a voltage hold."""
+    parsed = _parsed(step)
+    unit = _DRIVE_UNITS.get(type(parsed).__name__)
+    if unit is None:
+        return None
+    return unit, (-1.0 if step.startswith("Charge") else 1.0) * float(parsed.value)
 
 
 def load_protocol(path) -> Protocol:

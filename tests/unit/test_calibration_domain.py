@@ -72,6 +72,20 @@ def test_a_protocol_is_judged_by_its_steps_rates():
 
 
 
+def test_current_and_power_steps_are_judged_as_c_rates_of_the_presets_1c():
+    """A step at a current or power gets the note a C-rate step of the same current gets
+    (power through the middle of the window); inside the span, no note."""
+    from ssbsim.simulator.presets import get_preset
+
+    p = get_preset("kwon2022")
+    for drive in (f"{p.one_c_A * 1e3:.6g} mA", f"{p.one_c_A * p.mid_voltage_V * 1e3:.6g} mW", "1C"):
+        steps = ["Charge at 0.1C until 4.3 V", f"Discharge at {drive} until 3 V"]
+        notes = cd.extrapolation_notes(resolve_conditions("kwon2022", protocol={"cycles": [{"steps": steps}]}))
+        assert len(notes) == 1 and "extrapolation: C-rate 1 C is outside 0.05-0.5 C" in notes[0], drive
+    inside = ["Charge at 0.1C until 4.3 V", f"Discharge at {0.2 * p.one_c_A:.6g} A until 3 V"]
+    assert cd.extrapolation_notes(resolve_conditions("kwon2022", protocol={"cycles": [{"steps": inside}]})) == []
+
+
 def test_a_validation_row_outside_the_fitted_span_says_so():
     """Jo's Si-graphite rows sit outside every anode condition the fits saw (Choi's 48 MPa,
     60 C, 0.15-1.5C, 4 wt%): the validation table's note names each; inside, it is empty."""
