@@ -11,9 +11,9 @@ predicting where no row was fitted is the model's purpose, but the user must kno
 that is.
 
 * pressure, temperature, C-rate and cycles come from the rows that solve a cell (a
-  capacity, CE, retention, porosity ...); the C-rates of a protocol are those of its
-  steps driven at a rate, current or power (currents and powers as C-rates of the
-  preset's 1C);
+  capacity, CE, retention, porosity ...); the pressures of a protocol are those of its
+  entries, its C-rates those of its steps driven at a rate, current or power (currents
+  and powers as C-rates of the preset's 1C);
 * the binder content comes from every fitted row of a wet-processed electrode, the
   as-built ones too (GITT active areas, blocking-cell conductivities): the coverage law
   was fitted on 0.5-2.5 wt% NBR.
@@ -46,12 +46,13 @@ class Span:
 
 def case_values(cond) -> dict[str, list[float]]:
     """The values of each of :data:`CONDITIONS` that a case (resolved ``Conditions``) runs
-    at; the C-rates are those of every step driven at a rate, current, power or
-    resistance (as ``Preset.step_c_rates`` converts them with the preset's 1C)."""
+    at: the stack pressure of every protocol entry (the run's where an entry names none),
+    and the C-rate of every step driven at a rate, current, power or resistance (as
+    ``Preset.step_c_rates`` converts them with the preset's 1C)."""
     from ssbsim.simulator.conditions import Process
 
     protocol = cond.run_protocol
-    out = {"pressure_MPa": [cond.pressure_MPa], "temperature_C": [cond.temperature_C],
+    out = {"pressure_MPa": protocol.pressures(cond.pressure_MPa), "temperature_C": [cond.temperature_C],
            "c_rate": [c for _, c in cond.preset_data.step_c_rates(protocol)], "cycles": [float(cond.cycles)]}
     out["wet_binder_content_wt_pct"] = [cond.binder_content_wt_pct] if cond.process == Process.WET else []
     return out

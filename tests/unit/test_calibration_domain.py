@@ -86,6 +86,20 @@ def test_current_and_power_steps_are_judged_as_c_rates_of_the_presets_1c():
     assert cd.extrapolation_notes(resolve_conditions("kwon2022", protocol={"cycles": [{"steps": inside}]})) == []
 
 
+def test_a_protocol_entry_at_its_own_pressure_gets_the_note():
+    """The user guide's protocol: a formation block at 16 MPa, then cycles at the run's
+    pressure (Choi's 48 MPa, the only anode value fitted): the 16 MPa block is noted, as
+    with --pressure 16."""
+    formation = ["Discharge at 0.15C until 0.01 V", "Hold at 0.01 V until 0.015C", "Charge at 0.15C until 2 V"]
+    proto = {"cycles": [{"steps": formation, "repeat": 3, "pressure_MPa": 16, "label": "formation"},
+                        {"steps": ["Discharge at 1.5C until 0.01 V", "Charge at 1.5C until 2 V"], "repeat": 3}]}
+    at16 = cd.extrapolation_notes(resolve_conditions("choi2025", pressure=16.0))
+    assert cd.extrapolation_notes(resolve_conditions("choi2025", model="SPM", protocol=proto)) == at16
+    assert at16 and "stack pressure 16 MPa is not 48 MPa" in at16[0]
+    proto["cycles"][0]["pressure_MPa"] = 48
+    assert cd.extrapolation_notes(resolve_conditions("choi2025", protocol=proto)) == []
+
+
 def test_a_validation_row_outside_the_fitted_span_says_so():
     """Jo's Si-graphite rows sit outside every anode condition the fits saw (Choi's 48 MPa,
     60 C, 0.15-1.5C, 4 wt%): the validation table's note names each; inside, it is empty."""
