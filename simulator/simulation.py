@@ -180,7 +180,8 @@ class CellRunner:
     (e.g. the stack pressure, the binder's mechanical properties; with the nominal capacity they
     set, ``overrides.derived_inputs``) become ``pybamm.InputParameter`` s: a sweep builds once.
     A protocol whose entries change the stack pressure runs as consecutive segments,
-    one per pressure, each starting from the state where the last one ended.
+    one per pressure, each from the state where the last one ended (the pressure an input
+    set per segment wherever an entry's is not the run's, a single segment's too).
 
     Parameters
     ----------
@@ -196,8 +197,8 @@ class CellRunner:
         self.protocol = cond.run_protocol
         pv = parameter_values(cond)  # inputs: also the nominal capacity where they set it (overrides)
         names = set(input_names) | derived_inputs(input_names, pv)
-        if len(self.protocol.segments(cond.pressure_MPa)) > 1:
-            names.add(PRESSURE_PARAMETER)
+        if set(self.protocol.pressures(cond.pressure_MPa)) != {cond.pressure_MPa}:
+            names.add(PRESSURE_PARAMETER)  # else one entry at 2 MPa would run at the run's 70
         self.input_names = tuple(sorted(names))
         pv.update({name: "[input]" for name in self.input_names})
         self._pv = pv

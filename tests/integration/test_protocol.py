@@ -113,6 +113,19 @@ def test_entries_at_other_pressures_continue_the_same_cell(simulate_cached):
         (0, "lab", 70.0), (0, "lab", 70.0), (1, "practical", 2.0), (1, "practical", 2.0)]
 
 
+def test_a_single_entry_at_its_own_pressure_runs_at_that_pressure(simulate_cached):
+    """One entry at 2 MPa on Kwon's cell (run pressure 70 MPa) is the --pressure 2 run,
+    not the 70 MPa one it reports as 2 MPa."""
+    proto = {"cycles": [{"steps": list(paper_cycle("cathode", 0.1, 3.0, 4.3)), "pressure_MPa": 2}]}
+    r = ssbsim.simulate("kwon2022", model="SPM", protocol=proto)
+    at2 = simulate_cached("kwon2022", model="SPM", pressure=2.0)
+    at70 = simulate_cached("kwon2022", model="SPM", pressure=70.0)
+    q = r.cycles[0].discharge_capacity_mAh_g
+    assert r.cycles[0].pressure_MPa == 2.0
+    assert q == pytest.approx(at2.cycles[0].discharge_capacity_mAh_g, rel=1e-6)
+    assert q < at70.cycles[0].discharge_capacity_mAh_g - 5
+
+
 def test_cli_protocol_errors_are_one_line(tmp_path):
     res = CliRunner().invoke(main, ["simulate", "--preset", "kwon2022", "--step", "Charge at 0.1C"])
     assert res.exit_code == 2 and res.output.count("\n") == 1 and "not a PyBaMM experiment step" in res.output
