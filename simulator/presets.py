@@ -114,7 +114,8 @@ class Preset:
     @functools.cached_property
     def one_c_A(self) -> float:
         """The 1C current [A]: the nominal capacity of the paper's 1C definition
-        (``Nominal cell capacity [A.h]``, the same for every binder and content) over 1 h."""
+        (``Nominal cell capacity [A.h]``, the same for every binder and content) over 1 h,
+        of the cell as built (a geometry override rescales a run's own, ``overrides``)."""
         b = self.binders[self.default_binder]
         return float(self.parameters(self.default_binder, b.content_wt_pct, b.process,
                                      self.pressure_MPa)["Nominal cell capacity [A.h]"])

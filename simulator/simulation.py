@@ -179,9 +179,8 @@ class CellRunner:
     Cases of a group share geometry, model and protocol; the parameters named in ``input_names``
     (e.g. the stack pressure, the binder's mechanical properties; with the nominal capacity they
     set, ``overrides.derived_inputs``) become ``pybamm.InputParameter`` s: a sweep builds once.
-    A protocol whose entries change the stack pressure runs as consecutive segments,
-    one per pressure, each from the state where the last one ended (the pressure an input
-    set per segment wherever an entry's is not the run's, a single segment's too).
+    A protocol whose entries change the stack pressure runs as consecutive segments, one per
+    pressure (an input wherever an entry's is not the run's), each from the last one's end.
 
     Parameters
     ----------
