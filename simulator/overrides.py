@@ -22,6 +22,8 @@ material, is refused.
 
 from __future__ import annotations
 
+import difflib
+
 from .errors import InputError
 
 NOMINAL_CAPACITY = "Nominal cell capacity [A.h]"
@@ -91,7 +93,9 @@ def apply_overrides(values: dict, overrides, parameter_set: str) -> dict:
     overrides = dict(overrides)
     for name in overrides:
         if name not in values:
-            raise InputError(f"parameter {name!r} is not in parameter set {parameter_set}")
+            close = difflib.get_close_matches(name, [k for k in values if isinstance(k, str)], n=1, cutoff=0.6)
+            raise InputError(f"parameter {name!r} is not in parameter set {parameter_set}"
+                             + (f"; did you mean {close[0]!r}?" if close else ""))
         if callable(values[name]):
             raise InputError(f"parameter {name!r} is a function in parameter set {parameter_set}; "
                              "a parameter file can only set numbers")

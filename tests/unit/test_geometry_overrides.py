@@ -135,3 +135,12 @@ def test_a_fit_bound_that_overfills_is_refused():
         check_fit_parameters("kwon2022", [FitParameter(POS_EPS, 0.3, 0.99)], model="SPM")
     _one_line(err, f"--param {POS_EPS!r} bound", "=0.99", "sum to 1.5 > 1")
     check_fit_parameters("kwon2022", [FitParameter(POS_EPS, 0.3, 0.45)], model="SPM")
+
+
+def test_a_misspelt_parameter_gets_a_did_you_mean():
+    from ssbsim.simulator.errors import InputError
+    from ssbsim.simulator.simulation import parameter_values, resolve_conditions
+
+    with pytest.raises(InputError, match=r"'Positve electrode thickness \[m\]' is not in parameter set Kwon2022; "
+                                         r"did you mean 'Positive electrode thickness \[m\]'\?"):
+        parameter_values(resolve_conditions("kwon2022", parameters={"Positve electrode thickness [m]": 1e-5}))
