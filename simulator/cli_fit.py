@@ -77,7 +77,11 @@ def fit(preset, data_path, cycler_paths, cycler_columns, cycler_units, charge_po
         if path:
             check_writable(path, option)
     alias_map = get_preset(preset).binder_aliases | dict(a.split("=", 1) for a in aliases)  # the user's win
-    points = load_points(data_path, source=source, binder_aliases=alias_map) if data_path else []
+    skipped = {}
+    points = load_points(data_path, source=source, binder_aliases=alias_map, skipped=skipped) if data_path else []
+    if skipped:
+        click.echo(f"note: {sum(skipped.values())} row(s) of {data_path} skipped, of quantities the fit does not "
+                   f"read: {', '.join(f'{q} ({n})' for q, n in skipped.items())}", err=True)
     series = []
     if len(cycler_pressures) != len(cycler_paths):
         raise InputError(f"{len(cycler_paths)} --cycler file(s) need as many --cycler-pressure values (the stack "

@@ -6,6 +6,7 @@ scalar points (:class:`DataPoint`, read by :func:`load_points` from a CSV in the
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
 from dataclasses import dataclass
@@ -31,6 +32,10 @@ CONDITION_COLUMNS = {"binder": "binder", "process": "process", "binder_wt_pct": 
 #: preset's default in their place would be a silent guess (binder, process and binder
 #: content may be left out: the preset's binder is then the one of the data).
 REQUIRED_CONDITIONS = ("stack_pressure_MPa", "c_rate", "temperature_C")
+#: the cycles a row's optional ``cycle`` column may name (1: the first cycle the model runs
+#: from the pristine cell); up to one after the most cycles a fit may start after
+#: (:data:`~ssbsim.simulator.cycled_start.START_CYCLES_RANGE`), as each evaluation runs them all
+CYCLE_RANGE = (1, 101)
 
 
 @dataclass(frozen=True)
@@ -86,16 +91,22 @@ class DataPoint:
     value: float
     sigma: float
     where: str  # "file, line N"
+    cycle: int | None = None  # 1-based cycle the value was measured in; None: the fit's own cycle
 
 
-def load_points(path, source: str | None = None, binder_aliases: dict | None = None) -> list[DataPoint]:
+def load_points(path, source: str | None = None, binder_aliases: dict | None = None,
+                skipped: dict | None = None) -> list[DataPoint]:
     """Scalar points from a CSV in the calibration-points layout.
 
     Required columns: ``quantity``, ``value``, ``unit`` and the run conditions
     :data:`REQUIRED_CONDITIONS` (filled in every fitted row); optional: ``uncertainty``
-    (default 1 in the data's unit), ``source`` (filtered by ``source``) and the other
-    condition columns (:data:`CONDITION_COLUMNS`). Rows of other quantities are skipped.
-    Errors name the file, line and column. The file must be UTF-8 text.
+    (default 1 in the data's unit), ``source`` (filtered by ``source``), ``cycle`` (the
+    1-based cycle of the value, within :data:`CYCLE_RANGE`; empty or absent: the cycle the
+    fit compares, the first or the one after ``--start-after-cycles``) and the other
+    condition columns (:data:`CONDITION_COLUMNS`). Rows of other quantities (porosity,
+    retention, ...) are skipped and counted by quantity into ``skipped`` if given; a
+    quantity that looks like a misspelt fitted one (``dischrage_capacity``) is refused with
+    the closest name. Errors name the file, line and column. The file must be UTF-8 text.
     """
     path = Path(path)
     aliases = binder_aliases or {}
@@ -107,9 +118,14 @@ def load_points(path, source: str | None = None, binder_aliases: dict | None = N
             raise InputError(f"{path}: missing column(s) {', '.join(missing)} (needed: {', '.join(needed)})")
         points = []
         for line, row in enumerate(reader, start=2):
-            if source and row.get("source") != source or row["quantity"] not in QUANTITIES:
+            if source and row.get("source") != source:
                 continue
             where = f"{path}, line {line}"
+            if row["quantity"] not in QUANTITIES:
+                _check_unfitted_quantity(row["quantity"], where)
+                if skipped is not None:
+                    skipped[row["quantity"]] = skipped.get(row["quantity"], 0) + 1
+                continue
             _, units = QUANTITIES[row["quantity"]]
             if row["unit"] not in units:
                 raise InputError(f"{where}, column 'unit': {row['unit']!r} for {row['quantity']} "
@@ -127,8 +143,32 @@ def load_points(path, source: str | None = None, binder_aliases: dict | None = N
                 if row.get(col):
                     cond[kw] = aliases.get(row[col], row[col]) if col in ("binder",) else (
                         row[col] if col == "process" else parse_number(row[col], where, col))
-            points.append(DataPoint(cond, row["quantity"], value, sigma, where))
+            cycle = _parse_cycle(row.get("cycle"), where)
+            points.append(DataPoint(cond, row["quantity"], value, sigma, where, cycle))
     if not points:
         raise InputError(f"{path}: no rows with a supported quantity ({', '.join(QUANTITIES)})"
                          + (f" for source {source!r}" if source else ""))
     return points
+
+
+def _check_unfitted_quantity(quantity: str, where: str):
+    """InputError if ``quantity`` looks like a misspelling of a fitted quantity (a row the
+    user meant to fit would otherwise be dropped); other quantities pass (to be skipped)."""
+    norm = quantity.strip().lower().replace(" ", "_").replace("-", "_")
+    close = [norm] if norm in QUANTITIES else difflib.get_close_matches(norm, QUANTITIES, n=1, cutoff=0.88)
+    if close:
+        raise InputError(f"{where}, column 'quantity': {quantity!r} is not a quantity the fit reads; "
+                         f"did you mean {close[0]!r}? (allowed: {', '.join(QUANTITIES)})")
+
+
+def _parse_cycle(text, where: str) -> int | None:
+    """The row's ``cycle`` cell as an int within :data:`CYCLE_RANGE`, None if empty."""
+    if text is None or not text.strip():
+        return None
+    x = parse_number(text, where, "cycle")
+    lo, hi = CYCLE_RANGE
+    if x != int(x) or not lo <= x <= hi:
+        raise InputError(f"{where}, column 'cycle': {text.strip()!r} is not a whole number from {lo} to {hi} "
+                         f"({lo}: the first cycle the model runs from the pristine cell; a paper's cycle 0, e.g. "
+                         f"a preconditioning cycle, is {lo} here)")
+    return int(x)

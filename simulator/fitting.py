@@ -1,8 +1,9 @@
 """``ssbsim.simulator.fitting``: fit named parameters of a preset to measured points.
 
-Scalar points (first-cycle capacities, coulombic efficiency, mean discharge voltage)
-in the layout of ``tests/data/calibration_points.csv`` (columns ``source``, conditions,
-``quantity``, ``value``, ``unit``, optional ``uncertainty``) are fitted jointly across their
+Scalar points (capacities, coulombic efficiency, mean discharge voltage of the row's
+``cycle``, by default the first or the one after ``start_after_cycles``) in the layout of
+``tests/data/calibration_points.csv`` (columns ``source``, conditions, ``quantity``,
+``value``, ``unit``, optional ``uncertainty`` and ``cycle``) are fitted jointly across their
 conditions with ``scipy.optimize.least_squares`` (trust-region reflective, bounds) on
 residuals (model - measured) / sigma, in log coordinates where asked, from several
 starts (the given one plus a Latin-hypercube sample of the bounds). The fitted
@@ -71,15 +72,21 @@ class _Problem:
     def __init__(self, preset, points, params, model, mechanics, series=(), start_after_cycles=0):
         self.points, self.params, self.start_after_cycles = points, params, start_after_cycles
         names = tuple(sorted({p.name for p in params}))
-        cycles = {"cycles": start_after_cycles + 1} if start_after_cycles else {}
         self.series = []
         for cond_kw, ts, sigma_V in series:
             idx = np.unique(np.linspace(0, len(ts.time_s) - 1, min(len(ts.time_s), 100)).astype(int))
             sub = TimeSeries(ts.time_s[idx], ts.current_A[idx], ts.voltage_V[idx], ts.source)
             self.series.append((_series_voltage(preset, model, mechanics, cond_kw, ts, names, start_after_cycles),
                                 sub, sigma_V))
-        self.conds = [resolve_conditions(preset, model=model, mechanics=mechanics, **cycles, **pt.conditions)
-                      for pt in points]
+        self.cycles = [_point_cycle(pt, start_after_cycles) for pt in points]  # 1-based, compared
+        self.conds = []
+        for pt, n in zip(points, self.cycles):
+            try:
+                self.conds.append(resolve_conditions(preset, model=model, mechanics=mechanics,
+                                                     **({"cycles": n} if n > 1 else {}), **pt.conditions))
+            except InputError as err:  # a condition out of range: name the row and its column
+                col = next((c for c, kw in CONDITION_COLUMNS.items() if str(err).startswith((f"{kw}=", "C-rate=" if kw == "c_rate" else f"{kw}="))), None)
+                raise InputError(f"{pt.where}{f', column {col!r}' if col else ''}: {err}") from None
         groups = {}
         for c in self.conds:
             groups.setdefault(group_key(c), []).append(c)
@@ -93,10 +100,10 @@ class _Problem:
         if not self.points:
             self.n_evaluations += 1
             return np.array(out)
-        for pt, cond in zip(self.points, self.conds):
+        for pt, cond, n in zip(self.points, self.conds, self.cycles):
             try:
                 res = self.runners[group_key(cond)].run(dataclasses.replace(cond, parameters=theta))
-                out.append(cycle_value(res, QUANTITIES[pt.quantity][0], self.start_after_cycles))
+                out.append(cycle_value(res, QUANTITIES[pt.quantity][0], n - 1))
             except SsbsimError:
                 out.append(np.nan)
         self.n_evaluations += 1
@@ -117,6 +124,19 @@ class _Problem:
         parts = [r] + [(v - ts.voltage_V) / sigma for v, (_, ts, sigma) in zip(self.series_values(u), self.series)]
         r = np.concatenate(parts)
         return np.where(np.isfinite(r), r, 1e3)  # a failed solve pushes the optimiser away
+
+
+def _point_cycle(pt: DataPoint, start_after_cycles: int) -> int:
+    """The 1-based cycle the model value of ``pt`` is read from: the row's own ``cycle``,
+    else the one after ``start_after_cycles``; a row of another cycle than that one with
+    ``start_after_cycles`` is refused (the option says which cycle the points are of)."""
+    if pt.cycle is None:
+        return start_after_cycles + 1
+    if start_after_cycles and pt.cycle != start_after_cycles + 1:
+        raise InputError(f"{pt.where}, column 'cycle': {pt.cycle}, but start_after_cycles={start_after_cycles} "
+                         f"compares points with cycle {start_after_cycles + 1}: give rows of that cycle, leave "
+                         "the column empty, or fit without start_after_cycles (each row is then read at its cycle)")
+    return pt.cycle
 
 
 def _series_voltage(preset, model, mechanics, cond_kw, ts, input_names, start_after_cycles):
@@ -206,6 +226,9 @@ def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], mo
     voltage uncertainty [V]); the cell follows the measured current from the pristine
     state, or, with ``start_after_cycles`` N > 0, from the state after N cycles of the
     preset's paper cycle (points are then those of cycle N + 1; :mod:`.cycled_start`).
+    A point's own ``cycle`` (the points file's ``cycle`` column) is the cycle its model
+    value is read from, the cell run that many cycles at the point's conditions; with
+    ``start_after_cycles`` N it must be N + 1 (else InputError naming the row).
     ``posterior`` N (10 or more) then draws an MCMC posterior of N steps per walker around the
     optimum (:func:`~ssbsim.simulator.posterior.sample_posterior`, the optional extra
     ``ssbsim[posterior]``; ``noise_sigma`` in units of the residual, default estimated;

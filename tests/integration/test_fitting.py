@@ -64,6 +64,76 @@ def test_bad_data_files_name_file_line_and_column(tmp_path, body, match):
         load_points(path)
 
 
+CYCLE_HEAD = "source,binder,stack_pressure_MPa,c_rate,temperature_C,cycle,quantity,value,unit\n"
+
+
+@pytest.mark.parametrize("body, match", [
+    # a misspelt fitted quantity is refused with the name meant, not dropped beside valid rows
+    (CYCLE_HEAD + "K,pristine,2,0.1,30,1,discharge_capacity,151,mAh/g\n"
+     "K,pristine,70,0.1,30,1,dischrage_capacity,171,mAh/g\n",
+     r"line 3, column 'quantity': 'dischrage_capacity' .*did you mean 'discharge_capacity'"),
+    (CYCLE_HEAD + "K,pristine,2,0.1,30,0,discharge_capacity,151,mAh/g\n",
+     r"line 2, column 'cycle': '0' is not a whole number from 1 to 101"),
+    (CYCLE_HEAD + "K,pristine,2,0.1,30,1.5,discharge_capacity,151,mAh/g\n", r"line 2, column 'cycle': '1.5'"),
+])
+def test_bad_cycle_and_misspelt_quantity_name_file_line_and_column(tmp_path, body, match):
+    path = tmp_path / "data.csv"
+    path.write_text(body)
+    with pytest.raises(InputError, match=match):
+        load_points(path)
+
+
+def test_points_file_cycle_is_read_and_other_quantities_are_counted(tmp_path):
+    """The documented layout's ``cycle`` reaches the point; rows of quantities the fit
+    does not read (a catalogue of measurements) are skipped, and counted for the user."""
+    path = tmp_path / "data.csv"
+    path.write_text(CYCLE_HEAD + "K,pristine,2,0.1,30,100,discharge_capacity,120,mAh/g\n"
+                    "K,pristine,2,0.1,30,,discharge_capacity,150,mAh/g\n"
+                    "K,pristine,2,0.1,30,,porosity,3,%\nK,pristine,2,0.1,30,100,capacity_retention,80,%\n")
+    skipped = {}
+    points = load_points(path, skipped=skipped)
+    assert [p.cycle for p in points] == [100, None]
+    assert skipped == {"porosity": 1, "capacity_retention": 1}
+
+
+def test_fit_reads_each_point_at_its_cycle():
+    """A row of cycle 3 is compared with the model's third cycle (the cell run three
+    cycles at the row's conditions), not with the first."""
+    from ssbsim.simulator.fitting import residual_problem
+
+    params = {E_F: 1e9}
+    point = DataPoint(dict(pressure=2.0, c_rate=0.5), "discharge_capacity", 100.0, 1.0, "synthetic", cycle=3)
+    prob = residual_problem("kwon2022", [point], [FitParameter(E_F, 2e8, 1e10, log=True)], model="SPM")
+    (model,) = prob.model_values(np.array([9.0]))
+    r = ssbsim.simulate("kwon2022", model="SPM", pressure=2.0, c_rate=0.5, cycles=3, parameters=params)
+    assert model == pytest.approx(r.cycles[2].discharge_capacity_mAh_g, rel=1e-6)
+    assert model != pytest.approx(r.cycles[0].discharge_capacity_mAh_g, rel=1e-3)
+
+
+@pytest.mark.parametrize("cycle, conditions, kwargs, match", [
+    # --start-after-cycles 5 compares cycle 6: a row of cycle 100 is refused, not read at cycle 6
+    (100, dict(pressure=2.0), dict(start_after_cycles=5), r"data.csv, line 7, column 'cycle': 100, .* cycle 6"),
+    # a condition out of range names the row and the column it came from
+    (None, dict(pressure=-5.0), {}, r"data.csv, line 7, column 'stack_pressure_MPa': pressure=-5"),
+])
+def test_fit_refuses_points_it_cannot_honour_naming_the_row(cycle, conditions, kwargs, match):
+    from ssbsim.simulator.fitting import residual_problem
+
+    point = DataPoint(conditions, "discharge_capacity", 120.0, 1.0, "data.csv, line 7", cycle=cycle)
+    with pytest.raises(InputError, match=match):
+        residual_problem("kwon2022", [point], [FitParameter(E_F, 2e8, 1e10, log=True)], model="SPM", **kwargs)
+
+
+def test_fit_cli_notes_skipped_rows_and_refuses_a_misspelt_quantity(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text(CYCLE_HEAD + "K,pristine,2,0.1,30,1,dischrage_capacity,151,mAh/g\n")
+    res = CliRunner().invoke(main, ["fit", "--preset", "kwon2022", "--data", str(path), "--model", "SPM",
+                                    "--param", f"{E_F}:2e8:1e10:log", "--out", str(tmp_path / "p.json")])
+    assert res.exit_code == 2 and "did you mean 'discharge_capacity'" in res.output
+    assert len(res.output.strip().splitlines()) == 1
+    assert not (tmp_path / "p.json").exists()
+
+
 def test_parameter_file_round_trips_and_drives_simulate(tmp_path):
     path = save_parameters(tmp_path / "p.json", {E_F: 1.7e9}, {"note": "test"})
     assert load_parameters(path) == {E_F: 1.7e9}
