@@ -6,8 +6,10 @@ Layout::
                                  grid_hash (cases + parameter fingerprint), n_cases
     /cases/<name>         attrs: the case's conditions (pressure_MPa, binder, c_rate, ...),
                                  status ("ok" | "failed"), error, computed_at, key,
-                                 and the scalar results (discharge_capacity_mAh_g, ...)
-    /summary              one row per case: conditions, status and scalar results
+                                 notes (a JSON list of the result's notes: extrapolation,
+                                 solver), and the scalar results (discharge_capacity_mAh_g, ...)
+    /summary              one row per case: conditions, status, scalar results, error
+                          and notes (text, joined with "; "), as summary.csv
     /cases/<name>/<series>  1-D datasets: time_s, current_A, voltage_V,
                                  voltage_vs_counter_V, capacity_mAh_g, and with mechanics
                                  contact_fraction, isolated_fraction, porosity,
@@ -54,8 +56,9 @@ SUMMARY_FIELDS = (
 )
 
 
-_TEXT_FIELDS = {"name", "preset", "model", "binder", "process", "status", "error"}
-_SUMMARY_COLUMNS = ["name", *CONDITION_COLUMNS, "status", *SUMMARY_FIELDS, "error"]
+_TEXT_FIELDS = {"name", "preset", "model", "binder", "process", "status", "error", "notes"}
+#: the columns of ``summary.csv`` and ``/summary``; ``notes`` holds a case's notes joined with "; "
+_SUMMARY_COLUMNS = ["name", *CONDITION_COLUMNS, "status", *SUMMARY_FIELDS, "error", "notes"]
 
 
 class StoreError(SsbsimError):
@@ -201,7 +204,7 @@ class SweepStore:
         with open(tmp, "w", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=_SUMMARY_COLUMNS, extrasaction="ignore")
             w.writeheader()
-            w.writerows(rows)
+            w.writerows(_summary_row(r) for r in rows)
         tmp.replace(self.summary_csv)
 
 
@@ -209,11 +212,25 @@ def _rows(f) -> list[dict]:
     return [dict(name=n, **{k: _plain(v) for k, v in g.attrs.items()}) for n, g in sorted(f["cases"].items())]
 
 
+def case_notes(row: dict) -> list[str]:
+    """The notes of a stored case (a row of :meth:`SweepStore.read`, where they are the
+    JSON text of the ``notes`` attribute) as a list; [] for a case without."""
+    text = row.get("notes") or "[]"
+    notes = json.loads(text) if isinstance(text, str) else list(text)
+    return [str(n) for n in notes]
+
+
+def _summary_row(row: dict) -> dict:
+    """A stored case as a row of the summaries: its notes as one text, "; "-joined."""
+    return row | {"notes": "; ".join(case_notes(row))}
+
+
 def _summary_table(rows) -> np.ndarray:
-    """The summary as a structured array (one row per case) for ``/summary``."""
+    """The summary as a structured array (one row per case) for ``/summary``; text
+    columns as variable-length UTF-8 strings (h5py reads them back as bytes)."""
     dtype = [(c, h5py.string_dtype()) if c in _TEXT_FIELDS else (c, "f8") for c in _SUMMARY_COLUMNS]
     table = np.zeros(len(rows), dtype=dtype)
-    for i, r in enumerate(rows):
+    for i, r in enumerate(map(_summary_row, rows)):
         for c in _SUMMARY_COLUMNS:
             v = r.get(c, "" if c in _TEXT_FIELDS else np.nan)
             table[c][i] = str(v) if c in _TEXT_FIELDS else (float(v) if v != "" else np.nan)

@@ -19,6 +19,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import numbers
 import traceback
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -73,9 +74,15 @@ def build_grid(presets=None, binders=None, processes=None, binder_contents=None,
     """All cases of the grid as :class:`Conditions`.
 
     ``None`` for a dimension means the preset's default; with every dimension ``None``
-    the grid is the seed study (:data:`SEED`). Binders that a preset does not have are
+    the grid is the seed study (:data:`SEED`). A single value (``presets="kwon2022"``,
+    ``pressures=2``) is a one-value dimension. Binders that a preset does not have are
     an error, so a typo never silently shrinks the grid.
     """
+    presets, binders, processes, binder_contents, pressures, c_rates, temperatures, cycles = (
+        _dimension(name, v) for name, v in (
+            ("presets", presets), ("binders", binders), ("processes", processes),
+            ("binder_contents", binder_contents), ("pressures", pressures), ("c_rates", c_rates),
+            ("temperatures", temperatures), ("cycles", cycles)))
     if all(x is None for x in (presets, binders, processes, binder_contents, pressures,
                                c_rates, temperatures, cycles)):
         presets, binders, pressures = SEED["presets"], SEED["binders"], SEED["pressures"]
@@ -93,6 +100,19 @@ def build_grid(presets=None, binders=None, processes=None, binder_contents=None,
                 seen.add(cond)
                 cases.append(cond)
     return cases
+
+
+def _dimension(name: str, value):
+    """A grid dimension as a tuple: None stays None, a single string or number becomes a
+    one-value dimension, a sequence is taken as it is; else InputError naming it."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes, numbers.Number)):
+        return (value,)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise InputError(f"{name}={value!r} must be a value or a sequence of values (e.g. a list)") from None
 
 
 def case_name(cond: Conditions) -> str:
@@ -206,7 +226,7 @@ def sweep(presets=None, binders=None, processes=None, binder_contents=None, pres
     Parameters
     ----------
     presets, binders, processes, binder_contents, pressures, c_rates, temperatures, cycles :
-        sequences (``None``: preset defaults; all ``None``: the seed study).
+        sequences, or single values (``None``: preset defaults; all ``None``: the seed study).
     out : path of the HDF5 file (``summary.csv`` and figures go beside it).
     workers : local processes (default: all cores; 1 runs in this process).
     scheduler : address of a Dask distributed scheduler (``tcp://host:port``), or a

@@ -288,3 +288,49 @@ def test_sweep_into_a_folder_that_does_not_exist_yet(tmp_path):
     out = tmp_path / "results" / "deeper" / "sweep.h5"
     report = sweep(**(SMALL | {"pressures": [70.0]}), out=out, workers=1)
     assert report.n_run == 1 and not report.failures and out.exists()
+
+
+def test_notes_reach_the_summaries_and_the_printed_table(tmp_path):
+    """A case outside the fitted span (0 MPa) carries its extrapolation note in
+    summary.csv, in /summary and, marked, in the table the command prints; a case
+    inside it has none."""
+    from click.testing import CliRunner
+
+    from ssbsim.simulator.cli import main
+
+    out = tmp_path / "sweep.h5"
+    res = CliRunner().invoke(main, ["sweep", "--preset", "kwon2022", "--binder", "pristine", "--pressure", "70",
+                                    "--pressure", "0", "--model", "SPM", "--workers", "1", "--no-figures",
+                                    "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    with open(tmp_path / "summary.csv") as fh:
+        notes = {float(r["pressure_MPa"]): r["notes"] for r in csv.DictReader(fh)}
+    assert notes[70.0] == "" and "stack pressure 0 MPa is outside" in notes[0.0]
+    with h5py.File(out, "r") as f:
+        table = f["summary"][()]
+    stored = {p: n.decode() for p, n in zip(table["pressure_MPa"], table["notes"])}
+    assert stored == notes
+    lines = res.output.splitlines()
+    row_0 = next(line for line in lines if line.startswith("kwon2022") and " 0   0.1C" in line)
+    row_70 = next(line for line in lines if line.startswith("kwon2022") and " 70   0.1C" in line)
+    assert row_0.endswith("[1]") and "[" not in row_70
+    assert any(line.strip().startswith("[1] extrapolation: stack pressure 0 MPa") for line in lines)
+
+
+def test_summary_table_keeps_several_and_non_ascii_notes():
+    from ssbsim.simulator.store import _summary_table
+
+    rows = [{"name": "a", "status": "ok", "notes": json.dumps(["one", "τ_ion 2 h > 1 h"])},
+            {"name": "b", "status": "failed", "notes": "[]"}, {"name": "c", "status": "ok"}]
+    table = _summary_table(rows)
+    assert list(table["notes"]) == ["one; τ_ion 2 h > 1 h", "", ""]
+
+
+def test_a_single_value_is_a_one_value_dimension():
+    """``sweep(presets="kwon2022", pressures=2)`` as with one-element lists, not a
+    preset named 'k' nor a TypeError."""
+    single = build_grid(presets="kwon2022", binders="pristine", pressures=2, c_rates=0.1, cycles=1)
+    listed = build_grid(presets=["kwon2022"], binders=["pristine"], pressures=[2.0], c_rates=[0.1], cycles=[1])
+    assert single == listed and len(single) == 1
+    with pytest.raises(InputError, match=r"^pressures=<object .*> must be a value or a sequence"):
+        build_grid(presets="kwon2022", pressures=object())
