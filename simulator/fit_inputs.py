@@ -116,10 +116,10 @@ def load_points(path, source: str | None = None, binder_aliases: dict | None = N
         missing = [c for c in needed if c not in (reader.fieldnames or [])]
         if missing:
             raise InputError(f"{path}: missing column(s) {', '.join(missing)} (needed: {', '.join(needed)})")
+        rows = [(line, row) for line, row in enumerate(reader, start=2) if not source or row.get("source") == source]
+        from_zero = _counts_from_zero(rows)
         points = []
-        for line, row in enumerate(reader, start=2):
-            if source and row.get("source") != source:
-                continue
+        for line, row in rows:
             where = f"{path}, line {line}"
             if row["quantity"] not in QUANTITIES:
                 _check_unfitted_quantity(row["quantity"], where)
@@ -143,7 +143,7 @@ def load_points(path, source: str | None = None, binder_aliases: dict | None = N
                 if row.get(col):
                     cond[kw] = aliases.get(row[col], row[col]) if col in ("binder",) else (
                         row[col] if col == "process" else parse_number(row[col], where, col))
-            cycle = _parse_cycle(row.get("cycle"), where)
+            cycle = _parse_cycle(row.get("cycle"), where, row.get("source") in from_zero)
             points.append(DataPoint(cond, row["quantity"], value, sigma, where, cycle))
     if not points:
         raise InputError(f"{path}: no rows with a supported quantity ({', '.join(QUANTITIES)})"
@@ -161,14 +161,24 @@ def _check_unfitted_quantity(quantity: str, where: str):
                          f"did you mean {close[0]!r}? (allowed: {', '.join(QUANTITIES)})")
 
 
-def _parse_cycle(text, where: str) -> int | None:
-    """The row's ``cycle`` cell as an int within :data:`CYCLE_RANGE`, None if empty."""
+def _counts_from_zero(rows) -> set:
+    """The sources (``source`` column; None without it) whose rows number their cycles
+    from 0: a paper that counts its first (preconditioning) cycle as cycle 0 (Jo 2024 in
+    the calibration points) counts every cycle one lower than the model, whose first
+    cycle from the pristine cell is 1."""
+    return {row.get("source") for _, row in rows if (row.get("cycle") or "").strip() in ("0", "0.0")}
+
+
+def _parse_cycle(text, where: str, from_zero: bool = False) -> int | None:
+    """The row's ``cycle`` cell as the model's 1-based cycle within :data:`CYCLE_RANGE`
+    (``from_zero``: the row's source counts from 0, :func:`_counts_from_zero`), None if empty."""
     if text is None or not text.strip():
         return None
-    x = parse_number(text, where, "cycle")
+    x = parse_number(text, where, "cycle") + from_zero
     lo, hi = CYCLE_RANGE
     if x != int(x) or not lo <= x <= hi:
-        raise InputError(f"{where}, column 'cycle': {text.strip()!r} is not a whole number from {lo} to {hi} "
-                         f"({lo}: the first cycle the model runs from the pristine cell; a paper's cycle 0, e.g. "
-                         f"a preconditioning cycle, is {lo} here)")
+        first = 1 - from_zero
+        raise InputError(f"{where}, column 'cycle': {text.strip()!r} is not a whole number from {first} to "
+                         f"{hi - from_zero} ({first}: the first cycle run from the pristine cell, as its source "
+                         f"counts{' from 0' if from_zero else ''})")
     return int(x)

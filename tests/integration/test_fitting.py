@@ -72,8 +72,13 @@ CYCLE_HEAD = "source,binder,stack_pressure_MPa,c_rate,temperature_C,cycle,quanti
     (CYCLE_HEAD + "K,pristine,2,0.1,30,1,discharge_capacity,151,mAh/g\n"
      "K,pristine,70,0.1,30,1,dischrage_capacity,171,mAh/g\n",
      r"line 3, column 'quantity': 'dischrage_capacity' .*did you mean 'discharge_capacity'"),
-    (CYCLE_HEAD + "K,pristine,2,0.1,30,0,discharge_capacity,151,mAh/g\n",
-     r"line 2, column 'cycle': '0' is not a whole number from 1 to 101"),
+    (CYCLE_HEAD + "K,pristine,2,0.1,30,-1,discharge_capacity,151,mAh/g\n",
+     r"line 2, column 'cycle': '-1' is not a whole number from 1 to 101"),
+    # a source that counts from 0 (its first cycle is 0) ends one cycle lower
+    (CYCLE_HEAD + "K,pristine,2,0.1,30,0,discharge_capacity,151,mAh/g\n"
+     "K,pristine,2,0.1,30,101,discharge_capacity,120,mAh/g\n",
+     r"line 3, column 'cycle': '101' is not a whole number from 0 to 100 \(0: the first cycle run from the "
+     r"pristine cell, as its source counts from 0\)"),
     (CYCLE_HEAD + "K,pristine,2,0.1,30,1.5,discharge_capacity,151,mAh/g\n", r"line 2, column 'cycle': '1.5'"),
 ])
 def test_bad_cycle_and_misspelt_quantity_name_file_line_and_column(tmp_path, body, match):
@@ -302,3 +307,18 @@ def test_fit_of_an_expression_names_the_constants_to_fit():
     with pytest.raises(InputError, match=r"'Positive electrode binder coverage maximum' is an expression of other "
                                          r"parameters in parameter set Kwon2022; fit one of 'Wet binder coverage maximum'$"):
         check_fit_parameters("kwon2022", [FitParameter("Positive electrode binder coverage maximum", 0.1, 0.5)])
+
+
+def test_a_source_counting_its_first_cycle_as_zero_is_read_so():
+    """Jo 2024 counts its preconditioning cycle as 0 (the calibration points), Kwon 2022
+    its first cycle as 1: both are the model's first cycle, each source read by its own
+    convention, in one file."""
+    from conftest import DATA
+
+    jo = load_points(DATA, source="Jo2024")
+    assert {p.cycle for p in jo} == {1} and len(jo) == 4  # the preconditioning capacities
+    kwon = load_points(DATA, source="Kwon2022")
+    assert {p.cycle for p in kwon} == {1}
+    both = {p.where: p.cycle for p in load_points(DATA)}
+    assert set(both.values()) == {1}
+
