@@ -4,8 +4,9 @@ Each fitted constant names the catalogue rows it was fitted on
 (``parameter_sets/provenance.toml``); those rows' cells ran at their own stack
 pressures, temperatures, C-rates, cycle counts and binder contents. The span of each
 condition over the fitted rows of one working electrode (cathode or anode) is its
-calibration domain (:func:`calibration_domain`). A case outside it is an extrapolation
-of the fits: :func:`extrapolation_notes` says which condition and by how much, and
+calibration domain (:func:`calibration_domain`); a full cell is judged on its
+graphite or Si-graphite negative as well (:func:`electrodes`). A case outside it is an
+extrapolation of the fits: :func:`extrapolation_notes` says which condition and by how much, and
 ``simulate`` and ``sweep`` put the notes in the result. They do not refuse the case:
 predicting where no row was fitted is the model's purpose, but the user must know where
 that is.
@@ -85,11 +86,24 @@ def calibration_domain() -> dict[str, dict[str, Span]]:
             for working, per in seen.items()}
 
 
-def outside(cond) -> list[tuple[str, str, list[float], Span]]:
+def electrodes(cond) -> tuple[str, ...]:
+    """The electrodes of the case's cell whose fitted constants it uses: its working one,
+    and a full cell's graphite or Si-graphite negative (the anodes' SE-network exponent and
+    SE reduction, fitted on anode rows; ``Preset.interphase_domains``). A full cell's
+    binder content is its cathode's, so the negative is judged on the other conditions."""
+    p = cond.preset_data
+    return (p.working, "anode") if p.cell == "full" and p.interphase_domains == ("negative",) else (p.working,)
+
+
+def outside(cond, electrode: str | None = None) -> list[tuple[str, str, list[float], Span]]:
     """(label, unit, values, span) of each condition of the case outside the calibration
-    domain of its working electrode (none for an electrode no constant was fitted on)."""
-    domain = calibration_domain().get(cond.preset_data.working, {})
+    domain of ``electrode`` (default: its working one; none for an electrode no constant
+    was fitted on)."""
+    electrode = electrode or cond.preset_data.working
+    domain = calibration_domain().get(electrode, {})
     values = case_values(cond)
+    if electrode != cond.preset_data.working:
+        values["wet_binder_content_wt_pct"] = []
     out = []
     for key, unit, label in CONDITIONS:
         span = domain.get(key)
@@ -115,16 +129,19 @@ def _values(xs, unit: str) -> str:
 def extrapolation_notes(cond) -> list[str]:
     """One note per condition of the case outside the calibration domain (:func:`outside`)."""
     notes = []
-    for label, unit, xs, span in outside(cond):
-        where = f"is not {_range(span, unit)}, the only value" if span.lo == span.hi else \
-            f"is outside {_range(span, unit)}, the span"
-        notes.append(f"extrapolation: {label} {_values(xs, unit)} {where} of the "
-                     f"{cond.preset_data.working} rows the fitted constants were fitted on")
+    for electrode in electrodes(cond):
+        for label, unit, xs, span in outside(cond, electrode):
+            where = f"is not {_range(span, unit)}, the only value" if span.lo == span.hi else \
+                f"is outside {_range(span, unit)}, the span"
+            notes.append(f"extrapolation: {label} {_values(xs, unit)} {where} of the {electrode} rows the "
+                         f"fitted constants were fitted on" + ("" if electrode == cond.preset_data.working else
+                                                               " (the full cell's negative electrode)"))
     return notes
 
 
 def outside_text(cond) -> str:
     """A short form for tables: ``"outside the fitted rows: stack pressure 75 MPa (48 MPa)"``,
     or ``""`` inside."""
-    parts = [f"{label} {_values(xs, unit)} ({_range(span, unit)})" for label, unit, xs, span in outside(cond)]
+    parts = [f"{'' if e == cond.preset_data.working else e + ' '}{label} {_values(xs, unit)} ({_range(span, unit)})"
+             for e in electrodes(cond) for label, unit, xs, span in outside(cond, e)]
     return "outside the fitted rows: " + "; ".join(parts) if parts else ""

@@ -120,3 +120,19 @@ def test_a_validation_row_outside_the_fitted_span_says_so():
         assert row["model"] == model and row["within_tolerance"] is within
         # a miss also names its known cause first (the catalogue's known_limit)
         assert row["note"] == (outside if within else f"known limit: {e.known_limit}; {outside}")
+
+
+def test_a_full_cell_is_judged_on_its_anode_too():
+    """Jo's full cell holds the Si-graphite anode whose SE reduction and SE-network
+    exponent were fitted on Choi's anode rows (48 MPa, 60 C): at Jo's 75 MPa and 30 C it
+    gets the anode's notes besides the cathode's; Kwon's NCM | LTO pouch holds no anode
+    constant (no SE reduction on LTO), so only its cathode is judged."""
+    full = resolve_conditions("jo2024-full")
+    assert cd.electrodes(full) == ("cathode", "anode")
+    notes = [n for n in cd.extrapolation_notes(full) if n.endswith("(the full cell's negative electrode)")]
+    assert any(n.startswith("extrapolation: stack pressure 75 MPa is not 48 MPa") for n in notes)
+    assert any(n.startswith("extrapolation: temperature 30 C is not 60 C") for n in notes)
+    assert "anode stack pressure 75 MPa (48 MPa)" in cd.outside_text(full)
+    pouch = resolve_conditions("kwon2022-pouch")
+    assert cd.electrodes(pouch) == ("cathode",)
+    assert not any("negative electrode" in n for n in cd.extrapolation_notes(pouch))
