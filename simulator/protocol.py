@@ -122,7 +122,8 @@ class Protocol:
                              + (f"; unknown key(s) {', '.join(map(repr, extra))}" if extra else ""))
         cycles = doc.get("cycles")
         if not isinstance(cycles, list) or not cycles:
-            raise InputError(f"{source}: the protocol is empty; give \"cycles\": a list of "
+            what = "the protocol is empty" if not cycles else f"\"cycles\"={cycles!r} is not a list"
+            raise InputError(f"{source}: {what}; give \"cycles\": a list of "
                              "{\"steps\": [...], \"repeat\": N, \"pressure_MPa\": P}")
         blocks = tuple(_block(entry, f"{source}, cycle entry {k}") for k, entry in enumerate(cycles, 1))
         total = sum(b.repeat for b in blocks)

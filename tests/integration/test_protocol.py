@@ -31,6 +31,7 @@ def test_protocol_files_in_three_formats_read_the_same(tmp_path, suffix, text):
 @pytest.mark.parametrize("doc, match", [
     ({"cycles": []}, "the protocol is empty"),
     ({}, "the protocol is empty"),
+    ({"cycles": "x"}, r"\"cycles\"='x' is not a list"),
     ({"cycles": [{"steps": ["Foo at 1C until 4 V"]}]}, r"cycle entry 1, step 1: 'Foo at 1C until 4 V' is not a PyBaMM experiment step"),
     ({"cycles": [{"steps": ["Charge at 1C"]}]}, r"step 1: 'Charge at 1C' is not a PyBaMM experiment step .*allowed forms"),
     ({"cycles": [{"steps": CHOI_CYCLE, "pressure_MPa": 900}]}, r"pressure_MPa=900 is outside the allowed range: 0 to 500 MPa"),
