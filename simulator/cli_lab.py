@@ -20,9 +20,10 @@ def data():
 @click.argument("path", type=click.Path(dir_okay=True))
 @click.option("--pressure-column", default=None, help="Column of a stack-pressure channel.")
 @click.option("--pressure-unit", default="MPa", show_default=True, help="MPa, kPa, bar, psi or N/mm2.")
-@click.option("--csv-columns", default="time,current,voltage", show_default=True,
-              help="CSV only: time, current and voltage column names.")
-@click.option("--csv-units", default="s,A,V", show_default=True, help="CSV only: s|min|h, A|mA, V|mV.")
+@click.option("--cycler-columns", "--csv-columns", "csv_columns", default="time,current,voltage", show_default=True,
+              help="CSV only: time, current and voltage column names (as fit's --cycler-columns).")
+@click.option("--cycler-units", "--csv-units", "csv_units", default="s,A,V", show_default=True,
+              help="CSV only: s|min|h, A|mA, V|mV (as fit's --cycler-units).")
 @click.option("--charge-positive", is_flag=True, help="CSV only: the cycler counts charge current as positive.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def show(path, pressure_column, pressure_unit, csv_columns, csv_units, charge_positive, as_json):

@@ -228,3 +228,16 @@ def test_fit_series_from_a_vendor_file_and_from_csv_of_any_suffix(tmp_path):
         load_series(NDAX, capacity_Ah=1e-9 * 1e3)
     f = _write(tmp_path / "run.txt", "time,current,voltage\n0,0.001,3.7\n60,0.001,3.6\n")
     assert load_series(f).current_A.tolist() == [0.001, 0.001]
+
+
+def test_data_show_takes_fits_column_options_and_its_own(tmp_path):
+    """``data show`` reads a CSV with the options ``fit`` takes (``--cycler-columns``,
+    ``--cycler-units``) and with its former names, the same way."""
+    path = tmp_path / "c.csv"
+    path.write_text("t,i,v\n0,1,3000\n10,1,3100\n20,1,3200\n")
+    outs = [CliRunner().invoke(main, ["data", "show", str(path), "--json", f"--{k}-columns", "t,i,v",
+                                      f"--{k}-units", "s,mA,mV"]) for k in ("cycler", "csv")]
+    assert all(r.exit_code == 0 for r in outs), [r.output for r in outs]
+    d = json.loads(outs[0].stdout)
+    assert d == json.loads(outs[1].stdout) and d["columns"]["voltage"] == "v"
+    assert d["voltage_range_V"] == pytest.approx([3.0, 3.2])
