@@ -273,20 +273,27 @@ def _capacity_table(path):
     (extrapolation, solver) is marked with their numbers, the notes listed below."""
     from .store import case_notes, open_results
 
-    rows = sorted(open_results(path).read(), key=lambda r: (r["preset"], r["binder"], -r["pressure_MPa"]))
+    rows = sorted(open_results(path).read(), key=lambda r: (
+        r["preset"], r["binder"], float(r.get("binder_content_wt_pct") or 0), -r["pressure_MPa"]))
     numbers: dict[str, int] = {}  # each distinct note once, numbered in order of appearance
-    click.echo(f"{'preset':16s} {'binder':14s} {'MPa':>6s} {'C-rate':>6s} {'charge':>8s} {'discharge':>9s}  "
-               "mAh/g  notes")
+    click.echo(f"{'preset':16s} {'binder':14s} {'wt%':>5s} {'MPa':>6s} {'C-rate':>6s} {'T [C]':>5s} {'charge':>8s} "
+               f"{'discharge':>9s}  mAh/g  notes")
     for r in rows:
         rate = f"{r['c_rate']:g}C" if r.get("c_rate") not in ("", None) else "proto"
         q = (f"{r['charge_capacity_mAh_g']:8.1f} {r['discharge_capacity_mAh_g']:9.1f}"
              if r.get("status") == "ok" else f"{'failed':>18s}")
         marks = [numbers.setdefault(n, len(numbers) + 1) for n in case_notes(r)]
         mark = f"  [{','.join(map(str, marks))}]" if marks else ""
-        click.echo(f"{r['preset']:16s} {r['binder']:14s} {r['pressure_MPa']:6g} {rate:>6s} {q}{' ' * 7 if mark else ''}"
+        click.echo(f"{r['preset']:16s} {r['binder']:14s} {_num(r.get('binder_content_wt_pct')):>5s} "
+                   f"{r['pressure_MPa']:6g} {rate:>6s} {_num(r.get('temperature_C')):>5s} {q}{' ' * 7 if mark else ''}"
                    f"{mark}")
     for note, k in numbers.items():
         click.echo(f"  [{k}] {note}")
+
+
+def _num(x) -> str:
+    """A stored number as the table shows it ('' where the case has none)."""
+    return "" if x in ("", None) else f"{float(x):g}"
 
 
 @main.command(short_help="Redraw the figures of a stored sweep.")

@@ -334,3 +334,20 @@ def test_a_single_value_is_a_one_value_dimension():
     assert single == listed and len(single) == 1
     with pytest.raises(InputError, match=r"^pressures=<object .*> must be a value or a sequence"):
         build_grid(presets="kwon2022", pressures=object())
+
+
+def test_the_printed_table_tells_cases_apart_by_binder_content_and_temperature(tmp_path):
+    """A binder-content sweep printed rows that looked alike: the table shows each case's
+    wt% and temperature."""
+    from click.testing import CliRunner
+
+    from ssbsim.simulator.cli import main
+
+    res = CliRunner().invoke(main, ["sweep", "--preset", "kwon2022", "--binder", "pristine", "--pressure", "70",
+                                    "--binder-content", "0.5", "--binder-content", "2.5", "--model", "SPM",
+                                    "--workers", "1", "--no-figures", "--out", str(tmp_path / "s.h5")])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0].split()[:7] == ["preset", "binder", "wt%", "MPa", "C-rate", "T", "[C]"]
+    rows = [line.split() for line in lines if line.startswith("kwon2022")]
+    assert [r[2:6] for r in rows] == [["0.5", "70", "0.1C", "30"], ["2.5", "70", "0.1C", "30"]]
