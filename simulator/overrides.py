@@ -14,7 +14,8 @@ A parameter set derives two values from an electrode's geometry
 :func:`apply_overrides` sets the user's numbers and recomputes both from the changed
 geometry: each is the parameter set's value times the ratio of L sum_k eps_k rho_k (and of
 the area) after and before the overrides, so that values whose geometry is unchanged stay
-exactly as built. The derived values themselves cannot be overridden (:data:`DERIVED`,
+exactly as built. The entries built from the volume fractions (the tortuosity factors, the
+swelling particles' fraction) follow the fractions the same way unless set themselves. The derived values themselves cannot be overridden (:data:`DERIVED`,
 refused by ``params_file.check_value``). An override that makes a composite electrode's
 volume fractions (active phases, SE, voids) sum to more than 1, or leaves it without active
 material, is refused.
@@ -102,8 +103,10 @@ def apply_overrides(values: dict, overrides, parameter_set: str) -> dict:
     domains = composite_domains(values)
     before = {d: _active_mass_per_area(values, d) for d in domains}
     area_before = values[AREA[0]] * values[AREA[1]]
+    old = dict(values)
     values.update(overrides)
     for d in domains:
+        _follow_fractions(values, old, overrides, d)
         changed = {n: overrides[n] for _, n in fraction_names(values, d) if n in overrides}
         if changed:
             check_volume_fractions(values, d, changed)
@@ -119,13 +122,43 @@ def apply_overrides(values: dict, overrides, parameter_set: str) -> dict:
     return values
 
 
+def _follow_fractions(values, old, overrides, domain: str):
+    """The ``domain`` composite's entries built from its volume fractions, moved with them
+    where the overrides change the fractions and do not set the entry themselves
+    (``parameter_sets.components``): the SE network's tortuosity factor tau = eps^(1 - b)
+    (SE fraction eps, exponent b, each as built or overridden), the electronic one 1 - eps,
+    and each phase's swelling particle volume fraction, in proportion to its active one."""
+    D = f"{domain} electrode"
+    eps, b = f"{D} porosity", f"{D} Bruggeman coefficient (electrolyte)"
+    tau, tau_s = f"{D} tortuosity factor (electrolyte)", f"{D} tortuosity factor (electrode)"
+    if (eps in overrides or b in overrides) and tau not in overrides and tau in values:
+        values[tau] = old[tau] * values[eps] ** (1 - values[b]) / old[eps] ** (1 - old[b])
+    if eps in overrides and tau_s not in overrides and tau_s in values:
+        values[tau_s] = 1.0 - values[eps]
+    for pre in _phases(values, domain):
+        active, swelling = f"{pre}{D} active material volume fraction", f"{pre}{D} swelling particle volume fraction"
+        if active in overrides and swelling not in overrides and swelling in values and old[active] > 0:
+            values[swelling] = old[swelling] * values[active] / old[active]
+
+
 def derived_inputs(names, values) -> set[str]:
-    """The derived values the model uses that follow from the parameters ``names``: the
-    nominal capacity if any of them sets the positive electrode's active mass or the area
-    (a runner that takes ``names`` as PyBaMM inputs takes it as an input too)."""
+    """The derived values the model uses that follow from the parameters ``names`` (a
+    runner that takes ``names`` as PyBaMM inputs takes them as inputs too): the nominal
+    capacity if any of them sets the positive electrode's active mass or the area, and the
+    entries :func:`_follow_fractions` moves with the volume fractions they set."""
+    names = set(names)
     sources = set(AREA) | (set(geometry_sources(values, "Positive")) if "Positive" in composite_domains(values)
                            else set())
-    return {NOMINAL_CAPACITY} if sources & set(names) else set()
+    out = {NOMINAL_CAPACITY} if sources & names else set()
+    for d in composite_domains(values):
+        D = f"{d} electrode"
+        if names & {f"{D} porosity", f"{D} Bruggeman coefficient (electrolyte)"}:
+            out.add(f"{D} tortuosity factor (electrolyte)")
+        if f"{D} porosity" in names:
+            out.add(f"{D} tortuosity factor (electrode)")
+        out |= {f"{pre}{D} swelling particle volume fraction" for pre in _phases(values, d)
+                if f"{pre}{D} active material volume fraction" in names}
+    return {n for n in out - names if n in values}
 
 
 #: Derived parameters -> how to change them (``params_file.check_value`` refuses them).

@@ -55,3 +55,17 @@ def test_a_fitted_volume_fraction_sets_the_1c_current_of_each_case(base):
             BASE.c_rate * kwon2022.ONE_C_MAH_G * 1e-3 * r.electrode["active_mass_g"], rel=1e-9)
         assert r.cycles[0].discharge_capacity_mAh_g == pytest.approx(
             ssbsim.simulate(cond).cycles[0].discharge_capacity_mAh_g, rel=1e-6)
+
+
+def test_an_se_network_exponent_as_a_runners_input_moves_its_tortuosity():
+    """A fit or sweep of the SE-network exponent b runs it as an input of one runner: the
+    tortuosity factor eps^(1 - b) it sets must be an input too, or every value of b would
+    run the network built with the first (DFN: the network limits its 0.5C discharge)."""
+    b = "Positive electrode Bruggeman coefficient (electrolyte)"
+    base = Conditions.resolve("kwon2022", model="DFN", mechanics=False, c_rate=0.5)
+    other = dataclasses.replace(base, parameters={b: 2.5})
+    shared = CellRunner(base, (b,)).run(other)
+    own = CellRunner(other).run(other)
+    first = CellRunner(base).run(base)
+    assert own.discharge_capacity_mAh_g - first.discharge_capacity_mAh_g > 5  # b matters here
+    assert shared.discharge_capacity_mAh_g == pytest.approx(own.discharge_capacity_mAh_g, rel=1e-3)  # << the 5

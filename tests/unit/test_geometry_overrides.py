@@ -144,3 +144,28 @@ def test_a_misspelt_parameter_gets_a_did_you_mean():
     with pytest.raises(InputError, match=r"'Positve electrode thickness \[m\]' is not in parameter set Kwon2022; "
                                          r"did you mean 'Positive electrode thickness \[m\]'\?"):
         parameter_values(resolve_conditions("kwon2022", parameters={"Positve electrode thickness [m]": 1e-5}))
+
+
+def test_entries_built_from_the_volume_fractions_follow_them():
+    """The SE network's tortuosity factor eps^(1 - b), the electronic one 1 - eps and the
+    swelling particles' fraction (Jo's Si-C host, a fraction of the phase) move with the
+    fractions and exponent that set them; a tortuosity set with them wins."""
+    tau, tau_s = "Positive electrode tortuosity factor (electrolyte)", "Positive electrode tortuosity factor (electrode)"
+    eps, b = "Positive electrode porosity", "Positive electrode Bruggeman coefficient (electrolyte)"
+
+    def pv(preset, **parameters):
+        return parameter_values(Conditions.resolve(preset, parameters=parameters))
+
+    base = pv("kwon2022")
+    assert base[tau] == pytest.approx(base[eps] ** (1 - base[b]), rel=1e-12)  # as components builds it
+    for changed in ({eps: 0.3}, {b: 1.5}, {eps: 0.3, b: 2.5}):
+        v = pv("kwon2022", **changed)
+        assert v[tau] == pytest.approx(v[eps] ** (1 - v[b]), rel=1e-12)
+        assert v[tau_s] == pytest.approx(1 - v[eps], rel=1e-12)
+    assert pv("kwon2022", **{eps: 0.3, tau: 2.0})[tau] == 2.0
+    active, swelling = ("Secondary: Positive electrode active material volume fraction",
+                        "Secondary: Positive electrode swelling particle volume fraction")
+    jo = pv("jo2024-anode")
+    assert jo[swelling] != jo[active]  # the Si-C particles host the Si phase
+    half = pv("jo2024-anode", **{active: 0.5 * jo[active]})
+    assert half[swelling] == pytest.approx(0.5 * jo[swelling], rel=1e-12)
