@@ -85,7 +85,9 @@ class _Problem:
                 self.conds.append(resolve_conditions(preset, model=model, mechanics=mechanics,
                                                      **({"cycles": n} if n > 1 else {}), **pt.conditions))
             except InputError as err:  # a condition out of range: name the row and its column
-                col = next((c for c, kw in CONDITION_COLUMNS.items() if str(err).startswith((f"{kw}=", "C-rate=" if kw == "c_rate" else f"{kw}="))), None)
+                said = {"c_rate": "C-rate", "binder_content": "binder content"}  # how the errors name them
+                col = next((c for c, kw in CONDITION_COLUMNS.items() if str(err).startswith(f"{said.get(kw, kw)}=")),
+                           None)
                 raise InputError(f"{pt.where}{f', column {col!r}' if col else ''}: {err}") from None
         groups = {}
         for c in self.conds:
