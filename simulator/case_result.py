@@ -60,6 +60,11 @@ def result_of_case(p, cond, pv, electrode: dict, sol, metrics, notes) -> Simulat
         notes.append(f"only {len(metrics)} of {cond.cycles} cycles completed ({sol.termination})")
     if not cond.mechanics:
         notes.append("contact mechanics off: perfect contact at any pressure")
+    ran = sorted(set(cond.run_protocol.pressures(cond.pressure_MPa)))
+    if ran != [cond.pressure_MPa]:
+        notes.append(f"the protocol's entries set the stack pressure: {', '.join(f'{x:g}' for x in ran)} MPa "
+                     f"(the run's {cond.pressure_MPa:g} MPa only where an entry sets none; each cycle's "
+                     "pressure_MPa says which)")
     return SimulationResult(
         conditions=cond,
         cycles=metrics,

@@ -121,6 +121,7 @@ def _contact_state(summary, domain: str) -> dict:
     for key, (name, factor) in CONTACT_SUMMARY.items():
         try:
             out[key] = float(summary[name.format(D=domain.capitalize(), d=domain.lower())]) * factor
+            out[key] = max(out[key], 0.0) if key == "loss_of_active_material_pct" else out[key]  # no -2e-9 %
         except KeyError:
             pass  # no contact mechanics
     return out
@@ -165,7 +166,7 @@ def mechanics_summary(series: dict) -> dict:
 
     return {
         "final_contact_fraction": float(series["contact_fraction"][-1]),
-        "final_isolated_fraction": float(series["isolated_fraction"][-1]),
+        "final_isolated_fraction": max(float(series["isolated_fraction"][-1]), 0.0),  # not the solver's -3e-11
         "final_porosity": float(series["porosity"][-1]),
         "final_interface_contact_fraction": float(series["interface_contact_fraction"][-1]),
         "min_stack_pressure_MPa": float(series["stack_pressure_MPa"].min()),
@@ -316,13 +317,15 @@ class SimulationResult:
         return {ph: dict(h) for ph, h in self._phase_halves[cycle].items()}
 
     def to_dict(self) -> dict:
-        """A JSON-ready summary: conditions, first-cycle metrics at the top level, and
-        ``cycles``, one object per cycle (see :meth:`cycle_dicts`)."""
+        """A JSON-ready summary: conditions and first-cycle metrics at the top level (a
+        condition keeps its value where a metric shares its name), ``cycles``, one object
+        per cycle (see :meth:`cycle_dicts`), and ``conditions`` as
+        ``Conditions.from_dict`` reads them back."""
         d = self.conditions.to_dict()
         if self.cycles_completed < self.conditions.cycles:
             d["cycles_completed"] = self.cycles_completed
         cycles = self.cycle_dicts()
-        d.update(cycles[0])
+        d.update({k: v for k, v in cycles[0].items() if k not in d} | {"conditions": self.conditions.to_dict()})
         d["voltage_reference"] = self.voltage_reference
         d.update(self.electrode)
         d["cycles"] = cycles
@@ -367,8 +370,7 @@ class SimulationResult:
                 f"  cycle {k}{'~' if cyc.interpolated else ''}: charge {cyc.charge_capacity_mAh_g:.1f} mAh/g, "
                 f"discharge {cyc.discharge_capacity_mAh_g:.1f} mAh/g, CE {100 * cyc.coulombic_efficiency:.1f} %, "
                 f"mean discharge voltage {cyc.average_discharge_voltage_V:.3f} V ({self.voltage_reference})"
-                + ("" if np.isnan(lam) else f", capacity isolated {round(lam, 1) + 0.0:.1f} %")  # no "-0.0"
-            )
+                + ("" if np.isnan(lam) else f", capacity isolated {lam:.1f} %"))
         from .plateau_split import first_delithiation_split, split_line
 
         lines += split_line(first_delithiation_split(self))

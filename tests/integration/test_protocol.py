@@ -125,6 +125,16 @@ def test_a_single_entry_at_its_own_pressure_runs_at_that_pressure(simulate_cache
     assert r.cycles[0].pressure_MPa == 2.0
     assert q == pytest.approx(at2.cycles[0].discharge_capacity_mAh_g, rel=1e-6)
     assert q < at70.cycles[0].discharge_capacity_mAh_g - 5
+    # the result says so: a note (also in the text summary), the cycle's pressure in the
+    # JSON beside the run's, and the conditions as they read back
+    assert any(n.startswith("the protocol's entries set the stack pressure: 2 MPa (the run's 70 MPa") for n in r.notes)
+    assert "note: the protocol's entries set the stack pressure" in r.summary()
+    d = json.loads(json.dumps(r.to_dict()))
+    assert d["pressure_MPa"] == 70.0 and d["cycles"][0]["pressure_MPa"] == 2.0
+    from ssbsim.simulator.conditions import Conditions
+
+    assert Conditions.from_dict(d["conditions"]) == r.conditions
+    assert not any("protocol's entries" in n for n in at70.notes)
 
 
 def test_cli_protocol_errors_are_one_line(tmp_path):
