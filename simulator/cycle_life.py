@@ -52,6 +52,7 @@ from ssbsim.models.contact_law import ContactLawParameters
 from ssbsim.models.composite_cell import composite_electrodes
 from ssbsim.models.fixture import fixture_compliance
 
+from .errors import InputError
 from .cell_state import contact_phases, repress, skip_state
 from .thickness_ensemble import DEFAULT_BANDS
 from .results import CycleMetrics
@@ -105,6 +106,9 @@ def skip_control(n_cycles: int, cycle_skipping=None) -> SkipControl | None:
     above :data:`SKIP_THRESHOLD_CYCLES`)."""
     if isinstance(cycle_skipping, SkipControl):
         return cycle_skipping
+    if cycle_skipping is not None and not isinstance(cycle_skipping, (bool, np.bool_)):
+        raise InputError(f"cycle_skipping={cycle_skipping!r} is not one of True, False, None (the default: "
+                         f"skipping above {SKIP_THRESHOLD_CYCLES} cycles) or a SkipControl")
     if cycle_skipping is None:
         cycle_skipping = n_cycles > SKIP_THRESHOLD_CYCLES
     return SkipControl() if cycle_skipping else None

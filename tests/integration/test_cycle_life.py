@@ -354,3 +354,14 @@ def test_cases_sharing_a_runner_run_at_their_own_pressure(path):
     assert q_70[0] - q_own[0] > 10  # the two pressures differ by far more than the tolerance below
     np.testing.assert_allclose(q_shared, q_own, rtol=2e-3)
     assert shared.cycles[0].min_stack_pressure_MPa == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("value", ["no", "yes", 1, 0.0])
+def test_cycle_skipping_takes_a_flag_or_a_skip_control_only(value):
+    """cycle_skipping='no' is a text, which Python reads as true: it sent the run down
+    the skipping path; now a one-line error, as for mechanics."""
+    from ssbsim.simulator.errors import InputError
+
+    with pytest.raises(InputError, match=rf"cycle_skipping={value!r} is not one of True, False, None") as err:
+        ssbsim.simulate("kwon2022", model="SPM", cycles=2, cycle_skipping=value)
+    assert "\n" not in str(err.value)
