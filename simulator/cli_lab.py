@@ -112,8 +112,9 @@ def characterise():
 @_cell_options
 @click.option("--binder-content", "binder_contents", multiple=True, type=float,
               help="Binder content(s) [wt%]; each is compared with --reference-content.")
-@click.option("--reference-content", default=0.5, show_default=True, type=float,
-              help="Binder content the areas are relative to [wt%] (Jo 2024: 0.5).")
+@click.option("--reference-content", default=None, type=float,
+              help="Binder content the areas are relative to [wt%] (default: the binder's in the preset, "
+                   "Jo 2024: 0.5); also the content run when no --binder-content is given.")
 @click.option("--c-rate", type=float, default=None, help="Pulse C-rate [default 0.05].")
 @click.option("--pulse-min", type=float, default=None, help="Pulse length [min, default 10].")
 @click.option("--rest-min", type=float, default=None, help="Rest after each pulse [min, default 60].")
@@ -125,7 +126,10 @@ def gitt_cmd(preset, binder, process, pressure, temperature, model, mechanics, a
     pulse; relative active area sqrt(D_app / D_app(reference content)) beside the
     binder-coverage law's."""
     from .characterise import gitt_active_area
+    from .presets import get_preset
 
+    if reference_content is None:
+        reference_content = get_preset(preset).binder(binder)[1].content_wt_pct
     r = gitt_active_area(preset, list(binder_contents) or [reference_content], reference_content,
                          binder=binder, process=process, pressure=pressure, temperature=temperature,
                          model=model, mechanics=mechanics, c_rate=c_rate, pulse_min=pulse_min,

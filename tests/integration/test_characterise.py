@@ -286,3 +286,13 @@ def test_cli_characterise_json_figures_and_errors(tmp_path):
     assert res.exit_code == 2 and "draws no figure" in res.output
     with pytest.raises(InputError, match="GITT pulses=0 is outside"):
         ch.gitt("jo2024-cathode", pulses=0)
+
+
+def test_cli_gitt_runs_the_presets_own_binder_content_by_default():
+    """Without --binder-content the GITT runs (and normalises to) the binder content of
+    the preset's electrode, as eis, dcir and blocking do: Choi's 4 wt%, not Jo's 0.5."""
+    res = CliRunner().invoke(main, ["characterise", "gitt", "--preset", "choi2025", "--model", "SPM",
+                                    "--no-mechanics", "--pulses", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert [r["binder_content_wt_pct"] for r in d["rows"]] == [4.0] and d["conditions"]["binder_content_wt_pct"] == 4.0
