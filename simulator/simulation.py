@@ -206,10 +206,9 @@ class CellRunner:
         self.model = cell_model(cond, pv)
         self.user_solver = solver
         self._sims = {}
-        # The DFN starts with the retry's tolerances where rtol 1e-4 is not converged: a
-        # spring or rigid fixture makes IDA stall near some step ends (3 of 8 three-cycle
-        # Kwon runs at ~2 MPa), and a two-phase (Si-graphite) electrode's third formation
-        # delithiation reads 463.5 mAh/g at 1e-4 against 479.5 at 1e-5 and 1e-6 (Choi 2025).
+        # The DFN starts with the retry's tolerances where rtol 1e-4 is not converged: a spring or
+        # rigid fixture makes IDA stall near some step ends (3 of 8 three-cycle Kwon runs at ~2 MPa),
+        # and a two-phase electrode's third formation delithiation reads 463.5 mAh/g at 1e-4 (479.5 at 1e-5, 1e-6).
         self._tight = self.model_name == "DFN" and (self.fixture != "constant pressure"
                                                     or max(p.positive_phases, p.negative_phases) > 1)
 
@@ -371,8 +370,9 @@ class CellRunner:
             result = result_of_case(self.preset, cond, pv, electrode, run.last_cycle, run.metrics, notes + run.notes)
             result.cycle_path = "cycle skipping"
             result.cycle_solutions = {0: run.first_cycle, len(run.metrics) - 1: run.last_cycle}
-            result.notes.append(f"cycle skipping: {len(run.representative_cycles)} of {len(run.metrics)} cycles "
-                                f"solved by PyBaMM, the others interpolated; time series of the last cycle only{bands}")
+            n_rep, n = len(run.representative_cycles), len(run.metrics)
+            result.notes.append(f"cycle skipping: {n_rep} of {n} cycles solved by PyBaMM, " + (
+                "the others interpolated" if n_rep < n else "none to skip") + f"; time series of the last cycle only{bands}")
         result.representative_cycles = run.representative_cycles
         result.timings = {"total_s": run.total_s, "ensemble_s": run.ensemble_s}
         return result

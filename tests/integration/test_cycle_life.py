@@ -365,3 +365,9 @@ def test_cycle_skipping_takes_a_flag_or_a_skip_control_only(value):
     with pytest.raises(InputError, match=rf"cycle_skipping={value!r} is not one of True, False, None") as err:
         ssbsim.simulate("kwon2022", model="SPM", cycles=2, cycle_skipping=value)
     assert "\n" not in str(err.value)
+
+
+def test_a_forced_fast_path_with_nothing_to_skip_says_so():
+    r = ssbsim.simulate("kwon2022", model="SPM", cycles=4, cycle_skipping=True)
+    assert r.representative_cycles == [1, 2, 3, 4]
+    assert any(n.startswith("cycle skipping: 4 of 4 cycles solved by PyBaMM, none to skip") for n in r.notes)
