@@ -131,10 +131,19 @@ def check_plausible(ts: TimeSeries, current=("current", "A"), voltage=("voltage"
                    + (": is it in mA? (--cycler-units ...,mA,...)" if imax > hi else ": is it in A, not mA?"))
 
 
+#: How far beyond the parameter set's voltage cut-offs a measured-current run may go [V],
+#: as PyBaMM's experiments widen theirs: a measured CV hold sits at the cut-off, and a model
+#: that touches it there would end the solve and leave the rest of the curve unfitted.
+CUTOFF_MARGIN_V = 1.0
+
+
 def current_driven_simulation(model, parameter_values, series: TimeSeries, input_names=(), solver=None):
-    """A ``pybamm.Simulation`` driven by the measured current (interpolated); ``solver``
+    """A ``pybamm.Simulation`` driven by the measured current (interpolated), with the
+    voltage cut-offs :data:`CUTOFF_MARGIN_V` beyond the parameter set's; ``solver``
     defaults to ``pybamm.IDAKLUSolver()``."""
     pv = parameter_values.copy()
+    pv.update({"Lower voltage cut-off [V]": pv["Lower voltage cut-off [V]"] - CUTOFF_MARGIN_V,
+               "Upper voltage cut-off [V]": pv["Upper voltage cut-off [V]"] + CUTOFF_MARGIN_V})
     pv["Current function [A]"] = pybamm.Interpolant(series.time_s, series.current_A, pybamm.t,
                                                     name="measured current")
     pv.update({name: "[input]" for name in input_names})

@@ -254,7 +254,7 @@ def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], mo
     best = None
     for u0 in [first, *(lo + sample * (hi - lo))]:
         sol = least_squares(prob.residuals, u0, bounds=(lo, hi), x_scale=hi - lo,
-                            diff_step=1e-2, max_nfev=60)
+                            diff_step=1e-3, max_nfev=60)
         if best is None or sol.cost < best.cost:
             best = sol
     result = _result(prob, parameters, best)
@@ -303,9 +303,13 @@ def _result(prob, parameters, sol) -> FitResult:
                   "measured": pt.value, "model": float(mv), "residual": float(mv - pt.value)}
                  for pt, mv in zip(prob.points, model)]
     for v, (_, ts, _) in zip(series, prob.series):
+        rmse = float(np.sqrt(np.nanmean((v - ts.voltage_V) ** 2)))
         residuals.append({"where": ts.source, "conditions": {}, "quantity": "voltage RMSE [V]",
-                          "measured": 0.0, "model": float(np.sqrt(np.nanmean((v - ts.voltage_V) ** 2))),
-                          "residual": float(np.sqrt(np.nanmean((v - ts.voltage_V) ** 2)))})
+                          "measured": 0.0, "model": rmse, "residual": rmse})
+        if not np.all(np.isfinite(v)):  # the RMSE above is over the points the model reached
+            warnings.append(f"{ts.source}: the model stopped before {int(np.sum(~np.isfinite(v)))} of {len(v)} "
+                            "fitted points (a voltage event); they entered the fit as large residuals and the "
+                            "voltage RMSE leaves them out")
     if not all(math.isfinite(x) for lo_hi in ci.values() for x in lo_hi):
         raise SimulationError(f"the fit's 95 % intervals are not numbers ({ci}): the data do not "
                               "constrain these parameters; no parameter file was written")
