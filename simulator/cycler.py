@@ -106,13 +106,17 @@ def series_from_columns(path, data: dict, names, units, charge_positive=False,
 
 
 def check_plausible(ts: TimeSeries, current=("current", "A"), voltage=("voltage", "V"),
-                    capacity_Ah: float | None = None):
+                    capacity_Ah: float | None = None, unit_hints: bool = True):
     """InputError naming file, column, unit and the observed range if the voltage's
     largest magnitude is outside :data:`VOLTAGE_BOUNDS_V`, or (given the nominal
-    capacity) the current's outside :data:`CURRENT_BOUNDS_C` times 1C."""
+    capacity) the current's outside :data:`CURRENT_BOUNDS_C` times 1C. ``unit_hints``:
+    suggest the ``--cycler-units`` a CSV may have been read with (not for vendor files,
+    whose units the reader takes from the file)."""
     def refuse(col, unit, values, scale, lo, hi, si, hint):
+        hint = hint if unit_hints else hint.split(":")[0]
         raw = values / scale
-        raise InputError(f"{ts.source}, column {col!r} declared in {unit}: values {raw.min():.4g} to "
+        how = "declared in" if unit_hints else "read as"
+        raise InputError(f"{ts.source}, column {col!r} {how} {unit}: values {raw.min():.4g} to "
                          f"{raw.max():.4g} {unit} ({abs(values).max():.3g} {si} at most) are implausible "
                          f"(expected a largest magnitude of {lo:.3g} to {hi:.3g} {si}){hint}")
 

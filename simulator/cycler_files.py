@@ -340,5 +340,5 @@ def load_series(path, columns=("time", "current", "voltage"), units=("s", "A", "
         return load_cycler_csv(path, *columns, *units, charge_positive=charge_positive, capacity_Ah=capacity_Ah)
     d = read_cycler_file(path)
     ts = d.to_timeseries()
-    check_plausible(ts, (d.columns["current"], "A"), (d.columns["voltage"], "V"), capacity_Ah)
+    check_plausible(ts, (d.columns["current"], "A"), (d.columns["voltage"], "V"), capacity_Ah, unit_hints=False)
     return ts

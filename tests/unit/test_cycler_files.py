@@ -241,3 +241,15 @@ def test_data_show_takes_fits_column_options_and_its_own(tmp_path):
     d = json.loads(outs[0].stdout)
     assert d == json.loads(outs[1].stdout) and d["columns"]["voltage"] == "v"
     assert d["voltage_range_V"] == pytest.approx([3.0, 3.2])
+
+
+def test_an_implausible_vendor_current_gets_no_unit_hint():
+    """A vendor file's units come from the file: a current too large for the cell is
+    said as read, without the --cycler-units hint a CSV gets (which the reader ignores)."""
+    pytest.importorskip("galvani")
+    from ssbsim.simulator.cycler_files import load_series
+
+    with pytest.raises(InputError) as err:
+        load_series(MPR, capacity_Ah=2.08e-3)
+    msg = str(err.value)
+    assert "column 'I/mA' read as A" in msg and "(C/1000 to 20C)" in msg and "--cycler-units" not in msg
