@@ -35,7 +35,7 @@ from .fit_inputs import (CONDITION_COLUMNS, QUANTITIES, REQUIRED_CONDITIONS, Dat
 from .overrides import apply_overrides
 from .presets import get_preset, recommended_model
 from .cycled_start import CycledStart, check_start_cycles, cycle_value
-from .cycler import TimeSeries, current_driven_simulation, model_voltage
+from .cycler import CUTOFF_MARGIN_V, TimeSeries, current_driven_simulation, model_voltage
 from .simulation import CellRunner, cell_model, parameter_values, resolve_conditions
 from .solving import idaklu_solver
 from .sweep import group_key, swept_inputs
@@ -165,10 +165,18 @@ def residual_problem(preset: str, points: list[DataPoint], parameters: list[FitP
     the parameters in the order of ``parameters``, each transformed by
     :meth:`FitParameter.to_u` (log10 where ``log``). Arguments as for :func:`fit`.
     """
-    get_preset(preset)
+    p = get_preset(preset)
     if not points and not series:
         raise InputError("nothing to fit: give data points and/or cycler time series")
     check_fit_parameters(preset, parameters, model, mechanics)
+    lo, hi = p.window_V[0] - CUTOFF_MARGIN_V, p.window_V[1] + CUTOFF_MARGIN_V
+    for _, ts, _ in series:  # a curve of another cell (or counter electrode) cannot be this preset's
+        v = ts.voltage_V
+        if v.min() < lo or v.max() > hi:
+            ref = "vs Li/Li+" if p.cell == "half" else "cell voltage"
+            raise InputError(f"{ts.source}: voltage {v.min():.4g} to {v.max():.4g} V is outside the window of preset "
+                             f"{preset!r}, {p.window_V[0]:g}-{p.window_V[1]:g} V ({ref}), by more than "
+                             f"{CUTOFF_MARGIN_V:g} V: not a curve of this cell")
     return _Problem(preset, points, parameters, model, mechanics, series, check_start_cycles(start_after_cycles))
 
 

@@ -102,3 +102,18 @@ def test_a_cc_cv_curve_is_fitted_through_its_hold_and_discharge(tmp_path):
     assert d["parameters"][E] == pytest.approx(2e8, rel=0.01)
     rmse = next(x for x in d["residuals"] if x["quantity"] == "voltage RMSE [V]")["model"]
     assert rmse < 0.005 and not any("stopped" in w for w in d["warnings"])
+
+
+def test_a_curve_outside_the_cells_window_is_refused(tmp_path):
+    """A cycler file of another cell (here at -0.1 V) was fitted to Kwon's cathode and a
+    parameter file written; it is refused before anything is solved."""
+    from ssbsim.simulator.cycler import TimeSeries
+    from ssbsim.simulator.errors import InputError
+    from ssbsim.simulator.fitting import FitParameter, fit
+
+    t = np.linspace(0, 600, 20)
+    ts = TimeSeries(t, np.full_like(t, 1e-4), np.full_like(t, -0.1), "other_cell.csv")
+    with pytest.raises(InputError, match=r"other_cell.csv: voltage -0.1 to -0.1 V is outside the window of preset "
+                                         r"'kwon2022', 3-4.3 V \(vs Li/Li\+\), by more than 1 V"):
+        fit("kwon2022", [], [FitParameter("Composite framework modulus [Pa]", 1e7, 1e9, log=True)],
+            model="SPM", series=[({"pressure": 2.0}, ts, 0.01)])
