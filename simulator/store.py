@@ -146,13 +146,13 @@ class SweepStore:
             return h5py.File(self.path, "r")
         except OSError as e:
             raise StoreError(f"{self.path} is not a readable HDF5 file ({e}); it was left untouched: "
-                             "choose another --out") from None
+                             "for a sweep, choose another --out; for plot, give a sweep's .h5 file") from None
 
     def _check_ours(self):
         with self._open_read() as f:
             if f.attrs.get("format") != FORMAT:
                 raise StoreError(f"{self.path} is an HDF5 file but not an ssbsim sweep; it was left "
-                                 "untouched: choose another --out")
+                                 "untouched: for a sweep, choose another --out; for plot, give a sweep's .h5 file")
 
     def _check_existing(self):
         self._check_ours()
