@@ -49,7 +49,9 @@ class FitParameter:
     initial: float | None = None
 
     def __post_init__(self):
-        if not (math.isfinite(self.lower) and math.isfinite(self.upper) and self.lower < self.upper):
+        if not (math.isfinite(self.lower) and math.isfinite(self.upper)):
+            raise InputError(f"parameter {self.name!r}: bounds [{self.lower}, {self.upper}] must be finite numbers")
+        if not self.lower < self.upper:
             raise InputError(f"parameter {self.name!r}: bounds [{self.lower}, {self.upper}] are not increasing")
         if self.log and self.lower <= 0:
             raise InputError(f"parameter {self.name!r}: log scaling needs positive bounds, got {self.lower}")

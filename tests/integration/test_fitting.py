@@ -322,3 +322,11 @@ def test_a_source_counting_its_first_cycle_as_zero_is_read_so():
     both = {p.where: p.cycle for p in load_points(DATA)}
     assert set(both.values()) == {1}
 
+
+
+@pytest.mark.parametrize("bounds, words", [((1e7, float("inf")), "must be finite numbers"),
+                                           ((float("nan"), 1e9), "must be finite numbers"),
+                                           ((1e9, 1e7), "are not increasing")])
+def test_fit_bounds_say_what_is_wrong_with_them(bounds, words):
+    with pytest.raises(InputError, match=rf"parameter 'Composite framework modulus \[Pa\]': bounds .* {words}"):
+        FitParameter("Composite framework modulus [Pa]", *bounds)
