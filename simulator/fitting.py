@@ -73,6 +73,7 @@ class _Problem:
         self.points, self.params, self.start_after_cycles = points, params, start_after_cycles
         names = tuple(sorted({p.name for p in params}))
         self.series = []
+        self.series_conds = [resolve_conditions(preset, model=model, mechanics=mechanics, **kw) for kw, _, _ in series]
         for cond_kw, ts, sigma_V in series:
             idx = np.unique(np.linspace(0, len(ts.time_s) - 1, min(len(ts.time_s), 100)).astype(int))
             sub = TimeSeries(ts.time_s[idx], ts.current_A[idx], ts.voltage_V[idx], ts.source)
@@ -267,6 +268,9 @@ def fit(preset: str, points: list[DataPoint], parameters: list[FitParameter], mo
             best = sol
     result = _result(prob, parameters, best)
     result.start_after_cycles = prob.start_after_cycles
+    from .calibration_domain import extrapolation_notes  # where the fitted data lie beyond the package's own
+
+    result.warnings += list(dict.fromkeys(n for c in [*prob.conds, *prob.series_conds] for n in extrapolation_notes(c)))
     if posterior is not None:
         from .posterior import sample_posterior
 

@@ -330,3 +330,11 @@ def test_a_source_counting_its_first_cycle_as_zero_is_read_so():
 def test_fit_bounds_say_what_is_wrong_with_them(bounds, words):
     with pytest.raises(InputError, match=rf"parameter 'Composite framework modulus \[Pa\]': bounds .* {words}"):
         FitParameter("Composite framework modulus [Pa]", *bounds)
+
+
+def test_a_fit_to_data_beyond_the_calibrated_conditions_says_so():
+    """Data at 0.5 MPa lie outside the 2-75 MPa of the cathode rows the package's own
+    constants were fitted on: the fit's warnings carry simulate's extrapolation note."""
+    point = DataPoint({"pressure": 0.5, "c_rate": 0.1, "temperature": 30.0}, "discharge_capacity", 140.0, 1.0, "x")
+    res = fit("kwon2022", [point], [FitParameter(E_F, 2e8, 1e10, log=True)], model="SPM", starts=1)
+    assert any(w.startswith("extrapolation: stack pressure 0.5 MPa is outside 2-75 MPa") for w in res.warnings)
