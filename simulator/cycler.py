@@ -112,18 +112,18 @@ def check_plausible(ts: TimeSeries, current=("current", "A"), voltage=("voltage"
     capacity) the current's outside :data:`CURRENT_BOUNDS_C` times 1C. ``unit_hints``:
     suggest the ``--cycler-units`` a CSV may have been read with (not for vendor files,
     whose units the reader takes from the file)."""
-    def refuse(col, unit, values, scale, lo, hi, si, hint):
-        hint = hint if unit_hints else hint.split(":")[0]
+    def refuse(col, unit, values, scale, lo, hi, si, context, unit_hint):
         raw = values / scale
         how = "declared in" if unit_hints else "read as"
         raise InputError(f"{ts.source}, column {col!r} {how} {unit}: values {raw.min():.4g} to "
                          f"{raw.max():.4g} {unit} ({abs(values).max():.3g} {si} at most) are implausible "
-                         f"(expected a largest magnitude of {lo:.3g} to {hi:.3g} {si}){hint}")
+                         f"(expected a largest magnitude of {lo:.3g} to {hi:.3g} {si}){context}"
+                         + (unit_hint if unit_hints else ""))
 
     col, unit = voltage
     vmax, (lo, hi) = float(np.max(np.abs(ts.voltage_V))), VOLTAGE_BOUNDS_V
     if not lo <= vmax <= hi:
-        refuse(col, unit, ts.voltage_V, VOLTAGE_UNITS[unit], lo, hi, "V",
+        refuse(col, unit, ts.voltage_V, VOLTAGE_UNITS[unit], lo, hi, "V", "",
                ": is it in mV? (--cycler-units ...,mV)" if vmax > hi else ": is it in V, not mV?")
     if capacity_Ah:
         col, unit = current
@@ -131,8 +131,8 @@ def check_plausible(ts: TimeSeries, current=("current", "A"), voltage=("voltage"
         lo, hi = (c * capacity_Ah for c in CURRENT_BOUNDS_C)
         if not lo <= imax <= hi:
             refuse(col, unit, ts.current_A, CURRENT_UNITS[unit], lo, hi, "A",
-                   f" for a cell of {capacity_Ah * 1e3:.3g} mAh (C/1000 to 20C)"
-                   + (": is it in mA? (--cycler-units ...,mA,...)" if imax > hi else ": is it in A, not mA?"))
+                   f" for a cell of {capacity_Ah * 1e3:.3g} mAh (C/1000 to 20C)",
+                   ": is it in mA? (--cycler-units ...,mA,...)" if imax > hi else ": is it in A, not mA?")
 
 
 #: How far beyond the parameter set's voltage cut-offs a measured-current run may go [V],

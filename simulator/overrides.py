@@ -15,8 +15,9 @@ A parameter set derives two values from an electrode's geometry
 geometry: each is the parameter set's value times the ratio of L sum_k eps_k rho_k (and of
 the area) after and before the overrides, so that values whose geometry is unchanged stay
 exactly as built. The entries built from the volume fractions (the tortuosity factors, the
-swelling particles' fraction) follow the fractions the same way unless set themselves. The derived values themselves cannot be overridden (:data:`DERIVED`,
-refused by ``params_file.check_value``). An override that makes a composite electrode's
+swelling particles' fraction) follow the fractions the same way unless set themselves.
+The derived values themselves cannot be overridden (:data:`DERIVED`, refused by
+``params_file.check_value``). An override that makes a composite electrode's
 volume fractions (active phases, SE, voids) sum to more than 1, or leaves it without active
 material, is refused.
 """
