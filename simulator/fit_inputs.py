@@ -168,7 +168,13 @@ def _counts_from_zero(rows) -> set:
     from 0: a paper that counts its first (preconditioning) cycle as cycle 0 (Jo 2024 in
     the calibration points) counts every cycle one lower than the model, whose first
     cycle from the pristine cell is 1."""
-    return {row.get("source") for _, row in rows if (row.get("cycle") or "").strip() in ("0", "0.0")}
+    def is_zero(text):
+        try:
+            return float(text) == 0.0
+        except (TypeError, ValueError):  # an empty or bad cell: _parse_cycle says so for its row
+            return False
+
+    return {row.get("source") for _, row in rows if is_zero(row.get("cycle"))}
 
 
 def _parse_cycle(text, where: str, from_zero: bool = False) -> int | None:
