@@ -212,6 +212,12 @@ def test_sweep_with_a_parameter_file_stores_and_plots(tmp_path):
     rows = open_results(out).read()
     assert len(rows) == 2 and all(r["status"] == "ok" for r in rows)
     assert all(json.loads(r["parameters"]) == {E_F: 1.7e9} for r in rows)
+    with open(tmp_path / "s.summary.csv") as fh:  # the summary says which values were set, and the fixture
+        summary = list(csv.DictReader(fh))
+    assert [json.loads(r["parameters"]) for r in summary] == [{E_F: 1.7e9}] * 2
+    assert {r["fixture"] for r in summary} == {"constant pressure"}
+    with h5py.File(out, "r") as f:
+        assert [json.loads(p) for p in f["summary"]["parameters"]] == [{E_F: 1.7e9}] * 2
     direct = ssbsim.simulate("kwon2022", model="SPM", pressure=2.0, parameters={E_F: 1.7e9})
     at2 = next(r for r in rows if r["pressure_MPa"] == 2.0)
     assert at2["discharge_capacity_mAh_g"] == pytest.approx(direct.discharge_capacity_mAh_g, rel=1e-6)
@@ -306,6 +312,8 @@ def test_notes_reach_the_summaries_and_the_printed_table(tmp_path):
     with open(tmp_path / "summary.csv") as fh:
         notes = {float(r["pressure_MPa"]): r["notes"] for r in csv.DictReader(fh)}
     assert notes[70.0] == "" and "stack pressure 0 MPa is outside" in notes[0.0]
+    with open(tmp_path / "summary.csv") as fh:  # nothing set: an empty parameters column
+        assert {(r["parameters"], r["fixture"]) for r in csv.DictReader(fh)} == {("", "constant pressure")}
     with h5py.File(out, "r") as f:
         table = f["summary"][()]
     stored = {p: n.decode() for p, n in zip(table["pressure_MPa"], table["notes"])}
@@ -324,6 +332,16 @@ def test_summary_table_keeps_several_and_non_ascii_notes():
             {"name": "b", "status": "failed", "notes": "[]"}, {"name": "c", "status": "ok"}]
     table = _summary_table(rows)
     assert list(table["notes"]) == ["one; τ_ion 2 h > 1 h", "", ""]
+
+
+def test_summary_names_the_fixture_that_held_each_case():
+    """A fixture the case set is stored; otherwise the preset's, or constant pressure
+    without mechanics (kwon2022-pouch is held rigid)."""
+    from ssbsim.simulator.store import _summary_row
+
+    assert _summary_row({"preset": "kwon2022", "fixture": "rigid"})["fixture"] == "rigid"
+    assert _summary_row({"preset": "kwon2022-pouch"})["fixture"] == "rigid"
+    assert _summary_row({"preset": "kwon2022-pouch", "mechanics": False})["fixture"] == "constant pressure"
 
 
 def test_a_single_value_is_a_one_value_dimension():
