@@ -108,18 +108,29 @@ def fit(preset, data_path, cycler_paths, cycler_columns, cycler_units, charge_po
     if as_json:
         click.echo(json.dumps(result.to_dict(), allow_nan=False))
         return
-    after = f", after {start_after_cycles} paper cycle(s)" if start_after_cycles else ""
-    click.echo(f"fitted with the {model} ({preset}{after})")
-    for name, value in result.parameters.items():
-        lo, hi = result.ci95[name]
-        click.echo(f"{name} = {value:.4g}  (95 % interval {lo:.4g} - {hi:.4g})")
-    for r in result.residuals:
-        click.echo(f"  {r['where']}: measured {r['measured']:.4g}, model {r['model']:.4g}, residual {r['residual']:+.3g}")
+    for line in result_lines(result, model, preset, start_after_cycles):
+        click.echo(line)
     for line in _posterior_lines(result.posterior):
         click.echo(line)
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
     click.echo(f"parameters written to {out}")
+
+
+def result_lines(result, model, preset, start_after_cycles=0) -> list[str]:
+    """The printed fit: parameters with their 95 % intervals, each data point's residual,
+    each curve's voltage RMSE."""
+    after = f", after {start_after_cycles} paper cycle(s)" if start_after_cycles else ""
+    lines = [f"fitted with the {model} ({preset}{after})"]
+    lines += [f"{name} = {value:.4g}  (95 % interval {result.ci95[name][0]:.4g} - {result.ci95[name][1]:.4g})"
+              for name, value in result.parameters.items()]
+    for r in result.residuals:
+        if r["quantity"] == "voltage RMSE [V]":  # a curve: its RMSE, not a 'measured 0'
+            lines.append(f"  {r['where']}: voltage RMSE {1e3 * r['model']:.3g} mV")
+        else:
+            lines.append(f"  {r['where']}: measured {r['measured']:.4g}, model {r['model']:.4g}, "
+                         f"residual {r['residual']:+.3g}")
+    return lines
 
 
 def _check_posterior_options(steps, walkers, noise_sigma, figure, n_parameters):

@@ -35,6 +35,7 @@ from .fit_inputs import (CONDITION_COLUMNS, QUANTITIES, REQUIRED_CONDITIONS, Dat
 from .overrides import apply_overrides
 from .presets import get_preset, recommended_model
 from .cycled_start import CycledStart, check_start_cycles, cycle_value
+from .fit_figure import plot_fit  # noqa: F401  (ssbsim.simulator.fitting.plot_fit)
 from .cycler import CUTOFF_MARGIN_V, TimeSeries, current_driven_simulation, model_voltage
 from .simulation import CellRunner, cell_model, parameter_values, resolve_conditions
 from .solving import idaklu_solver
@@ -52,6 +53,8 @@ class FitResult:
     start_after_cycles: int = 0  # paper cycles run before the fitted experiments
     posterior: dict | None = None  # posterior.sample_posterior's summary, if one was drawn
     posterior_samples: np.ndarray | None = field(default=None, repr=False)  # its samples, model units
+    #: each fitted cycler curve at the best parameters: source, time_s, measured_V, model_V
+    curves: list = field(default_factory=list, repr=False)
 
     def to_dict(self):
         return {"parameters": self.parameters, "ci95": self.ci95, "residuals": self.residuals,
@@ -325,23 +328,6 @@ def _result(prob, parameters, sol) -> FitResult:
     if not all(math.isfinite(x) for lo_hi in ci.values() for x in lo_hi):
         raise SimulationError(f"the fit's 95 % intervals are not numbers ({ci}): the data do not "
                               "constrain these parameters; no parameter file was written")
-    return FitResult(values, ci, residuals, float(sol.cost), prob.n_evaluations, warnings)
-
-
-def plot_fit(result: FitResult, path):
-    """Model vs measured, one marker per point, with the 1:1 line."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(4.5, 4))
-    ax = fig.add_subplot()
-    meas = [r["measured"] for r in result.residuals]
-    mod = [r["model"] for r in result.residuals]
-    ax.plot(meas, mod, "o")
-    lim = [min(meas + mod) * 0.98, max(meas + mod) * 1.02]
-    ax.plot(lim, lim, "k--", lw=0.8)
-    for r in result.residuals:
-        ax.annotate(", ".join(f"{v}" for v in r["conditions"].values()), (r["measured"], r["model"]), fontsize=6)
-    ax.set(xlabel="measured", ylabel="model", title="fit vs data")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    return path
+    curves = [{"source": ts.source, "time_s": ts.time_s, "measured_V": ts.voltage_V, "model_V": np.asarray(v)}
+              for v, (_, ts, _) in zip(series, prob.series)]
+    return FitResult(values, ci, residuals, float(sol.cost), prob.n_evaluations, warnings, curves=curves)

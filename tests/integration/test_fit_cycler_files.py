@@ -96,12 +96,50 @@ def test_a_cc_cv_curve_is_fitted_through_its_hold_and_discharge(tmp_path):
     res = CliRunner().invoke(main, [
         "fit", "--preset", "kwon2022", "--cycler", str(path), "--cycler-pressure", "2",
         "--cycler-columns", "t,I/mA,V", "--cycler-units", "min,mA,V", "--charge-positive",
-        "--param", f"{E}:1e7:1e9:log", "--model", "spm", "--starts", "1", "--json", "--out", str(out)])
+        "--param", f"{E}:1e7:1e9:log", "--model", "spm", "--starts", "1", "--json", "--out", str(out),
+        "--figure", str(tmp_path / "fit.png")])
     assert res.exit_code == 0, res.output
+    assert (tmp_path / "fit.png").stat().st_size > 0
     d = json.loads(res.stdout)
     assert d["parameters"][E] == pytest.approx(2e8, rel=0.01)
     rmse = next(x for x in d["residuals"] if x["quantity"] == "voltage RMSE [V]")["model"]
     assert rmse < 0.005 and not any("stopped" in w for w in d["warnings"])
+
+
+def test_the_fit_figure_draws_each_curve_against_time():
+    """The figure of a curve fit was one dot (its RMSE against 0): each fitted curve gets
+    its own panel, measured and model voltage against time; data points keep the parity
+    panel."""
+    from ssbsim.simulator.fit_figure import fit_figure
+    from ssbsim.simulator.fitting import FitResult
+
+    t = np.linspace(0, 7200, 50)
+    curve = {"source": "cell.csv", "time_s": t, "measured_V": 3.7 - 1e-5 * t, "model_V": 3.701 - 1e-5 * t}
+    rmse = {"where": "cell.csv", "conditions": {}, "quantity": "voltage RMSE [V]", "measured": 0.0,
+            "model": 1e-3, "residual": 1e-3}
+    point = {"where": "p.csv:2", "conditions": {"pressure_MPa": 2}, "quantity": "discharge_capacity_mAh_g",
+             "measured": 150.0, "model": 152.0, "residual": 2.0}
+    only_curve = fit_figure(FitResult({}, {}, [rmse], 0.0, 1, curves=[curve]))
+    (ax,) = only_curve.axes
+    assert ax.get_xlabel() == "time [h]" and "RMSE 1.00 mV" in ax.get_title()
+    assert [len(line.get_xdata()) for line in ax.lines] == [50, 50]
+    assert ax.lines[0].get_xdata()[-1] == pytest.approx(2.0)
+    both = fit_figure(FitResult({}, {}, [point, rmse], 0.0, 1, curves=[curve]))
+    assert [a.get_xlabel() for a in both.axes] == ["measured", "time [h]"]
+    assert both.axes[0].lines[0].get_xdata().tolist() == [150.0]  # the RMSE is not a data point
+
+
+def test_the_printed_fit_gives_a_curves_rmse_not_a_measured_zero():
+    from ssbsim.simulator.cli_fit import result_lines
+    from ssbsim.simulator.fitting import FitResult
+
+    rmse = {"where": "cell.csv", "conditions": {}, "quantity": "voltage RMSE [V]", "measured": 0.0,
+            "model": 4.3e-5, "residual": 4.3e-5}
+    point = {"where": "p.csv:2", "conditions": {}, "quantity": "discharge_capacity_mAh_g", "measured": 150.0,
+             "model": 152.0, "residual": 2.0}
+    lines = result_lines(FitResult({"E": 2e8}, {"E": (1.9e8, 2.1e8)}, [point, rmse], 0.0, 1), "SPM", "kwon2022", 2)
+    assert lines == ["fitted with the SPM (kwon2022, after 2 paper cycle(s))", "E = 2e+08  (95 % interval 1.9e+08 - 2.1e+08)",
+                     "  p.csv:2: measured 150, model 152, residual +2", "  cell.csv: voltage RMSE 0.043 mV"]
 
 
 def test_a_curve_outside_the_cells_window_is_refused(tmp_path):
