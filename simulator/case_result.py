@@ -9,6 +9,7 @@ from ssbsim.models import binder_laws
 
 from .calibration_domain import extrapolation_notes
 from .conditions import Conditions, parameter_values
+from .layer_cracks import layer_crack_note, layer_decohered_fraction
 from .results import SimulationResult, cycle_metrics, mechanics_series, mechanics_summary
 
 
@@ -56,6 +57,13 @@ def result_of_case(p, cond, pv, electrode: dict, sol, metrics, notes) -> Simulat
     domain = working_domain(p)
     series = mechanics_series(sol, pv, domain) if cond.mechanics else {}
     notes.extend(n for n in extrapolation_notes(cond) if n not in notes)
+    cracks = {}
+    if series:
+        series["layer_decohered_fraction"] = layer_decohered_fraction(sol, pv, domain)
+        cracks = {"max_layer_decohered_fraction": float(series["layer_decohered_fraction"].max())}
+        note = layer_crack_note(cracks["max_layer_decohered_fraction"])
+        if note and note not in notes:
+            notes.append(note)
     if len(metrics) < cond.cycles:
         notes.append(f"only {len(metrics)} of {cond.cycles} cycles completed ({sol.termination})")
     if not cond.mechanics:
@@ -68,7 +76,7 @@ def result_of_case(p, cond, pv, electrode: dict, sol, metrics, notes) -> Simulat
     return SimulationResult(
         conditions=cond,
         cycles=metrics,
-        electrode=electrode | (mechanics_summary(series) if series else {}),
+        electrode=electrode | (mechanics_summary(series) if series else {}) | cracks,
         time_s=sol["Time [s]"].entries,
         current_A=sol["Current [A]"].entries,
         voltage_V=sol["Voltage [V]"].entries,

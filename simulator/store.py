@@ -16,7 +16,8 @@ Layout::
                                  contact_fraction, isolated_fraction, porosity,
                                  interface_contact_fraction, stack_pressure_MPa (the
                                  pressure the cell felt, ``models.fixture``),
-                                 stack_pressure_change_MPa, thickness_change_um, and
+                                 stack_pressure_change_MPa, thickness_change_um,
+                                 layer_decohered_fraction, and
                                  per cycle cycle_<metric> (e.g. cycle_max_stack_pressure_MPa)
 
 Each finished case is written by opening, writing and closing the file, so a crash or
@@ -55,6 +56,7 @@ SUMMARY_FIELDS = (
     "average_discharge_voltage_V", "final_contact_fraction", "final_isolated_fraction",
     "final_porosity", "final_interface_contact_fraction", "min_stack_pressure_MPa",
     "max_stack_pressure_MPa", "max_stack_pressure_change_MPa", "max_thickness_change_um",
+    "max_layer_decohered_fraction",
 )
 
 

@@ -169,6 +169,7 @@ def test_numba_ensemble_reproduces_pybamm_contact_states(simulate_cached):
     assert pybamm_iso > 0.05  # the comparison is about a real loss
     assert np.all(zeta == 0.0)  # NCM shrinks: the layer stores no releasable energy
     assert iso == pytest.approx(pybamm_iso, abs=0.01)
+    assert r.electrode["max_layer_decohered_fraction"] == 0.0 and not any("decohesion" in n for n in r.notes)
 
 
 def test_numba_ensemble_reproduces_pybamm_layer_decohesion():
@@ -181,6 +182,9 @@ def test_numba_ensemble_reproduces_pybamm_layer_decohesion():
     pybamm_iso = r.solution["Positive electrode secondary isolated fraction"].entries[-1]
     assert zeta.max() > 0.99 and pybamm_iso > 0.9  # the layer cracked through the Si
     assert iso == pytest.approx(pybamm_iso, abs=0.01)
+    # the result says so: the capacity fell because the layer cracked, not by lost contact
+    assert r.electrode["max_layer_decohered_fraction"] == pytest.approx(zeta.max(), abs=1e-3)
+    assert any(n.startswith("layer decohesion: the swelling phase cracked its layer (up to 100 %") for n in r.notes)
 
 
 def test_rubber_elasticity_closed_form():

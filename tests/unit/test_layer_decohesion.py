@@ -92,3 +92,11 @@ def test_jo2024_si_in_composite_particles_never_cracks_at_75_MPa():
     assert ld.energy_release_rate(s, 75 * MPA, E_F, jo2024.ANODE.thickness, phi_layer) < 0
     # ... though without the stack's 75 MPa it would crack (NBR's 14.5 J/m2 at 0.5 wt%)
     assert ld.energy_release_rate(s, 0.0, E_F, jo2024.ANODE.thickness, phi_layer) > 50
+
+
+def test_a_result_notes_a_cracked_layer_from_one_percent_decohered():
+    from ssbsim.simulator.layer_cracks import NOTE_THRESHOLD, layer_crack_note
+
+    assert NOTE_THRESHOLD == 0.01
+    assert layer_crack_note(0.0) is None and layer_crack_note(0.0099) is None and layer_crack_note(float("nan")) is None
+    assert "up to 1 % decohered" in layer_crack_note(0.01)
