@@ -59,7 +59,7 @@ def result_of_case(p, cond, pv, electrode: dict, sol, metrics, notes) -> Simulat
     notes.extend(n for n in extrapolation_notes(cond) if n not in notes)
     cracks = {}
     if series:
-        series["layer_decohered_fraction"] = layer_decohered_fraction(sol, pv, domain)
+        series["layer_decohered_fraction"] = layer_decohered_fraction(sol, pv)
         cracks = {"max_layer_decohered_fraction": float(series["layer_decohered_fraction"].max())}
         note = layer_crack_note(cracks["max_layer_decohered_fraction"])
         if note and note not in notes:

@@ -19,21 +19,25 @@ from ssbsim.models.phases import phase_names
 NOTE_THRESHOLD = 0.01
 
 
-def layer_decohered_fraction(sol, pv, domain: str) -> np.ndarray:
-    """zeta(t) [-] of the working electrode: the largest over its particle phases of the
-    layer-decohesion law at the phase's radial strain and the electrode's effective
-    pressure (G = H (Z E (phi s+)^2 - P_eff phi s+), zeta = r^(1/w) / (1 + r^(1/w)),
-    r = G+ / Gamma), with the law's parameters as the model has them."""
-    Domain = domain.capitalize()
-    gamma = binder_laws.electrode_values(pv, domain.lower())["cohesive fracture energy [J.m-2]"]
-    P_eff = np.ravel(sol[f"{Domain} electrode effective pressure [Pa]"].entries) + np.zeros_like(sol.t)
+def layer_decohered_fraction(sol, pv) -> np.ndarray:
+    """zeta(t) [-] of the cell: the largest, over the particle phases of every electrode
+    with contact mechanics (a full cell's anode too), of the layer-decohesion law at the
+    phase's radial strain and its electrode's effective pressure (G = H (Z E (phi s+)^2 -
+    P_eff phi s+), zeta = r^(1/w) / (1 + r^(1/w)), r = G+ / Gamma), with the law's
+    parameters as the model has them."""
+    model = sol.all_models[0]
     zeta = np.zeros_like(sol.t)
-    for pre, infix in phase_names(sol.all_models[0].options, domain.lower()):
-        s = np.ravel(sol[f"{Domain} electrode {infix}radial strain"].entries)
-        zeta = np.maximum(zeta, decohered_fraction_of_strain(
-            s, P_eff, float(pv["Composite layer modulus [Pa]"]), float(pv[f"{Domain} electrode thickness [m]"]),
-            gamma, float(pv["Layer fracture energy scatter"]),
-            float(pv[f"{pre}{Domain} electrode swelling particle volume fraction"]), power=np.power))
+    for Domain in ("Negative", "Positive"):
+        if f"{Domain} electrode effective pressure [Pa]" not in model.variables:
+            continue  # no contact mechanics in this electrode (a Li or Li-In counter electrode)
+        gamma = binder_laws.electrode_values(pv, Domain.lower())["cohesive fracture energy [J.m-2]"]
+        P_eff = np.ravel(sol[f"{Domain} electrode effective pressure [Pa]"].entries) + np.zeros_like(sol.t)
+        for pre, infix in phase_names(model.options, Domain.lower()):
+            s = np.ravel(sol[f"{Domain} electrode {infix}radial strain"].entries)
+            zeta = np.maximum(zeta, decohered_fraction_of_strain(
+                s, P_eff, float(pv["Composite layer modulus [Pa]"]), float(pv[f"{Domain} electrode thickness [m]"]),
+                gamma, float(pv["Layer fracture energy scatter"]),
+                float(pv[f"{pre}{Domain} electrode swelling particle volume fraction"]), power=np.power))
     return zeta
 
 
