@@ -23,9 +23,11 @@ in an evacuated pouch, which the laminate presses onto it wherever the fixture l
 At constant pressure the set pressure is the stack's, whatever the packaging.
 
 P_0 is the parameter ``"Stack pressure [Pa]"``: the pressure set at assembly, when the
-stack has its fabricated thickness, and the initial value of the variable (a protocol
-entry at another pressure re-tightens the fixture: P_0 becomes that pressure, and the
-thickness change so far carries over). Delta L is the stack's stress-free thickness
+stack has its fabricated thickness, and the initial value of the variable. A protocol
+entry at another pressure re-tightens the fixture: the stack feels that pressure (plus
+P_amb) at the entry's start, so its P_0 is the entry's pressure less what the thickness
+change so far adds, ``"Stack pressure from thickness change [Pa]"``
+(``simulator.cell_state.retightened``). Delta L is the stack's stress-free thickness
 change since fabrication: each composite electrode's L_e x (its phases' thickness
 strain), ``models.operando``, gaps opened beside shrinking particles included. A half
 cell's Li or Li-In counter electrode adds V_c q / F, q the charge it received per area,
@@ -56,6 +58,9 @@ PRESSURE_SCALE_PA = 1e6
 #: The parameter of the pressure the packaging adds to a spring or rigid fixture's
 #: (module docstring).
 AMBIENT_PRESSURE = "Ambient pressure on the stack [Pa]"
+#: Delta L / (c_s + A / k_f) [Pa], a spring or rigid fixture's variable: the pressure the
+#: thickness change since assembly adds to the set pressure P_0 (before the floor at 0)
+THICKNESS_PRESSURE = "Stack pressure from thickness change [Pa]"
 #: Width of the C1 blend of max(P, 0) at separation: the floor is exact above it.
 SEPARATION_SMOOTHING_PA = 1e3
 
@@ -117,16 +122,24 @@ class StackFixture(pybamm.BaseSubModel):
         # shape check before discretisation would not broadcast a current-collector one)
         return {"Stack pressure [Pa]": pybamm.Variable("Stack pressure [Pa]", scale=PRESSURE_SCALE_PA)}
 
-    def set_algebraic(self, variables):
+    def get_coupled_variables(self, variables):
         if self.fixture == "constant pressure":
-            return
+            return variables
         P = pybamm.Parameter
         dL = sum(composite_thickness_change(variables, self.options, d) for d in self.composite_domains)
         if self.half_cell:
             dL = dL + P("Counter electrode thickness change per Li in fixture [m3.mol-1]") * \
                 counter_electrode_charge(variables) / self.param.F
-        free = P("Stack pressure [Pa]") + pybamm.yz_average(dL) / fixture_compliance(self.fixture,
-                                                                                    self.composite_domains)
+        # Delta L / (c_s + A / k_f): what the stack's thickness change since assembly adds to P_0
+        variables[THICKNESS_PRESSURE] = pybamm.yz_average(dL) / fixture_compliance(self.fixture,
+                                                                                  self.composite_domains)
+        return variables
+
+    def set_algebraic(self, variables):
+        if self.fixture == "constant pressure":
+            return
+        P = pybamm.Parameter
+        free = P("Stack pressure [Pa]") + variables[THICKNESS_PRESSURE]
         var = variables["Stack pressure [Pa]"]
         self.algebraic[var] = (var - P(AMBIENT_PRESSURE) - floor_at_zero(free, SEPARATION_SMOOTHING_PA)) \
             / PRESSURE_SCALE_PA

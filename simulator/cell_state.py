@@ -336,3 +336,27 @@ def repress(last, pv, P_old_MPa: float, P_new_MPa: float) -> pybamm.Solution:
     """:func:`repress_state` with the phases and law constants of the parameters ``pv``."""
     return repress_state(last, contact_phases(last.all_models[-1], pv), ContactLawParameters.from_parameters(pv),
                          P_old_MPa * 1e6, P_new_MPa * 1e6)
+
+
+def retightened(last, pv, fixture: str, P_old_MPa: float, P_new_MPa: float) -> tuple[pybamm.Solution, float]:
+    """The start of a protocol entry that sets the stack pressure ``P_new_MPa`` after a
+    run at ``P_old_MPa``: (its start state, its ``"Stack pressure [Pa]"`` P_0 [Pa]).
+
+    At constant pressure P_0 is the entry's pressure. In a spring or rigid fixture the
+    entry re-tightens the fixture: the stack feels P_new + P_amb at the entry's start,
+    so P_0 = P_new - Delta L / (c_s + A / k_f) with the thickness change so far
+    (``models.fixture``), and the felt pressure steps from the last solved one. Where
+    the felt pressure rises, isolated particles whose gap the higher closure bridges
+    reconnect (:func:`repress`)."""
+    if fixture == "constant pressure":
+        P_0, felt_old, felt_new = P_new_MPa * 1e6, P_old_MPa * 1e6, P_new_MPa * 1e6
+    else:
+        from ssbsim.models.fixture import AMBIENT_PRESSURE, THICKNESS_PRESSURE
+
+        P_0 = P_new_MPa * 1e6 - float(np.ravel(last[THICKNESS_PRESSURE].entries)[-1])
+        felt_old = float(np.ravel(last["Stack pressure [Pa]"].entries)[-1])
+        felt_new = P_new_MPa * 1e6 + float(pv[AMBIENT_PRESSURE])
+    if felt_new > felt_old:
+        last = repress(last, pv, felt_old / 1e6, felt_new / 1e6)
+    return last, P_0
+

@@ -53,7 +53,7 @@ from ssbsim.models.composite_cell import composite_electrodes
 from ssbsim.models.fixture import fixture_compliance
 
 from .errors import InputError
-from .cell_state import contact_phases, repress, skip_state
+from .cell_state import contact_phases, retightened, skip_state
 from .thickness_ensemble import DEFAULT_BANDS
 from .results import CycleMetrics
 from .solving import cycle_complete, quiet_solver, solver_tolerances
@@ -278,10 +278,13 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, pressure_MPa: float, c
         return start, spreads
 
     for i, (block, pressure) in enumerate(zip(protocol.blocks, protocol.pressures(pressure_MPa))):
-        if block_start is not None and pressure > previous_MPa:
-            block_start = repress(block_start, pv, previous_MPa, pressure)
+        if block_start is None:
+            P_0 = pressure * 1e6
+        elif pressure != previous_MPa:  # the entry re-presses, or re-tightens the fixture
+            block_start, P_0 = retightened(block_start, pv, runner.fixture, previous_MPa, pressure)
+        # else the same pressure: the entry carries on from the last block's P_0
         previous_MPa = pressure
-        block_inputs = {pressure_parameter: pressure * 1e6} if pressure_parameter in runner.input_names else {}
+        block_inputs = {pressure_parameter: P_0} if pressure_parameter in runner.input_names else {}
 
         def solve_cycle(prev, n_skipped, block=block, block_inputs=block_inputs, i=i, pressure=pressure):
             pending = ()

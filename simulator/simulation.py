@@ -260,14 +260,14 @@ class CellRunner:
         sol = None
         previous_MPa = None
         for k, (pressure_MPa, steps) in enumerate(self.protocol.segments(cond.pressure_MPa)):
-            if sol is not None and cond.mechanics and pressure_MPa > previous_MPa:
-                # re-pressed: particles whose gap the higher closure bridges reconnect
-                # PyBaMM starts the next segment from ``sol.last_state`` (cached in
-                # ``_last_state``): the re-pressed state replaces it, the run's record stays
-                sol._last_state = cell_state.repress(sol.last_state, pv, previous_MPa, pressure_MPa)
+            P_0 = pressure_MPa * 1e6
+            if sol is not None and cond.mechanics:
+                # re-pressed / re-tightened (cell_state.retightened); PyBaMM starts the next segment
+                # from ``sol.last_state`` (cached in ``_last_state``): the new state replaces it
+                sol._last_state, P_0 = cell_state.retightened(sol.last_state, pv, self.fixture, previous_MPa,
+                                                              pressure_MPa)
             previous_MPa = pressure_MPa
-            seg_inputs = inputs | ({PRESSURE_PARAMETER: pressure_MPa * 1e6}
-                                   if PRESSURE_PARAMETER in self.input_names else {})
+            seg_inputs = inputs | ({PRESSURE_PARAMETER: P_0} if PRESSURE_PARAMETER in self.input_names else {})
             kept = long_runs.saved_cycles(self.protocol)  # None: every cycle kept whole
             try:
                 with quiet_solver():
