@@ -359,4 +359,3 @@ def retightened(last, pv, fixture: str, P_old_MPa: float, P_new_MPa: float) -> t
     if felt_new > felt_old:
         last = repress(last, pv, felt_old / 1e6, felt_new / 1e6)
     return last, P_0
-
