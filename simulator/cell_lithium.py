@@ -28,6 +28,10 @@ def set_phase_lithium(x, domain: str, infix: str, c_max: float, dc: float, dilut
     particles (if the phase has contact mechanics): the two stay consistent."""
     state = next(n for d, i, n in particle_states(x._vars) if (d, i) == (domain, infix))
     x[state] = x[state] * dilution + dc
+    shifts = getattr(x, "shifts", None)  # what the patches did to the phase so far (move_free_lithium)
+    if shifts is not None:
+        before, shift = shifts.get((domain, infix), (1.0, 0.0))
+        shifts[(domain, infix)] = (before * dilution, shift * dilution + dc)
     sto = f"{domain.capitalize()} electrode {infix}mean stoichiometry of connected particles"
     if sto in x:
         x[sto] = x[sto] * dilution + dc / c_max
@@ -60,7 +64,8 @@ def move_free_lithium(cycle, x, n_film: float) -> None:
     material ..."``); the side reactions took F = -sum_p dN_p. Besides, ``cell_state.skip_state``
     removed the isolated volume's lithium at the cycle's end concentration but counted
     as stranded the cycle's ratio of stranded lithium to isolated volume: the difference
-    r_p is still cyclable.
+    r_p is still cyclable. Where it mixed reconnected lithium into the particles
+    (c -> c d + s, ``x.shifts``), the particles hold N_end (eps / eps_end) (d + s / <c>_end).
 
     * A cycle that feeds a film (F > 0, the SE reduction of a full cell's anode; a full
       cell's inventory is finite): the film's states move on by ``n_film`` times their
@@ -90,8 +95,12 @@ def move_free_lithium(cycle, x, n_film: float) -> None:
         if stranded in x:
             lost = np.ravel(cycle[stranded].entries)
             free += lost[-1] - lost[0]
+            dilution, shift = getattr(x, "shifts", {}).get((domain, infix), (1.0, 0.0))
+            c_end = np.ravel(cycle[f"{domain.capitalize()} electrode {infix}volume-averaged concentration "
+                                   "[mol.m-3]"].entries)[-1]
+            kept = eps_ratio * (dilution + shift / c_end)  # the patched particles' lithium over N_end
             # removed with the isolated volume, less counted as stranded
-            correction = total[-1] * (1.0 - eps_ratio) - (x[stranded][0] - lost[-1])
+            correction = total[-1] * (1.0 - kept) - (x[stranded][0] - lost[-1])
         phases.append(_PhaseLithium(domain, infix, total[-1], eps_ratio, free, correction))
     film = -sum(p.free for p in phases)  # [mol] per cycle
     feeds_film = film > FILM_DRIFT_THRESHOLD * sum(abs(p.free) for p in phases)

@@ -96,6 +96,7 @@ class _State:
 
     def __init__(self, model, y):
         self.y = np.array(y, dtype=float)
+        self.shifts = {}  # (domain, infix) -> (dilution, shift): c -> c dilution + shift (cell_lithium)
         self._vars = {var.name: (sl[0], _number(var.scale), _number(var.reference)) for var, sl in model.y_slices.items()}
 
     def __contains__(self, name):
@@ -241,7 +242,8 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
         for q, arr in zip(VECTOR_INPUTS, states):
             for n, val in zip(names[q], arr):
                 x[n] = val / units[q]
-        _strand_lithium(x, ph, -ph.eps0 * float(ph.w_volume @ (z_corr - z_prev)), _isolating_share(x, first, ph, True))
+        _strand_lithium(x, ph, -ph.eps0 * float(ph.w_volume @ (z_corr - z_prev)), _isolating_share(x, first, ph, True),
+                        mix=True)
         _strand_lithium(x, ph, -ph.eps0 * float(ph.w_volume @ (states[3] - z_corr)), share)
     films = _film_names(x._vars)
     n_film = film_cycles(sum(float(np.sum(first[n])) for n in films), sum(float(np.sum(x[n])) for n in films),
@@ -272,12 +274,21 @@ def _isolating_share(x: _State, first: _State, ph: _Phase, at_end: bool) -> floa
     return full * x[f"{ph.name}mean stoichiometry of connected particles"][0]
 
 
-def _strand_lithium(x: _State, ph: _Phase, d_eps: float, per_isolated: float) -> None:
+def _strand_lithium(x: _State, ph: _Phase, d_eps: float, per_isolated: float, mix: bool = False) -> None:
     """The phase's active-material fraction moved by ``d_eps`` (net isolation, < 0, or
     reconnection, > 0) and its stranded lithium with it: isolated volume strands
     ``per_isolated`` (:func:`_isolating_share`), reconnected volume returns the isolated
     particles' mean (``models.reconnected_lithium``), whose stoichiometry x_str is set to
-    the pool's."""
+    the pool's.
+
+    With ``mix`` (a solved cycle's end, where the lithium must balance the charge passed)
+    the returned lithium joins the connected particles as in the model
+    (``models.reconnected_lithium``): eps_new c_new = eps_old c + d_eps c_max x_str, so
+    particles + stranded lithium is unchanged. Without it the particles keep their
+    concentration over the grown volume (the fast path's skipped cycles, whose lithium
+    ``cell_lithium.move_free_lithium`` accounts for); at the cycle's end that made
+    d_eps V (c - c_max x_str) of lithium (0.017 mAh/g per cycle in Kwon 2022's cathode at
+    2 MPa, DFN)."""
     eps = f"X-averaged {ph.domain} electrode {ph.infix}active material volume fraction"
     lli = f"Loss of lithium due to loss of {ph.infix}active material in {ph.domain} electrode [mol]"
     x_str = f"{ph.name}mean stoichiometry of isolated particles"
@@ -285,6 +296,10 @@ def _strand_lithium(x: _State, ph: _Phase, d_eps: float, per_isolated: float) ->
         return
     full = ph.volume_m3 * ph.c_max
     per_eps = full * x[x_str][0] if d_eps > 0 else per_isolated
+    if mix and d_eps > 0:
+        eps_old, eps_new = x[eps][0], x[eps][0] + d_eps
+        set_phase_lithium(x, ph.domain, ph.infix, ph.c_max, per_eps * d_eps / (eps_new * ph.volume_m3),
+                          dilution=eps_old / eps_new)
     x[eps] = x[eps] + d_eps
     x[lli] = x[lli] - per_eps * d_eps
     isolated = ph.eps0 - x[eps][0]
