@@ -59,6 +59,9 @@ class BinderChoice:
     properties: BinderProperties
     process: str
     description: str = ""
+    #: where the binder's own properties were not measured, the measured binder whose
+    #: ``properties`` it takes (it then gives that binder's results): said in its notes
+    stands_in_for: str = ""
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,10 @@ ONE_C_MAH_G = 200.0
 BINDERS = {
     "pristine": BinderChoice(_MEASURED["BR-pristine"], "wet", "butadiene rubber, linear chains"),
     "vulcanized": BinderChoice(_MEASURED["BR-vulcanized-S2"], "wet", "BR vulcanized in situ, S2 (2/2 phr S/MBT)"),
-    "vulcanized-s1": BinderChoice(_MEASURED["BR-vulcanized-S2"], "wet", "BR vulcanized, S1 (1/3 phr S/MBT)"),
-    "vulcanized-s3": BinderChoice(_MEASURED["BR-vulcanized-S2"], "wet", "BR vulcanized, S3 (3/1 phr S/MBT)"),
+    "vulcanized-s1": BinderChoice(_MEASURED["BR-vulcanized-S2"], "wet", "BR vulcanized, S1 (1/3 phr S/MBT)",
+                                  stands_in_for="vulcanized"),
+    "vulcanized-s3": BinderChoice(_MEASURED["BR-vulcanized-S2"], "wet", "BR vulcanized, S3 (3/1 phr S/MBT)",
+                                  stands_in_for="vulcanized"),
 }
 STACK_PRESSURE_MPA = 70.0
 WINDOW_V = (3.0, 4.3)  # vs Li/Li+

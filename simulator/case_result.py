@@ -68,6 +68,10 @@ def result_of_case(p, cond, pv, electrode: dict, sol, metrics, notes) -> Simulat
         notes.append(f"only {len(metrics)} of {cond.cycles} cycles completed ({sol.termination})")
     if not cond.mechanics:
         notes.append("contact mechanics off: perfect contact at any pressure")
+    stand_in = p.binders[cond.binder].stands_in_for if cond.binder in p.binders else ""
+    if stand_in:
+        notes.append(f"binder {cond.binder!r}: its own mechanical properties were not measured, so it runs "
+                     f"with those of {stand_in!r} and gives the same results")
     ran = sorted(set(cond.run_protocol.pressures(cond.pressure_MPa)))
     if ran != [cond.pressure_MPa]:
         notes.append(f"the protocol's entries set the stack pressure: {', '.join(f'{x:g}' for x in ran)} MPa "

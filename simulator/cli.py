@@ -152,7 +152,9 @@ def presets():
 
     for p in PRESETS.values():
         click.echo(f"{p.name:16s} {p.description}")
-        click.echo(f"{'':16s} binders: {', '.join(p.binders)}; default {p.c_rate:g}C at "
+        names = [n + (f" (= {b.stands_in_for}: its own properties not measured)" if b.stands_in_for else "")
+                 for n, b in p.binders.items()]
+        click.echo(f"{'':16s} binders: {', '.join(names)}; default {p.c_rate:g}C at "
                    f"{p.temperature_C:g} °C and {p.pressure_MPa:g} MPa")
         for name, proto in p.protocols.items():
             click.echo(f"{'':16s} protocol {name!r}: {proto.n_cycles} cycles")

@@ -21,6 +21,7 @@ class Binder:
     process: str
     content_wt_pct: float
     description: str = ""
+    stands_in_for: str = ""  # the preset's binder whose measured properties it takes (its own: not measured)
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ def _did_you_mean(value, allowed) -> str:
 
 def _binders(module, recipe) -> dict[str, Binder]:
     """The parameter set's binders (``module.BINDERS``), each at the content of ``recipe``."""
-    return {n: Binder(c.process, recipe.binder_wt, c.description) for n, c in module.BINDERS.items()}
+    return {n: Binder(c.process, recipe.binder_wt, c.description, c.stands_in_for) for n, c in module.BINDERS.items()}
 
 
 def _cell(module, window_V=None, pressure_MPa=None) -> dict:

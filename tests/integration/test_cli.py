@@ -78,3 +78,16 @@ def test_presets_command_lists_every_preset():
 
     res = CliRunner().invoke(main, ["presets"])
     assert all(name in res.output for name in PRESETS)
+
+
+def test_a_binder_without_measured_properties_says_whose_it_takes(simulate_cached):
+    """Kwon's S1 and S3 vulcanized BR were not tested mechanically and take S2's
+    properties: the list and the result say so, and the result is S2's."""
+    res = CliRunner().invoke(main, ["presets"])
+    assert "vulcanized-s1 (= vulcanized: its own properties not measured)" in res.output
+    s1 = simulate_cached("kwon2022", binder="vulcanized-s1", pressure=2.0, model="SPM")
+    s2 = simulate_cached("kwon2022", binder="vulcanized", pressure=2.0, model="SPM")
+    assert s1.discharge_capacity_mAh_g == s2.discharge_capacity_mAh_g
+    assert "binder 'vulcanized-s1': its own mechanical properties were not measured, so it runs with those " \
+        "of 'vulcanized' and gives the same results" in s1.notes
+    assert not any(n.startswith("binder ") for n in s2.notes)
