@@ -17,13 +17,17 @@ closure per radius) are evaluated once per step (``contact_law.step_factors``).
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import math
+import os
+from pathlib import Path
 
 import numba
 import numpy as np
 
 from .contact_ensemble import strain_rate_series
-from .contact_law import ContactLawParameters, backend
+from .contact_law import LAW_FUNCTIONS, ContactLawParameters, backend
 
 
 @numba.njit(inline="always")
@@ -60,10 +64,39 @@ _step_factors = NUMBA.step_factors
 _aggregates = NUMBA.aggregates
 
 
-# cache=False: numba's cache is keyed on this file's timestamp, but the law it inlines
-# lives in contact_law.py, so a cached kernel could run an old law (compiling: ~5 s once
-# per process).
-@numba.njit(parallel=True, cache=False)
+def _kernel_sources() -> list[str]:
+    """The source files the compiled kernels are made of: this one and the law's."""
+    return sorted({__file__, *(inspect.getsourcefile(f) for f in LAW_FUNCTIONS)})
+
+
+def _law_cache_dir() -> Path:
+    """Where the kernels' compiled code is cached: numba keys its cache on the source of
+    the file a kernel is defined in (this one), not on the law the kernel inlines
+    (``contact_law.LAW_FUNCTIONS``, from several modules), so the cache sits in a folder
+    named after a hash of all their source files. A changed law compiles anew (~10-20 s,
+    once); every later process loads it. ``SSBSIM_NUMBA_CACHE`` sets the parent folder
+    (default ``~/.cache/ssbsim/numba``)."""
+    digest = hashlib.sha256(b"".join(Path(f).read_bytes() for f in _kernel_sources()))
+    parent = os.environ.get("SSBSIM_NUMBA_CACHE") or Path.home() / ".cache" / "ssbsim" / "numba"
+    return Path(parent) / digest.hexdigest()[:16]
+
+
+def _cached_njit(**options):
+    """``numba.njit(cache=True, **options)`` caching into :func:`_law_cache_dir` (numba
+    reads its cache folder when a function is decorated; the process's setting is put
+    back). Where the folder cannot be written, numba caches beside the source or not."""
+    def decorate(f):
+        before = numba.config.CACHE_DIR
+        numba.config.CACHE_DIR = str(_law_cache_dir())
+        try:
+            return numba.njit(cache=True, **options)(f)
+        finally:
+            numba.config.CACHE_DIR = before
+
+    return decorate
+
+
+@_cached_njit(parallel=True)
 def _advance_core(R, c, d, v, z, w, group, s, s_max, P_eff, chi, zeta, s_rate, dt, T, p):
     """Particle i driven by row ``group[i]`` of the (G, M) strain drivers; the factors
     every particle shares, once per step."""
@@ -81,7 +114,7 @@ def _advance_core(R, c, d, v, z, w, group, s, s_max, P_eff, chi, zeta, s_rate, d
         c[i], d[i], v[i], z[i], w[i] = ci, di, vi, zi, wi
 
 
-@numba.njit(parallel=True, cache=False)
+@_cached_njit(parallel=True)
 def _end_terms(R, c, d, z, w, s, s_max, P_eff, chi, T, p):
     """Contact fraction and gap of every particle at one step's drivers (scalars)."""
     v_cr, ratio = _step_factors(p, P_eff, T)
@@ -94,7 +127,7 @@ def _end_terms(R, c, d, z, w, s, s_max, P_eff, chi, T, p):
     return phi, g
 
 
-@numba.njit(cache=False)
+@_cached_njit()
 def _aggregate_core(R, weights, z, phi, g, v):
     iso, contact, void, _, _, _ = _aggregates(R, weights, z, phi, g, v, np.zeros_like(R), np.zeros_like(R))
     return iso, contact, void

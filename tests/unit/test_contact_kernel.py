@@ -335,3 +335,23 @@ def test_grouped_particles_move_as_each_group_alone():
         for a, b in zip(alone, grouped):
             assert np.array_equal(a, b[group == j])
     assert np.ptp(grouped[2]) > 0  # the groups void differently
+
+
+def test_the_kernels_cache_is_keyed_on_the_law_they_inline(monkeypatch, tmp_path):
+    """numba keys a cached kernel on its own file only: the cache folder is named after a
+    hash of every file the kernels inline (a changed law must not load an old kernel),
+    and numba's process-wide cache setting is left as it was."""
+    import numba
+
+    from ssbsim.models import contact_kernel, contact_law
+
+    sources = contact_kernel._kernel_sources()
+    assert {contact_kernel.__file__, contact_law.__file__} <= set(sources)
+    assert any(f.endswith("contact_isolation.py") for f in sources)
+    folder = contact_kernel._law_cache_dir()
+    assert contact_kernel._advance_core._cache._cache_path.startswith(str(folder))
+    assert numba.config.CACHE_DIR != str(folder)
+    monkeypatch.setenv("SSBSIM_NUMBA_CACHE", str(tmp_path))
+    assert contact_kernel._law_cache_dir() == tmp_path / folder.name
+    monkeypatch.setattr(contact_kernel, "_kernel_sources", lambda: sources + [__file__])  # another source
+    assert contact_kernel._law_cache_dir().name != folder.name
