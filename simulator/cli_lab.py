@@ -8,7 +8,7 @@ import json
 
 import click
 
-from .cli_choices import MODELS
+from .cli_choices import COVERAGE_ENTRIES, MODELS
 
 
 @click.group(short_help="Cycler files: what a file holds, as ssbsim reads it.")
@@ -120,8 +120,11 @@ def characterise():
 @click.option("--rest-min", type=float, default=None, help="Rest after each pulse [min, default 60].")
 @click.option("--pulses", type=int, default=None, help="Pulses [default 3].")
 @click.option("--soc", type=float, default=None, help="SOC where the pulses start [default 0.5].")
+@click.option("--coverage-entry", default=None, type=COVERAGE_ENTRIES,
+              help="What the binder-covered surface blocks besides charge transfer (as simulate's) "
+                   "[default: none].")
 def gitt_cmd(preset, binder, process, pressure, temperature, model, mechanics, as_json, figure, h5,
-             binder_contents, reference_content, c_rate, pulse_min, rest_min, pulses, soc):
+             binder_contents, reference_content, c_rate, pulse_min, rest_min, pulses, soc, coverage_entry):
     """GITT with Weppner-Huggins analysis: D_app = 4/(pi tau) (R/3)^2 (dEs/dEt)^2 per
     pulse; relative active area sqrt(D_app / D_app(reference content)) beside the
     binder-coverage law's."""
@@ -133,7 +136,7 @@ def gitt_cmd(preset, binder, process, pressure, temperature, model, mechanics, a
     r = gitt_active_area(preset, list(binder_contents) or [reference_content], reference_content,
                          binder=binder, process=process, pressure=pressure, temperature=temperature,
                          model=model, mechanics=mechanics, c_rate=c_rate, pulse_min=pulse_min,
-                         rest_min=rest_min, pulses=pulses, soc=soc)
+                         rest_min=rest_min, pulses=pulses, soc=soc, coverage_entry=coverage_entry)
     lines = [f"GITT {preset}: {r['settings']}", f"{'wt%':>5} {'D_app [m2/s]':>13} {'area (GITT)':>12} {'area (law)':>11}"]
     lines += [f"{x['binder_content_wt_pct']:>5g} {x['D_app_m2_s']:>13.4g} {x['relative_active_area_gitt']:>12.3f} "
               f"{x['relative_active_area_law']:>11.3f}" for x in r["rows"]]
@@ -146,8 +149,11 @@ def gitt_cmd(preset, binder, process, pressure, temperature, model, mechanics, a
 @click.option("--binder-content", type=float, default=None, help="Binder content [wt%].")
 @click.option("--soc", type=float, default=0.5, show_default=True, help="SOC of the pulses.")
 @click.option("--c-rates", default=None, help="Comma-separated pulse C-rates [default 0.025,0.05,0.1,0.25,0.5,1].")
+@click.option("--coverage-entry", default=None, type=COVERAGE_ENTRIES,
+              help="What the binder-covered surface blocks besides charge transfer (as simulate's) "
+                   "[default: none].")
 def dcir_cmd(preset, binder, process, pressure, temperature, model, mechanics, as_json, figure, h5,
-             binder_content, soc, c_rates):
+             binder_content, soc, c_rates, coverage_entry):
     """DC-IR: R = slope of the 10 s voltage change against the pulse current."""
     from .characterise import DCIR_C_RATES, dcir
     from .errors import InputError
@@ -157,7 +163,8 @@ def dcir_cmd(preset, binder, process, pressure, temperature, model, mechanics, a
     except ValueError:
         raise InputError(f"--c-rates={c_rates!r} is not a comma-separated list of numbers") from None
     r = dcir(preset, soc=soc, c_rates=rates, binder=binder, process=process, binder_content=binder_content,
-             pressure=pressure, temperature=temperature, model=model, mechanics=mechanics)
+             pressure=pressure, temperature=temperature, model=model, mechanics=mechanics,
+             coverage_entry=coverage_entry)
     lines = [f"DC-IR {preset} at SOC {soc:g}: R = {r['resistance_Ohm']:.4g} Ohm "
              f"({r['area_specific_resistance_Ohm_cm2']:.4g} Ohm cm2)"]
     lines += [f"  {p['c_rate']:g}C  {1e3 * p['current_A']:.4g} mA  dV {1e3 * p['delta_V']:.4g} mV" for p in r["pulses"]]
@@ -190,8 +197,11 @@ def blocking_cmd(preset, binder, process, pressure, temperature, model, mechanic
 @click.option("--binder-content", type=float, default=None, help="Binder content [wt%].")
 @click.option("--soc", type=float, default=0.5, show_default=True, help="SOC reached from pristine at 0.1C.")
 @click.option("--cycles", type=int, default=0, show_default=True, help="Paper cycles run before (0-50).")
+@click.option("--coverage-entry", default=None, type=COVERAGE_ENTRIES,
+              help="What the binder-covered surface blocks besides charge transfer (as simulate's) "
+                   "[default: none].")
 def eis_cmd(preset, binder, process, pressure, temperature, model, mechanics, as_json, figure, h5, binder_content,
-            soc, cycles):
+            soc, cycles, coverage_entry):
     """EIS of the rested cell at --soc (the DFN, whatever --model says); the interfacial
     arc is Re Z(0.1 Hz) - Re Z(100 kHz)."""
     from .characterise_cells import eis
@@ -201,7 +211,7 @@ def eis_cmd(preset, binder, process, pressure, temperature, model, mechanics, as
         raise InputError(f"--model {model}: characterise eis runs the DFN (the SPMe with a double layer drives the "
                          "SE concentration negative in these cells)")
     r = eis(preset, soc=soc, cycles=cycles, binder=binder, process=process, binder_content=binder_content, pressure=pressure,
-            temperature=temperature, mechanics=mechanics)
+            temperature=temperature, mechanics=mechanics, coverage_entry=coverage_entry)
     _emit(r, as_json, figure, [f"EIS {preset} at SOC {soc:g} ({r['voltage_V']:.4g} V) after {cycles} cycle(s), "
                                f"{r['conditions']['pressure_MPa']:g} MPa: R_hf {r['high_frequency_resistance_Ohm']:.4g} "
                                f"Ohm, interfacial arc {r['interfacial_resistance_Ohm']:.4g} Ohm"], h5)

@@ -296,3 +296,34 @@ def test_cli_gitt_runs_the_presets_own_binder_content_by_default():
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
     assert [r["binder_content_wt_pct"] for r in d["rows"]] == [4.0] and d["conditions"]["binder_content_wt_pct"] == 4.0
+
+
+def test_cli_measurements_take_the_coverage_entry_option(monkeypatch):
+    """The user guide's GITT with Li entering through the uncovered surface only was
+    reachable from Python alone: gitt, dcir and eis take --coverage-entry and pass it to
+    the cell; the SPMe's GITT with relaxed rests then reads the coverage law's area."""
+    import ssbsim.simulator.characterise as characterise_mod
+    import ssbsim.simulator.characterise_cells as cells_mod
+
+    seen = {}
+
+    def fake(name):
+        def run(*args, **kwargs):
+            seen[name] = kwargs.get("coverage_entry")
+            raise RuntimeError("stop")
+        return run
+
+    monkeypatch.setattr(characterise_mod, "dcir", fake("dcir"))
+    monkeypatch.setattr(cells_mod, "eis", fake("eis"))
+    for cmd in ("dcir", "eis"):
+        CliRunner().invoke(main, ["characterise", cmd, "--preset", "jo2024-cathode", "--coverage-entry",
+                                  "effective diffusivity"])
+    assert seen == {"dcir": "effective diffusivity", "eis": "effective diffusivity"}
+    res = CliRunner().invoke(main, ["characterise", "gitt", "--preset", "jo2024-cathode", "--model", "SPMe",
+                                    "--binder-content", "1.5", "--coverage-entry", "effective diffusivity",
+                                    "--rest-min", "600", "--json"])
+    assert res.exit_code == 0, res.output
+    row = json.loads(res.stdout)["rows"][0]
+    assert row["relative_active_area_gitt"] == pytest.approx(row["relative_active_area_law"], abs=0.02)
+    bad = CliRunner().invoke(main, ["characterise", "gitt", "--preset", "jo2024-cathode", "--coverage-entry", "x"])
+    assert bad.exit_code == 2 and "--coverage-entry" in bad.output
