@@ -51,16 +51,20 @@ def metrics_of_cycles(p, cond, mass_g: float, cycles_done, protocol) -> list:
             for k, (c, summary) in enumerate(cycles_done)]
 
 
-def result_of_case(p, cond, pv, electrode: dict, sol, metrics, notes) -> SimulationResult:
+def result_of_case(p, cond, pv, electrode: dict, sol, metrics, notes, decohered_before: float = 0.0
+                   ) -> SimulationResult:
     """The result of a solved case: its cycles' ``metrics``, the ``electrode``'s properties
-    (:func:`electrode_properties`) and the mechanics series."""
+    (:func:`electrode_properties`) and the mechanics series of ``sol``;
+    ``decohered_before``: the largest layer-decohered fraction of the cycles solved
+    before ``sol`` (the fast path's, whose ``sol`` is its last cycle)."""
     domain = working_domain(p)
     series = mechanics_series(sol, pv, domain) if cond.mechanics else {}
     notes.extend(n for n in extrapolation_notes(cond) if n not in notes)
     cracks = {}
     if series:
         series["layer_decohered_fraction"] = layer_decohered_fraction(sol, pv)
-        cracks = {"max_layer_decohered_fraction": float(series["layer_decohered_fraction"].max())}
+        cracks = {"max_layer_decohered_fraction": max(float(series["layer_decohered_fraction"].max()),
+                                                      decohered_before)}
         note = layer_crack_note(cracks["max_layer_decohered_fraction"])
         if note and note not in notes:
             notes.append(note)
@@ -70,8 +74,8 @@ def result_of_case(p, cond, pv, electrode: dict, sol, metrics, notes) -> Simulat
         notes.append("contact mechanics off: perfect contact at any pressure")
     stand_in = p.binders[cond.binder].stands_in_for if cond.binder in p.binders else ""
     if stand_in:
-        notes.append(f"binder {cond.binder!r}: its own mechanical properties were not measured, so it runs "
-                     f"with those of {stand_in!r} and gives the same results")
+        notes.append(f"binder {cond.binder!r}: its own mechanical properties were not measured; it takes "
+                     f"those of {stand_in!r} (where parameters set do not override them)")
     ran = sorted(set(cond.run_protocol.pressures(cond.pressure_MPa)))
     if ran != [cond.pressure_MPa]:
         notes.append(f"the protocol's entries set the stack pressure: {', '.join(f'{x:g}' for x in ran)} MPa "

@@ -54,6 +54,7 @@ from ssbsim.models.fixture import fixture_compliance
 
 from .errors import InputError
 from .cell_state import contact_phases, retightened, skip_state
+from .layer_cracks import layer_decohered_fraction
 from .thickness_ensemble import DEFAULT_BANDS
 from .results import CycleMetrics
 from .solving import cycle_complete, quiet_solver, solver_tolerances
@@ -222,6 +223,8 @@ class SkipRun:
     #: the state after the last cycle, corrected for the spread across the layer (a
     #: one-point solution; None without bands): where a continuation starts
     final_state: object = None
+    #: the largest layer-decohered fraction of the solved cycles (``layer_cracks``)
+    max_layer_decohered_fraction: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -314,6 +317,8 @@ def run_skipping(runner, pv, inputs: dict, mass_g: float, pressure_MPa: float, c
                 raise pybamm.SolverError(f"a step could not run (steps ended by: {done}; {sol.termination})")
             if run.first_cycle is None:
                 run.first_cycle = cycle
+            run.max_layer_decohered_fraction = max(run.max_layer_decohered_fraction,
+                                                   float(layer_decohered_fraction(cycle, pv).max()))
             solved[0] += 1
             if keep is not None and keep(solved[0]):
                 run.kept[solved[0]] = (cycle, sol.all_summary_variables[-1], sol.all_first_states[-1])

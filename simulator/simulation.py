@@ -348,8 +348,7 @@ class CellRunner:
         every = control.first_full >= self.protocol.n_cycles  # nothing skipped
         kept = long_runs.saved_cycles(self.protocol)
         run = cycle_life.run_skipping(self, pv, inputs, electrode["active_mass_g"], cond.pressure_MPa, control,
-                                      PRESSURE_PARAMETER,
-                                      working_domain(self.preset),
+                                      PRESSURE_PARAMETER, working_domain(self.preset),
                                       keep=(lambda n: kept is None or n in kept) if every else None)
         if run.last_cycle is None:
             raise SimulationError(f"the first cycle did not complete for {_describe(cond)}: {run.notes}")
@@ -362,12 +361,14 @@ class CellRunner:
                 sol.cycles, sol.all_summary_variables, sol.all_first_states = cycles, summaries, firsts
                 if run.final_state is not None:  # a continuation starts from the corrected end
                     sol._last_state = run.final_state
-            result = result_of_case(self.preset, cond, pv, electrode, sol, run.metrics, notes + run.notes)
+            result = result_of_case(self.preset, cond, pv, electrode, sol, run.metrics, notes + run.notes,
+                                    run.max_layer_decohered_fraction)
             result.cycle_path = "cycle by cycle"
             result.cycle_solutions = {n - 1: r[0] for n, r in run.kept.items()}
             result.notes.append(f"cycle by cycle, one solve per cycle{bands}")
         else:
-            result = result_of_case(self.preset, cond, pv, electrode, run.last_cycle, run.metrics, notes + run.notes)
+            result = result_of_case(self.preset, cond, pv, electrode, run.last_cycle, run.metrics,
+                                    notes + run.notes, run.max_layer_decohered_fraction)
             result.cycle_path = "cycle skipping"
             result.cycle_solutions = {0: run.first_cycle, len(run.metrics) - 1: run.last_cycle}
             n_rep, n = len(run.representative_cycles), len(run.metrics)

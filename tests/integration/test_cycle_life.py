@@ -371,3 +371,18 @@ def test_a_forced_fast_path_with_nothing_to_skip_says_so():
     r = ssbsim.simulate("kwon2022", model="SPM", cycles=4, cycle_skipping=True)
     assert r.representative_cycles == [1, 2, 3, 4]
     assert any(n.startswith("cycle skipping: 4 of 4 cycles solved by PyBaMM, none to skip") for n in r.notes)
+
+
+def test_the_fast_path_reports_a_layer_that_cracked_before_its_last_cycle():
+    """Jo's Si-graphite anode cracks its layer in a first cycle at 10 MPa and then cycles
+    at 75 MPa, where it would not crack: the fast path judged the cracks on its last
+    cycle only and said nothing (max 0), while cycle by cycle said 1.0."""
+    from ssbsim.simulator.protocol import Protocol
+
+    steps = ["Discharge at 0.5C until 0.01 V", "Charge at 0.5C until 1.5 V"]
+    protocol = Protocol.from_dict({"cycles": [{"steps": steps, "repeat": 1, "pressure_MPa": 10},
+                                              {"steps": steps, "repeat": 10, "pressure_MPa": 75}]})
+    r = ssbsim.simulate("jo2024-anode", model="SPM", protocol=protocol, pressure=10, cycle_skipping=True)
+    assert r.cycle_path == "cycle skipping"
+    assert r.electrode["max_layer_decohered_fraction"] > 0.99
+    assert any(n.startswith("layer decohesion:") for n in r.notes)
