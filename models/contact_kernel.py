@@ -21,6 +21,7 @@ import hashlib
 import inspect
 import math
 import os
+import tempfile
 from pathlib import Path
 
 import numba
@@ -81,13 +82,28 @@ def _law_cache_dir() -> Path:
     return Path(parent) / digest.hexdigest()[:16]
 
 
+def _writable(folder: Path) -> bool:
+    """``folder`` exists or can be made, and a file can be written in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
 def _cached_njit(**options):
     """``numba.njit(cache=True, **options)`` caching into :func:`_law_cache_dir` (numba
     reads its cache folder when a function is decorated; the process's setting is put
-    back). Where the folder cannot be written, numba caches beside the source or not."""
+    back). Where that folder cannot be written the kernel is not cached at all: numba
+    would fall back to a folder keyed on this file alone, where a changed law could load
+    an old kernel."""
     def decorate(f):
+        folder = _law_cache_dir()
+        if not _writable(folder):
+            return numba.njit(cache=False, **options)(f)
         before = numba.config.CACHE_DIR
-        numba.config.CACHE_DIR = str(_law_cache_dir())
+        numba.config.CACHE_DIR = str(folder)
         try:
             return numba.njit(cache=True, **options)(f)
         finally:

@@ -340,7 +340,8 @@ def test_grouped_particles_move_as_each_group_alone():
 def test_the_kernels_cache_is_keyed_on_the_law_they_inline(monkeypatch, tmp_path):
     """numba keys a cached kernel on its own file only: the cache folder is named after a
     hash of every file the kernels inline (a changed law must not load an old kernel),
-    and numba's process-wide cache setting is left as it was."""
+    numba's process-wide cache setting is left as it was, and where the folder cannot be
+    written the kernel is not cached at all (numba would fall back to its own file's key)."""
     import numba
 
     from ssbsim.models import contact_kernel, contact_law
@@ -348,10 +349,20 @@ def test_the_kernels_cache_is_keyed_on_the_law_they_inline(monkeypatch, tmp_path
     sources = contact_kernel._kernel_sources()
     assert {contact_kernel.__file__, contact_law.__file__} <= set(sources)
     assert any(f.endswith("contact_isolation.py") for f in sources)
-    folder = contact_kernel._law_cache_dir()
-    assert contact_kernel._advance_core._cache._cache_path.startswith(str(folder))
-    assert numba.config.CACHE_DIR != str(folder)
     monkeypatch.setenv("SSBSIM_NUMBA_CACHE", str(tmp_path))
-    assert contact_kernel._law_cache_dir() == tmp_path / folder.name
+    folder = contact_kernel._law_cache_dir()
+    assert folder.parent == tmp_path and len(folder.name) == 16
+    before = numba.config.CACHE_DIR
+
+    def twice(x):
+        return 2.0 * x
+
+    kernel = contact_kernel._cached_njit()(twice)
+    assert kernel._cache._cache_path.startswith(str(folder)) and numba.config.CACHE_DIR == before
+    assert kernel(2.0) == 4.0 and any(folder.rglob("*.nbi"))
     monkeypatch.setattr(contact_kernel, "_kernel_sources", lambda: sources + [__file__])  # another source
     assert contact_kernel._law_cache_dir().name != folder.name
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("SSBSIM_NUMBA_CACHE", str(tmp_path / "file"))  # a folder that cannot be made
+    uncached = contact_kernel._cached_njit()(twice)
+    assert type(uncached._cache).__name__ == "NullCache" and uncached(2.0) == 4.0
