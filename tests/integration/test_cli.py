@@ -88,6 +88,6 @@ def test_a_binder_without_measured_properties_says_whose_it_takes(simulate_cache
     s1 = simulate_cached("kwon2022", binder="vulcanized-s1", pressure=2.0, model="SPM")
     s2 = simulate_cached("kwon2022", binder="vulcanized", pressure=2.0, model="SPM")
     assert s1.discharge_capacity_mAh_g == s2.discharge_capacity_mAh_g
-    assert "binder 'vulcanized-s1': its own mechanical properties were not measured, so it runs with those " \
-        "of 'vulcanized' and gives the same results" in s1.notes
+    assert "binder 'vulcanized-s1': its own mechanical properties were not measured; it takes those of " \
+        "'vulcanized' (where parameters set do not override them)" in s1.notes
     assert not any(n.startswith("binder ") for n in s2.notes)
