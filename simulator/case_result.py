@@ -3,6 +3,7 @@ electrode as built, its cycles' metrics and the mechanics series."""
 
 from __future__ import annotations
 
+import numpy as np
 import pybamm
 
 from ssbsim.models import binder_laws
@@ -81,10 +82,15 @@ def result_of_case(p, cond, pv, electrode: dict, sol, metrics, notes, decohered_
         notes.append(f"the protocol's entries set the stack pressure: {', '.join(f'{x:g}' for x in ran)} MPa "
                      f"(the run's {cond.pressure_MPa:g} MPa only where an entry sets none; each cycle's "
                      "pressure_MPa says which)")
+    summary = mechanics_summary(series) if series else {}
+    for key, pick in (("min_stack_pressure_MPa", min), ("max_stack_pressure_MPa", max)):
+        felt = [getattr(m, key) for m in metrics if np.isfinite(getattr(m, key))]
+        if summary and felt:  # over every cycle, not only the series' (the fast path's last)
+            summary[key] = pick(summary[key], *felt)
     return SimulationResult(
         conditions=cond,
         cycles=metrics,
-        electrode=electrode | (mechanics_summary(series) if series else {}) | cracks,
+        electrode=electrode | summary | cracks,
         time_s=sol["Time [s]"].entries,
         current_A=sol["Current [A]"].entries,
         voltage_V=sol["Voltage [V]"].entries,

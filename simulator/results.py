@@ -34,7 +34,7 @@ class CycleMetrics:
     average_discharge_voltage_vs_counter_V: float
     block: int = 0  # index of the protocol entry the cycle belongs to
     label: str = ""  # that entry's label (e.g. "formation", "1.5C")
-    pressure_MPa: float = float("nan")  # stack pressure set for the cycle (at assembly in a fixture)
+    pressure_MPa: float = float("nan")  # stack pressure set for the cycle (in a fixture: at its entry's start)
     min_stack_pressure_MPa: float = float("nan")  # the stack pressure the cell felt: its
     max_stack_pressure_MPa: float = float("nan")  # extremes over the cycle (models.fixture)
     # the contact state at the end of the cycle (NaN without contact mechanics)

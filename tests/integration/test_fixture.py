@@ -230,3 +230,18 @@ def test_an_entry_at_another_pressure_re_tightens_the_fixture_to_that_pressure(f
     lows = [c.min_stack_pressure_MPa for c in r.cycles]
     assert highs[0] == pytest.approx(2.0, abs=1e-4) and lows[1] < 2.0 - 1e-3  # the cycles left it lower
     assert highs[2] == pytest.approx(5.0, abs=1e-4)  # re-tightened to the entry's pressure (solver: ~1e-5)
+
+
+def test_the_runs_pressure_extremes_cover_every_cycle_on_the_fast_path():
+    """A first entry at 5 MPa, then eight cycles at 2 MPa in a rigid fixture: the result's
+    max_stack_pressure_MPa is the run's (5), also where the fast path keeps the last
+    cycle's series only (it said ~2)."""
+    from ssbsim.simulator.protocol import Protocol
+
+    steps = ["Charge at 0.5C until 4.3 V", "Rest for 10 minutes", "Discharge at 0.5C until 3.0 V"]
+    protocol = Protocol.from_dict({"cycles": [{"steps": steps, "repeat": 1, "pressure_MPa": 5},
+                                              {"steps": steps, "repeat": 8, "pressure_MPa": 2}]})
+    r = ssbsim.simulate("kwon2022", model="SPM", protocol=protocol, fixture="rigid", pressure=2, cycle_skipping=True)
+    assert r.cycle_path == "cycle skipping"
+    assert r.electrode["max_stack_pressure_MPa"] == pytest.approx(5.0, abs=1e-4)
+    assert r.electrode["min_stack_pressure_MPa"] == pytest.approx(min(c.min_stack_pressure_MPa for c in r.cycles))
