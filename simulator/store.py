@@ -8,9 +8,9 @@ Layout::
                                  status ("ok" | "failed"), error, computed_at, key,
                                  notes (a JSON list of the result's notes: extrapolation,
                                  solver), and the scalar results (discharge_capacity_mAh_g, ...)
-    /summary              one row per case: conditions, fixture, parameters set (JSON
-                          text), status, scalar results, error and notes (text,
-                          joined with "; "), as summary.csv
+    /summary              one row per case: conditions, status, scalar results,
+                          fixture, parameters set (JSON text), error and notes
+                          (text, joined with "; "), as summary.csv
     /cases/<name>/<series>  1-D datasets: time_s, current_A, voltage_V,
                                  voltage_vs_counter_V, capacity_mAh_g, and with mechanics
                                  contact_fraction, isolated_fraction, porosity,
@@ -47,7 +47,7 @@ import numpy as np
 
 from .conditions import SUMMARY_COLUMNS as CONDITION_COLUMNS
 from .errors import SsbsimError
-from .presets import get_preset
+from .presets import PRESETS
 
 FORMAT = "ssbsim-sweep"
 FORMAT_VERSION = 1
@@ -62,10 +62,11 @@ SUMMARY_FIELDS = (
 
 _TEXT_FIELDS = {"name", "preset", "model", "binder", "process", "fixture", "parameters", "status", "error",
                 "notes"}
-#: the columns of ``summary.csv`` and ``/summary``: the conditions, what held the stack
-#: (``fixture``, the preset's where the case did not set one) and the PyBaMM parameters
-#: set (``parameters``, JSON text, "" for none), results, and the case's notes joined with "; "
-_SUMMARY_COLUMNS = ["name", *CONDITION_COLUMNS, "fixture", "parameters", "status", *SUMMARY_FIELDS, "error",
+#: the columns of ``summary.csv`` and ``/summary``: the conditions, status, results, what
+#: held the stack (``fixture``, the preset's where the case did not set one), the PyBaMM
+#: parameters set (``parameters``, JSON text, "" for none), error and the case's notes
+#: joined with "; "
+_SUMMARY_COLUMNS = ["name", *CONDITION_COLUMNS, "status", *SUMMARY_FIELDS, "fixture", "parameters", "error",
                     "notes"]
 
 
@@ -231,9 +232,9 @@ def case_notes(row: dict) -> list[str]:
 def _summary_row(row: dict) -> dict:
     """A stored case as a row of the summaries: its notes as one text, "; "-joined, and
     the fixture that held it (stored only where it is not the preset's)."""
-    fixture = row.get("fixture") or (
-        get_preset(row["preset"]).resolve_fixture(None, bool(row.get("mechanics", True))) if row.get("preset")
-        else "")
+    preset = PRESETS.get(row.get("preset"))  # none: a file of a preset this version does not have
+    fixture = row.get("fixture") or (preset.resolve_fixture(None, bool(row.get("mechanics", True))) if preset
+                                     else "")
     return row | {"notes": "; ".join(case_notes(row)), "fixture": fixture}
 
 
