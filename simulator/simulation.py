@@ -262,7 +262,7 @@ class CellRunner:
         for k, (pressure_MPa, steps) in enumerate(self.protocol.segments(cond.pressure_MPa)):
             P_0 = pressure_MPa * 1e6
             if sol is not None and cond.mechanics:
-                # re-pressed / re-tightened (cell_state.retightened): the next segment starts from it
+                # re-pressed / re-tightened (cell_state.retightened): the next segment starts there
                 sol._last_state, P_0 = cell_state.retightened(sol.last_state, pv, self.fixture, previous_MPa,
                                                               pressure_MPa)
             previous_MPa = pressure_MPa
