@@ -130,15 +130,16 @@ def law_drivers(cycle, phase: _Phase, law: ContactLawParameters, dt: float, max_
     s = np.ascontiguousarray(np.interp(grid, t, strain), dtype=np.float64)
     s_max = STRAIN_UNIT * on_grid(f"{phase.name}running maximum radial strain [%]")
     P = on_grid(f"{phase.domain.capitalize()} electrode effective pressure [Pa]")
-    out = {"s": s, "s_max": s_max, "P_eff": P, "chi": np.full(n, phase.chi), "zeta": _zeta(s, P, phase, law),
+    out = {"s": s, "s_max": s_max, "P_eff": P, "chi": np.full(n, phase.chi), "zeta": layer_zeta(s, P, phase, law),
            "s_rate": strain_rate_series(s, dt), "duration_s": float(t[-1] - t[0]), "dt": float(dt)}
     if stack_pressure:
         out["P_stack"] = on_grid("Stack pressure [Pa]")
     return out
 
 
-def _zeta(s, P_eff, phase: _Phase, law: ContactLawParameters):
-    """The layer's decohered fraction on the drivers' grid (``layer_decohesion``)."""
+def layer_zeta(s, P_eff, phase: _Phase, law: ContactLawParameters):
+    """The layer's decohered fraction at the radial strains ``s`` and effective pressures
+    ``P_eff`` of ``phase`` (``layer_decohesion``; the drivers' grid, a solved run's)."""
     L, E_layer, Gamma, w_G, phi_layer = phase.layer
     h = law.strain_smoothing
     return np.ascontiguousarray(decohered_fraction_of_strain(s, P_eff, E_layer, L, Gamma, w_G, phi_layer,
@@ -208,7 +209,7 @@ def skip_state(cycle, phases, law, T_K: float, n_skipped: int, dt_s: float, max_
         spread = (spreads or {}).get(ph.name)
 
         def zeta_of(s, P, ph=ph):
-            return _zeta(s, P, ph, law)
+            return layer_zeta(s, P, ph, law)
 
         step = [(law_drivers(c, ph, law, dt_s, max_strain_step), c) for c in cycles_before] if bands else []
         step = [(d, thickness_ensemble.band_strain(c, ph, d, bands)) for d, c in step] + [(drv, strain)]

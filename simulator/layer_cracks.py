@@ -11,33 +11,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from ssbsim.models import binder_laws
-from ssbsim.models.layer_decohesion import decohered_fraction_of_strain
-from ssbsim.models.phases import phase_names
+from ssbsim.models.contact_law import ContactLawParameters
+
+from .cell_state import contact_phases, layer_zeta
 
 #: zeta above which a result carries a note: 1 % of the swelling phase's layer decohered
 NOTE_THRESHOLD = 0.01
 
 
 def layer_decohered_fraction(sol, pv) -> np.ndarray:
-    """zeta(t) [-] of the cell: the largest, over the particle phases of every electrode
-    with contact mechanics (a full cell's anode too), of the layer-decohesion law at the
-    phase's radial strain and its electrode's effective pressure (G = H (Z E (phi s+)^2 -
-    P_eff phi s+), zeta = r^(1/w) / (1 + r^(1/w)), r = G+ / Gamma), with the law's
-    parameters as the model has them."""
-    model = sol.all_models[0]
+    """zeta(t) [-] of the cell: the largest, over the contact phases of every electrode
+    with contact mechanics (``cell_state.contact_phases``: a full cell's anode too), of the
+    layer-decohesion law at the phase's radial strain and its electrode's effective
+    pressure, as the fast path's drivers evaluate it (``cell_state.layer_zeta``)."""
+    law = ContactLawParameters.from_parameters(pv)
     zeta = np.zeros_like(sol.t)
-    for Domain in ("Negative", "Positive"):
-        if f"{Domain} electrode effective pressure [Pa]" not in model.variables:
-            continue  # no contact mechanics in this electrode (a Li or Li-In counter electrode)
-        gamma = binder_laws.electrode_values(pv, Domain.lower())["cohesive fracture energy [J.m-2]"]
-        P_eff = np.ravel(sol[f"{Domain} electrode effective pressure [Pa]"].entries) + np.zeros_like(sol.t)
-        for pre, infix in phase_names(model.options, Domain.lower()):
-            s = np.ravel(sol[f"{Domain} electrode {infix}radial strain"].entries)
-            zeta = np.maximum(zeta, decohered_fraction_of_strain(
-                s, P_eff, float(pv["Composite layer modulus [Pa]"]), float(pv[f"{Domain} electrode thickness [m]"]),
-                gamma, float(pv["Layer fracture energy scatter"]),
-                float(pv[f"{pre}{Domain} electrode swelling particle volume fraction"]), power=np.power))
+    for ph in contact_phases(sol.all_models[-1], pv):
+        s = np.ravel(sol[f"{ph.name}radial strain"].entries)
+        P_eff = np.ravel(sol[f"{ph.domain.capitalize()} electrode effective pressure [Pa]"].entries) + np.zeros_like(s)
+        zeta = np.maximum(zeta, layer_zeta(s, P_eff, ph, law))
     return zeta
 
 
